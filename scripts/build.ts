@@ -21,6 +21,21 @@ const result = await build({
     js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   },
   logLevel: 'warning',
+  plugins: [
+    {
+      // @actions/http-client imports undici (400 kB) only for the proxy dispatcher of
+      // core.getIDToken, which this action never calls. A stub keeps dist/ small.
+      name: 'stub-undici',
+      setup(b) {
+        b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+          contents:
+            "export class ProxyAgent { constructor() { throw new Error('undici is not bundled'); } }",
+          loader: 'js',
+        }));
+      },
+    },
+  ],
 });
 const code = result.outputFiles[0]!.text;
 

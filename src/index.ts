@@ -1,8 +1,15 @@
-// One bundle serves both steps: the runner sets STATE_isPost for the post step once main has saved it.
+// One bundle serves both steps: main saves isPost, so the runner's post step sees STATE_isPost.
 import * as core from '@actions/core';
+import { main } from './main.ts';
+import { post } from './post.ts';
+import { loadState, saveIsPost } from './state.ts';
 
-if (core.getState('isPost') === 'true') {
-  // post step: filled in later
-} else {
-  core.saveState('isPost', 'true');
+async function entry(): Promise<void> {
+  if (loadState().isPost) return post();
+  saveIsPost();
+  return main();
 }
+
+entry().catch((error: unknown) => {
+  core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
+});

@@ -1,0 +1,37 @@
+// SDK clients. Endpoints, credentials and the rest come from the standard SDK chain
+// (AWS_ENDPOINT_URL*, OIDC web identity, ...); we set only what the release needs.
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+
+export const USER_AGENT = 'lambda-gated-release/0.1';
+
+export interface ClientOptions {
+  region: string;
+  /** Attempts per call, first included. The SDK's standard mode retries throttling, 5xx and network errors. */
+  maxAttempts?: number;
+  /** A response slower than this is abandoned and retried (ms). */
+  requestTimeoutMs?: number;
+  /** Overrides the endpoint (tests); users set AWS_ENDPOINT_URL instead. */
+  endpoint?: string;
+}
+
+export interface Clients {
+  lambda: LambdaClient;
+  codedeploy: CodeDeployClient;
+}
+
+export function createClients(options: ClientOptions): Clients {
+  const config = {
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    // 6 attempts: a 30% throttling rate then fails one call in ~1,400 instead of one in 37.
+    maxAttempts: options.maxAttempts ?? 6,
+    retryMode: 'standard',
+    customUserAgent: USER_AGENT,
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+    },
+  };
+  return { lambda: new LambdaClient(config), codedeploy: new CodeDeployClient(config) };
+}

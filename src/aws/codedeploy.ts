@@ -1,0 +1,216 @@
+// Thin CodeDeploy adapter: SDK calls in, plain data out. "Does not exist" becomes `undefined`.
+import {
+  BatchGetDeploymentTargetsCommand,
+  type CodeDeployClient,
+  CreateDeploymentCommand,
+  type CreateDeploymentCommandInput,
+  CreateDeploymentConfigCommand,
+  type DeploymentInfo,
+  GetApplicationCommand,
+  GetDeploymentCommand,
+  GetDeploymentConfigCommand,
+  GetDeploymentGroupCommand,
+  type LambdaTarget,
+  ListDeploymentConfigsCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  StopDeploymentCommand,
+  type TrafficRoutingConfig,
+} from '@aws-sdk/client-codedeploy';
+import type { TrafficRouting } from '../strategy.ts';
+import { isAwsError } from './errors.ts';
+
+export type { DeploymentInfo, LambdaTarget };
+
+/** Statuses in which a deployment still holds its group (one active deployment per group). */
+export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
+export const TERMINAL_STATUSES = ['Succeeded', 'Failed', 'Stopped'];
+
+export function isTerminal(status: string | undefined): boolean {
+  return status !== undefined && TERMINAL_STATUSES.includes(status);
+}
+
+export interface DeploymentConfigInfo {
+  name: string;
+  computePlatform?: string;
+  routing?: TrafficRouting;
+}
+
+export function routingFromAws(c: TrafficRoutingConfig | undefined): TrafficRouting | undefined {
+  if (!c?.type) return undefined;
+  if (c.type === 'AllAtOnce') return { type: 'AllAtOnce' };
+  if (c.type === 'TimeBasedCanary' && c.timeBasedCanary)
+    return {
+      type: 'TimeBasedCanary',
+      percentage: c.timeBasedCanary.canaryPercentage ?? 0,
+      intervalMinutes: c.timeBasedCanary.canaryInterval ?? 0,
+    };
+  if (c.type === 'TimeBasedLinear' && c.timeBasedLinear)
+    return {
+      type: 'TimeBasedLinear',
+      percentage: c.timeBasedLinear.linearPercentage ?? 0,
+      intervalMinutes: c.timeBasedLinear.linearInterval ?? 0,
+    };
+  return undefined;
+}
+
+export function routingToAws(r: TrafficRouting): TrafficRoutingConfig {
+  if (r.type === 'TimeBasedCanary')
+    return {
+      type: r.type,
+      timeBasedCanary: { canaryPercentage: r.percentage, canaryInterval: r.intervalMinutes },
+    };
+  if (r.type === 'TimeBasedLinear')
+    return {
+      type: r.type,
+      timeBasedLinear: { linearPercentage: r.percentage, linearInterval: r.intervalMinutes },
+    };
+  return { type: 'AllAtOnce' };
+}
+
+async function orUndefined<T>(call: Promise<T>, ...missing: string[]): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isAwsError(error, ...missing)) return undefined;
+    throw error;
+  }
+}
+
+export class CodeDeployApi {
+  readonly client: CodeDeployClient;
+  signal?: AbortSignal;
+  constructor(client: CodeDeployClient, signal?: AbortSignal) {
+    this.client = client;
+    this.signal = signal;
+  }
+
+  private get opts() {
+    return { abortSignal: this.signal };
+  }
+
+  async getApplication(name: string): Promise<{ computePlatform?: string } | undefined> {
+    const out = await orUndefined(
+      this.client.send(new GetApplicationCommand({ applicationName: name }), this.opts),
+      'ApplicationDoesNotExistException',
+    );
+    return out && { computePlatform: out.application?.computePlatform };
+  }
+
+  async getDeploymentGroup(
+    app: string,
+    group: string,
+  ): Promise<{ deploymentConfigName?: string; alarms: string[]; alarmsEnabled: boolean } | undefined> {
+    const out = await orUndefined(
+      this.client.send(
+        new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: group }),
+        this.opts,
+      ),
+      'DeploymentGroupDoesNotExistException',
+    );
+    if (!out) return undefined;
+    const info = out.deploymentGroupInfo;
+    return {
+      deploymentConfigName: info?.deploymentConfigName,
+      alarmsEnabled: info?.alarmConfiguration?.enabled ?? false,
+      alarms: (info?.alarmConfiguration?.alarms ?? []).map((a) => a.name ?? '').filter(Boolean),
+    };
+  }
+
+  async getDeploymentConfig(name: string): Promise<DeploymentConfigInfo | undefined> {
+    const out = await orUndefined(
+      this.client.send(new GetDeploymentConfigCommand({ deploymentConfigName: name }), this.opts),
+      'DeploymentConfigDoesNotExistException',
+    );
+    if (!out) return undefined;
+    const info = out.deploymentConfigInfo;
+    return {
+      name: info?.deploymentConfigName ?? name,
+      computePlatform: info?.computePlatform,
+      routing: routingFromAws(info?.trafficRoutingConfig),
+    };
+  }
+
+  async listDeploymentConfigs(): Promise<string[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.client.send(new ListDeploymentConfigsCommand({ nextToken }), this.opts);
+      names.push(...(out.deploymentConfigsList ?? []));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return names;
+  }
+
+  async createDeploymentConfig(name: string, routing: TrafficRouting): Promise<void> {
+    await this.client.send(
+      new CreateDeploymentConfigCommand({
+        deploymentConfigName: name,
+        computePlatform: 'Lambda',
+        trafficRoutingConfig: routingToAws(routing),
+      }),
+      this.opts,
+    );
+  }
+
+  async listActiveDeployments(app: string, group: string): Promise<string[]> {
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListDeploymentsCommand({
+          applicationName: app,
+          deploymentGroupName: group,
+          includeOnlyStatuses: [...ACTIVE_STATUSES],
+          nextToken,
+        }),
+        this.opts,
+      );
+      ids.push(...(out.deployments ?? []));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return ids;
+  }
+
+  async createDeployment(input: CreateDeploymentCommandInput): Promise<string> {
+    const out = await this.client.send(new CreateDeploymentCommand(input), this.opts);
+    return out.deploymentId ?? '';
+  }
+
+  async getDeployment(id: string): Promise<DeploymentInfo> {
+    const out = await this.client.send(new GetDeploymentCommand({ deploymentId: id }), this.opts);
+    return out.deploymentInfo ?? {};
+  }
+
+  /** Returns 'completed' when the deployment had already ended (not an error for us). */
+  async stopDeployment(id: string, rollback: boolean): Promise<string> {
+    try {
+      const out = await this.client.send(
+        new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: rollback }),
+        this.opts,
+      );
+      return out.status ?? 'Pending';
+    } catch (error) {
+      if (isAwsError(error, 'DeploymentAlreadyCompletedException')) return 'completed';
+      throw error;
+    }
+  }
+
+  /** The Lambda target with its lifecycle events; undefined before the deployment has started. */
+  async getLambdaTarget(id: string): Promise<LambdaTarget | undefined> {
+    const list = await orUndefined(
+      this.client.send(new ListDeploymentTargetsCommand({ deploymentId: id }), this.opts),
+      'DeploymentNotStartedException',
+    );
+    const targetIds = list?.targetIds ?? [];
+    if (targetIds.length === 0) return undefined;
+    const out = await orUndefined(
+      this.client.send(
+        new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: targetIds.slice(0, 25) }),
+        this.opts,
+      ),
+      'DeploymentNotStartedException',
+    );
+    return out?.deploymentTargets?.find((t) => t.lambdaTarget)?.lambdaTarget;
+  }
+}

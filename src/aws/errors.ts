@@ -1,0 +1,37 @@
+// What an AWS SDK error is, in the few ways the release cares about.
+
+export interface AwsErrorLike {
+  name: string;
+  message: string;
+  status?: number;
+}
+
+export function awsError(error: unknown): AwsErrorLike {
+  if (error && typeof error === 'object') {
+    const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
+    return {
+      name: typeof e.name === 'string' ? e.name : 'Error',
+      message: typeof e.message === 'string' ? e.message : String(error),
+      status: e.$metadata?.httpStatusCode,
+    };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+export function isAwsError(error: unknown, ...names: string[]): boolean {
+  return names.includes(awsError(error).name);
+}
+
+export function isAbort(error: unknown): boolean {
+  return isAwsError(error, 'AbortError');
+}
+
+/** An error that carries a cause code a person can act on; its message is the whole explanation. */
+export class ReleaseError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ReleaseError';
+    this.code = code;
+  }
+}

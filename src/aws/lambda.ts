@@ -1,0 +1,199 @@
+// Thin Lambda adapter: SDK calls in, plain data out. 404s become `undefined`.
+import {
+  CreateAliasCommand,
+  type FunctionConfiguration,
+  GetAliasCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  type LambdaClient,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda';
+import { isAwsError } from './errors.ts';
+
+export interface FunctionState {
+  arn: string;
+  version: string;
+  codeSha256: string;
+  revisionId: string;
+  state?: string;
+  stateReason?: string;
+  lastUpdateStatus?: string;
+  lastUpdateStatusReason?: string;
+  packageType?: string;
+  role?: string;
+  /** From GetFunction's Code, for image functions. */
+  imageUri?: string;
+}
+
+export interface AliasInfo {
+  arn: string;
+  version: string;
+  weights: Record<string, number>;
+  revisionId: string;
+}
+
+export type NewCode =
+  | { zipFile: Uint8Array }
+  | { s3Bucket: string; s3Key: string; s3ObjectVersion?: string }
+  | { imageUri: string };
+
+export interface InvokeResult {
+  statusCode: number;
+  functionError?: string;
+  payload: string;
+}
+
+function toFunctionState(c: FunctionConfiguration | undefined, imageUri?: string): FunctionState {
+  return {
+    arn: c?.FunctionArn ?? '',
+    version: c?.Version ?? '',
+    codeSha256: c?.CodeSha256 ?? '',
+    revisionId: c?.RevisionId ?? '',
+    state: c?.State,
+    stateReason: c?.StateReason,
+    lastUpdateStatus: c?.LastUpdateStatus,
+    lastUpdateStatusReason: c?.LastUpdateStatusReason,
+    packageType: c?.PackageType,
+    role: c?.Role,
+    imageUri,
+  };
+}
+
+function toAlias(a: {
+  AliasArn?: string;
+  FunctionVersion?: string;
+  RevisionId?: string;
+  RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+}): AliasInfo {
+  return {
+    arn: a.AliasArn ?? '',
+    version: a.FunctionVersion ?? '',
+    weights: { ...(a.RoutingConfig?.AdditionalVersionWeights ?? {}) },
+    revisionId: a.RevisionId ?? '',
+  };
+}
+
+async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+    throw error;
+  }
+}
+
+export class LambdaApi {
+  readonly client: LambdaClient;
+  signal?: AbortSignal;
+  constructor(client: LambdaClient, signal?: AbortSignal) {
+    this.client = client;
+    this.signal = signal;
+  }
+
+  private get opts() {
+    return { abortSignal: this.signal };
+  }
+
+  /** $LATEST, through GetFunction (100 req/s quota against 15 for the rest). */
+  async getFunction(fn: string): Promise<FunctionState | undefined> {
+    const out = await orUndefined(
+      this.client.send(new GetFunctionCommand({ FunctionName: fn }), this.opts),
+    );
+    return out && toFunctionState(out.Configuration, out.Code?.ImageUri);
+  }
+
+  async getVersion(fn: string, version: string): Promise<FunctionState | undefined> {
+    const out = await orUndefined(
+      this.client.send(
+        new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: version }),
+        this.opts,
+      ),
+    );
+    return out && toFunctionState(out);
+  }
+
+  async getAlias(fn: string, alias: string): Promise<AliasInfo | undefined> {
+    const out = await orUndefined(
+      this.client.send(new GetAliasCommand({ FunctionName: fn, Name: alias }), this.opts),
+    );
+    return out && toAlias(out);
+  }
+
+  async updateCode(fn: string, code: NewCode, revisionId: string): Promise<FunctionState> {
+    const input =
+      'zipFile' in code
+        ? { ZipFile: code.zipFile }
+        : 'imageUri' in code
+          ? { ImageUri: code.imageUri }
+          : { S3Bucket: code.s3Bucket, S3Key: code.s3Key, S3ObjectVersion: code.s3ObjectVersion };
+    const out = await this.client.send(
+      new UpdateFunctionCodeCommand({ FunctionName: fn, RevisionId: revisionId, ...input }),
+      this.opts,
+    );
+    return toFunctionState(out);
+  }
+
+  async publishVersion(
+    fn: string,
+    p: { codeSha256: string; revisionId: string; description: string },
+  ): Promise<FunctionState> {
+    const out = await this.client.send(
+      new PublishVersionCommand({
+        FunctionName: fn,
+        CodeSha256: p.codeSha256,
+        RevisionId: p.revisionId,
+        Description: p.description,
+      }),
+      this.opts,
+    );
+    return toFunctionState(out);
+  }
+
+  async createAlias(fn: string, alias: string, version: string): Promise<AliasInfo> {
+    const out = await this.client.send(
+      new CreateAliasCommand({ FunctionName: fn, Name: alias, FunctionVersion: version }),
+      this.opts,
+    );
+    return toAlias(out);
+  }
+
+  /** Points the alias at one version and clears any weights (`{}` clears; omitting would keep them). */
+  async pointAlias(
+    fn: string,
+    alias: string,
+    version: string,
+    revisionId?: string,
+  ): Promise<AliasInfo> {
+    const out = await this.client.send(
+      new UpdateAliasCommand({
+        FunctionName: fn,
+        Name: alias,
+        FunctionVersion: version,
+        RoutingConfig: { AdditionalVersionWeights: {} },
+        RevisionId: revisionId,
+      }),
+      this.opts,
+    );
+    return toAlias(out);
+  }
+
+  async invoke(fn: string, qualifier: string, payload: string): Promise<InvokeResult> {
+    const out = await this.client.send(
+      new InvokeCommand({
+        FunctionName: fn,
+        Qualifier: qualifier,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(payload),
+      }),
+      this.opts,
+    );
+    return {
+      statusCode: out.StatusCode ?? 0,
+      functionError: out.FunctionError,
+      payload: out.Payload ? new TextDecoder().decode(out.Payload) : '',
+    };
+  }
+}

@@ -1,0 +1,51 @@
+// The backstop after the step: if main died or was killed while our deployment was still
+// running, stop it with rollback (on-cancel: rollback) and say what was found.
+import * as core from '@actions/core';
+import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
+import { createClients } from './aws/clients.ts';
+import { LambdaApi } from './aws/lambda.ts';
+import { stopAndConfirm } from './release/cancel.ts';
+import { realClock } from './release/deps.ts';
+import { formatAliasState } from './report/progress.ts';
+import { loadState } from './state.ts';
+
+export async function post(): Promise<void> {
+  const state = loadState();
+  const d = state.deployment;
+  if (!d) return;
+  const clients = createClients({ region: d.region, maxAttempts: 4, requestTimeoutMs: 5_000 });
+  const lambda = new LambdaApi(clients.lambda);
+  const codedeploy = new CodeDeployApi(clients.codedeploy);
+  try {
+    const info = await codedeploy.getDeployment(d.id);
+    if (isTerminal(info.status)) {
+      const alias = await lambda.getAlias(d.functionName, d.alias);
+      if (!state.finished)
+        core.info(
+          `Deployment ${d.id} had ended ${info.status}; alias ${d.alias} is on ${alias ? formatAliasState(alias) : 'nothing (missing)'}.`,
+        );
+      if (alias && Object.keys(alias.weights).length > 0)
+        core.warning(
+          `Alias ${d.alias} is split (${formatAliasState(alias)}). Point it at one version before the next release.`,
+        );
+      return;
+    }
+    // Main ended on its own terms (wait: false, on-timeout: leave): the deployment is meant to run on.
+    if (state.finished) return;
+    if (d.onCancel === 'leave') {
+      core.warning(`Deployment ${d.id} is still ${info.status}; left running (on-cancel: leave).`);
+      return;
+    }
+    core.warning(`Deployment ${d.id} is still ${info.status} after the step ended: stopping it with rollback.`);
+    const out = await stopAndConfirm(
+      { lambda, codedeploy, clock: realClock },
+      { deploymentId: d.id, functionName: d.functionName, alias: d.alias, previous: d.previous, rollback: true },
+      Date.now() + 60_000,
+    );
+    const where = out.alias ? formatAliasState(out.alias) : 'unknown';
+    if (out.restored) core.info(`Alias ${d.alias} is back on version ${d.previous}.`);
+    else core.error(`Deployment ${d.id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${d.previous}.`);
+  } catch (error) {
+    core.warning(`Post step could not check deployment ${d.id}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,81 @@
+// Upload the new code as $LATEST and wait until Lambda has finished applying it.
+import { isAwsError, ReleaseError } from '../aws/errors.ts';
+import type { FunctionState, NewCode } from '../aws/lambda.ts';
+import type { Settings } from '../settings.ts';
+import type { ReleaseDeps } from './deps.ts';
+import type { Preflight } from './preflight.ts';
+import { isUpdateInProgress, retryWhile } from './retry.ts';
+
+function newCode(settings: Settings, pre: Preflight): NewCode | undefined {
+  const s = settings.source;
+  if (pre.code) return { zipFile: pre.code.zip };
+  if (s.kind === 's3') return { s3Bucket: s.bucket, s3Key: s.key, s3ObjectVersion: s.objectVersion };
+  if (s.kind === 'image') return { imageUri: s.uri };
+  return undefined;
+}
+
+/**
+ * Uploads when there is new code, then returns $LATEST once LastUpdateStatus is Successful,
+ * with the RevisionId read after the wait (the one in the update's response is stale by then).
+ */
+export async function uploadCode(
+  settings: Settings,
+  pre: Preflight,
+  deps: ReleaseDeps,
+): Promise<FunctionState> {
+  const fn = settings.functionName;
+  const code = newCode(settings, pre);
+  if (!code || pre.codeUnchanged) {
+    if (code) deps.progress({ kind: 'info', message: 'The code is identical to $LATEST: no upload.' });
+    // Still wait: an update someone else started must finish before PublishVersion.
+    return waitUntilUpdated(fn, deps, pre.latest);
+  }
+  const before = await waitUntilUpdated(fn, deps, pre.latest);
+  if (before.revisionId !== pre.latest.revisionId)
+    throw changedUnderUs(fn, 'between the preflight check and the upload');
+  try {
+    await retryWhile(deps, 'UpdateFunctionCode', isUpdateInProgress, () =>
+      deps.lambda.updateCode(fn, code, before.revisionId),
+    );
+  } catch (error) {
+    if (isAwsError(error, 'PreconditionFailedException'))
+      throw changedUnderUs(fn, 'just before the upload');
+    throw error;
+  }
+  deps.progress({ kind: 'info', message: 'Code uploaded; waiting for Lambda to apply it.' });
+  return waitUntilUpdated(fn, deps);
+}
+
+export function changedUnderUs(fn: string, when: string): ReleaseError {
+  return new ReleaseError(
+    'CODE_CHANGED_CONCURRENTLY',
+    `Someone else changed $LATEST of \`${fn}\` ${when}. The release refuses to publish code it did not upload; nothing was published. Run it again once the other change is done.`,
+  );
+}
+
+/** FunctionUpdatedV2: GetFunction every second (300 tries at most) until LastUpdateStatus settles. */
+export async function waitUntilUpdated(
+  fn: string,
+  deps: ReleaseDeps,
+  known?: FunctionState,
+): Promise<FunctionState> {
+  let state = known;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (state && state.lastUpdateStatus !== 'InProgress') {
+      if (state.lastUpdateStatus === 'Failed')
+        throw new ReleaseError(
+          'CODE_UPDATE_FAILED',
+          `Lambda could not apply the new code to \`${fn}\`: ${state.lastUpdateStatusReason ?? 'no reason given'}. Nothing was published and no traffic moved.`,
+        );
+      return state;
+    }
+    if (state) await deps.clock.sleep(1_000, deps.signal);
+    state = await deps.lambda.getFunction(fn);
+    if (!state)
+      throw new ReleaseError('FUNCTION_NOT_FOUND', `Function \`${fn}\` disappeared during the release.`);
+  }
+  throw new ReleaseError(
+    'CODE_UPDATE_TIMEOUT',
+    `Lambda was still applying the code update to \`${fn}\` after 5 minutes.`,
+  );
+}

@@ -1,0 +1,134 @@
+// The poll loop: GetDeployment on the strategy's schedule, the live traffic split from the
+// alias, the hooks' lifecycle events; progress events whenever something changes.
+import { type DeploymentInfo, isTerminal, type LambdaTarget } from '../aws/codedeploy.ts';
+import { awsError } from '../aws/errors.ts';
+import type { AliasInfo } from '../aws/lambda.ts';
+import type { TrafficRouting } from '../strategy.ts';
+import type { ReleaseDeps } from './deps.ts';
+import type { HookName, HookResult, TrafficPoint } from './result.ts';
+import { isTransient } from './retry.ts';
+import { PollSchedule } from './schedule.ts';
+
+export interface WatchTarget {
+  deploymentId: string;
+  functionName: string;
+  alias: string;
+  currentVersion: string;
+  targetVersion: string;
+  routing?: TrafficRouting;
+  hooks: { hook: HookName; functionName: string }[];
+}
+
+export interface WatchState {
+  info: DeploymentInfo;
+  timeline: TrafficPoint[];
+  hooks: HookResult[];
+  lastAlias?: AliasInfo;
+  /** Set when the deadline passed before the deployment ended. */
+  timedOut: boolean;
+  /** Set when AWS could not be reached for longer than the retry budget. */
+  lostContact?: string;
+}
+
+/** Share of the alias's traffic on `target`, from what Lambda reports. */
+export function newPercentOf(alias: AliasInfo, target: string): number {
+  if (alias.version === target) {
+    const others = Object.values(alias.weights).reduce((a, w) => a + w, 0);
+    return Math.round((1 - others) * 1000) / 10;
+  }
+  return Math.round((alias.weights[target] ?? 0) * 1000) / 10;
+}
+
+export function hookResults(target: LambdaTarget | undefined, w: WatchTarget): HookResult[] {
+  return w.hooks.map(({ hook, functionName }) => ({
+    hook,
+    functionName,
+    status: target?.lifecycleEvents?.find((e) => e.lifecycleEventName === hook)?.status ?? 'Pending',
+  }));
+}
+
+/** Consecutive failed polls (after the SDK's own retries) before we give up watching. */
+const LOST_CONTACT_POLLS = 8;
+
+export async function watchDeployment(
+  w: WatchTarget,
+  deadline: number,
+  maxIntervalMs: number,
+  deps: ReleaseDeps,
+  previous?: Partial<WatchState>,
+): Promise<WatchState> {
+  const { clock } = deps;
+  const schedule = new PollSchedule(clock.now(), { routing: w.routing, maxIntervalMs });
+  const state: WatchState = {
+    info: previous?.info ?? {},
+    timeline: previous?.timeline ?? [],
+    hooks: previous?.hooks ?? hookResults(undefined, w),
+    lastAlias: previous?.lastAlias,
+    timedOut: false,
+  };
+  let failures = 0;
+  let lastPercent = state.timeline.at(-1)?.newPercent;
+  for (;;) {
+    let changed = false;
+    try {
+      const info = await deps.codedeploy.getDeployment(w.deploymentId);
+      if (info.status !== state.info.status) {
+        changed = true;
+        deps.progress({ kind: 'status', deploymentId: w.deploymentId, status: info.status ?? '?' });
+      }
+      state.info = info;
+      const terminal = isTerminal(info.status);
+      if (info.status === 'InProgress' || terminal) {
+        if (w.hooks.length) {
+          const hooks = hookResults(await deps.codedeploy.getLambdaTarget(w.deploymentId), w);
+          hooks.forEach((h, i) => {
+            if (h.status !== state.hooks[i]?.status) {
+              changed = true;
+              deps.progress({ kind: 'hook', ...h, hook: h.hook });
+            }
+          });
+          state.hooks = hooks;
+        }
+        const alias = await deps.lambda.getAlias(w.functionName, w.alias);
+        if (alias) {
+          state.lastAlias = alias;
+          const pct = newPercentOf(alias, w.targetVersion);
+          if (pct !== lastPercent) {
+            changed = true;
+            lastPercent = pct;
+            state.timeline.push({ at: clock.now(), newPercent: pct });
+            deps.progress({
+              kind: 'traffic',
+              newVersion: w.targetVersion,
+              oldVersion: w.currentVersion,
+              newPercent: pct,
+            });
+          }
+          schedule.observe(clock.now(), { changed, newPercent: pct });
+        } else schedule.observe(clock.now(), { changed });
+      } else schedule.observe(clock.now(), { changed });
+      failures = 0;
+      if (terminal) return state;
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      failures++;
+      if (failures >= LOST_CONTACT_POLLS) {
+        state.lostContact = `${awsError(error).name}: ${awsError(error).message}`;
+        return state;
+      }
+      deps.progress({
+        kind: 'retry',
+        operation: 'GetDeployment',
+        reason: awsError(error).name,
+        attempt: failures + 1,
+        delayMs: schedule.nextDelay(clock.now()),
+      });
+    }
+    const now = clock.now();
+    if (now >= deadline) {
+      state.timedOut = true;
+      return state;
+    }
+    await clock.sleep(Math.min(schedule.nextDelay(now), Math.max(deadline - now, 0)), deps.signal);
+  }
+}

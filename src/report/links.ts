@@ -1,0 +1,50 @@
+// AWS console URLs for what the action touches, in the right partition.
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** The console host of the partition the region is in. */
+export function consoleHost(region: string): string {
+  if (region.startsWith('cn-')) return 'console.amazonaws.cn';
+  if (region.startsWith('us-gov-')) return 'console.amazonaws-us-gov.com';
+  return 'console.aws.amazon.com';
+}
+
+/** `https://<region>.<host>`; a malformed region is left out of the host (it stays in the query). */
+function consoleBase(region: string): string {
+  const host = consoleHost(region);
+  return REGION.test(region) ? `https://${region}.${host}` : `https://${host}`;
+}
+
+/**
+ * encodeURIComponent, plus the characters it leaves alone that still mean something in a
+ * Markdown link destination or a console route (`( ) ! ' *`).
+ */
+export function encodePart(s: string): string {
+  return encodeURIComponent(s).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** The bare function name from a name, a full ARN or a partial ARN (`123456789012:function:name`). */
+export function functionNameOf(nameOrArn: string): string {
+  const m = /(?:^|:)function:([^:]+)/.exec(nameOrArn);
+  return m?.[1] ?? nameOrArn;
+}
+
+/** The CodeDeploy console page of a deployment. */
+export function deploymentUrl(region: string, deploymentId: string): string {
+  return `${consoleBase(region)}/codesuite/codedeploy/deployments/${encodePart(deploymentId)}?region=${encodePart(region)}`;
+}
+
+/** The Lambda console page of a function's alias. `functionName` may be an ARN. */
+export function aliasUrl(region: string, functionName: string, alias: string): string {
+  const name = encodePart(functionNameOf(functionName));
+  return `${consoleBase(region)}/lambda/home?region=${encodePart(region)}#/functions/${name}/aliases/${encodePart(alias)}`;
+}
+
+/** The Lambda console page of one published version of a function. */
+export function versionUrl(region: string, functionName: string, version: string): string {
+  const name = encodePart(functionNameOf(functionName));
+  return `${consoleBase(region)}/lambda/home?region=${encodePart(region)}#/functions/${name}/versions/${encodePart(version)}`;
+}

@@ -1,0 +1,211 @@
+// The release when something goes wrong: never a false success, always a cause, and the
+// alias as Lambda reports it afterwards.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { ALIAS, codeDir, FN, mutating, runRelease, seed } from './harness.ts';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ timeScale: 600 });
+});
+afterAll(() => emu.close());
+beforeEach(() => emu.reset());
+
+describe('hook failure', () => {
+  it('fails, names the hook and CodeDeploy cause, and confirms the rollback from the alias', async () => {
+    seed(emu);
+    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
+    const run = await runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      strategy: 'Canary10Percent5Minutes',
+      'after-traffic-hook': 'CodeDeployHook_post',
+    });
+    expect(run.result.status).toBe('failed');
+    expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'true', version: '2' });
+    expect(run.result.cause).toMatchObject({
+      code: 'HOOK_EXECUTION_FAILURE',
+      failedHook: 'AfterAllowTraffic (CodeDeployHook_post)',
+    });
+    expect(run.result.rollbackDeploymentId).toMatch(/^d-/);
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
+    expect(run.result.finalAlias).toEqual({ version: '1', weights: {} });
+    const rollback = emu.deployments().find((d) => d.creator === 'codeDeployRollback');
+    expect(rollback?.status).toBe('Succeeded');
+  });
+
+  it('with auto-rollback: false, says traffic was not returned', async () => {
+    seed(emu);
+    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
+    const run = await runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      strategy: 'AllAtOnce',
+      'after-traffic-hook': 'CodeDeployHook_post',
+      'auto-rollback': 'false',
+    });
+    expect(run.result.status).toBe('failed');
+    expect(run.outputs['rolled-back']).toBe('false');
+    expect(run.result.finalAlias).toEqual({ version: '2', weights: {} });
+    expect(emu.deployments().some((d) => d.creator === 'codeDeployRollback')).toBe(false);
+  });
+});
+
+describe('alarm', () => {
+  it('stops mid-shift, names the alarm, and the alias is back on the previous version', async () => {
+    seed(emu);
+    emu.setAlarm('orders-errors', 'OK');
+    emu.setAlarm('orders-latency', 'OK');
+    const pending = runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      strategy: 'Canary10Percent5Minutes',
+      alarms: 'orders-errors\norders-latency',
+    });
+    // Fire the alarm once 10% has shifted.
+    const fire = setInterval(() => {
+      if (Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length) {
+        emu.setAlarm('orders-errors', 'ALARM');
+        clearInterval(fire);
+      }
+    }, 2);
+    const run = await pending;
+    clearInterval(fire);
+    expect(run.result.status).toBe('stopped');
+    expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true' });
+    expect(run.result.cause).toMatchObject({ code: 'ALARM_ACTIVE', alarms: ['orders-errors'] });
+    expect(run.result.timeline.map((p) => p.newPercent)).toContain(10);
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('an alarm already firing stops the deployment before any traffic moves', async () => {
+    seed(emu);
+    emu.setAlarm('orders-errors', 'ALARM');
+    const run = await runRelease(emu, { 'code-dir': codeDir('v2'), alarms: 'orders-errors' });
+    expect(run.result.status).toBe('stopped');
+    expect(run.result.cause!.code).toBe('ALARM_ACTIVE');
+    expect(emu.aliasHistory(FN, ALIAS).every((h) => h.version === '1' && !h.weights['2'])).toBe(true);
+  });
+});
+
+describe('smoke test', () => {
+  it('a function error stops the release before any traffic moves', async () => {
+    seed(emu);
+    emu.setFunctionBehaviour(FN, { invoke: { functionError: 'Unhandled', payload: '{"errorMessage":"boom"}' } });
+    const run = await runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      'smoke-test-payload': '{"ping": true}',
+    });
+    expect(run.result.status).toBe('failed');
+    expect(run.result.cause!.code).toBe('SMOKE_TEST_FAILED');
+    expect(run.result.cause!.message).toContain('boom');
+    expect(mutating(run.calls)).toEqual(['UpdateFunctionCode', 'PublishVersion', 'Invoke']);
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('a passing smoke test lets the release go on', async () => {
+    seed(emu);
+    emu.setFunctionBehaviour(FN, { invoke: { payload: '{"ok":true}' } });
+    const run = await runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      strategy: 'AllAtOnce',
+      'smoke-test-payload': '{"ping": true}',
+    });
+    expect(run.result.status).toBe('succeeded');
+  });
+});
+
+describe('timeout', () => {
+  it('on-timeout: rollback stops the deployment and confirms the alias', async () => {
+    seed(emu);
+    const run = await runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      strategy: 'Canary10Percent30Minutes',
+      'timeout-minutes': '3',
+    });
+    expect(run.result.status).toBe('stopped');
+    expect(run.result.cause!.code).toBe('TIMEOUT');
+    expect(run.outputs['rolled-back']).toBe('true');
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
+    expect(mutating(run.calls)).toContain('StopDeployment');
+  });
+
+  it('on-timeout: leave fails the step and leaves the deployment running', async () => {
+    seed(emu);
+    const run = await runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      strategy: 'Canary10Percent30Minutes',
+      'timeout-minutes': '3',
+      'on-timeout': 'leave',
+    });
+    expect(run.result.status).toBe('failed');
+    expect(run.result.cause!.code).toBe('TIMEOUT');
+    expect(mutating(run.calls)).not.toContain('StopDeployment');
+    expect(emu.deployments()[0]!.status).toBe('InProgress');
+  });
+});
+
+describe('rollback that fails', () => {
+  it('says traffic may be split, names both versions and how to fix it', async () => {
+    seed(emu);
+    emu.setAlarm('orders-errors', 'OK');
+    emu.failNextRollback();
+    const pending = runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      strategy: 'Canary10Percent5Minutes',
+      alarms: 'orders-errors',
+    });
+    const fire = setInterval(() => {
+      if (Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length) {
+        emu.setAlarm('orders-errors', 'ALARM');
+        clearInterval(fire);
+      }
+    }, 2);
+    const run = await pending;
+    clearInterval(fire);
+    expect(run.result.status).toBe('stopped');
+    expect(run.outputs['rolled-back']).toBe('false');
+    expect(run.result.finalAlias).toEqual({ version: '1', weights: { '2': 0.1 } });
+    expect(run.result.notes.join(' ')).toMatch(/split between versions 1 and 2/);
+    expect(run.result.notes.join(' ')).toContain('AdditionalVersionWeights={}');
+  });
+});
+
+describe('Lambda faults', () => {
+  it('a failed code update stops with the reason and publishes nothing', async () => {
+    seed(emu);
+    emu.setFunctionBehaviour(FN, { updateFailure: 'Image not found' });
+    const run = await runRelease(emu, { 'code-dir': codeDir('v2') });
+    expect(run.result.cause!.code).toBe('CODE_UPDATE_FAILED');
+    expect(run.result.cause!.message).toContain('Image not found');
+    expect(mutating(run.calls)).toEqual(['UpdateFunctionCode']);
+    expect(emu.versions(FN)).toHaveLength(1);
+  });
+
+  it('refuses to publish when someone else changed $LATEST after our upload', async () => {
+    seed(emu);
+    emu.setFunctionBehaviour(FN, { updateDelayMs: 20_000 });
+    const pending = runRelease(emu, { 'code-dir': codeDir('v2') });
+    const meddle = setInterval(() => {
+      if (emu.calls.some((c) => c.operation === 'UpdateFunctionCode' && c.status === 200)) {
+        clearInterval(meddle);
+        setTimeout(() => emu.updateCodeOutOfBand(FN, "someone-else"), 5);
+      }
+    }, 1);
+    const run = await pending;
+    clearInterval(meddle);
+    expect(run.result.cause!.code).toBe('CODE_CHANGED_CONCURRENTLY');
+    expect(emu.versions(FN)).toHaveLength(1);
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('rides out throttling and 500s on both services', async () => {
+    seed(emu);
+    emu.injectFault({ service: 'lambda', kind: 'throttle', rate: 0.3 });
+    emu.injectFault({ service: 'codedeploy', kind: 'throttle', rate: 0.3 });
+    emu.injectFault({ kind: 'error500', rate: 0.1 });
+    const run = await runRelease(emu, { 'code-dir': codeDir('v2'), strategy: 'AllAtOnce' });
+    expect(run.result.cause).toBeUndefined();
+    expect(run.result.status).toBe('succeeded');
+    expect(emu.versions(FN)).toHaveLength(2);
+    expect(emu.deployments().filter((d) => d.creator !== 'codeDeployRollback')).toHaveLength(1);
+    expect(run.calls.some((c) => c.status === 429)).toBe(true);
+  });
+});

@@ -1,0 +1,98 @@
+// The release, in process, against the emulator: real SDK clients over HTTP, the emulator's
+// scaled clock for every sleep, outputs and progress events captured for assertions.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
+import { createClients } from '../../src/aws/clients.ts';
+import { LambdaApi } from '../../src/aws/lambda.ts';
+import type { ReleaseDeps } from '../../src/release/deps.ts';
+import type { ProgressEvent, ReleaseResult } from '../../src/release/result.ts';
+import { release } from '../../src/release/run.ts';
+import { readSettings } from '../../src/settings.ts';
+import type { Emulator } from '../emulator/index.ts';
+
+export const FN = 'orders';
+export const ALIAS = 'live';
+export const APP = 'orders-app';
+export const GROUP = 'orders-live';
+
+/** A function with versions 1..n published and `live` on `liveVersion`, plus its CodeDeploy group. */
+export function seed(emu: Emulator, o: { versions?: number; live?: string | null; group?: object } = {}) {
+  const versions = o.versions ?? 1;
+  const aliases: Record<string, string> = {};
+  if (o.live !== null) aliases[ALIAS] = o.live ?? String(versions);
+  emu.createFunction({ name: FN, code: `code-v${versions}`, versions, aliases });
+  emu.createApplication(APP, 'Lambda');
+  emu.createDeploymentGroup(APP, GROUP, o.group);
+}
+
+export function codeDir(content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'code-'));
+  mkdirSync(join(dir, 'lib'));
+  writeFileSync(join(dir, 'index.js'), `exports.handler = async () => ${JSON.stringify(content)};\n`);
+  writeFileSync(join(dir, 'lib', 'util.js'), 'module.exports = {};\n');
+  return dir;
+}
+
+export interface Run {
+  result: ReleaseResult;
+  outputs: Record<string, string>;
+  events: ProgressEvent[];
+  /** Calls the emulator saw during this run. */
+  calls: Emulator['calls'];
+}
+
+export const baseInputs = {
+  'function-name': FN,
+  alias: ALIAS,
+  application: APP,
+  'deployment-group': GROUP,
+  'poll-interval': '15',
+};
+
+export function settingsFor(emu: Emulator, inputs: Record<string, string>) {
+  const all: Record<string, string> = { ...baseInputs, ...inputs };
+  return readSettings((name) => all[name] ?? '', {
+    AWS_REGION: emu.region,
+    GITHUB_REPOSITORY: 'acme/orders',
+    GITHUB_SHA: '0123456789abcdef',
+    GITHUB_RUN_ID: '42',
+  });
+}
+
+export function depsFor(
+  emu: Emulator,
+  extra: Partial<ReleaseDeps> = {},
+): { deps: ReleaseDeps; outputs: Record<string, string>; events: ProgressEvent[] } {
+  const clients = createClients({ region: emu.region, endpoint: emu.url, requestTimeoutMs: 5_000 });
+  const outputs: Record<string, string> = {};
+  const events: ProgressEvent[] = [];
+  const deps: ReleaseDeps = {
+    lambda: new LambdaApi(clients.lambda, extra.signal),
+    codedeploy: new CodeDeployApi(clients.codedeploy, extra.signal),
+    clock: emu.clock,
+    progress: (e) => events.push(e),
+    output: (name, value) => {
+      outputs[name] = value;
+    },
+    ...extra,
+  };
+  return { deps, outputs, events };
+}
+
+export async function runRelease(
+  emu: Emulator,
+  inputs: Record<string, string>,
+  extra: Partial<ReleaseDeps> = {},
+): Promise<Run> {
+  const settings = settingsFor(emu, inputs);
+  const { deps, outputs, events } = depsFor(emu, extra);
+  const before = emu.calls.length;
+  const result = await release(settings, deps);
+  return { result, outputs, events, calls: emu.calls.slice(before) };
+}
+
+export function mutating(calls: Emulator['calls']): string[] {
+  return calls.filter((c) => c.mutating).map((c) => c.operation);
+}

@@ -1,0 +1,250 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isZip, zipDirectory } from '../../src/release/zip.ts';
+
+interface Entry {
+  name: string;
+  versionMadeBy: number;
+  flags: number;
+  method: number;
+  time: number;
+  date: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  mode: number;
+  extraLength: number;
+  data: Buffer;
+}
+
+/** Reads an archive through its central directory, as unzip does, checking the local headers agree. */
+function readZip(zip: Buffer): Entry[] {
+  const eocd = zip.length - 22;
+  expect(zip.readUInt32LE(eocd)).toBe(0x06054b50);
+  expect(zip.readUInt16LE(eocd + 20)).toBe(0); // no comment
+  const count = zip.readUInt16LE(eocd + 10);
+  expect(zip.readUInt16LE(eocd + 8)).toBe(count);
+  const cdSize = zip.readUInt32LE(eocd + 12);
+  let p = zip.readUInt32LE(eocd + 16);
+  expect(p + cdSize).toBe(eocd);
+  const entries: Entry[] = [];
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(p)).toBe(0x02014b50);
+    const nameLength = zip.readUInt16LE(p + 28);
+    const extraLength = zip.readUInt16LE(p + 30);
+    const commentLength = zip.readUInt16LE(p + 32);
+    const localOffset = zip.readUInt32LE(p + 42);
+    const e = {
+      versionMadeBy: zip.readUInt16LE(p + 4),
+      flags: zip.readUInt16LE(p + 8),
+      method: zip.readUInt16LE(p + 10),
+      time: zip.readUInt16LE(p + 12),
+      date: zip.readUInt16LE(p + 14),
+      crc: zip.readUInt32LE(p + 16),
+      compressedSize: zip.readUInt32LE(p + 20),
+      size: zip.readUInt32LE(p + 24),
+      mode: zip.readUInt32LE(p + 38) >>> 16,
+      extraLength: extraLength + commentLength,
+      name: zip.toString('utf8', p + 46, p + 46 + nameLength),
+    };
+    // The local header repeats what the central directory says.
+    const l = localOffset;
+    expect(zip.readUInt32LE(l)).toBe(0x04034b50);
+    expect(zip.readUInt16LE(l + 6)).toBe(e.flags);
+    expect(zip.readUInt16LE(l + 8)).toBe(e.method);
+    expect(zip.readUInt16LE(l + 10)).toBe(e.time);
+    expect(zip.readUInt16LE(l + 12)).toBe(e.date);
+    expect(zip.readUInt32LE(l + 14)).toBe(e.crc);
+    expect(zip.readUInt32LE(l + 18)).toBe(e.compressedSize);
+    expect(zip.readUInt32LE(l + 22)).toBe(e.size);
+    const localNameLength = zip.readUInt16LE(l + 26);
+    const localExtra = zip.readUInt16LE(l + 28);
+    expect(zip.toString('utf8', l + 30, l + 30 + localNameLength)).toBe(e.name);
+    const start = l + 30 + localNameLength + localExtra;
+    const raw = zip.subarray(start, start + e.compressedSize);
+    const data = e.method === 8 ? zlib.inflateRawSync(raw) : Buffer.from(raw);
+    expect(data.length).toBe(e.size);
+    expect(zlib.crc32(data) >>> 0).toBe(e.crc);
+    entries.push({ ...e, extraLength: e.extraLength + localExtra, data });
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+const temps: string[] = [];
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'zip-test-'));
+  temps.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const bigText = 'export const handler = async () => ({ statusCode: 200 });\n'.repeat(200);
+const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));
+
+/** Writes the tree in the given order of paths. */
+function writeTree(root: string, files: Record<string, string | Buffer>, order?: string[]): void {
+  for (const rel of order ?? Object.keys(files)) {
+    const full = path.join(root, rel);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, files[rel] as string | Buffer);
+  }
+}
+
+const tree: Record<string, string | Buffer> = {
+  'index.mjs': bigText,
+  'lib/util.js': 'module.exports = 1;\n',
+  'lib/data.bin': random,
+  'bin/run': '#!/bin/sh\necho hi\n',
+  'B.txt': 'upper',
+  'a.txt': 'lower',
+  'empty.txt': '',
+  'node_modules/x/package.json': '{"name":"x"}',
+  'ünïcode/名前.txt': 'utf-8 name',
+};
+
+describe('zipDirectory', () => {
+  it('gives byte-identical output for the same tree, whatever the mtimes and creation order', () => {
+    const a = tempDir();
+    const b = tempDir();
+    writeTree(a, tree);
+    writeTree(b, tree, Object.keys(tree).reverse());
+    fs.chmodSync(path.join(a, 'bin/run'), 0o755);
+    fs.chmodSync(path.join(b, 'bin/run'), 0o700); // any executable bit counts the same
+    for (const rel of Object.keys(tree)) {
+      fs.utimesSync(
+        path.join(b, rel),
+        new Date('2001-02-03T04:05:06Z'),
+        new Date('2011-12-13T14:15:16Z'),
+      );
+    }
+    const first = zipDirectory(a);
+    expect(zipDirectory(a).equals(first)).toBe(true);
+    expect(zipDirectory(b).equals(first)).toBe(true);
+  });
+
+  it('is readable: every entry inflates to the file content with the right CRC', () => {
+    const dir = tempDir();
+    writeTree(dir, tree);
+    const entries = readZip(zipDirectory(dir));
+    expect(entries.map((e) => e.name).sort()).toEqual(Object.keys(tree).sort());
+    for (const e of entries) {
+      const expected = tree[e.name];
+      expect(e.data.equals(Buffer.from(expected as string | Buffer)), e.name).toBe(true);
+    }
+  });
+
+  it('sorts entries by path bytes, files only, with forward slashes', () => {
+    const dir = tempDir();
+    writeTree(dir, tree);
+    fs.mkdirSync(path.join(dir, 'empty-dir'));
+    const names = readZip(zipDirectory(dir)).map((e) => e.name);
+    const byBytes = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    expect(names).toEqual(byBytes);
+    expect(names[0]).toBe('B.txt');
+    expect(names).not.toContain('empty-dir/');
+    expect(names.every((n) => !n.includes('\\') && !n.endsWith('/'))).toBe(true);
+  });
+
+  it('writes fixed timestamps, unix attributes, no extra fields', () => {
+    const dir = tempDir();
+    writeTree(dir, tree);
+    fs.chmodSync(path.join(dir, 'bin/run'), 0o755);
+    fs.chmodSync(path.join(dir, 'a.txt'), 0o600);
+    for (const e of readZip(zipDirectory(dir))) {
+      expect(e.time).toBe(0);
+      expect(e.date).toBe((0 << 9) | (1 << 5) | 1); // 1980-01-01
+      expect(e.versionMadeBy >> 8).toBe(3); // unix
+      expect(e.extraLength).toBe(0);
+      expect(e.mode & 0o170000).toBe(0o100000); // regular file
+      expect(e.mode & 0o7777, e.name).toBe(e.name === 'bin/run' ? 0o755 : 0o644);
+      expect(e.flags & 0x0800).toBe(/[^\x20-\x7e]/.test(e.name) ? 0x0800 : 0);
+    }
+  });
+
+  it('deflates what shrinks and stores what does not', () => {
+    const dir = tempDir();
+    writeTree(dir, tree);
+    const byName = new Map(readZip(zipDirectory(dir)).map((e) => [e.name, e]));
+    expect(byName.get('index.mjs')?.method).toBe(8);
+    expect(byName.get('index.mjs')!.compressedSize).toBeLessThan(bigText.length / 10);
+    expect(byName.get('empty.txt')?.method).toBe(0);
+    expect(byName.get('a.txt')?.method).toBe(0);
+  });
+
+  it('changes when content changes', () => {
+    const dir = tempDir();
+    writeTree(dir, tree);
+    const before = zipDirectory(dir);
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'lowes');
+    expect(zipDirectory(dir).equals(before)).toBe(false);
+  });
+
+  it('follows symlinks that stay inside the directory', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'real/file.txt': 'inside', 'other.txt': 'x' });
+    fs.symlinkSync('real/file.txt', path.join(dir, 'link.txt'));
+    fs.symlinkSync('real', path.join(dir, 'linkdir'));
+    const entries = readZip(zipDirectory(dir));
+    expect(entries.map((e) => e.name)).toEqual([
+      'link.txt',
+      'linkdir/file.txt',
+      'other.txt',
+      'real/file.txt',
+    ]);
+    expect(entries[0]?.data.toString()).toBe('inside');
+  });
+
+  it('refuses a symlink that points outside, naming it', () => {
+    const dir = tempDir();
+    const outside = tempDir();
+    fs.writeFileSync(path.join(outside, 'secret'), 's');
+    writeTree(dir, { 'a.txt': 'a' });
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.symlinkSync(path.join(outside, 'secret'), path.join(dir, 'sub', 'escape'));
+    expect(() => zipDirectory(dir)).toThrow(/sub\/escape.*outside/);
+    fs.rmSync(path.join(dir, 'sub', 'escape'));
+    fs.symlinkSync('../..', path.join(dir, 'sub', 'up'));
+    expect(() => zipDirectory(dir)).toThrow(/sub\/up.*outside/);
+  });
+
+  it('refuses broken links and link loops', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'sub/a.txt': 'a' });
+    fs.symlinkSync('nowhere', path.join(dir, 'dangling'));
+    expect(() => zipDirectory(dir)).toThrow(/dangling.*broken/);
+    fs.rmSync(path.join(dir, 'dangling'));
+    fs.symlinkSync('..', path.join(dir, 'sub', 'loop'));
+    expect(() => zipDirectory(dir)).toThrow(/sub\/loop.*loop/);
+  });
+
+  it('refuses an empty directory and a missing one', () => {
+    const dir = tempDir();
+    expect(() => zipDirectory(dir)).toThrow(/no files/);
+    fs.mkdirSync(path.join(dir, 'only-dirs', 'deeper'), { recursive: true });
+    expect(() => zipDirectory(dir)).toThrow(/no files/);
+    expect(() => zipDirectory(path.join(dir, 'missing'))).toThrow(/cannot be read/);
+  });
+});
+
+describe('isZip', () => {
+  it('recognises a zip and rejects other bytes', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.txt': 'a' });
+    const zip = zipDirectory(dir);
+    expect(isZip(zip)).toBe(true);
+    expect(isZip(new Uint8Array(zip))).toBe(true);
+    const empty = Buffer.alloc(22);
+    empty.writeUInt32LE(0x06054b50, 0);
+    expect(isZip(empty)).toBe(true);
+    expect(isZip(Buffer.from('PK'))).toBe(false);
+    expect(isZip(Buffer.from('not a zip at all, just some text here'))).toBe(false);
+    expect(isZip(zip.subarray(0, zip.length - 5))).toBe(false);
+    expect(isZip(Buffer.concat([Buffer.from('#!/bin/sh\n'), zip]))).toBe(false);
+  });
+});
