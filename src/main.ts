@@ -1,9 +1,10 @@
 // The shell around the release: inputs in; outputs, log, summary and exit code out.
 import * as core from '@actions/core';
-import { CodeDeployApi } from './aws/codedeploy.ts';
 import { createClients } from './aws/clients.ts';
+import { CodeDeployApi } from './aws/codedeploy.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { stopAndConfirm } from './release/cancel.ts';
+import { deploymentDescription } from './release/deploy.ts';
 import { type ReleaseDeps, realClock } from './release/deps.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
@@ -88,6 +89,8 @@ export async function main(): Promise<void> {
   }
   if (cancelling) {
     await cancelling;
+    core.setOutput('status', result.status);
+    core.setOutput('rolled-back', String(result.rolledBack));
     saveFinished();
     await writeSummary(settings, result);
     core.setFailed(failureMessage(result));
@@ -95,7 +98,8 @@ export async function main(): Promise<void> {
   }
   saveFinished();
   await writeSummary(settings, result);
-  if (result.status === 'failed' || result.status === 'stopped') core.setFailed(failureMessage(result));
+  if (result.status === 'failed' || result.status === 'stopped')
+    core.setFailed(failureMessage(result));
 }
 
 /** on-cancel: stop our deployment with rollback and confirm the alias, within the runner's window. */
@@ -107,24 +111,27 @@ async function cancel(
   const deadline = Date.now() + CANCEL_WINDOW_MS;
   result.status = 'stopped';
   result.cause = { code: 'CANCELLED', message: 'The workflow run was cancelled.' };
+  // Fresh clients: the release's were aborted with the run.
+  const clients = createClients({
+    region: settings.region,
+    maxAttempts: 3,
+    requestTimeoutMs: 3_000,
+  });
+  const codedeploy = new CodeDeployApi(clients.codedeploy);
+  deploymentId ??= await createdInFlight(settings, codedeploy);
   if (!deploymentId) {
     result.cause.message += ' No deployment had started; no traffic moved.';
     return;
   }
+  result.deploymentId = deploymentId;
   if (settings.onCancel === 'leave') {
     result.cause.message += ` Deployment ${deploymentId} was left running (on-cancel: leave).`;
     result.status = 'failed';
     return;
   }
-  // Fresh clients: the release's were aborted with the run.
-  const clients = createClients({ region: settings.region, maxAttempts: 3, requestTimeoutMs: 3_000 });
   try {
     const out = await stopAndConfirm(
-      {
-        lambda: new LambdaApi(clients.lambda),
-        codedeploy: new CodeDeployApi(clients.codedeploy),
-        clock: realClock,
-      },
+      { lambda: new LambdaApi(clients.lambda), codedeploy, clock: realClock },
       {
         deploymentId,
         functionName: settings.functionName,
@@ -141,9 +148,32 @@ async function cancel(
       : out.stop === 'completed'
         ? ` Deployment ${deploymentId} had already ended.`
         : ` Deployment ${deploymentId} was stopped with rollback, but the alias was not yet back on version ${result.previousVersion}${out.alias ? ` (now ${formatAliasState(out.alias)})` : ''}; the post step checks again.`;
-    core.setOutput('rolled-back', String(result.rolledBack));
-    core.setOutput('status', result.status);
   } catch (error) {
     result.cause.message += ` Stopping deployment ${deploymentId} failed: ${(error as Error).message}`;
   }
+}
+
+/**
+ * A cancel can land while CreateDeployment is in flight: AWS may have created the deployment
+ * though we never saw its id. Ours is the group's active one created by a user with our description.
+ */
+async function createdInFlight(
+  settings: Settings,
+  codedeploy: CodeDeployApi,
+): Promise<string | undefined> {
+  if (settings.strategy.kind === 'direct' || !settings.application || !settings.deploymentGroup)
+    return;
+  try {
+    for (const id of await codedeploy.listActiveDeployments(
+      settings.application,
+      settings.deploymentGroup,
+    )) {
+      const info = await codedeploy.getDeployment(id);
+      if (info.creator === 'user' && info.description === deploymentDescription(settings))
+        return id;
+    }
+  } catch {
+    // Best effort: the post step looks again.
+  }
+  return undefined;
 }

@@ -1,8 +1,8 @@
 // The backstop after the step: if main died or was killed while our deployment was still
 // running, stop it with rollback (on-cancel: rollback) and say what was found.
 import * as core from '@actions/core';
-import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
 import { createClients } from './aws/clients.ts';
+import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { stopAndConfirm } from './release/cancel.ts';
 import { realClock } from './release/deps.ts';
@@ -36,15 +36,26 @@ export async function post(): Promise<void> {
       core.warning(`Deployment ${d.id} is still ${info.status}; left running (on-cancel: leave).`);
       return;
     }
-    core.warning(`Deployment ${d.id} is still ${info.status} after the step ended: stopping it with rollback.`);
+    core.warning(
+      `Deployment ${d.id} is still ${info.status} after the step ended: stopping it with rollback.`,
+    );
     const out = await stopAndConfirm(
       { lambda, codedeploy, clock: realClock },
-      { deploymentId: d.id, functionName: d.functionName, alias: d.alias, previous: d.previous, rollback: true },
+      {
+        deploymentId: d.id,
+        functionName: d.functionName,
+        alias: d.alias,
+        previous: d.previous,
+        rollback: true,
+      },
       Date.now() + 60_000,
     );
     const where = out.alias ? formatAliasState(out.alias) : 'unknown';
     if (out.restored) core.info(`Alias ${d.alias} is back on version ${d.previous}.`);
-    else core.error(`Deployment ${d.id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${d.previous}.`);
+    else
+      core.error(
+        `Deployment ${d.id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${d.previous}.`,
+      );
   } catch (error) {
     core.warning(`Post step could not check deployment ${d.id}: ${(error as Error).message}`);
   }

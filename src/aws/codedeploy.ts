@@ -18,7 +18,7 @@ import {
   type TrafficRoutingConfig,
 } from '@aws-sdk/client-codedeploy';
 import type { TrafficRouting } from '../strategy.ts';
-import { isAwsError } from './errors.ts';
+import { isAwsError, orUndefined } from './errors.ts';
 
 export type { DeploymentInfo, LambdaTarget };
 
@@ -68,15 +68,6 @@ export function routingToAws(r: TrafficRouting): TrafficRoutingConfig {
   return { type: 'AllAtOnce' };
 }
 
-async function orUndefined<T>(call: Promise<T>, ...missing: string[]): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (error) {
-    if (isAwsError(error, ...missing)) return undefined;
-    throw error;
-  }
-}
-
 export class CodeDeployApi {
   readonly client: CodeDeployClient;
   signal?: AbortSignal;
@@ -100,7 +91,9 @@ export class CodeDeployApi {
   async getDeploymentGroup(
     app: string,
     group: string,
-  ): Promise<{ deploymentConfigName?: string; alarms: string[]; alarmsEnabled: boolean } | undefined> {
+  ): Promise<
+    { deploymentConfigName?: string; alarms: string[]; alarmsEnabled: boolean } | undefined
+  > {
     const out = await orUndefined(
       this.client.send(
         new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: group }),
@@ -135,7 +128,10 @@ export class CodeDeployApi {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await this.client.send(new ListDeploymentConfigsCommand({ nextToken }), this.opts);
+      const out = await this.client.send(
+        new ListDeploymentConfigsCommand({ nextToken }),
+        this.opts,
+      );
       names.push(...(out.deploymentConfigsList ?? []));
       nextToken = out.nextToken;
     } while (nextToken);
@@ -206,7 +202,10 @@ export class CodeDeployApi {
     if (targetIds.length === 0) return undefined;
     const out = await orUndefined(
       this.client.send(
-        new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: targetIds.slice(0, 25) }),
+        new BatchGetDeploymentTargetsCommand({
+          deploymentId: id,
+          targetIds: targetIds.slice(0, 25),
+        }),
         this.opts,
       ),
       'DeploymentNotStartedException',

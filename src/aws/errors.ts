@@ -8,7 +8,11 @@ export interface AwsErrorLike {
 
 export function awsError(error: unknown): AwsErrorLike {
   if (error && typeof error === 'object') {
-    const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
+    const e = error as {
+      name?: unknown;
+      message?: unknown;
+      $metadata?: { httpStatusCode?: number };
+    };
     return {
       name: typeof e.name === 'string' ? e.name : 'Error',
       message: typeof e.message === 'string' ? e.message : String(error),
@@ -33,5 +37,18 @@ export class ReleaseError extends Error {
     super(message);
     this.name = 'ReleaseError';
     this.code = code;
+  }
+}
+
+/** The call's result, or undefined when AWS answers with one of the "does not exist" errors. */
+export async function orUndefined<T>(
+  call: Promise<T>,
+  ...missing: string[]
+): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isAwsError(error, ...missing)) return undefined;
+    throw error;
   }
 }

@@ -11,7 +11,9 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
-import { isAwsError } from './errors.ts';
+import { orUndefined } from './errors.ts';
+
+const NOT_FOUND = 'ResourceNotFoundException';
 
 export interface FunctionState {
   arn: string;
@@ -76,15 +78,6 @@ function toAlias(a: {
   };
 }
 
-async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (error) {
-    if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
-    throw error;
-  }
-}
-
 export class LambdaApi {
   readonly client: LambdaClient;
   signal?: AbortSignal;
@@ -101,6 +94,7 @@ export class LambdaApi {
   async getFunction(fn: string): Promise<FunctionState | undefined> {
     const out = await orUndefined(
       this.client.send(new GetFunctionCommand({ FunctionName: fn }), this.opts),
+      NOT_FOUND,
     );
     return out && toFunctionState(out.Configuration, out.Code?.ImageUri);
   }
@@ -111,6 +105,7 @@ export class LambdaApi {
         new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: version }),
         this.opts,
       ),
+      NOT_FOUND,
     );
     return out && toFunctionState(out);
   }
@@ -118,6 +113,7 @@ export class LambdaApi {
   async getAlias(fn: string, alias: string): Promise<AliasInfo | undefined> {
     const out = await orUndefined(
       this.client.send(new GetAliasCommand({ FunctionName: fn, Name: alias }), this.opts),
+      NOT_FOUND,
     );
     return out && toAlias(out);
   }

@@ -18,7 +18,13 @@ export interface CancelOutcome {
  */
 export async function stopAndConfirm(
   deps: Pick<ReleaseDeps, 'lambda' | 'codedeploy'> & { clock: Clock },
-  p: { deploymentId: string; functionName: string; alias: string; previous: string; rollback: boolean },
+  p: {
+    deploymentId: string;
+    functionName: string;
+    alias: string;
+    previous: string;
+    rollback: boolean;
+  },
   deadline: number,
 ): Promise<CancelOutcome> {
   const stop = await deps.codedeploy.stopDeployment(p.deploymentId, p.rollback);
@@ -33,7 +39,8 @@ export async function stopAndConfirm(
       const info = await deps.codedeploy.getDeployment(p.deploymentId);
       const rb = info.rollbackInfo?.rollbackDeploymentId;
       if (info.status === 'Succeeded' || !rb) return { stop, alias, restored };
-      if (isTerminal((await deps.codedeploy.getDeployment(rb)).status)) return { stop, alias, restored };
+      if (isTerminal((await deps.codedeploy.getDeployment(rb)).status))
+        return { stop, alias, restored };
     }
     if (deps.clock.now() + 500 >= deadline) return { stop, alias, restored };
     await deps.clock.sleep(500);

@@ -9,7 +9,8 @@ import { isUpdateInProgress, retryWhile } from './retry.ts';
 function newCode(settings: Settings, pre: Preflight): NewCode | undefined {
   const s = settings.source;
   if (pre.code) return { zipFile: pre.code.zip };
-  if (s.kind === 's3') return { s3Bucket: s.bucket, s3Key: s.key, s3ObjectVersion: s.objectVersion };
+  if (s.kind === 's3')
+    return { s3Bucket: s.bucket, s3Key: s.key, s3ObjectVersion: s.objectVersion };
   if (s.kind === 'image') return { imageUri: s.uri };
   return undefined;
 }
@@ -26,7 +27,8 @@ export async function uploadCode(
   const fn = settings.functionName;
   const code = newCode(settings, pre);
   if (!code || pre.codeUnchanged) {
-    if (code) deps.progress({ kind: 'info', message: 'The code is identical to $LATEST: no upload.' });
+    if (code)
+      deps.progress({ kind: 'info', message: 'The code is identical to $LATEST: no upload.' });
     // Still wait: an update someone else started must finish before PublishVersion.
     return waitUntilUpdated(fn, deps, pre.latest);
   }
@@ -72,7 +74,10 @@ export async function waitUntilUpdated(
     if (state) await deps.clock.sleep(1_000, deps.signal);
     state = await deps.lambda.getFunction(fn);
     if (!state)
-      throw new ReleaseError('FUNCTION_NOT_FOUND', `Function \`${fn}\` disappeared during the release.`);
+      throw new ReleaseError(
+        'FUNCTION_NOT_FOUND',
+        `Function \`${fn}\` disappeared during the release.`,
+      );
   }
   throw new ReleaseError(
     'CODE_UPDATE_TIMEOUT',

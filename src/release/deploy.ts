@@ -64,6 +64,11 @@ export function activeDeploymentIn(error: unknown): string | undefined {
     : undefined;
 }
 
+/** CodeDeploy's older documented limit is 100 characters. */
+export function deploymentDescription(settings: Settings): string {
+  return settings.versionDescription.slice(0, 100);
+}
+
 export async function createDeployment(
   settings: Settings,
   pre: Preflight,
@@ -88,8 +93,7 @@ export async function createDeployment(
     applicationName: settings.application,
     deploymentGroupName: settings.deploymentGroup,
     deploymentConfigName: pre.configName,
-    // CodeDeploy's older documented limit is 100 characters.
-    description: settings.versionDescription.slice(0, 100),
+    description: deploymentDescription(settings),
     revision: {
       revisionType: 'AppSpecContent',
       appSpecContent: { content, sha256: sha256Hex(content) },

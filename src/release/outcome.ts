@@ -42,7 +42,7 @@ function causeOf(state: WatchState): Cause {
     code: err?.code,
     message: err?.message ?? `The deployment ended ${state.info.status} without an error message.`,
     ...(alarms.length ? { alarms } : {}),
-    ...(failedHook ? { failedHook: `${failedHook.hook} (${failedHook.functionName})` } : {}),
+    ...(failedHook ? { failedHook: failedHook.hook } : {}),
   };
 }
 
@@ -92,7 +92,9 @@ export async function settleFailure(
       `Traffic is split between versions ${alias.version} and ${Object.keys(alias.weights).join(', ')}. Every later deployment fails until the alias points at one version: \`${clearWeightsCommand(w.functionName, w.alias, w.currentVersion)}\` returns all traffic to version ${w.currentVersion}.`,
     );
   } else if (alias && !rolledBack) {
-    notes.push(`Alias ${w.alias} is on version ${alias.version}, not on the previous version ${w.currentVersion}.`);
+    notes.push(
+      `Alias ${w.alias} is on version ${alias.version}, not on the previous version ${w.currentVersion}.`,
+    );
   }
   return {
     status: state.info.status === 'Stopped' ? 'stopped' : 'failed',
@@ -107,7 +109,12 @@ export async function settleFailure(
 export async function settleSuccess(w: WatchTarget, deps: ReleaseDeps): Promise<Outcome> {
   const alias = await deps.lambda.getAlias(w.functionName, w.alias);
   if (isWhollyOn(alias, w.targetVersion))
-    return { status: 'succeeded', rolledBack: false, finalAlias: alias && aliasState(alias), notes: [] };
+    return {
+      status: 'succeeded',
+      rolledBack: false,
+      finalAlias: alias && aliasState(alias),
+      notes: [],
+    };
   return {
     status: 'failed',
     rolledBack: isWhollyOn(alias, w.currentVersion),

@@ -2,7 +2,6 @@
 // stops after this, and a real run changes nothing until every check has passed.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isTerminal } from '../aws/codedeploy.ts';
 import { ReleaseError } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { deploymentUrl, functionNameOf } from '../report/links.ts';
@@ -70,6 +69,25 @@ export function clearWeightsCommand(fn: string, alias: string, version: string):
   return `aws lambda update-alias --function-name ${fn} --name ${alias} --function-version ${version} --routing-config 'AdditionalVersionWeights={}'`;
 }
 
+/** Refuses an alias CodeDeploy cannot shift from: split between versions, or on $LATEST. */
+export function checkAlias(
+  alias: AliasInfo | undefined,
+  settings: Settings,
+  functionName: string,
+): void {
+  if (!alias) return;
+  if (Object.keys(alias.weights).length > 0)
+    throw new ReleaseError(
+      'ALIAS_WEIGHTED',
+      `Alias \`${settings.alias}\` is split between versions (${describeWeights(alias)}), as a deployment that was stopped without rollback leaves it; CodeDeploy fails every deployment from that state. Point it at one version first, e.g. \`${clearWeightsCommand(functionName, settings.alias, alias.version)}\`, then run again.`,
+    );
+  if (alias.version === '$LATEST' && settings.strategy.kind !== 'direct')
+    throw new ReleaseError(
+      'ALIAS_ON_LATEST',
+      `Alias \`${settings.alias}\` points at $LATEST; CodeDeploy can shift traffic only between published versions. Point it at a published version first (\`aws lambda update-alias --function-name ${functionName} --name ${settings.alias} --function-version <N>\`), or move it with \`strategy: direct\`.`,
+    );
+}
+
 export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<Preflight> {
   const { lambda, codedeploy } = deps;
   const fn = settings.functionName;
@@ -89,16 +107,6 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
   if (alias) {
     deps.output('alias-arn', alias.arn);
     deps.output('previous-version', alias.version);
-    if (Object.keys(alias.weights).length > 0)
-      throw new ReleaseError(
-        'ALIAS_WEIGHTED',
-        `Alias \`${settings.alias}\` is split between versions (${describeWeights(alias)}), as a deployment that was stopped without rollback leaves it; CodeDeploy fails every deployment from that state. Point it at one version first, e.g. \`${clearWeightsCommand(functionName, settings.alias, alias.version)}\`, then run again.`,
-      );
-    if (alias.version === '$LATEST' && !direct)
-      throw new ReleaseError(
-        'ALIAS_ON_LATEST',
-        `Alias \`${settings.alias}\` points at $LATEST; CodeDeploy can shift traffic only between published versions. Point it at a published version first (\`aws lambda update-alias --function-name ${functionName} --name ${settings.alias} --function-version <N>\`), or move it with \`strategy: direct\`.`,
-      );
   }
 
   let promoted: Preflight['promoted'];
@@ -185,7 +193,7 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
       configName = strategy.configName;
     } else if (strategy.kind === 'custom') {
       const config = await codedeploy.getDeploymentConfig(strategy.configName);
-      if (!config || config.computePlatform !== 'Lambda' || !config.routing)
+      if (config?.computePlatform !== 'Lambda' || !config.routing)
         throw new ReleaseError(
           'STRATEGY_NOT_FOUND',
           config
@@ -221,22 +229,13 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
     if (activeDeploymentId && settings.ifBusy === 'fail')
       throw busyError(group, activeDeploymentId, settings.region);
   }
+  // While another deployment runs the alias is legitimately mid-shift; with if-busy: wait it
+  // is checked again once that deployment has ended.
+  if (!activeDeploymentId) checkAlias(alias, settings, functionName);
 
   const timeoutMinutes =
     settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);
-  const plan = makePlan(settings, {
-    functionName,
-    alias,
-    promoted,
-    code,
-    codeUnchanged,
-    routing,
-    configName,
-    createConfig,
-    activeDeploymentId,
-    timeoutMinutes,
-  });
-  return {
+  const checked = {
     functionName,
     latest,
     alias,
@@ -248,9 +247,9 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
     createConfig,
     activeDeploymentId,
     timeoutMinutes,
-    plan,
     warnings,
   };
+  return { ...checked, plan: makePlan(settings, checked) };
 }
 
 export function busyError(group: string, id: string, region: string): ReleaseError {
@@ -273,7 +272,11 @@ async function findConfig(
   for (const name of names) {
     if (name === preferred || name.startsWith('CodeDeployDefault.')) continue;
     const config = await deps.codedeploy.getDeploymentConfig(name);
-    if (config?.computePlatform === 'Lambda' && config.routing && sameRouting(config.routing, routing))
+    if (
+      config?.computePlatform === 'Lambda' &&
+      config.routing &&
+      sameRouting(config.routing, routing)
+    )
       return config.name;
   }
   if (own)
@@ -303,12 +306,10 @@ function sourceWords(settings: Settings): string {
       return `the version alias ${s.alias} points at`;
   }
 }
+
 export { sourceWords };
 
-function makePlan(
-  settings: Settings,
-  p: Omit<Preflight, 'latest' | 'plan' | 'warnings'>,
-): Plan {
+function makePlan(settings: Settings, p: Omit<Preflight, 'plan'>): Plan {
   const steps: string[] = [];
   const target = p.promoted ? `version ${p.promoted.version}` : 'the new version';
   if (p.promoted) {

@@ -1,8 +1,8 @@
 // PublishVersion pinned to the code we uploaded, then wait for the version to be Active.
 import { awsError, isAwsError, ReleaseError } from '../aws/errors.ts';
 import type { FunctionState } from '../aws/lambda.ts';
-import type { ReleaseDeps } from './deps.ts';
 import { changedUnderUs } from './code.ts';
+import type { ReleaseDeps } from './deps.ts';
 import { isUpdateInProgress, retryWhile } from './retry.ts';
 
 /**
@@ -28,7 +28,8 @@ export async function publishVersion(
   } catch (error) {
     if (
       isAwsError(error, 'PreconditionFailedException') ||
-      (isAwsError(error, 'InvalidParameterValueException') && /CodeSHA256/i.test(awsError(error).message))
+      (isAwsError(error, 'InvalidParameterValueException') &&
+        /CodeSHA256/i.test(awsError(error).message))
     )
       throw changedUnderUs(fn, 'between the upload and PublishVersion');
     throw error;

@@ -39,8 +39,8 @@ export interface Cause {
   message: string;
   /** Alarms named in an ALARM_ACTIVE message. */
   alarms?: string[];
-  /** The hook whose lifecycle event failed. */
-  failedHook?: string;
+  /** The hook whose lifecycle event failed (its function is in ReleaseResult.hooks). */
+  failedHook?: HookName;
 }
 
 export interface StrategyInfo {

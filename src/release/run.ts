@@ -10,7 +10,7 @@ import { changedUnderUs, uploadCode } from './code.ts';
 import { activeDeploymentIn, busyFrom, createDeployment, ensureConfig } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { aliasState, type Outcome, settleFailure, settleSuccess } from './outcome.ts';
-import { type Preflight, preflight, sourceWords } from './preflight.ts';
+import { checkAlias, type Preflight, preflight, sourceWords } from './preflight.ts';
 import { publishVersion } from './publish.ts';
 import type { HookName, ReleaseResult } from './result.ts';
 import { type WatchTarget, watchDeployment } from './watch.ts';
@@ -76,7 +76,15 @@ async function run(settings: Settings, deps: ReleaseDeps, result: ReleaseResult)
   const group = deps.group ?? ((_name, fn) => fn());
   const fn = settings.functionName;
 
-  const pre = await group('Preflight', () => preflight(settings, deps));
+  let pre = await group('Preflight', () => preflight(settings, deps));
+  const deadline = deps.clock.now() + pre.timeoutMinutes * 60_000;
+  while (pre.activeDeploymentId && !settings.dryRun) {
+    const active = pre.activeDeploymentId;
+    await group('Wait for the active deployment', () =>
+      waitForActive(active, deadline, settings, deps),
+    );
+    pre = await group('Preflight', () => preflight(settings, deps));
+  }
   result.functionName = pre.functionName;
   result.functionArn = pre.latest.arn.replace(/:\$LATEST$/, '');
   result.aliasArn = pre.alias?.arn;
@@ -154,7 +162,7 @@ async function run(settings: Settings, deps: ReleaseDeps, result: ReleaseResult)
     return;
   }
 
-  await deploy(settings, pre, version.version, deps, result);
+  await deploy(settings, pre, version.version, deadline, deps, result);
 }
 
 async function smokeTest(settings: Settings, version: string, deps: ReleaseDeps): Promise<void> {
@@ -218,17 +226,17 @@ async function deploy(
   settings: Settings,
   pre: Preflight,
   targetVersion: string,
+  /** Until when a busy group may be waited for. */
+  deadline: number,
   deps: ReleaseDeps,
   result: ReleaseResult,
 ): Promise<void> {
   const group = deps.group ?? ((_name, fn) => fn());
-  const currentVersion = pre.alias!.version;
-  const deadline = deps.clock.now() + pre.timeoutMinutes * 60_000;
+  let currentVersion = pre.alias!.version;
   const maxIntervalMs = settings.pollIntervalSeconds * 1000;
 
   const deploymentId = await group('Start deployment', async () => {
     await ensureConfig(pre, deps);
-    if (pre.activeDeploymentId) await waitForActive(pre.activeDeploymentId, deadline, settings, deps);
     for (;;) {
       try {
         return await createDeployment(settings, pre, currentVersion, targetVersion, deps);
@@ -237,6 +245,17 @@ async function deploy(
         const active = activeDeploymentIn(error);
         if (!active || settings.ifBusy === 'fail') throw busyFrom(error, settings);
         await waitForActive(active, deadline, settings, deps);
+        // That deployment may have moved the alias: shift from where it is now.
+        const alias = await deps.lambda.getAlias(settings.functionName, settings.alias);
+        checkAlias(alias, settings, pre.functionName);
+        if (!alias || alias.version === targetVersion)
+          throw new ReleaseError(
+            'ALIAS_MOVED',
+            `While this release waited, another deployment moved alias ${settings.alias} to ${alias ? `version ${alias.version}` : 'nowhere (it was deleted)'}; nothing was deployed.`,
+          );
+        currentVersion = alias.version;
+        result.previousVersion = currentVersion;
+        deps.output('previous-version', currentVersion);
       }
     }
   });
@@ -251,9 +270,11 @@ async function deploy(
     return;
   }
 
-  const target = watchTarget(settings, pre, targetVersion, deploymentId);
+  const target = { ...watchTarget(settings, pre, targetVersion, deploymentId), currentVersion };
+  // The timeout counts from our deployment's start; waiting for a busy group had its own.
+  const watchDeadline = deps.clock.now() + pre.timeoutMinutes * 60_000;
   const state = await group('Watch deployment', () =>
-    watchDeployment(target, deadline, maxIntervalMs, deps),
+    watchDeployment(target, watchDeadline, maxIntervalMs, deps),
   );
   result.timeline = state.timeline;
   result.hooks = state.hooks;
@@ -277,7 +298,9 @@ async function deploy(
       notes: [],
     };
   } else {
-    outcome = await group('Timeout', () => onTimeout(settings, target, state, pre.timeoutMinutes, deps));
+    outcome = await group('Timeout', () =>
+      onTimeout(settings, target, state, pre.timeoutMinutes, deps),
+    );
   }
   result.hooks = outcome.status === 'succeeded' ? state.hooks : result.hooks;
   Object.assign(result, outcome, { notes: [...result.notes, ...outcome.notes] });
@@ -322,7 +345,10 @@ export async function stopWithRollback(
   deps: ReleaseDeps,
 ): Promise<Outcome> {
   await deps.codedeploy.stopDeployment(target.deploymentId, true);
-  deps.progress({ kind: 'info', message: `Stopping deployment ${target.deploymentId} with rollback.` });
+  deps.progress({
+    kind: 'info',
+    message: `Stopping deployment ${target.deploymentId} with rollback.`,
+  });
   const stopped = await watchDeployment(
     target,
     deps.clock.now() + 10 * 60_000,

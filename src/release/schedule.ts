@@ -5,10 +5,10 @@
 // - the deployment's creation;
 // - every observed change (changes come in bursts: a shift, then a hook, then the end);
 // - every expected traffic shift: routingSteps offsets from the latest shift we have seen. A
-//   shift seen at one poll happened after the poll before it, so that earlier poll is the
-//   anchor: polling from it onwards cannot miss the next shift, and the burst that follows
-//   (1 s, 2 s, 4 s...) finds it quickly. The expected end coincides with the last shift (the
-//   AfterAllowTraffic hook runs then, and its outcome is an observed change).
+//   shift seen at one poll happened after the poll before it (and not before we expected it),
+//   so that is the anchor: expecting the next shift from there is never late, and the burst that
+//   follows (1 s, 2 s, 4 s...) finds it quickly. The expected end coincides with the last shift
+//   (the AfterAllowTraffic hook runs then, and its outcome is an observed change).
 // After a moment: a burst of 1 s, 2 s, 4 s, 8 s... capped at maxIntervalMs. Otherwise: sleep until
 // 500 ms after the next expected moment, capped at maxIntervalMs. Never below minIntervalMs.
 import type { TrafficRouting } from '../strategy.ts';
@@ -34,8 +34,6 @@ const JITTER = 0.1;
 const JITTER_ABOVE_MS = 2000;
 /** A sleep aimed at an expected moment is jittered by at most this, so it lands within 0–1 s after the moment. */
 const MOMENT_JITTER_MAX_MS = 400;
-/** Polls remembered: enough to count any burst to its cap (2^40 ms is 35 years). */
-const POLLS_KEPT = 40;
 const MINUTE_MS = 60_000;
 
 export class PollSchedule {
@@ -44,8 +42,6 @@ export class PollSchedule {
   private readonly minMs: number;
   private readonly maxMs: number;
   private readonly random: () => number;
-  /** Times of the latest polls, oldest first. */
-  private polls: number[] = [];
   private lastChangeAt: number | undefined;
   private lastPercent: number | undefined;
   private lastPercentAt: number | undefined;
@@ -75,17 +71,12 @@ export class PollSchedule {
       this.lastPercentAt = now;
     }
     if (changed) this.lastChangeAt = now;
-    this.polls.push(now);
-    if (this.polls.length > POLLS_KEPT) this.polls.shift();
   }
 
   /** How long to sleep (ms) before the next poll. */
   nextDelay(now: number): number {
-    const latest = this.latestMoment(now);
-    let polled = 0;
-    for (let i = this.polls.length - 1; i >= 0 && this.polls[i]! >= latest; i--) polled++;
-
-    const burst = polled === 0 ? this.minMs : BURST_FIRST_MS * 2 ** (polled - 1);
+    // The burst: 1 s after a moment, then double the time since it (1 s, 2 s, 4 s, 8 s...).
+    const burst = now - this.latestMoment(now) + BURST_FIRST_MS;
     let delay = Math.min(burst, this.maxMs);
     let aimed = false;
     const next = this.nextMoment(now);
@@ -103,18 +94,19 @@ export class PollSchedule {
   /** A new traffic % was seen: anchor the expected shifts that follow it. */
   private anchorShift(percent: number): void {
     if (this.steps.length === 0) return;
-    const at = Math.max(this.start, this.lastPercentAt ?? this.start);
     let best: { atMinute: number; percent: number } | undefined;
     for (const s of this.steps) {
-      if (
-        Math.abs(s.percent - percent) < 1 &&
-        (!best || Math.abs(s.percent - percent) < Math.abs(best.percent - percent))
-      ) {
-        best = s;
-      }
+      const off = Math.abs(s.percent - percent);
+      if (off < 1 && (!best || off < Math.abs(best.percent - percent))) best = s;
     }
-    if (best) this.anchor = { at, atMinute: best.atMinute };
-    else if (!this.anchor) this.anchor = { at, atMinute: 0 }; // an unexpected %: assume the first shift
+    if (!best && this.anchor) return; // an unexpected %: keep the anchor we have
+    const atMinute = best?.atMinute ?? 0; // ...or, with none yet, take it for the first shift
+    // The shift happened after the previous poll, and (CodeDeploy never shifts early) not before
+    // the time we expected it: the later of the two is the earliest it can have happened.
+    let at = Math.max(this.start, this.lastPercentAt ?? this.start);
+    const a = this.anchor;
+    if (a && atMinute > a.atMinute) at = Math.max(at, a.at + (atMinute - a.atMinute) * MINUTE_MS);
+    this.anchor = { at, atMinute };
   }
 
   /** Expected shift times after the anchor, ascending. */

@@ -43,7 +43,8 @@ export function hookResults(target: LambdaTarget | undefined, w: WatchTarget): H
   return w.hooks.map(({ hook, functionName }) => ({
     hook,
     functionName,
-    status: target?.lifecycleEvents?.find((e) => e.lifecycleEventName === hook)?.status ?? 'Pending',
+    status:
+      target?.lifecycleEvents?.find((e) => e.lifecycleEventName === hook)?.status ?? 'Pending',
   }));
 }
 

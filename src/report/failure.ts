@@ -13,7 +13,9 @@ export function failureMessage(r: ReleaseResult): string {
   const parts = [`${what}${r.deploymentId ? ` (deployment ${r.deploymentId})` : ''}.`];
   if (r.cause) parts.push(`${r.cause.code ? `${r.cause.code}: ` : ''}${r.cause.message}`);
   if (r.cause?.alarms?.length) parts.push(`Alarms that fired: ${r.cause.alarms.join(', ')}.`);
-  if (r.cause?.failedHook) parts.push(`Failed hook: ${r.cause.failedHook}.`);
+  const hook = r.hooks.find((h) => h.hook === r.cause?.failedHook);
+  if (r.cause?.failedHook)
+    parts.push(`Failed hook: ${r.cause.failedHook}${hook ? ` (${hook.functionName})` : ''}.`);
   if (r.deploymentId) {
     if (r.rolledBack)
       parts.push(`Traffic is back on the previous version ${r.previousVersion} (rolled back).`);

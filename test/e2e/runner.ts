@@ -8,14 +8,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { connectEmulator, type RemoteEmulator } from '../emulator/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The Node the project provisions (the `node` package); vitest itself runs on it. */
 export const NODE = process.execPath;
 
-export interface EmulatorProcess {
+export interface EmulatorProcess extends RemoteEmulator {
   url: string;
-  control<T = unknown>(op: string, args?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -33,25 +33,15 @@ export async function startEmulatorProcess(timeScale: number): Promise<EmulatorP
     });
     child.once('exit', (code) => fail(new Error(`emulator exited with ${code}`)));
   });
-  return {
+  return Object.assign(connectEmulator(url), {
     url,
-    async control<T>(op: string, args: unknown = {}): Promise<T> {
-      const res = await fetch(`${url}/__emulator/${op}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(args),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`control ${op}: ${res.status} ${text}`);
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
     stop: () =>
-      new Promise((done) => {
+      new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
       }),
-  };
+  });
 }
 
 export interface StepRun {
@@ -93,6 +83,8 @@ export interface StepOptions {
   /** Called with each stdout line; return true to start the runner's cancellation sequence. */
   cancelWhen?: (line: string) => boolean;
   workspace?: string;
+  /** Kill at once instead of the runner's signal sequence (a crashed or killed runner process). */
+  killOnCancel?: boolean;
 }
 
 export function runStep(o: StepOptions): Promise<StepRun> {
@@ -142,6 +134,10 @@ export function runStep(o: StepOptions): Promise<StepRun> {
     stdout += `${line}\n`;
     if (!cancelling && o.cancelWhen?.(line)) {
       cancelling = true;
+      if (o.killOnCancel) {
+        child.kill('SIGKILL');
+        return;
+      }
       child.kill('SIGINT');
       timers.push(setTimeout(() => child.kill('SIGTERM'), 7_500));
       timers.push(setTimeout(() => child.kill('SIGKILL'), 10_000));

@@ -239,7 +239,10 @@ export class LambdaService {
     const account = m[8]?.slice(0, -1);
     const name = m[10] ?? '';
     const qualifier = m[12];
-    if ((region !== undefined && region !== this.region) || (account && account !== this.accountId)) {
+    if (
+      (region !== undefined && region !== this.region) ||
+      (account && account !== this.accountId)
+    ) {
       // Another region or account is another Lambda: nothing of ours is there.
       throw notFound(`Function not found: ${raw}`);
     }
@@ -324,7 +327,11 @@ export class LambdaService {
     return cfg;
   }
 
-  #versionConfig(fn: FunctionRecord, v: VersionRecord, arnQualifier?: string): Record<string, unknown> {
+  #versionConfig(
+    fn: FunctionRecord,
+    v: VersionRecord,
+    arnQualifier?: string,
+  ): Record<string, unknown> {
     const cfg: Record<string, unknown> = {
       FunctionName: fn.name,
       FunctionArn: this.functionArn(fn.name, arnQualifier ?? v.version),
@@ -389,18 +396,29 @@ export class LambdaService {
   #qualifier(nameQualifier: string | undefined, query: URLSearchParams): string | undefined {
     const q = query.get('Qualifier') ?? undefined;
     if (q !== undefined && nameQualifier !== undefined && q !== nameQualifier) {
-      throw invalidParam('The derived qualifier from the function name does not match the specified qualifier.');
+      throw invalidParam(
+        'The derived qualifier from the function name does not match the specified qualifier.',
+      );
     }
     const out = q ?? nameQualifier;
     if (out !== undefined && !/^(|[a-zA-Z0-9$_-]+)$/.test(out)) {
-      throw validation(out, 'qualifier', 'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)');
+      throw validation(
+        out,
+        'qualifier',
+        'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)',
+      );
     }
     return out;
   }
 
   // ------------------------------------------------------------------ HTTP dispatch
 
-  handle(route: LambdaRoute, query: URLSearchParams, headers: IncomingHttpHeaders, body: Buffer): HttpResult {
+  handle(
+    route: LambdaRoute,
+    query: URLSearchParams,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): HttpResult {
     switch (route.operation) {
       case 'GetFunction':
         return this.#getFunction(route.functionName, query);
@@ -472,11 +490,17 @@ export class LambdaService {
     const sources = [zip != null, s3Bucket != null || s3Key != null, image != null].filter(Boolean);
     if (sources.length === 0) throw invalidParam('Please provide a source for function code.');
     if (sources.length > 1)
-      throw invalidParam('Please provide only one source for function code (ZipFile, S3 or ImageUri).');
+      throw invalidParam(
+        'Please provide only one source for function code (ZipFile, S3 or ImageUri).',
+      );
     if (fn.packageType === 'Image' && image == null)
-      throw invalidParam('Please provide ImageUri when updating a function with packageType Image.');
+      throw invalidParam(
+        'Please provide ImageUri when updating a function with packageType Image.',
+      );
     if (fn.packageType === 'Zip' && image != null)
-      throw invalidParam("Please don't provide ImageUri when updating a function with packageType Zip.");
+      throw invalidParam(
+        "Please don't provide ImageUri when updating a function with packageType Zip.",
+      );
     let code: CodeState;
     if (zip != null) {
       if (typeof zip !== 'string') throw invalidParam('ZipFile must be base64-encoded.');
@@ -491,7 +515,9 @@ export class LambdaService {
       // A zip archive starts with a local file header (PK\x03\x04) or, when empty, with the
       // end-of-central-directory record (PK\x05\x06).
       if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
-        throw invalidParam('Could not unzip uploaded file. Please check your file, then try to upload again.');
+        throw invalidParam(
+          'Could not unzip uploaded file. Please check your file, then try to upload again.',
+        );
       }
       code = { sha256: sha256Base64(bytes), size: bytes.length, source: { kind: 'zip' } };
     } else if (image != null) {
@@ -510,12 +536,18 @@ export class LambdaService {
         arch.length !== 1 ||
         (arch[0] !== 'x86_64' && arch[0] !== 'arm64')
       ) {
-        throw validation(JSON.stringify(arch), 'architectures', 'Member must have length less than or equal to 1');
+        throw validation(
+          JSON.stringify(arch),
+          'architectures',
+          'Member must have length less than or equal to 1',
+        );
       }
       architectures = [arch[0]];
     }
     if (fn.latest.update) {
-      throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${arn}`);
+      throw conflict(
+        `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`,
+      );
     }
     const rev = body['RevisionId'];
     if (typeof rev === 'string' && rev !== fn.latest.revisionId) throw precondition();
@@ -532,18 +564,22 @@ export class LambdaService {
     b.updateFailureCode = undefined;
     fn.latest.code = code;
     fn.latest.architectures = [...architectures];
-    this.#beginUpdate(fn, now, failure);
+    const update = this.#beginUpdate(fn, now, failure);
     if (body['Publish'] === true) {
-      const v = this.#newVersion(fn, now, fn.latest.description, fn.latest.update?.finalRevisionId ?? '');
+      const v = this.#newVersion(fn, now, fn.latest.description, update.finalRevisionId);
       // The version only becomes Active once the update has finished.
-      v.activeAt = Math.max(v.activeAt, fn.latest.update?.completesAt ?? now);
+      v.activeAt = Math.max(v.activeAt, update.completesAt);
       v.active = false;
       return json(200, this.#versionConfig(fn, v));
     }
     return json(200, this.#latestConfig(fn));
   }
 
-  #beginUpdate(fn: FunctionRecord, now: number, failure?: { reason: string; code: string }): void {
+  #beginUpdate(
+    fn: FunctionRecord,
+    now: number,
+    failure?: { reason: string; code: string },
+  ): PendingUpdate {
     const delay = fn.behaviour.updateDelayMs ?? DEFAULT_UPDATE_DELAY_MS;
     fn.latest.lastModified = now;
     fn.latest.revisionId = uuid();
@@ -551,11 +587,13 @@ export class LambdaService {
     // LocalStack's AWS-verified snapshots show these while an update runs.
     fn.latest.lastUpdateStatusReason = 'The function is being created.';
     fn.latest.lastUpdateStatusReasonCode = 'Creating';
-    fn.latest.update = {
+    const update: PendingUpdate = {
       completesAt: now + Math.max(0, delay),
       finalRevisionId: uuid(),
       ...(failure ? { failure } : {}),
     };
+    fn.latest.update = update;
+    return update;
   }
 
   /** Minimal UpdateFunctionConfiguration (Description, Role, Timeout, MemorySize): it counts as a change of $LATEST. */
@@ -576,7 +614,12 @@ export class LambdaService {
     return json(200, this.#latestConfig(fn));
   }
 
-  #newVersion(fn: FunctionRecord, now: number, description: string, fromRevision: string): VersionRecord {
+  #newVersion(
+    fn: FunctionRecord,
+    now: number,
+    description: string,
+    fromRevision: string,
+  ): VersionRecord {
     const pending = fn.behaviour.publishPendingMs ?? 0;
     const v: VersionRecord = {
       version: String(fn.nextVersion++),
@@ -598,7 +641,9 @@ export class LambdaService {
     const fn = this.#unqualified(raw);
     const arn = this.functionArn(fn.name);
     if (fn.latest.update) {
-      throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${arn}`);
+      throw conflict(
+        `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`,
+      );
     }
     if (fn.latest.lastUpdateStatus === 'Failed') {
       // [unverified] Publishing after a failed update: modelled strictly as a conflict.
@@ -619,7 +664,8 @@ export class LambdaService {
       // No update of $LATEST since the last publish: AWS returns that version (still 201).
       return json(201, this.#versionConfig(fn, last));
     }
-    const description = typeof body['Description'] === 'string' ? body['Description'] : fn.latest.description;
+    const description =
+      typeof body['Description'] === 'string' ? body['Description'] : fn.latest.description;
     const v = this.#newVersion(fn, this.#clock.now(), description, fn.latest.revisionId);
     return json(201, this.#versionConfig(fn, v));
   }
@@ -668,7 +714,11 @@ export class LambdaService {
   }
 
   /** Routing rules of spec 6.4. Returns the weights to store. */
-  #checkRouting(fn: FunctionRecord, functionVersion: string, routing: unknown): Record<string, number> {
+  #checkRouting(
+    fn: FunctionRecord,
+    functionVersion: string,
+    routing: unknown,
+  ): Record<string, number> {
     if (routing === undefined || routing === null) return {};
     const weights = isRecord(routing) ? routing['AdditionalVersionWeights'] : undefined;
     if (weights === undefined || weights === null) return {};
@@ -719,7 +769,12 @@ export class LambdaService {
   #createAlias(raw: string, body: Record<string, unknown>): HttpResult {
     const fn = this.#unqualified(raw);
     const name = body['Name'];
-    if (typeof name !== 'string' || name.length < 1 || name.length > 128 || !ALIAS_NAME.test(name)) {
+    if (
+      typeof name !== 'string' ||
+      name.length < 1 ||
+      name.length > 128 ||
+      !ALIAS_NAME.test(name)
+    ) {
       throw validation(
         String(name),
         'name',
@@ -763,7 +818,14 @@ export class LambdaService {
   ): AliasRecord {
     let a = fn.aliases.get(name);
     if (!a) {
-      a = { name, functionVersion: version, description: '', weights: {}, revisionId: '', history: [] };
+      a = {
+        name,
+        functionVersion: version,
+        description: '',
+        weights: {},
+        revisionId: '',
+        history: [],
+      };
       fn.aliases.set(name, a);
     }
     a.functionVersion = version;
@@ -773,12 +835,21 @@ export class LambdaService {
     return a;
   }
 
-  #invoke(raw: string, query: URLSearchParams, headers: IncomingHttpHeaders, body: Buffer): HttpResult {
+  #invoke(
+    raw: string,
+    query: URLSearchParams,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): HttpResult {
     const { fn, qualifier: nq } = this.#fn(raw);
     const qualifier = this.#qualifier(nq, query);
     const type = headerValue(headers, 'x-amz-invocation-type') ?? 'RequestResponse';
     if (type !== 'RequestResponse' && type !== 'Event' && type !== 'DryRun') {
-      throw validation(type, 'invocationType', 'Member must satisfy enum value set: [Event, RequestResponse, DryRun]');
+      throw validation(
+        type,
+        'invocationType',
+        'Member must satisfy enum value set: [Event, RequestResponse, DryRun]',
+      );
     }
     const version = this.#resolveInvokeVersion(fn, qualifier);
     const payload = body.toString('utf8');
@@ -826,7 +897,9 @@ export class LambdaService {
       const v = fn.versions.find((x) => x.version === version);
       if (!v) throw notFound(`Function not found: ${this.functionArn(fn.name, version)}`);
       if (!v.active) {
-        throw conflict('The operation cannot be performed at this time. The function is currently in the following state: Pending');
+        throw conflict(
+          'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+        );
       }
     }
     return version;
@@ -835,7 +908,8 @@ export class LambdaService {
   // ------------------------------------------------------------------ programmatic API
 
   createFunction(spec: CreateFunctionSpec): void {
-    if (!/^[a-zA-Z0-9-_]{1,64}$/.test(spec.name)) throw new Error(`invalid function name: ${spec.name}`);
+    if (!/^[a-zA-Z0-9-_]{1,64}$/.test(spec.name))
+      throw new Error(`invalid function name: ${spec.name}`);
     if (this.#functions.has(spec.name)) throw new Error(`function ${spec.name} already exists`);
     const packageType = spec.packageType ?? 'Zip';
     const now = this.#clock.now();
@@ -849,7 +923,11 @@ export class LambdaService {
       }
       const base = spec.code ?? `exports.handler = async () => 'hello from ${spec.name}';\n`;
       const bytes = i === undefined ? base : `${base}// version ${i}\n`;
-      return { sha256: sha256Base64(bytes), size: Buffer.byteLength(bytes), source: { kind: 'zip' } };
+      return {
+        sha256: sha256Base64(bytes),
+        size: Buffer.byteLength(bytes),
+        source: { kind: 'zip' },
+      };
     };
     const fn: FunctionRecord = {
       name: spec.name,
@@ -933,15 +1011,24 @@ export class LambdaService {
   }
 
   /** Create or move an alias directly (validated like UpdateAlias), recording history. */
-  setAlias(fnName: string, alias: string, version: string, weights?: Record<string, number>, at?: number): void {
+  setAlias(
+    fnName: string,
+    alias: string,
+    version: string,
+    weights?: Record<string, number>,
+    at?: number,
+  ): void {
     const fn = this.#get(fnName);
     const v = this.#checkVersion(fn, version);
     const w = this.#checkRouting(fn, v, { AdditionalVersionWeights: weights ?? {} });
     this.#putAlias(fn, alias, v, w, at ?? this.#clock.now());
   }
 
-  /** Like setAlias but takes a resolvable name and does nothing when the alias already matches. */
-  getAlias(fnName: string, alias: string): { version: string; weights: Record<string, number> } | undefined {
+  /** The alias as {version, weights}, or undefined. Accepts any resolvable function name. */
+  getAlias(
+    fnName: string,
+    alias: string,
+  ): { version: string; weights: Record<string, number> } | undefined {
     const fn = this.#lookup(fnName);
     const a = fn?.aliases.get(alias);
     return a ? { version: a.functionVersion, weights: { ...a.weights } } : undefined;
@@ -966,19 +1053,31 @@ export class LambdaService {
 
   aliasHistory(fnName: string, alias: string): AliasHistoryEntry[] {
     const a = this.#lookup(fnName)?.aliases.get(alias);
-    return a ? a.history.map((h) => ({ at: h.at, version: h.version, weights: { ...h.weights } })) : [];
+    return a
+      ? a.history.map((h) => ({ at: h.at, version: h.version, weights: { ...h.weights } }))
+      : [];
   }
 
   versions(fnName: string): { version: string; codeSha256: string; description: string }[] {
     const fn = this.#lookup(fnName);
     if (!fn) return [];
-    return fn.versions.map((v) => ({ version: v.version, codeSha256: v.code.sha256, description: v.description }));
+    return fn.versions.map((v) => ({
+      version: v.version,
+      codeSha256: v.code.sha256,
+      description: v.description,
+    }));
   }
 
-  latest(fnName: string): { codeSha256: string; revisionId: string; lastUpdateStatus: string } | undefined {
+  latest(
+    fnName: string,
+  ): { codeSha256: string; revisionId: string; lastUpdateStatus: string } | undefined {
     const fn = this.#lookup(fnName);
     return fn
-      ? { codeSha256: fn.latest.code.sha256, revisionId: fn.latest.revisionId, lastUpdateStatus: fn.latest.lastUpdateStatus }
+      ? {
+          codeSha256: fn.latest.code.sha256,
+          revisionId: fn.latest.revisionId,
+          lastUpdateStatus: fn.latest.lastUpdateStatus,
+        }
       : undefined;
   }
 
@@ -1071,7 +1170,11 @@ function s3Code(bucket: string, key: string, objectVersion?: string): CodeState 
   };
 }
 
-function paginate<T>(items: T[], query: URLSearchParams, maxPage: number): { page: T[]; next?: string } {
+function paginate<T>(
+  items: T[],
+  query: URLSearchParams,
+  maxPage: number,
+): { page: T[]; next?: string } {
   const marker = query.get('Marker');
   const maxRaw = query.get('MaxItems');
   let max = maxPage;
@@ -1085,7 +1188,8 @@ function paginate<T>(items: T[], query: URLSearchParams, maxPage: number): { pag
   let start = 0;
   if (marker !== null && marker !== '') {
     const n = Number(marker);
-    if (!Number.isInteger(n) || n < 0 || n > items.length) throw invalidParam(`Invalid marker: ${marker}`);
+    if (!Number.isInteger(n) || n < 0 || n > items.length)
+      throw invalidParam(`Invalid marker: ${marker}`);
     start = n;
   }
   const page = items.slice(start, start + max);
@@ -1099,9 +1203,14 @@ function parseJsonBody(body: Buffer): Record<string, unknown> {
   try {
     v = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new ApiError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
+    throw new ApiError(
+      400,
+      'InvalidRequestContentException',
+      'Could not parse request body into json',
+    );
   }
-  if (!isRecord(v)) throw new ApiError(400, 'InvalidRequestContentException', 'Request body must be a JSON object');
+  if (!isRecord(v))
+    throw new ApiError(400, 'InvalidRequestContentException', 'Request body must be a JSON object');
   return v;
 }
 
@@ -1119,7 +1228,11 @@ export function lambdaErrorResponse(err: ApiError): HttpResult {
   // ResourceNotFoundException and ServiceException carry a capital `Message` (spec §0.2).
   const capital = err.code === 'ResourceNotFoundException' || err.code === 'ServiceException';
   const type = err.status >= 500 ? 'Service' : 'User';
-  const body: Record<string, unknown> = { Type: type, [capital ? 'Message' : 'message']: err.message, ...err.extra };
+  const body: Record<string, unknown> = {
+    Type: type,
+    [capital ? 'Message' : 'message']: err.message,
+    ...err.extra,
+  };
   if (err.code === 'ValidationException') {
     delete body['Type'];
   }

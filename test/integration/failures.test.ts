@@ -24,7 +24,7 @@ describe('hook failure', () => {
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'true', version: '2' });
     expect(run.result.cause).toMatchObject({
       code: 'HOOK_EXECUTION_FAILURE',
-      failedHook: 'AfterAllowTraffic (CodeDeployHook_post)',
+      failedHook: 'AfterAllowTraffic',
     });
     expect(run.result.rollbackDeploymentId).toMatch(/^d-/);
     expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
@@ -81,14 +81,16 @@ describe('alarm', () => {
     const run = await runRelease(emu, { 'code-dir': codeDir('v2'), alarms: 'orders-errors' });
     expect(run.result.status).toBe('stopped');
     expect(run.result.cause!.code).toBe('ALARM_ACTIVE');
-    expect(emu.aliasHistory(FN, ALIAS).every((h) => h.version === '1' && !h.weights['2'])).toBe(true);
+    expect(emu.aliasHistory(FN, ALIAS).every((h) => h.version === '1' && !h.weights['2'])).toBe(
+      true,
+    );
   });
 });
 
 describe('smoke test', () => {
   it('a function error stops the release before any traffic moves', async () => {
     seed(emu);
-    emu.setFunctionBehaviour(FN, { invoke: { functionError: 'Unhandled', payload: '{"errorMessage":"boom"}' } });
+    emu.setFunctionBehaviour(FN, { invoke: { functionError: 'boom' } });
     const run = await runRelease(emu, {
       'code-dir': codeDir('v2'),
       'smoke-test-payload': '{"ping": true}',
@@ -186,7 +188,7 @@ describe('Lambda faults', () => {
     const meddle = setInterval(() => {
       if (emu.calls.some((c) => c.operation === 'UpdateFunctionCode' && c.status === 200)) {
         clearInterval(meddle);
-        setTimeout(() => emu.updateCodeOutOfBand(FN, "someone-else"), 5);
+        setTimeout(() => emu.updateCodeOutOfBand(FN, 'someone-else'), 5);
       }
     }, 1);
     const run = await pending;

@@ -1,10 +1,10 @@
 // The release, in process, against the emulator: real SDK clients over HTTP, the emulator's
 // scaled clock for every sleep, outputs and progress events captured for assertions.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
 import { createClients } from '../../src/aws/clients.ts';
+import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
 import { LambdaApi } from '../../src/aws/lambda.ts';
 import type { ReleaseDeps } from '../../src/release/deps.ts';
 import type { ProgressEvent, ReleaseResult } from '../../src/release/result.ts';
@@ -18,7 +18,10 @@ export const APP = 'orders-app';
 export const GROUP = 'orders-live';
 
 /** A function with versions 1..n published and `live` on `liveVersion`, plus its CodeDeploy group. */
-export function seed(emu: Emulator, o: { versions?: number; live?: string | null; group?: object } = {}) {
+export function seed(
+  emu: Emulator,
+  o: { versions?: number; live?: string | null; group?: object } = {},
+) {
   const versions = o.versions ?? 1;
   const aliases: Record<string, string> = {};
   if (o.live !== null) aliases[ALIAS] = o.live ?? String(versions);
@@ -30,7 +33,10 @@ export function seed(emu: Emulator, o: { versions?: number; live?: string | null
 export function codeDir(content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'code-'));
   mkdirSync(join(dir, 'lib'));
-  writeFileSync(join(dir, 'index.js'), `exports.handler = async () => ${JSON.stringify(content)};\n`);
+  writeFileSync(
+    join(dir, 'index.js'),
+    `exports.handler = async () => ${JSON.stringify(content)};\n`,
+  );
   writeFileSync(join(dir, 'lib', 'util.js'), 'module.exports = {};\n');
   return dir;
 }

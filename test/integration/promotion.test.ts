@@ -64,7 +64,11 @@ describe('strategy: direct', () => {
     emu.createFunction({ name: FN, code: 'x', versions: 2, aliases: { dev: '$LATEST' } });
     const run = await runRelease(emu, { ...direct, alias: 'dev', version: '2' });
     expect(run.result.status).toBe('succeeded');
-    expect(run.outputs).toMatchObject({ status: 'succeeded', version: '2', 'previous-version': '$LATEST' });
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      version: '2',
+      'previous-version': '$LATEST',
+    });
     expect(mutating(run.calls)).toEqual(['UpdateAlias']);
     expect(run.calls.some((c) => c.service === 'codedeploy')).toBe(false);
     expect(emu.getAlias(FN, 'dev')).toEqual({ version: '2', weights: {} });
@@ -80,10 +84,17 @@ describe('strategy: direct', () => {
 
   it('plans a direct promotion in a dry run without changing anything', async () => {
     emu.createFunction({ name: FN, code: 'x', versions: 2, aliases: { test: '1', dev: '2' } });
-    const run = await runRelease(emu, { ...direct, alias: 'test', 'from-alias': 'dev', 'dry-run': 'true' });
+    const run = await runRelease(emu, {
+      ...direct,
+      alias: 'test',
+      'from-alias': 'dev',
+      'dry-run': 'true',
+    });
     expect(run.result.status).toBe('planned');
     expect(run.outputs.version).toBe('2');
-    expect(run.result.plan!.steps.join('\n')).toContain('Move alias test from version 1 to version 2');
+    expect(run.result.plan!.steps.join('\n')).toContain(
+      'Move alias test from version 1 to version 2',
+    );
     expect(mutating(run.calls)).toEqual([]);
   });
 });

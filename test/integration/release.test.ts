@@ -58,7 +58,11 @@ describe('canary', () => {
       deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
     });
     expect(run.result.timeline.map((p) => p.newPercent)).toEqual([10, 100]);
-    expect(mutating(run.calls)).toEqual(['UpdateFunctionCode', 'PublishVersion', 'CreateDeployment']);
+    expect(mutating(run.calls)).toEqual([
+      'UpdateFunctionCode',
+      'PublishVersion',
+      'CreateDeployment',
+    ]);
     expect(run.outputs['code-sha256']).toBe(emu.versions(FN).at(-1)!.codeSha256);
   });
 
@@ -151,7 +155,11 @@ describe('nothing new', () => {
     await runRelease(emu, { 'code-dir': dir });
     const again = await runRelease(emu, { 'code-dir': dir });
     expect(again.result.status).toBe('skipped');
-    expect(again.outputs).toMatchObject({ status: 'skipped', version: '1', 'previous-version': '1' });
+    expect(again.outputs).toMatchObject({
+      status: 'skipped',
+      version: '1',
+      'previous-version': '1',
+    });
     expect(mutating(again.calls)).toEqual(['PublishVersion']);
     expect(emu.versions(FN)).toHaveLength(1);
     expect(emu.deployments()).toHaveLength(0);
@@ -186,7 +194,9 @@ describe('dry run', () => {
     });
     expect(run.result.status).toBe('planned');
     expect(mutating(run.calls)).toEqual([]);
-    expect(run.result.plan!.steps.join('\n')).toMatch(/Upload .*\n.*Publish[\s\S]*Create deployment config/);
+    expect(run.result.plan!.steps.join('\n')).toMatch(
+      /Upload .*\n.*Publish[\s\S]*Create deployment config/,
+    );
     expect(run.result.plan!.shiftMinutes).toBe(15);
     expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
   });
@@ -205,7 +215,15 @@ describe('wait: false', () => {
 describe('busy group', () => {
   it('if-busy: fail names the active deployment and changes nothing', async () => {
     seed(emu, { versions: 2, live: '1' });
-    const active = emu.startDeployment(APP, GROUP, FN, ALIAS, '1', '2', 'CodeDeployDefault.LambdaCanary10Percent30Minutes');
+    const active = emu.startDeployment(
+      APP,
+      GROUP,
+      FN,
+      ALIAS,
+      '1',
+      '2',
+      'CodeDeployDefault.LambdaCanary10Percent30Minutes',
+    );
     const run = await runRelease(emu, { 'code-dir': codeDir('v3') });
     expect(run.result.status).toBe('failed');
     expect(run.result.cause!.code).toBe('GROUP_BUSY');
@@ -220,8 +238,11 @@ describe('busy group', () => {
     const run = await runRelease(emu, { 'code-dir': codeDir('v3'), 'if-busy': 'wait' });
     expect(run.result.cause).toBeUndefined();
     expect(run.result.status).toBe('succeeded');
-    expect(run.result.previousVersion).toBe('1');
+    // The other deployment moved live to 2 while we waited: ours shifts from there.
+    expect(run.result.previousVersion).toBe('2');
+    expect(run.outputs['previous-version']).toBe('2');
     expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '3', weights: {} });
+    expect(emu.deployments().filter((d) => d.status === 'Succeeded')).toHaveLength(2);
   });
 });
 

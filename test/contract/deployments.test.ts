@@ -1,0 +1,415 @@
+// The deployment engine seen through the SDK: traffic steps, hooks, alarms, stop,
+// automatic rollback and the group's single active deployment.
+import {
+  type CodeDeployClient,
+  CreateDeploymentCommand,
+  type DeploymentInfo,
+  GetDeploymentCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
+import {
+  ALL_ROLLBACK_EVENTS,
+  appSpec,
+  clients,
+  createDeployment,
+  expectAwsError,
+  revision,
+  seedRelease,
+  until,
+  waitForDeployment,
+} from './helpers.ts';
+
+let emu: Emulator;
+let cd: CodeDeployClient;
+let lambda: LambdaClient;
+
+// 1 emulated minute = 50 real ms; a 5-minute canary window is 250 ms.
+beforeAll(async () => {
+  emu = await startEmulator({ timeScale: 1200 });
+  ({ cd, lambda } = clients(emu));
+});
+afterAll(async () => {
+  cd.destroy();
+  lambda.destroy();
+  await emu.close();
+});
+beforeEach(() => emu.reset());
+
+const MIN = 60_000;
+const spec = { fn: 'orders', alias: 'live', current: '1', target: '2' };
+const base = { applicationName: 'app', deploymentGroupName: 'dg' };
+const HOOK_FAILURE = {
+  code: 'HOOK_EXECUTION_FAILURE',
+  message:
+    'The deployment failed because one or more of the lifecycle event validation functions failed.',
+};
+const INVALID_CONFIG =
+  'The deployment failed because the AppSpec file that specifies the AWS Lambda deployment configuration is missing or has an invalid configuration.';
+
+async function alias() {
+  const a = await lambda.send(new GetAliasCommand({ FunctionName: 'orders', Name: 'live' }));
+  return { version: a.FunctionVersion, weights: a.RoutingConfig?.AdditionalVersionWeights ?? {} };
+}
+
+async function get(id: string): Promise<DeploymentInfo> {
+  const out = await cd.send(new GetDeploymentCommand({ deploymentId: id }));
+  if (!out.deploymentInfo) throw new Error('no deploymentInfo');
+  return out.deploymentInfo;
+}
+
+/** The rollback deployment of `info`, waited to its end, with both rollbackInfo links checked. */
+async function rollbackOf(info: DeploymentInfo): Promise<DeploymentInfo> {
+  const rbId = info.rollbackInfo?.rollbackDeploymentId;
+  expect(rbId).toMatch(/^d-[A-Z0-9]{9}$/);
+  expect(info.rollbackInfo?.rollbackMessage).toBe(
+    `Deployment ${info.deploymentId} terminated. Automatic rollback is triggered with a DeploymentId ${rbId}.`,
+  );
+  const rb = await waitForDeployment(emu, cd, rbId as string);
+  expect(rb.creator).toBe('codeDeployRollback');
+  expect(rb.rollbackInfo).toEqual({
+    rollbackTriggeringDeploymentId: info.deploymentId,
+    rollbackMessage: `Deployment ${rbId} is triggered to roll back deployment ${info.deploymentId}.`,
+  });
+  return rb;
+}
+
+describe('traffic shifting', () => {
+  it('canary 10%/5 min: 10% at once, 100% five minutes later (sampled and in the history)', async () => {
+    seedRelease(emu, { config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+    const id = await createDeployment(cd, { ...base, spec });
+    // sample the alias through the SDK while the canary runs
+    const during = await until(emu, async () => {
+      const a = await alias();
+      return Object.keys(a.weights).length > 0 ? a : undefined;
+    });
+    expect(during).toEqual({ version: '1', weights: { '2': 0.1 } });
+    const mid = await get(id);
+    expect(mid.status).toBe('InProgress');
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Succeeded');
+    expect(await alias()).toEqual({ version: '2', weights: {} });
+    const h = emu.aliasHistory('orders', 'live');
+    expect(h.map((x) => [x.version, x.weights])).toEqual([
+      ['1', {}],
+      ['1', { '2': 0.1 }],
+      ['2', {}],
+    ]);
+    expect((h[2]?.at ?? 0) - (h[1]?.at ?? 0)).toBe(5 * MIN);
+    expect((h[1]?.at ?? 0) - (info.startTime?.getTime() ?? 0)).toBe(0);
+  });
+
+  it('linear 10% every minute: +10% each minute, 100% at minute 9', async () => {
+    seedRelease(emu, { config: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute' });
+    const id = await createDeployment(cd, { ...base, spec });
+    const seen: number[] = [];
+    for (;;) {
+      const a = await alias();
+      const w = a.version === '2' ? 1 : (a.weights['2'] ?? 0);
+      if (seen.at(-1) !== w) seen.push(w);
+      if (w === 1) break;
+      await emu.clock.sleep(10_000);
+    }
+    const steps = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+    // every sampled state is one of the config's steps, in order
+    expect(seen.every((w) => w === 0 || w === 1 || steps.some((s) => Math.abs(s - w) < 1e-9))).toBe(
+      true,
+    );
+    expect([...seen].sort((x, y) => x - y)).toEqual(seen);
+    expect(seen.length).toBeGreaterThan(3);
+    expect((await waitForDeployment(emu, cd, id)).status).toBe('Succeeded');
+    const h = emu.aliasHistory('orders', 'live').slice(1);
+    expect(h.map((x) => x.weights['2'] ?? (x.version === '2' ? 1 : 0))).toEqual(
+      [...steps.map((s) => Number(s.toFixed(1))), 1].map((v) => v),
+    );
+    expect(h.slice(0, 9).every((x) => x.version === '1')).toBe(true);
+    expect(h[9]).toMatchObject({ version: '2', weights: {} });
+    const t0 = h[0]?.at ?? 0;
+    expect(h.map((x) => x.at - t0)).toEqual(Array.from({ length: 10 }, (_, k) => k * MIN));
+  });
+
+  it('a custom canary 25%/3 min and all-at-once', async () => {
+    seedRelease(emu, { config: 'CodeDeployDefault.LambdaAllAtOnce', versions: 3 });
+    emu.createDeploymentConfig('Canary25Percent3Minutes', {
+      type: 'TimeBasedCanary',
+      timeBasedCanary: { canaryPercentage: 25, canaryInterval: 3 },
+    });
+    const a = await createDeployment(cd, {
+      ...base,
+      deploymentConfigName: 'Canary25Percent3Minutes',
+      spec,
+    });
+    expect((await waitForDeployment(emu, cd, a)).status).toBe('Succeeded');
+    const b = await createDeployment(cd, { ...base, spec: { ...spec, current: '2', target: '3' } });
+    expect((await waitForDeployment(emu, cd, b)).status).toBe('Succeeded');
+    const h = emu.aliasHistory('orders', 'live');
+    expect(h.map((x) => [x.version, x.weights])).toEqual([
+      ['1', {}],
+      ['1', { '2': 0.25 }],
+      ['2', {}],
+      ['3', {}],
+    ]);
+    expect((h[2]?.at ?? 0) - (h[1]?.at ?? 0)).toBe(3 * MIN);
+  });
+});
+
+describe('hooks', () => {
+  it('AfterAllowTraffic failure → HOOK_EXECUTION_FAILURE and a rollback that restores the alias', async () => {
+    seedRelease(emu, {
+      config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+      autoRollback: { enabled: true, events: ALL_ROLLBACK_EVENTS },
+    });
+    emu.setHook('CodeDeployHook_pre', { result: 'Succeeded', afterMs: 30_000 });
+    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
+    const id = await createDeployment(cd, {
+      ...base,
+      spec: { ...spec, before: 'CodeDeployHook_pre', after: 'CodeDeployHook_post' },
+    });
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation).toEqual(HOOK_FAILURE);
+    expect(info.deploymentOverview?.Failed).toBe(1);
+    const rb = await rollbackOf(info);
+    expect(rb.status).toBe('Succeeded');
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+    // traffic went to 100% before AfterAllowTraffic, then the rollback moved it back
+    expect(emu.aliasHistory('orders', 'live').map((x) => x.version)).toEqual(['1', '1', '2', '1']);
+    // the hooks were invoked asynchronously with the PascalCase payload
+    const [pre] = emu.invocations('CodeDeployHook_pre');
+    expect(pre?.invocationType).toBe('Event');
+    expect(JSON.parse(pre?.payload ?? '{}').DeploymentId).toBe(id);
+    expect(
+      emu
+        .deployments()
+        .find((d) => d.id === id)
+        ?.lifecycleEvents.map((e) => e.status),
+    ).toEqual(['Succeeded', 'Succeeded', 'Failed']);
+  });
+
+  it('BeforeAllowTraffic failure without rollback: no traffic moved, no rollback', async () => {
+    seedRelease(emu, { config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+    emu.setHook('CodeDeployHook_pre', { result: 'Failed', afterMs: 5000 });
+    const id = await createDeployment(cd, {
+      ...base,
+      spec: { ...spec, before: 'CodeDeployHook_pre' },
+    });
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation).toEqual(HOOK_FAILURE);
+    expect(info.rollbackInfo).toBeUndefined();
+    expect(emu.aliasHistory('orders', 'live')).toHaveLength(1);
+  });
+
+  it('a missing hook function fails INVALID_LAMBDA_FUNCTION; managed role policy needs CodeDeployHook_ names', async () => {
+    seedRelease(emu, { managedRolePolicy: true });
+    const a = await createDeployment(cd, {
+      ...base,
+      spec: { ...spec, before: 'CodeDeployHook_missing' },
+    });
+    expect((await waitForDeployment(emu, cd, a)).errorInformation?.code).toBe(
+      'INVALID_LAMBDA_FUNCTION',
+    );
+    emu.setHook('preTrafficCheck', { result: 'Succeeded' });
+    const b = await createDeployment(cd, { ...base, spec: { ...spec, before: 'preTrafficCheck' } });
+    const info = await waitForDeployment(emu, cd, b);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation?.code).toBe('IAM_ROLE_PERMISSIONS');
+    expect(info.errorInformation?.message).toMatch(
+      /^The IAM role arn:aws:iam::123456789012:role\/\S+ does not give you permission to perform operations in the following AWS service: AWSLambda\./,
+    );
+  });
+});
+
+describe('alarms', () => {
+  it('an alarm going off mid-canary stops the deployment (ALARM_ACTIVE, names listed) and rolls back', async () => {
+    seedRelease(emu, {
+      config: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
+      alarms: ['orders-errors', 'orders-latency', 'orders-throttles'],
+      autoRollback: { enabled: true, events: ['DEPLOYMENT_STOP_ON_ALARM'] },
+    });
+    for (const a of ['orders-errors', 'orders-latency', 'orders-throttles']) emu.setAlarm(a, 'OK');
+    const id = await createDeployment(cd, { ...base, spec });
+    await until(emu, async () =>
+      Object.keys((await alias()).weights).length > 0 ? true : undefined,
+    );
+    emu.setAlarm('orders-errors', 'ALARM');
+    emu.setAlarm('orders-throttles', 'ALARM');
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Stopped');
+    expect(info.errorInformation).toEqual({
+      code: 'ALARM_ACTIVE',
+      message:
+        'One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <orders-errors> <orders-throttles>',
+    });
+    expect((await rollbackOf(info)).status).toBe('Succeeded');
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+  });
+
+  it('an alarm already in ALARM stops the deployment at start; the alias never moves', async () => {
+    seedRelease(emu, {
+      alarms: ['orders-errors'],
+      autoRollback: { enabled: true, events: ALL_ROLLBACK_EVENTS },
+    });
+    emu.setAlarm('orders-errors', 'ALARM');
+    const id = await createDeployment(cd, { ...base, spec });
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Stopped');
+    expect(info.errorInformation?.code).toBe('ALARM_ACTIVE');
+    expect(info.errorInformation?.message).toMatch(/Activated alarms: <orders-errors>$/);
+    expect((await rollbackOf(info)).status).toBe('Succeeded');
+    expect(emu.aliasHistory('orders', 'live')).toHaveLength(1);
+  });
+
+  it('overrideAlarmConfiguration enabled:false ignores the group alarms; an unknown alarm stops', async () => {
+    seedRelease(emu, { alarms: ['orders-errors'] });
+    emu.setAlarm('orders-errors', 'ALARM');
+    const { deploymentId } = await cd.send(
+      new CreateDeploymentCommand({
+        ...base,
+        revision: revision(appSpec(spec)),
+        overrideAlarmConfiguration: { enabled: false, alarms: [] },
+      }),
+    );
+    expect((await waitForDeployment(emu, cd, deploymentId as string)).status).toBe('Succeeded');
+    const { deploymentId: second } = await cd.send(
+      new CreateDeploymentCommand({
+        ...base,
+        revision: revision(appSpec({ ...spec, current: '2', target: '1' })),
+        overrideAlarmConfiguration: {
+          enabled: true,
+          ignorePollAlarmFailure: false,
+          alarms: [{ name: 'never-created' }],
+        },
+      }),
+    );
+    const info = await waitForDeployment(emu, cd, second as string);
+    expect(info.status).toBe('Stopped');
+    expect(info.errorInformation?.code).toBe('ALARM_ACTIVE');
+  });
+});
+
+describe('StopDeployment', () => {
+  it('with rollback: Pending, then Stopped/MANUAL_STOP, alias restored; a repeat says Succeeded', async () => {
+    seedRelease(emu, { config: 'CodeDeployDefault.LambdaCanary10Percent30Minutes' });
+    const id = await createDeployment(cd, { ...base, spec });
+    await until(emu, async () =>
+      Object.keys((await alias()).weights).length > 0 ? true : undefined,
+    );
+    const stop = await cd.send(
+      new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }),
+    );
+    expect(stop.status).toBe('Pending');
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Stopped');
+    expect(info.errorInformation?.code).toBe('MANUAL_STOP');
+    expect((await rollbackOf(info)).status).toBe('Succeeded');
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+    const again = await cd.send(new StopDeploymentCommand({ deploymentId: id }));
+    expect(again.status).toBe('Succeeded');
+  });
+
+  it('without rollback the alias stays weighted and the next deployment fails validation', async () => {
+    seedRelease(emu, {
+      config: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
+      autoRollback: { enabled: true, events: ALL_ROLLBACK_EVENTS },
+    });
+    const id = await createDeployment(cd, { ...base, spec });
+    await until(emu, async () =>
+      Object.keys((await alias()).weights).length > 0 ? true : undefined,
+    );
+    await cd.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: false }));
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Stopped');
+    expect(info.rollbackInfo).toBeUndefined();
+    expect(await alias()).toEqual({ version: '1', weights: { '2': 0.1 } });
+    const next = await createDeployment(cd, { ...base, spec });
+    const failed = await waitForDeployment(emu, cd, next);
+    expect(failed.status).toBe('Failed');
+    expect(failed.errorInformation?.code).toBe('INVALID_LAMBDA_CONFIGURATION');
+  });
+
+  it('a completed deployment cannot be stopped', async () => {
+    seedRelease(emu);
+    const id = await createDeployment(cd, { ...base, spec });
+    await waitForDeployment(emu, cd, id);
+    await expectAwsError(
+      cd.send(new StopDeploymentCommand({ deploymentId: id })),
+      'DeploymentAlreadyCompletedException',
+      400,
+      'The deployment is already complete.',
+    );
+  });
+});
+
+describe('group and AppSpec validation', () => {
+  it('one active deployment per group: DeploymentLimitExceededException names the active one', async () => {
+    seedRelease(emu);
+    const busy = emu.startDeployment(
+      'app',
+      'dg',
+      'orders',
+      'live',
+      '1',
+      '2',
+      'CodeDeployDefault.LambdaCanary10Percent30Minutes',
+    );
+    const e = await expectAwsError(
+      cd.send(new CreateDeploymentCommand({ ...base, revision: revision(appSpec(spec)) })),
+      'DeploymentLimitExceededException',
+      400,
+      `The Deployment Group 'dg' already has an active Deployment '${busy}'`,
+    );
+    expect(
+      /(?:is already deploying|already has an active Deployment) '(d-\w+)'/.exec(e.message)?.[1],
+    ).toBe(busy);
+  });
+
+  it('Current == Target fails INVALID_LAMBDA_CONFIGURATION with no detail', async () => {
+    seedRelease(emu, { config: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+    const id = await createDeployment(cd, {
+      ...base,
+      spec: { ...spec, current: '1', target: '1' },
+    });
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation).toEqual({
+      code: 'INVALID_LAMBDA_CONFIGURATION',
+      message: INVALID_CONFIG,
+    });
+  });
+
+  it('alias not on CurrentVersion fails with the detail suffix', async () => {
+    seedRelease(emu, { versions: 3 });
+    const id = await createDeployment(cd, {
+      ...base,
+      spec: { ...spec, current: '2', target: '3' },
+    });
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.errorInformation).toEqual({
+      code: 'INVALID_LAMBDA_CONFIGURATION',
+      message: `${INVALID_CONFIG} The Lambda function alias version does not match the current version in AppSpec file.`,
+    });
+    expect(emu.aliasHistory('orders', 'live')).toHaveLength(1);
+  });
+
+  it('a rollback that itself fails leaves the alias weighted', async () => {
+    seedRelease(emu, {
+      config: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
+      alarms: ['orders-errors'],
+      autoRollback: { enabled: true, events: ALL_ROLLBACK_EVENTS },
+    });
+    emu.setAlarm('orders-errors', 'OK');
+    emu.failNextRollback();
+    const id = await createDeployment(cd, { ...base, spec });
+    await until(emu, async () =>
+      Object.keys((await alias()).weights).length > 0 ? true : undefined,
+    );
+    emu.setAlarm('orders-errors', 'ALARM');
+    const info = await waitForDeployment(emu, cd, id);
+    const rb = await rollbackOf(info);
+    expect(rb.status).toBe('Failed');
+    expect(await alias()).toEqual({ version: '1', weights: { '2': 0.1 } });
+  });
+});

@@ -1,0 +1,170 @@
+// The committed bundle as a GitHub runner runs it, against the emulator as its own process.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type EmulatorProcess, runStep, startEmulatorProcess } from './runner.ts';
+
+let emu: EmulatorProcess;
+beforeAll(async () => {
+  emu = await startEmulatorProcess(60);
+});
+afterAll(() => emu?.stop());
+
+const inputs = {
+  'function-name': 'orders',
+  alias: 'live',
+  application: 'orders-app',
+  'deployment-group': 'orders-live',
+  version: '2',
+  'poll-interval': '1',
+};
+
+async function alias(): Promise<{ version: string; weights: Record<string, number> }> {
+  return (await emu.getAlias('orders', 'live'))!;
+}
+
+beforeEach(async () => {
+  await emu.reset();
+  await emu.createFunction({ name: 'orders', code: 'v', versions: 2, aliases: { live: '1' } });
+  await emu.createApplication('orders-app', 'Lambda');
+  await emu.createDeploymentGroup('orders-app', 'orders-live');
+});
+
+const SECRETS = ['AKIAE2EFAKEKEY000001', 'e2e-fake-secret-access-key', 'e2e-session-token-value'];
+function expectNoSecrets(...texts: string[]) {
+  for (const text of texts) for (const s of SECRETS) expect(text).not.toContain(s);
+}
+
+describe('the bundle under the runner protocol', () => {
+  it('releases by canary: exit 0, outputs, summary', async () => {
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, strategy: 'Canary10Percent5Minutes' },
+      env: { AWS_SESSION_TOKEN: 'e2e-session-token-value' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      version: '2',
+      'previous-version': '1',
+      'rolled-back': 'false',
+    });
+    expect(run.outputs['deployment-id']).toMatch(/^d-[A-Z0-9]{9}$/);
+    expect(run.stdout).toMatch(/traffic: 10%/);
+    expect(run.stdout).toContain('console.aws.amazon.com/codesuite/codedeploy/deployments/');
+    expect(run.summary).toMatch(/Released/);
+    expect(run.summary).toContain(run.outputs['deployment-id']!);
+    expect(await alias()).toEqual({ version: '2', weights: {} });
+    expect(run.state.isPost).toBe('true');
+    expectNoSecrets(run.stdout, run.summary, JSON.stringify(run.outputs));
+  });
+
+  it('a failing hook rolls back: non-zero exit, the cause annotated, rolled-back true', async () => {
+    await emu.setHook('CodeDeployHook_check', { result: 'Failed' });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, strategy: 'AllAtOnce', 'after-traffic-hook': 'CodeDeployHook_check' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'true' });
+    expect(run.stdout).toMatch(/::error::.*HOOK_EXECUTION_FAILURE/);
+    expect(run.stdout).toMatch(/::error::.*back on the previous version 1/);
+    expect(run.summary).toMatch(/Rolled back/);
+    expect(run.summary).toContain('HOOK_EXECUTION_FAILURE');
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+  });
+
+  it('an alarm stops the release and names the alarm', async () => {
+    await emu.setAlarm('orders-errors', 'ALARM');
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, alarms: 'orders-errors' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('stopped');
+    expect(run.stdout).toMatch(/::error::.*ALARM_ACTIVE.*orders-errors/);
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+  });
+
+  it('a dry run prints the plan and changes nothing', async () => {
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...inputs, 'dry-run': 'true' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'planned', version: '2' });
+    expect(run.stdout).toMatch(/plan: Start a CodeDeploy deployment/);
+    expect(run.summary).toMatch(/Planned/);
+    const calls = await emu.calls();
+    expect(calls.filter((c) => c.mutating)).toEqual([]);
+  });
+
+  it('bad input fails with one message naming the input, before any AWS call', async () => {
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, strategy: 'canary 150% 5m' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*`strategy`/);
+    expect(await emu.calls()).toEqual([]);
+  });
+});
+
+describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => {
+  async function expectWhole(version: string) {
+    expect(await alias()).toEqual({ version, weights: {} });
+  }
+
+  it('before the deployment exists: nothing to stop, alias unchanged', async () => {
+    await emu.setFunctionBehaviour('orders', { updateDelayMs: 60_000 });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, version: '', 'code-dir': '.' },
+      workspace: process.cwd() + '/test/e2e/fixture',
+      cancelWhen: (line) => /Code uploaded/.test(line),
+    });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.outputs.status).toBe('stopped');
+    expect(run.outputs['deployment-id']).toBeUndefined();
+    const post = await runStep({ emulatorUrl: emu.url, inputs, state: run.state });
+    expect(post.exitCode).toBe(0);
+    await expectWhole('1');
+    expect(await emu.deployments()).toEqual([]);
+  });
+
+  it('mid-shift: stops with rollback and the alias is whole on the previous version', async () => {
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, strategy: 'Canary10Percent30Minutes' },
+      cancelWhen: (line) => /traffic: 10%/.test(line),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true' });
+    expect(run.stdout).toMatch(/::error::.*CANCELLED/);
+    const post = await runStep({ emulatorUrl: emu.url, inputs, state: run.state });
+    expect(post.exitCode).toBe(0);
+    await expectWhole('1');
+  });
+
+  it('during the after-traffic hook: rolls the 100% back', async () => {
+    await emu.setHook('CodeDeployHook_slow', { result: 'Succeeded', afterMs: 30 * 60_000 });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, strategy: 'AllAtOnce', 'after-traffic-hook': 'CodeDeployHook_slow' },
+      cancelWhen: (line) => /traffic: 100%/.test(line),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true' });
+    await expectWhole('1');
+  });
+
+  it('the post step stops a deployment left running when main was killed', async () => {
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, strategy: 'Canary10Percent30Minutes', 'on-cancel': 'rollback' },
+      cancelWhen: (line) => /traffic: 10%/.test(line),
+      killOnCancel: true,
+    });
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.state.deployment).toBeDefined();
+    const post = await runStep({ emulatorUrl: emu.url, inputs, state: run.state });
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toMatch(/stopping it with rollback/);
+    await expectWhole('1');
+  });
+});

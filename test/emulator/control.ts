@@ -1,0 +1,155 @@
+// Test control surface: the operations tests use to seed and steer the emulator, exposed
+// both programmatically (see index.ts) and over HTTP as `POST /__emulator/<op>` with a JSON
+// body — either an array of positional arguments or an object of named ones. The answer is
+// `{"result": ...}` (200) or `{"error": "..."}` (400). AWS never uses that path.
+import type {
+  DeploymentInfoLike,
+  EngineTiming,
+  HookBehaviour,
+  TrafficRoutingConfig,
+} from './engine.ts';
+import type {
+  AliasHistoryEntry,
+  CreateFunctionSpec,
+  FunctionBehaviour,
+  InvocationRecord,
+} from './lambda.ts';
+import type { CallRecord, FaultSpec } from './server.ts';
+
+export interface DeploymentGroupOptions {
+  deploymentConfigName?: string;
+  alarms?: string[];
+  /** Alarm polling failures are ignored (default false: an unknown alarm stops deployments). */
+  ignorePollAlarmFailure?: boolean;
+  autoRollback?: { enabled: boolean; events: string[] };
+  /** The service role has only AWSCodeDeployRoleForLambda: hooks must be named CodeDeployHook_*. */
+  managedRolePolicy?: boolean;
+  serviceRoleArn?: string;
+}
+
+/** Everything a test can do to the emulator, as plain calls. */
+export interface ControlApi {
+  reset(): void;
+  createFunction(spec: CreateFunctionSpec): void;
+  setFunctionBehaviour(name: string, b: FunctionBehaviour): void;
+  updateCodeOutOfBand(name: string, code: string): void;
+  setAlias(fn: string, alias: string, version: string, weights?: Record<string, number>): void;
+  getAlias(
+    fn: string,
+    alias: string,
+  ): { version: string; weights: Record<string, number> } | undefined;
+  aliasHistory(fn: string, alias: string): AliasHistoryEntry[];
+  versions(fn: string): { version: string; codeSha256: string; description: string }[];
+  invocations(fn?: string): InvocationRecord[];
+  createApplication(name: string, computePlatform?: 'Lambda' | 'Server' | 'ECS'): void;
+  createDeploymentGroup(app: string, group: string, opts?: DeploymentGroupOptions): void;
+  createDeploymentConfig(
+    name: string,
+    routing: TrafficRoutingConfig | Record<string, unknown>,
+  ): void;
+  setAlarm(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'): void;
+  setHook(functionName: string, b: HookBehaviour): void;
+  failNextRollback(): void;
+  /** Emulated durations of deployment start, stop and rollback (reset() restores defaults). */
+  setTiming(t: Partial<EngineTiming>): void;
+  startDeployment(
+    app: string,
+    group: string,
+    fn: string,
+    alias: string,
+    current: string,
+    target: string,
+    configName?: string,
+  ): string;
+  injectFault(f: FaultSpec): void;
+  clearFaults(): void;
+  deployments(): DeploymentInfoLike[];
+  state(): unknown;
+}
+
+/** Extra read-only operations available over HTTP. */
+export interface RemoteExtras {
+  calls(): CallRecord[];
+  clock(): { now: number; scale: number };
+}
+
+/** Positional argument names of each control operation (for the named-object body form). */
+export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[] | 'body'> = {
+  reset: [],
+  createFunction: 'body',
+  setFunctionBehaviour: ['name', 'behaviour'],
+  updateCodeOutOfBand: ['name', 'code'],
+  setAlias: ['fn', 'alias', 'version', 'weights'],
+  getAlias: ['fn', 'alias'],
+  aliasHistory: ['fn', 'alias'],
+  versions: ['fn'],
+  invocations: ['fn'],
+  createApplication: ['name', 'computePlatform'],
+  createDeploymentGroup: ['app', 'group', 'opts'],
+  createDeploymentConfig: ['name', 'routing'],
+  setAlarm: ['name', 'state'],
+  setHook: ['functionName', 'behaviour'],
+  failNextRollback: [],
+  setTiming: 'body',
+  startDeployment: ['app', 'group', 'fn', 'alias', 'current', 'target', 'configName'],
+  injectFault: 'body',
+  clearFaults: [],
+  deployments: [],
+  state: [],
+  calls: [],
+  clock: [],
+};
+
+/** Dispatch one HTTP control request to the programmatic surface. */
+export function dispatchControl(
+  target: ControlApi & RemoteExtras,
+  op: string,
+  body: unknown,
+): unknown {
+  if (!Object.hasOwn(CONTROL_ARGS, op)) {
+    throw new Error(
+      `unknown control operation ${op}; known: ${Object.keys(CONTROL_ARGS).join(', ')}`,
+    );
+  }
+  const key = op as keyof typeof CONTROL_ARGS;
+  const names = CONTROL_ARGS[key];
+  let args: unknown[];
+  if (Array.isArray(body)) args = body;
+  else if (body === undefined || body === null) args = [];
+  else if (names === 'body') args = [body];
+  else if (typeof body === 'object') {
+    const rec = body as Record<string, unknown>;
+    args = names.map((n) => rec[n]);
+    while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+  } else args = [body];
+  const fn = target[key] as (...a: unknown[]) => unknown;
+  return fn.apply(target, args);
+}
+
+type Remote<T> = {
+  [K in keyof T]: T[K] extends (...a: infer A) => infer R
+    ? (...a: A) => Promise<Awaited<R>>
+    : never;
+};
+
+/** The control surface of an emulator running elsewhere (e.g. `npm run emulator`). */
+export type RemoteEmulator = Remote<ControlApi & RemoteExtras>;
+
+/** Talk to an emulator's control API over HTTP. */
+export function connectEmulator(url: string): RemoteEmulator {
+  const base = url.replace(/\/+$/, '');
+  const out: Record<string, (...a: unknown[]) => Promise<unknown>> = {};
+  for (const op of Object.keys(CONTROL_ARGS)) {
+    out[op] = async (...args: unknown[]) => {
+      const res = await fetch(`${base}/__emulator/${op}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+      const payload = (await res.json()) as { result?: unknown; error?: string };
+      if (!res.ok) throw new Error(payload.error ?? `control ${op} failed with HTTP ${res.status}`);
+      return payload.result ?? undefined;
+    };
+  }
+  return out as unknown as RemoteEmulator;
+}

@@ -1,0 +1,1451 @@
+// The CodeDeploy deployment engine for the Lambda compute platform, on the scaled clock.
+//
+//   Created ─(1 s)→ InProgress: validate AppSpec + alias, check alarms
+//     → BeforeAllowTraffic hook → AllowTraffic (steps of the config) → AfterAllowTraffic hook
+//     → Succeeded
+//   failures → Failed; alarms / StopDeployment → Stopped; then an automatic rollback
+//   deployment (creator codeDeployRollback) when configured.
+//
+// Every transition happens at an exact emulated time (the time it was scheduled for), so
+// alias history timestamps fall on k·interval. A timer drives the engine; every API call
+// also advances it first, so answers are always consistent with the clock.
+// Spec references (§) are to ../../../shared/aws-semantics.md.
+import type { Clock } from './clock.ts';
+import type { LambdaService } from './lambda.ts';
+import { ApiError, deploymentId, epochSeconds, getCi, isRecord, sha256Hex } from './util.ts';
+
+export type DeploymentStatus = 'Created' | 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped';
+export type HookEvent = 'BeforeAllowTraffic' | 'AfterAllowTraffic';
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+export type RollbackEvent =
+  | 'DEPLOYMENT_FAILURE'
+  | 'DEPLOYMENT_STOP_ON_ALARM'
+  | 'DEPLOYMENT_STOP_ON_REQUEST';
+
+export interface AlarmConfiguration {
+  enabled: boolean;
+  ignorePollAlarmFailure: boolean;
+  alarms: { name: string }[];
+}
+
+export interface AutoRollbackConfiguration {
+  enabled: boolean;
+  events: string[];
+}
+
+export type TrafficRoutingConfig =
+  | { type: 'AllAtOnce' }
+  | {
+      type: 'TimeBasedCanary';
+      timeBasedCanary: { canaryPercentage: number; canaryInterval: number };
+    }
+  | {
+      type: 'TimeBasedLinear';
+      timeBasedLinear: { linearPercentage: number; linearInterval: number };
+    };
+
+/** What the engine needs to know about a deployment group (owned by codedeploy.ts). */
+export interface GroupView {
+  serviceRoleArn: string;
+  alarmConfiguration: AlarmConfiguration;
+  autoRollbackConfiguration: AutoRollbackConfiguration;
+  managedRolePolicy: boolean;
+}
+
+export interface EngineHost {
+  group(app: string, group: string): GroupView | undefined;
+  routing(configName: string): TrafficRoutingConfig | undefined;
+}
+
+export interface HookBehaviour {
+  result: 'Succeeded' | 'Failed' | 'never';
+  /** Emulated ms after the invocation at which the hook reports (default 1000). */
+  afterMs?: number;
+}
+
+interface LifecycleEventRecord {
+  lifecycleEventName: string;
+  status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped';
+  startTime?: number;
+  endTime?: number;
+}
+
+interface HookExecution {
+  id: string;
+  deploymentId: string;
+  event: HookEvent;
+  functionName: string;
+  startedAt: number;
+  deadline: number;
+  /** Scheduled self-report of the hook behaviour. */
+  reportAt?: number;
+  reportStatus?: 'Succeeded' | 'Failed';
+  /** The reported result, applied at resultAt. */
+  result?: 'Succeeded' | 'Failed';
+  resultAt?: number;
+  open: boolean;
+}
+
+export interface LambdaAppSpec {
+  functionName: string;
+  alias: string;
+  currentVersion: string;
+  targetVersion: string;
+  hooks: Partial<Record<HookEvent, string>>;
+}
+
+type Phase = 'created' | 'hook' | 'traffic' | 'rb-start' | 'rb-shift' | 'rb-done' | 'done';
+
+export interface DeploymentRecord {
+  deploymentId: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentConfigName: string;
+  description?: string;
+  creator: 'user' | 'codeDeployRollback';
+  status: DeploymentStatus;
+  errorInformation?: { code: string; message: string };
+  createTime: number;
+  startTime?: number;
+  completeTime?: number;
+  /** API-shaped revision (content is never returned). */
+  revision: Record<string, unknown>;
+  content: string;
+  autoRollbackConfiguration: AutoRollbackConfiguration;
+  autoRollbackOverridden: boolean;
+  overrideAlarmConfiguration?: AlarmConfiguration;
+  rollbackInfo?: {
+    rollbackDeploymentId?: string;
+    rollbackTriggeringDeploymentId?: string;
+    rollbackMessage?: string;
+  };
+  deploymentStatusMessages: string[];
+  spec?: LambdaAppSpec;
+  /** Passed validation at start: only then can a rollback restore anything. */
+  validated: boolean;
+  lifecycleEvents: LifecycleEventRecord[];
+  targetStatus: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed';
+  targetUpdatedAt: number;
+  /** Percentage of traffic on the target version. */
+  weight: number;
+  phase: Phase;
+  phaseAt: number;
+  steps: { offsetMs: number; percent: number }[];
+  stepIndex: number;
+  trafficStart: number;
+  hook?: HookExecution;
+  stop?: { requestedAt: number; completeAt: number; rollback: boolean | undefined };
+  stoppedByRequest: boolean;
+  failRollback: boolean;
+}
+
+/**
+ * A snapshot of a deployment for tests. Timestamps are epoch SECONDS with a fraction, as
+ * GetDeployment reports them (unlike CallRecord.at / AliasHistoryEntry.at, which are
+ * emulated epoch milliseconds like clock.now()).
+ */
+export interface DeploymentInfoLike {
+  id: string;
+  deploymentId: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentConfigName: string;
+  description?: string;
+  status: DeploymentStatus;
+  errorInformation?: { code: string; message: string };
+  creator: 'user' | 'codeDeployRollback';
+  rollbackInfo?: {
+    rollbackDeploymentId?: string;
+    rollbackTriggeringDeploymentId?: string;
+    rollbackMessage?: string;
+  };
+  createTime: number;
+  startTime?: number;
+  completeTime?: number;
+  functionName?: string;
+  alias?: string;
+  currentVersion?: string;
+  targetVersion?: string;
+  hooks?: Partial<Record<HookEvent, string>>;
+  targetWeight: number;
+  lifecycleEvents: {
+    lifecycleEventName: string;
+    status: string;
+    startTime?: number;
+    endTime?: number;
+  }[];
+  autoRollbackConfiguration: AutoRollbackConfiguration;
+  overrideAlarmConfiguration?: AlarmConfiguration;
+}
+
+export const HOOK_TIMEOUT_MS = 3600_000;
+export const DEFAULT_HOOK_DELAY_MS = 1000;
+
+/** Emulated durations of the engine's own steps (adjustable by tests). */
+export interface EngineTiming {
+  /** Created → InProgress (default 1000). */
+  deploymentStartMs: number;
+  /** StopDeployment → Stopped (default 1000). */
+  stopMs: number;
+  /** Created → Succeeded of a rollback deployment (default 2000). */
+  rollbackMs: number;
+}
+
+export const DEFAULT_TIMING: Readonly<EngineTiming> = {
+  deploymentStartMs: 1000,
+  stopMs: 1000,
+  rollbackMs: 2000,
+};
+const ACTIVE: ReadonlySet<string> = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
+
+export const MESSAGES = {
+  invalidLambdaConfiguration:
+    'The deployment failed because the AppSpec file that specifies the AWS Lambda deployment configuration is missing or has an invalid configuration.',
+  hookFailure:
+    'The deployment failed because one or more of the lifecycle event validation functions failed.',
+  alarm:
+    'One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms:',
+  aliasMismatch:
+    'The Lambda function alias version does not match the current version in AppSpec file.',
+  notWellFormed: 'The input AppSpec file is a not well-formed yaml. The template cannot be parsed.',
+} as const;
+
+/** Traffic steps of a routing config: canary X/Y, linear X/Y, all-at-once (spec §1.1). */
+export function trafficSteps(r: TrafficRoutingConfig): { offsetMs: number; percent: number }[] {
+  const minute = 60_000;
+  if (r.type === 'TimeBasedCanary') {
+    const { canaryPercentage: x, canaryInterval: y } = r.timeBasedCanary;
+    return [
+      { offsetMs: 0, percent: x },
+      { offsetMs: y * minute, percent: 100 },
+    ];
+  }
+  if (r.type === 'TimeBasedLinear') {
+    const { linearPercentage: x, linearInterval: y } = r.timeBasedLinear;
+    const n = Math.ceil(100 / x);
+    const steps: { offsetMs: number; percent: number }[] = [];
+    for (let k = 0; k < n; k++)
+      steps.push({ offsetMs: k * y * minute, percent: Math.min(100, (k + 1) * x) });
+    return steps;
+  }
+  return [{ offsetMs: 0, percent: 100 }];
+}
+
+export class DeploymentEngine {
+  readonly #clock: Clock;
+  readonly #lambda: LambdaService;
+  readonly #host: EngineHost;
+  readonly #region: string;
+  readonly #deployments = new Map<string, DeploymentRecord>();
+  readonly #executions = new Map<string, HookExecution>();
+  readonly #alarms = new Map<string, { state: AlarmState; since: number }>();
+  readonly #hooks = new Map<string, HookBehaviour>();
+  #failNextRollback = false;
+  #timing = { ...DEFAULT_TIMING };
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(clock: Clock, lambda: LambdaService, host: EngineHost, region: string) {
+    this.#clock = clock;
+    this.#lambda = lambda;
+    this.#host = host;
+    this.#region = region;
+  }
+
+  reset(): void {
+    this.#deployments.clear();
+    this.#executions.clear();
+    this.#alarms.clear();
+    this.#hooks.clear();
+    this.#failNextRollback = false;
+    this.#timing = { ...DEFAULT_TIMING };
+    this.#unschedule();
+  }
+
+  setTiming(t: Partial<EngineTiming>): void {
+    for (const [k, v] of Object.entries(t)) {
+      if (typeof v !== 'number' || !(v >= 0)) throw new Error(`invalid timing ${k}: ${String(v)}`);
+    }
+    this.#timing = { ...this.#timing, ...t };
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#unschedule();
+  }
+
+  // ------------------------------------------------------------------ test controls
+
+  setAlarm(name: string, state: AlarmState): void {
+    const prev = this.#alarms.get(name);
+    if (prev?.state !== state) this.#alarms.set(name, { state, since: this.#clock.now() });
+    // No synchronous check: CodeDeploy notices at its next poll (the next tick), so alarms
+    // set together are reported together.
+    this.#schedule();
+  }
+
+  alarmState(name: string): AlarmState | undefined {
+    return this.#alarms.get(name)?.state;
+  }
+
+  setHook(functionName: string, b: HookBehaviour): void {
+    this.#hooks.set(functionName, { ...b });
+  }
+
+  failNextRollback(): void {
+    this.#failNextRollback = true;
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  get(id: string): DeploymentRecord | undefined {
+    return this.#deployments.get(id);
+  }
+
+  all(): DeploymentRecord[] {
+    return [...this.#deployments.values()];
+  }
+
+  /** The active deployment of a group (at most one). */
+  activeIn(app: string, group: string): DeploymentRecord | undefined {
+    for (const d of this.#deployments.values()) {
+      if (d.applicationName === app && d.deploymentGroupName === group && ACTIVE.has(d.status))
+        return d;
+    }
+    return undefined;
+  }
+
+  lastDeployments(
+    app: string,
+    group: string,
+  ): { attempted?: DeploymentRecord; successful?: DeploymentRecord } {
+    let attempted: DeploymentRecord | undefined;
+    let successful: DeploymentRecord | undefined;
+    for (const d of this.#deployments.values()) {
+      if (d.applicationName !== app || d.deploymentGroupName !== group) continue;
+      if (!attempted || d.createTime >= attempted.createTime) attempted = d;
+      if (
+        d.status === 'Succeeded' &&
+        (!successful || (d.completeTime ?? 0) >= (successful.completeTime ?? 0))
+      )
+        successful = d;
+    }
+    return { ...(attempted ? { attempted } : {}), ...(successful ? { successful } : {}) };
+  }
+
+  // ------------------------------------------------------------------ creation
+
+  create(input: {
+    applicationName: string;
+    deploymentGroupName: string;
+    deploymentConfigName: string;
+    description?: string;
+    revision: Record<string, unknown>;
+    content: string;
+    autoRollbackConfiguration: AutoRollbackConfiguration;
+    autoRollbackOverridden: boolean;
+    overrideAlarmConfiguration?: AlarmConfiguration;
+  }): DeploymentRecord {
+    const now = this.#clock.now();
+    const d: DeploymentRecord = {
+      deploymentId: this.#newId(),
+      applicationName: input.applicationName,
+      deploymentGroupName: input.deploymentGroupName,
+      deploymentConfigName: input.deploymentConfigName,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      creator: 'user',
+      status: 'Created',
+      createTime: now,
+      revision: input.revision,
+      content: input.content,
+      autoRollbackConfiguration: input.autoRollbackConfiguration,
+      autoRollbackOverridden: input.autoRollbackOverridden,
+      ...(input.overrideAlarmConfiguration
+        ? { overrideAlarmConfiguration: input.overrideAlarmConfiguration }
+        : {}),
+      deploymentStatusMessages: [],
+      validated: false,
+      lifecycleEvents: newLifecycleEvents(),
+      targetStatus: 'Pending',
+      targetUpdatedAt: now,
+      weight: 0,
+      phase: 'created',
+      phaseAt: now + this.#timing.deploymentStartMs,
+      steps: [],
+      stepIndex: 0,
+      trafficStart: 0,
+      stoppedByRequest: false,
+      failRollback: false,
+    };
+    this.#deployments.set(d.deploymentId, d);
+    this.#schedule();
+    return d;
+  }
+
+  #newId(): string {
+    for (;;) {
+      const id = deploymentId();
+      if (!this.#deployments.has(id)) return id;
+    }
+  }
+
+  // ------------------------------------------------------------------ API operations
+
+  /** StopDeployment (spec §4.4). */
+  stop(
+    id: string,
+    autoRollbackEnabled: boolean | undefined,
+  ): { status: string; statusMessage: string } {
+    const d = this.#require(id);
+    if (d.status === 'Succeeded' || d.status === 'Failed' || d.status === 'Stopped') {
+      if (d.stoppedByRequest) return { status: 'Succeeded', statusMessage: 'Stopping Succeeded.' };
+      throw new ApiError(
+        400,
+        'DeploymentAlreadyCompletedException',
+        'The deployment is already complete.',
+      );
+    }
+    if (!d.stop) {
+      const now = this.#clock.now();
+      d.stop = {
+        requestedAt: now,
+        completeAt: now + this.#timing.stopMs,
+        rollback: autoRollbackEnabled,
+      };
+      this.#schedule();
+    }
+    return {
+      status: 'Pending',
+      statusMessage: 'Stopping Pending. Stopping to deploy revision to targets.',
+    };
+  }
+
+  /**
+   * PutLifecycleEventHookExecutionStatus (spec §3). The hook behaviours call this same
+   * handler when they report.
+   */
+  putHookStatus(id: unknown, executionId: unknown, status: unknown, at?: number): string {
+    const d = this.#require(id);
+    if (status !== 'Succeeded' && status !== 'Failed') {
+      throw new ApiError(
+        400,
+        'InvalidLifecycleEventHookExecutionStatusException',
+        `The lifecycle event hook execution status ${String(status)} is not valid. The hook should return Succeeded or Failed.`,
+      );
+    }
+    if (typeof executionId !== 'string' || executionId.length === 0) {
+      throw new ApiError(
+        400,
+        'InvalidLifecycleEventHookExecutionIdException',
+        'The lifecycle event hook execution ID is required.',
+      );
+    }
+    const ex = this.#executions.get(executionId);
+    if (!ex || ex.deploymentId !== d.deploymentId) {
+      throw new ApiError(
+        400,
+        'InvalidLifecycleEventHookExecutionIdException',
+        `The lifecycle event hook execution ID ${executionId} is not valid for deployment ${d.deploymentId}.`,
+      );
+    }
+    if (!ex.open) {
+      throw new ApiError(
+        400,
+        'LifecycleEventAlreadyCompletedException',
+        `The lifecycle event ${ex.event} of deployment ${d.deploymentId} has already completed.`,
+      );
+    }
+    ex.open = false;
+    ex.result = status;
+    ex.resultAt = at ?? this.#clock.now();
+    this.#schedule();
+    return executionId;
+  }
+
+  #require(id: unknown): DeploymentRecord {
+    if (typeof id !== 'string' || id.length === 0)
+      throw new ApiError(400, 'DeploymentIdRequiredException', 'Deployment Id is required.');
+    if (!/^d-[A-Z0-9]{9}$/.test(id))
+      throw new ApiError(
+        400,
+        'InvalidDeploymentIdException',
+        `Specified DeploymentId is not in the valid format: ${id}`,
+      );
+    const d = this.#deployments.get(id);
+    if (!d)
+      throw new ApiError(
+        400,
+        'DeploymentDoesNotExistException',
+        `The deployment ${id} could not be found.`,
+      );
+    return d;
+  }
+
+  requireDeployment(id: unknown): DeploymentRecord {
+    return this.#require(id);
+  }
+
+  // ------------------------------------------------------------------ the clockwork
+
+  /** Process everything due up to now, then check alarms, then re-arm the timer. */
+  advance(): void {
+    const now = this.#clock.now();
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      let next: DeploymentRecord | undefined;
+      let nextAt = Number.POSITIVE_INFINITY;
+      for (const d of this.#deployments.values()) {
+        if (d.phase === 'done') continue;
+        const due = this.#dueAt(d);
+        if (due <= now && due < nextAt) {
+          next = d;
+          nextAt = due;
+        }
+      }
+      if (!next) break;
+      this.#step(next, nextAt);
+    }
+    for (const d of this.#deployments.values()) {
+      if (d.phase !== 'done') this.#checkAlarms(d, now);
+    }
+    this.#schedule();
+  }
+
+  #dueAt(d: DeploymentRecord): number {
+    if (d.phase === 'done') return Number.POSITIVE_INFINITY;
+    if (d.stop) return d.stop.completeAt;
+    if (d.phase === 'hook' && d.hook) {
+      const ex = d.hook;
+      if (ex.result !== undefined) return ex.resultAt ?? 0;
+      return Math.min(ex.reportAt ?? Number.POSITIVE_INFINITY, ex.deadline);
+    }
+    if (d.phase === 'traffic') return d.trafficStart + (d.steps[d.stepIndex]?.offsetMs ?? 0);
+    return d.phaseAt;
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    let active = false;
+    for (const d of this.#deployments.values()) {
+      if (d.phase === 'done') continue;
+      active = true;
+      earliest = Math.min(earliest, this.#dueAt(d));
+    }
+    this.#unschedule();
+    if (!active) return;
+    const scale = this.#clock.scale;
+    // Tick at least every emulated second (alarm polling), at most every ~5 real ms.
+    const pollReal = Math.max(5, Math.min(1000 / scale, 1000));
+    const untilDue = (earliest - this.#clock.now()) / scale;
+    const delay = Math.max(5, Math.min(pollReal, Number.isFinite(untilDue) ? untilDue : pollReal));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.advance();
+    }, delay);
+    this.#timer.unref();
+  }
+
+  #unschedule(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #step(d: DeploymentRecord, t: number): void {
+    if (d.stop && t >= d.stop.completeAt) {
+      d.stoppedByRequest = true;
+      // [inferred] code MANUAL_STOP (spec §4.4); the message is the emulator's wording.
+      this.#finish(
+        d,
+        t,
+        'Stopped',
+        { code: 'MANUAL_STOP', message: 'The deployment was stopped by a user request.' },
+        'DEPLOYMENT_STOP_ON_REQUEST',
+        d.stop.rollback,
+      );
+      return;
+    }
+    if (d.phase !== 'created' && d.creator === 'user' && this.#checkAlarms(d, t)) return;
+    switch (d.phase) {
+      case 'created':
+        this.#start(d, t);
+        return;
+      case 'hook':
+        this.#stepHook(d, t);
+        return;
+      case 'traffic':
+        this.#stepTraffic(d, t);
+        return;
+      case 'rb-start':
+      case 'rb-shift':
+      case 'rb-done':
+        this.#stepRollback(d, t);
+        return;
+      default:
+        d.phase = 'done';
+    }
+  }
+
+  #start(d: DeploymentRecord, t: number): void {
+    d.status = 'InProgress';
+    d.startTime = t;
+    d.targetStatus = 'InProgress';
+    d.targetUpdatedAt = t;
+    const parsed = parseLambdaAppSpec(d.content);
+    if ('error' in parsed) {
+      this.#finish(d, t, 'Failed', invalidConfig(parsed.error));
+      return;
+    }
+    d.spec = parsed.spec;
+    const problem = this.#validateLambda(parsed.spec);
+    if (problem) {
+      this.#finish(d, t, 'Failed', problem);
+      return;
+    }
+    d.validated = true;
+    if (this.#checkAlarms(d, t)) return;
+    this.#enterHook(d, 'BeforeAllowTraffic', t);
+  }
+
+  /** Start-of-deployment checks of spec §2.3. */
+  #validateLambda(spec: LambdaAppSpec): { code: string; message: string } | undefined {
+    const fnName = this.#lambda.resolveName(spec.functionName);
+    if (!fnName) {
+      // [unverified] text; INVALID_LAMBDA_FUNCTION for a function that does not exist.
+      return {
+        code: 'INVALID_LAMBDA_FUNCTION',
+        message: `The deployment failed because the AWS Lambda function ${spec.functionName} could not be found.`,
+      };
+    }
+    const alias = this.#lambda.getAlias(fnName, spec.alias);
+    if (!alias) {
+      // [unverified] alias missing: modelled as INVALID_LAMBDA_CONFIGURATION.
+      return invalidConfig(`The Lambda function alias ${spec.alias} does not exist.`);
+    }
+    for (const v of [spec.currentVersion, spec.targetVersion]) {
+      if (!this.#lambda.hasVersion(fnName, v)) {
+        return invalidConfig(`The Lambda function version ${v} does not exist.`);
+      }
+    }
+    // [obs] Current == Target fails with no detail suffix. Reported for canary/linear;
+    // with AllAtOnce it reportedly did not fail: the stricter behaviour (fail) is modelled.
+    if (spec.currentVersion === spec.targetVersion) return invalidConfig();
+    if (alias.version !== spec.currentVersion) return invalidConfig(MESSAGES.aliasMismatch);
+    if (Object.keys(alias.weights).length > 0) {
+      // [unverified] A weighted alias makes later deployments fail (UG troubleshooting);
+      // the code is most likely INVALID_LAMBDA_CONFIGURATION. Detail is emulator wording.
+      return invalidConfig(
+        'The Lambda function alias has an additional version routing configuration.',
+      );
+    }
+    return undefined;
+  }
+
+  #event(d: DeploymentRecord, name: string): LifecycleEventRecord {
+    let ev = d.lifecycleEvents.find((e) => e.lifecycleEventName === name);
+    if (!ev) {
+      ev = { lifecycleEventName: name, status: 'Pending' };
+      d.lifecycleEvents.push(ev);
+    }
+    return ev;
+  }
+
+  #enterHook(d: DeploymentRecord, event: HookEvent, t: number): void {
+    const spec = d.spec;
+    if (!spec) return;
+    const ev = this.#event(d, event);
+    ev.startTime = t;
+    d.targetUpdatedAt = t;
+    const name = spec.hooks[event];
+    if (name === undefined) {
+      ev.status = 'Skipped';
+      ev.endTime = t;
+      this.#afterHook(d, event, t);
+      return;
+    }
+    ev.status = 'InProgress';
+    const resolved = this.#lambda.resolveName(name);
+    if (!resolved) {
+      // [unverified] hook function missing: INVALID_LAMBDA_FUNCTION (stricter).
+      this.#finish(
+        d,
+        t,
+        'Failed',
+        {
+          code: 'INVALID_LAMBDA_FUNCTION',
+          message: `The deployment failed because the AWS Lambda function ${name} specified for the ${event} lifecycle event could not be found.`,
+        },
+        'DEPLOYMENT_FAILURE',
+      );
+      return;
+    }
+    const group = this.#host.group(d.applicationName, d.deploymentGroupName);
+    if (group?.managedRolePolicy && !resolved.startsWith('CodeDeployHook_')) {
+      // AWSCodeDeployRoleForLambda only grants lambda:InvokeFunction on CodeDeployHook_* (§3).
+      this.#finish(
+        d,
+        t,
+        'Failed',
+        {
+          code: 'IAM_ROLE_PERMISSIONS',
+          message: `The IAM role ${group.serviceRoleArn} does not give you permission to perform operations in the following AWS service: AWSLambda. Contact your AWS administrator if you need help. If you are an AWS administrator, you can grant permissions to your users or groups by creating IAM policies.`,
+        },
+        'DEPLOYMENT_FAILURE',
+      );
+      return;
+    }
+    const ex: HookExecution = {
+      id: executionId(),
+      deploymentId: d.deploymentId,
+      event,
+      functionName: resolved,
+      startedAt: t,
+      deadline: t + HOOK_TIMEOUT_MS,
+      open: true,
+    };
+    const b = this.#hooks.get(resolved) ?? { result: 'Succeeded' };
+    if (b.result !== 'never') {
+      ex.reportAt = t + Math.max(0, b.afterMs ?? DEFAULT_HOOK_DELAY_MS);
+      ex.reportStatus = b.result;
+    }
+    this.#executions.set(ex.id, ex);
+    d.hook = ex;
+    d.phase = 'hook';
+    // CodeDeploy invokes the hook asynchronously with PascalCase keys (§3).
+    this.#lambda.recordInvocation(
+      resolved,
+      '$LATEST',
+      JSON.stringify({ DeploymentId: d.deploymentId, LifecycleEventHookExecutionId: ex.id }),
+      'codedeploy',
+      'Event',
+      undefined,
+      t,
+    );
+  }
+
+  #afterHook(d: DeploymentRecord, event: HookEvent, t: number): void {
+    if (event === 'BeforeAllowTraffic') this.#enterTraffic(d, t);
+    else this.#succeed(d, t);
+  }
+
+  #stepHook(d: DeploymentRecord, t: number): void {
+    const ex = d.hook;
+    if (!ex) {
+      d.phase = 'done';
+      return;
+    }
+    const ev = this.#event(d, ex.event);
+    if (ex.result !== undefined) {
+      ev.endTime = t;
+      d.hook = undefined;
+      if (ex.result === 'Succeeded') {
+        ev.status = 'Succeeded';
+        this.#afterHook(d, ex.event, t);
+      } else {
+        ev.status = 'Failed';
+        this.#finish(
+          d,
+          t,
+          'Failed',
+          { code: 'HOOK_EXECUTION_FAILURE', message: MESSAGES.hookFailure },
+          'DEPLOYMENT_FAILURE',
+        );
+      }
+      return;
+    }
+    if (ex.reportAt !== undefined && t >= ex.reportAt && ex.reportAt <= ex.deadline) {
+      const status = ex.reportStatus ?? 'Succeeded';
+      ex.reportAt = undefined;
+      // The hook "calls" PutLifecycleEventHookExecutionStatus.
+      try {
+        this.putHookStatus(d.deploymentId, ex.id, status, t);
+      } catch {
+        // already completed: nothing to do
+      }
+      return;
+    }
+    if (t >= ex.deadline) {
+      // No report within one hour: the event and the deployment fail (§3).
+      ex.open = false;
+      ev.status = 'Failed';
+      ev.endTime = t;
+      d.hook = undefined;
+      this.#finish(
+        d,
+        t,
+        'Failed',
+        { code: 'HOOK_EXECUTION_FAILURE', message: MESSAGES.hookFailure },
+        'DEPLOYMENT_FAILURE',
+      );
+    }
+  }
+
+  #enterTraffic(d: DeploymentRecord, t: number): void {
+    const ev = this.#event(d, 'AllowTraffic');
+    ev.status = 'InProgress';
+    ev.startTime = t;
+    const routing = this.#host.routing(d.deploymentConfigName) ?? { type: 'AllAtOnce' };
+    d.steps = trafficSteps(routing);
+    d.stepIndex = 0;
+    d.trafficStart = t;
+    d.phase = 'traffic';
+  }
+
+  #stepTraffic(d: DeploymentRecord, t: number): void {
+    const spec = d.spec;
+    const step = d.steps[d.stepIndex];
+    if (!spec || !step) {
+      d.phase = 'done';
+      return;
+    }
+    const fnName = this.#lambda.resolveName(spec.functionName);
+    if (!fnName || !this.#lambda.getAlias(fnName, spec.alias)) {
+      this.#finish(
+        d,
+        t,
+        'Failed',
+        invalidConfig(`The Lambda function alias ${spec.alias} does not exist.`),
+        'DEPLOYMENT_FAILURE',
+      );
+      return;
+    }
+    // During a step the alias keeps FunctionVersion=current with {target: w/100};
+    // at 100% FunctionVersion=target and the weights go (§4.3).
+    if (step.percent < 100) {
+      this.#lambda.setAlias(
+        fnName,
+        spec.alias,
+        spec.currentVersion,
+        { [spec.targetVersion]: step.percent / 100 },
+        t,
+      );
+    } else {
+      this.#lambda.setAlias(fnName, spec.alias, spec.targetVersion, {}, t);
+    }
+    d.weight = step.percent;
+    d.targetUpdatedAt = t;
+    d.stepIndex++;
+    if (d.stepIndex >= d.steps.length) {
+      const ev = this.#event(d, 'AllowTraffic');
+      ev.status = 'Succeeded';
+      ev.endTime = t;
+      this.#enterHook(d, 'AfterAllowTraffic', t);
+    }
+  }
+
+  #succeed(d: DeploymentRecord, t: number): void {
+    d.status = 'Succeeded';
+    d.completeTime = t;
+    d.targetStatus = 'Succeeded';
+    d.targetUpdatedAt = t;
+    d.phase = 'done';
+  }
+
+  #rollbackConfig(d: DeploymentRecord): AutoRollbackConfiguration {
+    if (d.autoRollbackOverridden) return d.autoRollbackConfiguration;
+    return (
+      this.#host.group(d.applicationName, d.deploymentGroupName)?.autoRollbackConfiguration ??
+      d.autoRollbackConfiguration
+    );
+  }
+
+  #finish(
+    d: DeploymentRecord,
+    t: number,
+    status: 'Failed' | 'Stopped',
+    error: { code: string; message: string },
+    trigger?: RollbackEvent,
+    forceRollback?: boolean,
+  ): void {
+    d.status = status;
+    d.completeTime = t;
+    d.errorInformation = error;
+    d.targetStatus = 'Failed';
+    d.targetUpdatedAt = t;
+    d.phase = 'done';
+    d.stop = undefined;
+    for (const ev of d.lifecycleEvents) {
+      if (ev.status === 'InProgress') {
+        ev.status = 'Failed';
+        ev.endTime = t;
+      } else if (ev.status === 'Pending') {
+        ev.status = 'Skipped';
+      }
+    }
+    if (d.hook) {
+      d.hook.open = false;
+      d.hook = undefined;
+    }
+    // A rollback needs something to roll back to: only deployments that passed validation
+    // ([unverified]: a deployment that failed validation never touched the alias).
+    if (d.creator !== 'user' || !d.validated || trigger === undefined) return;
+    const cfg = this.#rollbackConfig(d);
+    const rollback = forceRollback ?? (cfg.enabled && cfg.events.includes(trigger));
+    if (rollback) this.#createRollback(d, t);
+  }
+
+  #checkAlarms(d: DeploymentRecord, t: number): boolean {
+    if (d.creator !== 'user' || d.status !== 'InProgress' || d.phase === 'done' || d.stop)
+      return false;
+    const cfg =
+      d.overrideAlarmConfiguration ??
+      this.#host.group(d.applicationName, d.deploymentGroupName)?.alarmConfiguration;
+    if (!cfg?.enabled) return false;
+    const firing: string[] = [];
+    const unknown: string[] = [];
+    for (const { name } of cfg.alarms) {
+      const s = this.#alarms.get(name);
+      if (!s) unknown.push(name);
+      else if (s.state === 'ALARM' && s.since <= t) firing.push(name);
+    }
+    if (firing.length > 0) {
+      this.#finish(
+        d,
+        t,
+        'Stopped',
+        {
+          code: 'ALARM_ACTIVE',
+          message: `${MESSAGES.alarm} ${firing.map((n) => `<${n}>`).join(' ')}`,
+        },
+        'DEPLOYMENT_STOP_ON_ALARM',
+      );
+      return true;
+    }
+    if (unknown.length > 0 && !cfg.ignorePollAlarmFailure) {
+      // With ignorePollAlarmFailure=false a failure to read alarm state stops the deployment
+      // (§5). Code and wording are the emulator's ([unverified]).
+      this.#finish(
+        d,
+        t,
+        'Stopped',
+        {
+          code: 'ALARM_ACTIVE',
+          message: `The deployment was stopped because the state of the following alarms could not be retrieved from Amazon CloudWatch: ${unknown.map((n) => `<${n}>`).join(' ')}`,
+        },
+        'DEPLOYMENT_STOP_ON_ALARM',
+      );
+      return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------ rollback
+
+  #createRollback(orig: DeploymentRecord, t: number): void {
+    const spec = orig.spec;
+    if (!spec) return;
+    const rbSpec: LambdaAppSpec = {
+      functionName: spec.functionName,
+      alias: spec.alias,
+      currentVersion: spec.targetVersion,
+      targetVersion: spec.currentVersion,
+      hooks: {},
+    };
+    const content = JSON.stringify(appSpecDocument(rbSpec));
+    const id = this.#newId();
+    const rb: DeploymentRecord = {
+      deploymentId: id,
+      applicationName: orig.applicationName,
+      deploymentGroupName: orig.deploymentGroupName,
+      deploymentConfigName: orig.deploymentConfigName,
+      creator: 'codeDeployRollback',
+      status: 'Created',
+      createTime: t,
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { sha256: sha256Hex(content) } },
+      content,
+      autoRollbackConfiguration: orig.autoRollbackConfiguration,
+      autoRollbackOverridden: orig.autoRollbackOverridden,
+      rollbackInfo: {
+        rollbackTriggeringDeploymentId: orig.deploymentId,
+        rollbackMessage: `Deployment ${id} is triggered to roll back deployment ${orig.deploymentId}.`,
+      },
+      deploymentStatusMessages: [],
+      spec: rbSpec,
+      validated: true,
+      lifecycleEvents: newLifecycleEvents(),
+      targetStatus: 'Pending',
+      targetUpdatedAt: t,
+      weight: 0,
+      phase: 'rb-start',
+      phaseAt: t + this.#timing.rollbackMs / 4,
+      steps: [],
+      stepIndex: 0,
+      trafficStart: 0,
+      stoppedByRequest: false,
+      failRollback: this.#failNextRollback,
+    };
+    this.#failNextRollback = false;
+    orig.rollbackInfo = {
+      rollbackDeploymentId: id,
+      rollbackMessage: `Deployment ${orig.deploymentId} terminated. Automatic rollback is triggered with a DeploymentId ${id}.`,
+    };
+    this.#deployments.set(id, rb);
+  }
+
+  /** A rollback takes about 2 emulated seconds and restores the alias to the old version. */
+  #stepRollback(d: DeploymentRecord, t: number): void {
+    const spec = d.spec;
+    if (!spec) {
+      d.phase = 'done';
+      return;
+    }
+    if (d.phase === 'rb-start') {
+      d.status = 'InProgress';
+      d.startTime = t;
+      d.targetStatus = 'InProgress';
+      d.targetUpdatedAt = t;
+      const before = this.#event(d, 'BeforeAllowTraffic');
+      before.status = 'Skipped';
+      before.startTime = t;
+      before.endTime = t;
+      const allow = this.#event(d, 'AllowTraffic');
+      allow.status = 'InProgress';
+      allow.startTime = t;
+      d.phase = 'rb-shift';
+      d.phaseAt = t + this.#timing.rollbackMs / 2;
+      return;
+    }
+    if (d.phase === 'rb-shift') {
+      if (d.failRollback) {
+        this.#finish(d, t, 'Failed', {
+          code: 'THROTTLED',
+          message: `The deployment failed because the number of requests by the IAM role ${this.#host.group(d.applicationName, d.deploymentGroupName)?.serviceRoleArn ?? 'arn:aws:iam::role/unknown'} exceeded the request limit for AWSLambda. Avoid retrying API requests at a high rate.`,
+        });
+        return;
+      }
+      const fnName = this.#lambda.resolveName(spec.functionName);
+      const alias = fnName ? this.#lambda.getAlias(fnName, spec.alias) : undefined;
+      if (!fnName || !alias) {
+        this.#finish(
+          d,
+          t,
+          'Failed',
+          invalidConfig(`The Lambda function alias ${spec.alias} does not exist.`),
+        );
+        return;
+      }
+      if (alias.version !== spec.targetVersion || Object.keys(alias.weights).length > 0) {
+        this.#lambda.setAlias(fnName, spec.alias, spec.targetVersion, {}, t);
+      }
+      d.weight = 100;
+      d.targetUpdatedAt = t;
+      const allow = this.#event(d, 'AllowTraffic');
+      allow.status = 'Succeeded';
+      allow.endTime = t;
+      const after = this.#event(d, 'AfterAllowTraffic');
+      after.status = 'Skipped';
+      after.startTime = t;
+      after.endTime = t;
+      d.phase = 'rb-done';
+      d.phaseAt = t + this.#timing.rollbackMs / 4;
+      return;
+    }
+    this.#succeed(d, t);
+  }
+
+  // ------------------------------------------------------------------ representations
+
+  /** GetDeployment's deploymentInfo (spec §4.1). */
+  info(d: DeploymentRecord): Record<string, unknown> {
+    const overview = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 };
+    if (d.status === 'Created') overview.Pending = 1;
+    else if (d.status === 'InProgress') overview.InProgress = 1;
+    else if (d.status === 'Succeeded') overview.Succeeded = 1;
+    else overview.Failed = 1;
+    const out: Record<string, unknown> = {
+      applicationName: d.applicationName,
+      deploymentGroupName: d.deploymentGroupName,
+      deploymentConfigName: d.deploymentConfigName,
+      deploymentId: d.deploymentId,
+      revision: revisionForOutput(d.revision),
+      status: d.status,
+      createTime: epochSeconds(d.createTime),
+      deploymentOverview: overview,
+      creator: d.creator,
+      ignoreApplicationStopFailures: false,
+      autoRollbackConfiguration: {
+        enabled: d.autoRollbackConfiguration.enabled,
+        events: [...d.autoRollbackConfiguration.events],
+      },
+      updateOutdatedInstancesOnly: false,
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      instanceTerminationWaitTimeStarted: false,
+      fileExistsBehavior: 'DISALLOW',
+      deploymentStatusMessages: [...d.deploymentStatusMessages],
+      computePlatform: 'Lambda',
+    };
+    if (d.description !== undefined) out['description'] = d.description;
+    if (d.errorInformation) out['errorInformation'] = { ...d.errorInformation };
+    if (d.startTime !== undefined) out['startTime'] = epochSeconds(d.startTime);
+    if (d.completeTime !== undefined) out['completeTime'] = epochSeconds(d.completeTime);
+    if (d.rollbackInfo) out['rollbackInfo'] = { ...d.rollbackInfo };
+    if (d.overrideAlarmConfiguration)
+      out['overrideAlarmConfiguration'] = structuredClone(d.overrideAlarmConfiguration);
+    return out;
+  }
+
+  targetIds(d: DeploymentRecord): string[] {
+    if (d.status === 'Created') {
+      throw new ApiError(
+        400,
+        'DeploymentNotStartedException',
+        `The deployment ${d.deploymentId} has not started.`,
+      );
+    }
+    return d.spec ? [this.#targetId(d)] : [];
+  }
+
+  #targetId(d: DeploymentRecord): string {
+    // [unverified] The docs say Lambda target ids are function names; treat as opaque.
+    return d.spec?.functionName ?? '';
+  }
+
+  /** A LambdaTarget (spec §4.2) or undefined for an unknown target id. */
+  target(d: DeploymentRecord, targetId: string): Record<string, unknown> | undefined {
+    const ids = this.targetIds(d);
+    if (!ids.includes(targetId) || !d.spec) return undefined;
+    const spec = d.spec;
+    const fnName = this.#lambda.resolveName(spec.functionName) ?? spec.functionName;
+    return {
+      deploymentTargetType: 'LambdaTarget',
+      lambdaTarget: {
+        deploymentId: d.deploymentId,
+        targetId,
+        targetArn: this.#lambda.functionArn(fnName, spec.alias),
+        status: d.targetStatus,
+        lastUpdatedAt: epochSeconds(d.targetUpdatedAt),
+        lifecycleEvents: d.lifecycleEvents.map((e) => ({
+          lifecycleEventName: e.lifecycleEventName,
+          status: e.status,
+          ...(e.startTime !== undefined ? { startTime: epochSeconds(e.startTime) } : {}),
+          ...(e.endTime !== undefined ? { endTime: epochSeconds(e.endTime) } : {}),
+        })),
+        lambdaFunctionInfo: {
+          functionName: fnName,
+          functionAlias: spec.alias,
+          currentVersion: spec.currentVersion,
+          targetVersion: spec.targetVersion,
+          // [unverified] the docs call it "the percentage of production traffic": 0-100.
+          targetVersionWeight: d.weight,
+        },
+      },
+    };
+  }
+
+  snapshot(d: DeploymentRecord): DeploymentInfoLike {
+    return {
+      id: d.deploymentId,
+      deploymentId: d.deploymentId,
+      applicationName: d.applicationName,
+      deploymentGroupName: d.deploymentGroupName,
+      deploymentConfigName: d.deploymentConfigName,
+      ...(d.description !== undefined ? { description: d.description } : {}),
+      status: d.status,
+      ...(d.errorInformation ? { errorInformation: { ...d.errorInformation } } : {}),
+      creator: d.creator,
+      ...(d.rollbackInfo ? { rollbackInfo: { ...d.rollbackInfo } } : {}),
+      createTime: epochSeconds(d.createTime),
+      ...(d.startTime !== undefined ? { startTime: epochSeconds(d.startTime) } : {}),
+      ...(d.completeTime !== undefined ? { completeTime: epochSeconds(d.completeTime) } : {}),
+      ...(d.spec
+        ? {
+            functionName: d.spec.functionName,
+            alias: d.spec.alias,
+            currentVersion: d.spec.currentVersion,
+            targetVersion: d.spec.targetVersion,
+            hooks: { ...d.spec.hooks },
+          }
+        : {}),
+      targetWeight: d.weight,
+      lifecycleEvents: d.lifecycleEvents.map((e) => ({
+        lifecycleEventName: e.lifecycleEventName,
+        status: e.status,
+        ...(e.startTime !== undefined ? { startTime: epochSeconds(e.startTime) } : {}),
+        ...(e.endTime !== undefined ? { endTime: epochSeconds(e.endTime) } : {}),
+      })),
+      autoRollbackConfiguration: structuredClone(d.autoRollbackConfiguration),
+      ...(d.overrideAlarmConfiguration
+        ? { overrideAlarmConfiguration: structuredClone(d.overrideAlarmConfiguration) }
+        : {}),
+    };
+  }
+
+  state(): unknown {
+    return {
+      deployments: this.all().map((d) => ({ ...this.snapshot(d), phase: d.phase, stop: d.stop })),
+      alarms: Object.fromEntries([...this.#alarms].map(([k, v]) => [k, { ...v }])),
+      hooks: Object.fromEntries([...this.#hooks].map(([k, v]) => [k, { ...v }])),
+      hookExecutions: [...this.#executions.values()].map((e) => ({ ...e })),
+      failNextRollback: this.#failNextRollback,
+      region: this.#region,
+    };
+  }
+}
+
+function newLifecycleEvents(): LifecycleEventRecord[] {
+  return ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'].map((n) => ({
+    lifecycleEventName: n,
+    status: 'Pending' as const,
+  }));
+}
+
+function invalidConfig(detail?: string): { code: string; message: string } {
+  return {
+    code: 'INVALID_LAMBDA_CONFIGURATION',
+    message: detail
+      ? `${MESSAGES.invalidLambdaConfiguration} ${detail}`
+      : MESSAGES.invalidLambdaConfiguration,
+  };
+}
+
+function revisionForOutput(rev: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { revisionType: rev['revisionType'] };
+  for (const key of ['appSpecContent', 'string'] as const) {
+    const v = rev[key];
+    // GetDeployment never returns the content, only the sha256 (§4.1).
+    if (isRecord(v))
+      out[key] = { content: null, ...(v['sha256'] !== undefined ? { sha256: v['sha256'] } : {}) };
+  }
+  return out;
+}
+
+function executionId(): string {
+  // Opaque, like AWS's base64 blobs.
+  const raw = JSON.stringify({
+    encryptedData: Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64'),
+    ivParameterSpec: Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('base64'),
+    materialSetSerial: 1,
+  });
+  return Buffer.from(raw).toString('base64');
+}
+
+export function appSpecDocument(spec: LambdaAppSpec): Record<string, unknown> {
+  const hooks = Object.entries(spec.hooks).map(([k, v]) => ({ [k]: v }));
+  return {
+    version: '0.0',
+    Resources: [
+      {
+        [spec.functionName]: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Name: spec.functionName,
+            Alias: spec.alias,
+            CurrentVersion: spec.currentVersion,
+            TargetVersion: spec.targetVersion,
+          },
+        },
+      },
+    ],
+    ...(hooks.length > 0 ? { Hooks: hooks } : {}),
+  };
+}
+
+// ------------------------------------------------------------------ AppSpec parsing
+
+/**
+ * Parse a Lambda AppSpec (JSON or the YAML subset AppSpecs use). Keys are matched
+ * case-insensitively (the UG writes them both ways, §2.1). Problems become the detail of an
+ * INVALID_LAMBDA_CONFIGURATION failure; details other than the not-well-formed one are the
+ * emulator's wording.
+ */
+export function parseLambdaAppSpec(content: string): { spec: LambdaAppSpec } | { error: string } {
+  let doc: unknown;
+  try {
+    doc = parseYamlOrJson(content);
+  } catch {
+    return { error: MESSAGES.notWellFormed };
+  }
+  if (!isRecord(doc)) return { error: MESSAGES.notWellFormed };
+  const resources = getCi(doc, 'Resources');
+  if (!Array.isArray(resources) || resources.length === 0)
+    return {
+      error: 'The AppSpec file must contain a Resources list with one AWS::Lambda::Function.',
+    };
+  if (resources.length !== 1)
+    return { error: 'The AppSpec file must specify exactly one Lambda function in Resources.' };
+  const entry = resources[0];
+  if (!isRecord(entry) || Object.keys(entry).length !== 1)
+    return { error: 'Each Resources entry must be a map with a single logical name.' };
+  const resource = Object.values(entry)[0];
+  if (!isRecord(resource)) return { error: 'The Lambda resource must be a map.' };
+  const type = getCi(resource, 'Type');
+  if (type !== 'AWS::Lambda::Function')
+    return { error: 'The resource Type must be AWS::Lambda::Function.' };
+  const props = getCi(resource, 'Properties');
+  if (!isRecord(props)) return { error: 'The Lambda resource must have Properties.' };
+  const str = (k: string): string | undefined => {
+    const v = getCi(props, k);
+    if (typeof v === 'string' && v.length > 0) return v;
+    if (typeof v === 'number' && Number.isInteger(v)) return String(v);
+    return undefined;
+  };
+  const name = str('Name');
+  const alias = str('Alias');
+  const currentVersion = str('CurrentVersion');
+  const targetVersion = str('TargetVersion');
+  if (!name || !alias || !currentVersion || !targetVersion)
+    return { error: 'The properties Name, Alias, CurrentVersion and TargetVersion are required.' };
+  for (const [k, v] of [
+    ['CurrentVersion', currentVersion],
+    ['TargetVersion', targetVersion],
+  ] as const) {
+    if (!/^[1-9][0-9]*$/.test(v)) return { error: `${k} must be a valid positive integer.` };
+  }
+  const hooks: Partial<Record<HookEvent, string>> = {};
+  const rawHooks = getCi(doc, 'Hooks');
+  if (rawHooks !== undefined && rawHooks !== null) {
+    // Hooks is a list of single-key maps, not a map (§2.1): a map is rejected (stricter).
+    if (!Array.isArray(rawHooks)) return { error: 'Hooks must be a list of single-key maps.' };
+    for (const h of rawHooks) {
+      if (!isRecord(h) || Object.keys(h).length !== 1)
+        return { error: 'Hooks must be a list of single-key maps.' };
+      const [[k, v]] = Object.entries(h) as [[string, unknown]];
+      const ev = (['BeforeAllowTraffic', 'AfterAllowTraffic'] as const).find(
+        (e) => e.toLowerCase() === k.toLowerCase(),
+      );
+      if (!ev)
+        return {
+          error: `The lifecycle event ${k} is not valid for the AWS Lambda compute platform.`,
+        };
+      if (typeof v !== 'string' || v.length === 0)
+        return { error: `The ${ev} hook must name a Lambda function.` };
+      if (hooks[ev] !== undefined) return { error: `The ${ev} hook is specified more than once.` };
+      hooks[ev] = v;
+    }
+  }
+  return { spec: { functionName: name, alias, currentVersion, targetVersion, hooks } };
+}
+
+export function parseYamlOrJson(content: string): unknown {
+  const trimmed = content.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return JSON.parse(trimmed);
+  return parseYaml(content);
+}
+
+interface YamlLine {
+  indent: number;
+  text: string;
+}
+
+/** A small YAML reader for block maps, block lists, scalars and JSON-style flow values. */
+export function parseYaml(src: string): unknown {
+  const lines: YamlLine[] = [];
+  for (const raw of src.replace(/\r\n?/g, '\n').split('\n')) {
+    if (raw.includes('\t') && /^\s*\t/.test(raw))
+      throw new Error('tabs are not allowed for indentation');
+    const text = stripComment(raw).replace(/\s+$/, '');
+    if (text.trim() === '' || text.trim() === '---') continue;
+    lines.push({ indent: text.length - text.trimStart().length, text: text.trimStart() });
+  }
+  if (lines.length === 0) throw new Error('empty document');
+  const pos = { i: 0 };
+  const value = parseBlock(lines, pos, lines[0]?.indent ?? 0);
+  if (pos.i !== lines.length) throw new Error(`unexpected content at line ${pos.i + 1}`);
+  return value;
+}
+
+function stripComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1] ?? ''))) {
+      return line.slice(0, i);
+    }
+  }
+  return line;
+}
+
+function parseBlock(lines: YamlLine[], pos: { i: number }, indent: number): unknown {
+  const first = lines[pos.i];
+  if (!first) throw new Error('unexpected end');
+  if (first.text === '-' || first.text.startsWith('- ')) return parseList(lines, pos, indent);
+  return parseMap(lines, pos, indent);
+}
+
+function parseList(lines: YamlLine[], pos: { i: number }, indent: number): unknown[] {
+  const out: unknown[] = [];
+  for (;;) {
+    const line = lines[pos.i];
+    if (!line || line.indent < indent) break;
+    if (line.indent > indent) throw new Error(`bad indentation at line ${pos.i + 1}`);
+    if (!(line.text === '-' || line.text.startsWith('- '))) break;
+    const rest = line.text.slice(1).trimStart();
+    if (rest === '') {
+      pos.i++;
+      const next = lines[pos.i];
+      out.push(next && next.indent > indent ? parseBlock(lines, pos, next.indent) : null);
+      continue;
+    }
+    const itemIndent = indent + (line.text.length - rest.length);
+    if (isMapEntry(rest)) {
+      // "- key: value" starts a map whose keys sit at itemIndent.
+      lines[pos.i] = { indent: itemIndent, text: rest };
+      out.push(parseMap(lines, pos, itemIndent));
+    } else {
+      out.push(parseScalar(rest));
+      pos.i++;
+    }
+  }
+  return out;
+}
+
+function isMapEntry(text: string): boolean {
+  if (text.startsWith('{') || text.startsWith('[')) return false;
+  const key = /^("[^"]*"|'[^']*'|[^:'"]+?)\s*:(\s|$)/.exec(text);
+  return key !== null;
+}
+
+function parseMap(lines: YamlLine[], pos: { i: number }, indent: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (;;) {
+    const line = lines[pos.i];
+    if (!line || line.indent < indent) break;
+    if (line.indent > indent) throw new Error(`bad indentation at line ${pos.i + 1}`);
+    const m = /^("[^"]*"|'[^']*'|[^:'"]+?)\s*:(?:\s+(.*))?$/.exec(line.text);
+    if (!m) {
+      if (line.text.startsWith('- ')) break;
+      throw new Error(`expected a key at line ${pos.i + 1}`);
+    }
+    const rawKey = m[1] ?? '';
+    const key =
+      rawKey.startsWith('"') || rawKey.startsWith("'") ? rawKey.slice(1, -1) : rawKey.trim();
+    const rest = (m[2] ?? '').trim();
+    pos.i++;
+    if (rest !== '') {
+      out[key] = parseScalar(rest);
+      continue;
+    }
+    const next = lines[pos.i];
+    if (
+      next &&
+      (next.indent > indent ||
+        (next.indent === indent && (next.text === '-' || next.text.startsWith('- '))))
+    ) {
+      out[key] = parseBlock(lines, pos, next.indent);
+    } else {
+      out[key] = null;
+    }
+  }
+  return out;
+}
+
+function parseScalar(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[')) return JSON.parse(t);
+  if (t.startsWith('"')) {
+    if (!t.endsWith('"') || t.length < 2) throw new Error('unterminated string');
+    return JSON.parse(t);
+  }
+  if (t.startsWith("'")) {
+    if (!t.endsWith("'") || t.length < 2) throw new Error('unterminated string');
+    return t.slice(1, -1).replace(/''/g, "'");
+  }
+  if (t === 'null' || t === '~') return null;
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  return t;
+}
