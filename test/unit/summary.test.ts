@@ -390,7 +390,12 @@ describe('renderSummary escaping', () => {
     origin: { kind: 'alias', alias: evil },
     timeline: [{ at: s(1), newPercent: 10 }],
     hooks: [{ hook: 'BeforeAllowTraffic', functionName: evil, status: evil }],
-    cause: { code: evil, message: evil, alarms: [evil, `a|b${evil}`], failedHook: 'BeforeAllowTraffic' },
+    cause: {
+      code: evil,
+      message: evil,
+      alarms: [evil, `a|b${evil}`],
+      failedHook: 'BeforeAllowTraffic',
+    },
     finalAlias: { version: `7${evil}`, weights: { [`8${evil}`]: 0.25 } },
     plan: { steps: [evil, `1. ${evil}`], shiftMinutes: 10, timeoutMinutes: 20 },
     notes: [evil, `- ${evil}`, `${evil}\n${evil}`],
