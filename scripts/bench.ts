@@ -20,6 +20,10 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist/index.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 delete process.env.NODE_EXTRA_CA_CERTS;
+// In-process runs talk to the emulator with fake credentials.
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIABENCH';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const fmt = (n: number, unit = 'ms') => `${n.toFixed(n < 10 ? 2 : 0)} ${unit}`;
@@ -91,9 +95,17 @@ async function main() {
   );
   const official = process.env.BENCH_OFFICIAL_DIST;
   if (official) {
+    // Its action.yml defaults, as the runner would pass them.
+    const code = mkdtempSync(join(tmpdir(), 'bench-code-'));
+    writeFileSync(join(code, 'index.js'), 'exports.handler = async () => 1;\n');
     const theirs = await coldStart(official, {
       'function-name': 'orders',
-      'zip-file-path': 'x.zip',
+      'code-artifacts-dir': code,
+      'package-type': 'Zip',
+      runtime: 'nodejs20.x',
+      handler: 'index.handler',
+      publish: 'true',
+      'dry-run': 'false',
     });
     console.log(
       `  other bundle ${official} (${(statSync(official).size / 1024).toFixed(0)} kB): ${fmt(theirs.start)}; peak RSS ${fmt(theirs.rss, 'MB')}`,
@@ -133,7 +145,8 @@ async function endToEnd() {
       const deployments = await emu.deployments();
       const d = deployments[0];
       if (run.exitCode !== 0 || !d) throw new Error(`release failed: ${run.stdout}`);
-      times.push(wall - ((d.completeTime ?? d.createTime) - d.createTime) / scale);
+      // deployments() times are epoch seconds, as GetDeployment reports them.
+      times.push(wall - (((d.completeTime ?? d.createTime) - d.createTime) * 1000) / scale);
     }
   } finally {
     await emu.stop();
@@ -146,7 +159,8 @@ async function endToEnd() {
 
 /** Calls per deployment-minute on the emulator's scaled clock, against a fixed 5-second poller. */
 async function pollCost() {
-  const emu = await startEmulator({ timeScale: 300 });
+  // Scale 30: an HTTP round trip (~3 ms) stays under 0.1 emulated seconds.
+  const emu = await startEmulator({ timeScale: 30 });
   try {
     for (const strategy of [
       'Canary10Percent5Minutes',
@@ -182,13 +196,17 @@ async function pollCost() {
         });
         const end = emu.clock.now();
         const calls = emu.calls.slice(before);
-        const d = emu.deployments()[0]!;
-        const ms = (d.completeTime ?? end) - d.createTime;
+        const d = emu.deployments()[0];
+        if (!d)
+          throw new Error(
+            `${strategy}: no deployment (${result.status}: ${result.cause?.message})`,
+          );
+        const ms = ((d.completeTime ?? end / 1000) - d.createTime) * 1000;
         const minutes = ms / 60_000;
         const getDeployment = calls.filter((c) => c.operation === 'GetDeployment').length;
         const lambda = calls.filter((c) => c.service === 'lambda').length;
         const fixed = Math.ceil(ms / 5_000);
-        const lag = (end - (d.completeTime ?? end)) / 1000;
+        const lag = end / 1000 - (d.completeTime ?? end / 1000);
         console.log(
           `${strategy.padEnd(28)} poll-interval ${pollInterval.padStart(2)} s: ${result.status}, ${minutes.toFixed(1)} min; GetDeployment ${getDeployment} (${(getDeployment / minutes).toFixed(1)}/min) vs fixed 5 s poller ${fixed} (${(fixed / minutes).toFixed(1)}/min); Lambda calls ${lambda} (${(lambda / minutes).toFixed(1)}/min); terminal noticed after ${lag.toFixed(1)} s`,
         );

@@ -9,7 +9,8 @@
 //   so that is the anchor: expecting the next shift from there is never late, and the burst that
 //   follows (1 s, 2 s, 4 s...) finds it quickly. The expected end coincides with the last shift
 //   (the AfterAllowTraffic hook runs then, and its outcome is an observed change).
-// After a moment: a burst of 1 s, 2 s, 4 s, 8 s... capped at maxIntervalMs. Otherwise: sleep until
+// After a moment: a burst of 1 s for 3 s, then doubling (4 s, 8 s, 16 s...) up to maxIntervalMs. An
+// intermediate shift the strategy announced is not a moment of its own (nothing follows it). Otherwise: sleep until
 // 500 ms after the next expected moment, capped at maxIntervalMs. Never below minIntervalMs.
 import type { TrafficRouting } from '../strategy.ts';
 import { routingSteps } from '../strategy.ts';
@@ -27,6 +28,8 @@ export interface ScheduleOptions {
 export const MIN_POLL_INTERVAL_MS = 1000;
 /** First delay of a burst; each next one doubles. */
 const BURST_FIRST_MS = 1000;
+/** For this long after a moment, poll every BURST_FIRST_MS. */
+const BURST_STEADY_MS = 3000;
 /** How long after an expected moment to look. */
 const AFTER_MOMENT_MS = 500;
 /** ±10% jitter, only on delays above 2 s. */
@@ -64,8 +67,10 @@ export class PollSchedule {
       const before = this.lastPercent;
       const moved = before === undefined ? p > 0 : Math.abs(p - before) > 0.01;
       if (moved) {
-        changed = true;
-        if (p > 0 && (before === undefined || p > before)) this.anchorShift(p);
+        const expectedStep = p > 0 && (before === undefined || p > before) && this.anchorShift(p);
+        // A shift the strategy announced, with more to come, starts no burst: nothing else is
+        // due until the next step. The last one (the end follows) or a surprise does.
+        if (!expectedStep || p >= 100) changed = true;
       }
       this.lastPercent = p;
       this.lastPercentAt = now;
@@ -75,8 +80,10 @@ export class PollSchedule {
 
   /** How long to sleep (ms) before the next poll. */
   nextDelay(now: number): number {
-    // The burst: 1 s after a moment, then double the time since it (1 s, 2 s, 4 s, 8 s...).
-    const burst = now - this.latestMoment(now) + BURST_FIRST_MS;
+    // The burst: every second for the first few seconds after a moment (the end usually follows
+    // the last shift within seconds), then double the time since it (4 s, 8 s, 16 s...).
+    const since = now - this.latestMoment(now);
+    const burst = since < BURST_STEADY_MS ? BURST_FIRST_MS : since + BURST_FIRST_MS;
     let delay = Math.min(burst, this.maxMs);
     let aimed = false;
     const next = this.nextMoment(now);
@@ -91,15 +98,15 @@ export class PollSchedule {
     return Math.round(Math.min(this.maxMs, Math.max(this.minMs, delay)));
   }
 
-  /** A new traffic % was seen: anchor the expected shifts that follow it. */
-  private anchorShift(percent: number): void {
-    if (this.steps.length === 0) return;
+  /** A new traffic % was seen: anchor the expected shifts that follow it. True when it was one of the strategy's steps. */
+  private anchorShift(percent: number): boolean {
+    if (this.steps.length === 0) return false;
     let best: { atMinute: number; percent: number } | undefined;
     for (const s of this.steps) {
       const off = Math.abs(s.percent - percent);
       if (off < 1 && (!best || off < Math.abs(best.percent - percent))) best = s;
     }
-    if (!best && this.anchor) return; // an unexpected %: keep the anchor we have
+    if (!best && this.anchor) return false; // an unexpected %: keep the anchor we have
     const atMinute = best?.atMinute ?? 0; // ...or, with none yet, take it for the first shift
     // The shift happened after the previous poll, and (CodeDeploy never shifts early) not before
     // the time we expected it: the later of the two is the earliest it can have happened.
@@ -107,6 +114,7 @@ export class PollSchedule {
     const a = this.anchor;
     if (a && atMinute > a.atMinute) at = Math.max(at, a.at + (atMinute - a.atMinute) * MINUTE_MS);
     this.anchor = { at, atMinute };
+    return best !== undefined;
   }
 
   /** Expected shift times after the anchor, ascending. */

@@ -94,8 +94,8 @@ export async function watchDeployment(
         if (alias) {
           state.lastAlias = alias;
           const pct = newPercentOf(alias, w.targetVersion);
+          // The schedule judges traffic changes itself (an announced step needs no burst).
           if (pct !== lastPercent) {
-            changed = true;
             lastPercent = pct;
             state.timeline.push({ at: clock.now(), newPercent: pct });
             deps.progress({
