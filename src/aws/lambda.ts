@@ -7,6 +7,7 @@ import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
   type LambdaClient,
+  ListVersionsByFunctionCommand,
   PublishVersionCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
@@ -146,6 +147,24 @@ export class LambdaApi {
       this.opts,
     );
     return toFunctionState(out);
+  }
+
+  /** The highest published version number, or 0 when none exists. */
+  async latestVersionNumber(fn: string): Promise<number> {
+    let max = 0;
+    let marker: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListVersionsByFunctionCommand({ FunctionName: fn, Marker: marker, MaxItems: 50 }),
+        this.opts,
+      );
+      for (const v of out.Versions ?? []) {
+        const n = Number(v.Version);
+        if (Number.isInteger(n) && n > max) max = n;
+      }
+      marker = out.NextMarker;
+    } while (marker);
+    return max;
   }
 
   async createAlias(fn: string, alias: string, version: string): Promise<AliasInfo> {

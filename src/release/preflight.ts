@@ -44,6 +44,8 @@ export interface Preflight {
   /** A deployment already active in the group. */
   activeDeploymentId?: string;
   timeoutMinutes: number;
+  /** Dry run with new code: the number PublishVersion would give it. */
+  predictedVersion?: string;
   plan: Plan;
   warnings: string[];
 }
@@ -233,6 +235,12 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
   // is checked again once that deployment has ended.
   if (!activeDeploymentId) checkAlias(alias, settings, functionName);
 
+  // A dry run names the version it would publish: new code always gets the next number.
+  const uploads =
+    !promoted && !codeUnchanged && ['zip-file', 'code-dir', 's3', 'image'].includes(source.kind);
+  const predictedVersion =
+    settings.dryRun && uploads ? String((await lambda.latestVersionNumber(fn)) + 1) : undefined;
+
   const timeoutMinutes =
     settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);
   const checked = {
@@ -248,6 +256,7 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
     activeDeploymentId,
     timeoutMinutes,
     warnings,
+    predictedVersion,
   };
   return { ...checked, plan: makePlan(settings, checked) };
 }
@@ -311,7 +320,11 @@ export { sourceWords };
 
 function makePlan(settings: Settings, p: Omit<Preflight, 'plan'>): Plan {
   const steps: string[] = [];
-  const target = p.promoted ? `version ${p.promoted.version}` : 'the new version';
+  const target = p.promoted
+    ? `version ${p.promoted.version}`
+    : p.predictedVersion
+      ? `version ${p.predictedVersion}`
+      : 'the new version';
   if (p.promoted) {
     steps.push(
       p.promoted.fromAlias
@@ -326,7 +339,9 @@ function makePlan(settings: Settings, p: Omit<Preflight, 'plan'>): Plan {
           : `Upload ${sourceWords(settings)} as $LATEST${p.code ? ` (${p.code.zip.byteLength} bytes, SHA-256 ${p.code.sha256})` : ''}`,
       );
     }
-    steps.push(`Publish a version of $LATEST with description "${settings.versionDescription}"`);
+    steps.push(
+      `Publish ${p.predictedVersion ? `version ${p.predictedVersion}` : 'a version'} of $LATEST with description "${settings.versionDescription}"`,
+    );
   }
   if (settings.smokeTestPayload) steps.push(`Invoke ${target} with the smoke-test payload`);
   if (!p.alias) {

@@ -104,6 +104,12 @@ async function run(settings: Settings, deps: ReleaseDeps, result: ReleaseResult)
   if (settings.dryRun) {
     for (const step of pre.plan.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
     result.status = 'planned';
+    if (pre.predictedVersion) {
+      result.version = pre.predictedVersion;
+      result.notes.push(
+        `Version ${pre.predictedVersion} is the number Lambda would give the new code now; a publish by someone else before the real run changes it.`,
+      );
+    }
     if (result.version) deps.output('version', result.version);
     return;
   }
@@ -302,7 +308,6 @@ async function deploy(
       onTimeout(settings, target, state, pre.timeoutMinutes, deps),
     );
   }
-  result.hooks = outcome.status === 'succeeded' ? state.hooks : result.hooks;
   Object.assign(result, outcome, { notes: [...result.notes, ...outcome.notes] });
 }
 
@@ -326,7 +331,22 @@ async function onTimeout(
       notes: [],
     };
   }
-  const outcome = await stopWithRollback(target, state, settings.pollIntervalSeconds * 1000, deps);
+  await deps.codedeploy.stopDeployment(target.deploymentId, true);
+  deps.progress({
+    kind: 'info',
+    message: `Stopping deployment ${target.deploymentId} with rollback.`,
+  });
+  const maxIntervalMs = settings.pollIntervalSeconds * 1000;
+  const stopped = await watchDeployment(
+    target,
+    deps.clock.now() + 10 * 60_000,
+    Math.min(maxIntervalMs, 5_000),
+    deps,
+    state,
+  );
+  // It may have finished on its own just before the stop landed.
+  if (stopped.info.status === 'Succeeded') return settleSuccess(target, deps);
+  const outcome = await settleFailure(target, stopped, true, maxIntervalMs, deps);
   return {
     ...outcome,
     status: 'stopped',
@@ -335,26 +355,4 @@ async function onTimeout(
       message: `Deployment ${target.deploymentId} did not finish within ${minutes} minutes (timeout-minutes), so the action stopped it with rollback (on-timeout: rollback). ${outcome.rolledBack ? `Traffic is back on version ${target.currentVersion}.` : 'Traffic is NOT confirmed back on the previous version.'}`,
     },
   };
-}
-
-/** StopDeployment with rollback, then follow the deployment and its rollback to the end. */
-export async function stopWithRollback(
-  target: WatchTarget,
-  state: Awaited<ReturnType<typeof watchDeployment>>,
-  maxIntervalMs: number,
-  deps: ReleaseDeps,
-): Promise<Outcome> {
-  await deps.codedeploy.stopDeployment(target.deploymentId, true);
-  deps.progress({
-    kind: 'info',
-    message: `Stopping deployment ${target.deploymentId} with rollback.`,
-  });
-  const stopped = await watchDeployment(
-    target,
-    deps.clock.now() + 10 * 60_000,
-    Math.min(maxIntervalMs, 5_000),
-    deps,
-    state,
-  );
-  return settleFailure(target, stopped, true, maxIntervalMs, deps);
 }

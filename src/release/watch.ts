@@ -1,7 +1,7 @@
 // The poll loop: GetDeployment on the strategy's schedule, the live traffic split from the
 // alias, the hooks' lifecycle events; progress events whenever something changes.
 import { type DeploymentInfo, isTerminal, type LambdaTarget } from '../aws/codedeploy.ts';
-import { awsError } from '../aws/errors.ts';
+import { awsError, isAbort } from '../aws/errors.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
 import type { TrafficRouting } from '../strategy.ts';
 import type { ReleaseDeps } from './deps.ts';
@@ -48,6 +48,19 @@ export function hookResults(target: LambdaTarget | undefined, w: WatchTarget): H
   }));
 }
 
+/**
+ * Hook statuses and the traffic split only inform the report: if reading them fails for a
+ * reason other than throttling or the network, watching goes on without them.
+ */
+async function bestEffort<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isTransient(error) || isAbort(error)) throw error;
+    return undefined;
+  }
+}
+
 /** Consecutive failed polls (after the SDK's own retries) before we give up watching. */
 const LOST_CONTACT_POLLS = 8;
 
@@ -80,8 +93,11 @@ export async function watchDeployment(
       state.info = info;
       const terminal = isTerminal(info.status);
       if (info.status === 'InProgress' || terminal) {
-        if (w.hooks.length) {
-          const hooks = hookResults(await deps.codedeploy.getLambdaTarget(w.deploymentId), w);
+        const target = w.hooks.length
+          ? await bestEffort(deps.codedeploy.getLambdaTarget(w.deploymentId))
+          : undefined;
+        if (target) {
+          const hooks = hookResults(target, w);
           hooks.forEach((h, i) => {
             if (h.status !== state.hooks[i]?.status) {
               changed = true;
@@ -90,7 +106,7 @@ export async function watchDeployment(
           });
           state.hooks = hooks;
         }
-        const alias = await deps.lambda.getAlias(w.functionName, w.alias);
+        const alias = await bestEffort(deps.lambda.getAlias(w.functionName, w.alias));
         if (alias) {
           state.lastAlias = alias;
           const pct = newPercentOf(alias, w.targetVersion);

@@ -193,9 +193,10 @@ describe('dry run', () => {
       'dry-run': 'true',
     });
     expect(run.result.status).toBe('planned');
+    expect(run.outputs.version).toBe('2');
     expect(mutating(run.calls)).toEqual([]);
     expect(run.result.plan!.steps.join('\n')).toMatch(
-      /Upload .*\n.*Publish[\s\S]*Create deployment config/,
+      /Upload .*\n.*Publish version 2[\s\S]*Create deployment config/,
     );
     expect(run.result.plan!.shiftMinutes).toBe(15);
     expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
