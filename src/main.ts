@@ -91,7 +91,8 @@ export async function main(): Promise<void> {
     await cancelling;
     core.setOutput('status', result.status);
     core.setOutput('rolled-back', String(result.rolledBack));
-    saveFinished();
+    // Unless traffic is confirmed back, the post step looks again.
+    if (result.rolledBack || !result.deploymentId || settings.onCancel === 'leave') saveFinished();
     await writeSummary(settings, result);
     core.setFailed(failureMessage(result));
     process.exit(1);

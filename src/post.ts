@@ -12,7 +12,9 @@ import { loadState } from './state.ts';
 export async function post(): Promise<void> {
   const state = loadState();
   const d = state.deployment;
-  if (!d) return;
+  // Main reported everything itself (including wait: false and on-timeout: leave, where the
+  // deployment is meant to run on): nothing to back up.
+  if (!d || state.finished) return;
   const clients = createClients({ region: d.region, maxAttempts: 4, requestTimeoutMs: 5_000 });
   const lambda = new LambdaApi(clients.lambda);
   const codedeploy = new CodeDeployApi(clients.codedeploy);
@@ -20,18 +22,15 @@ export async function post(): Promise<void> {
     const info = await codedeploy.getDeployment(d.id);
     if (isTerminal(info.status)) {
       const alias = await lambda.getAlias(d.functionName, d.alias);
-      if (!state.finished)
-        core.info(
-          `Deployment ${d.id} had ended ${info.status}; alias ${d.alias} is on ${alias ? formatAliasState(alias) : 'nothing (missing)'}.`,
-        );
+      core.info(
+        `Deployment ${d.id} had ended ${info.status}; alias ${d.alias} is on ${alias ? formatAliasState(alias) : 'nothing (missing)'}.`,
+      );
       if (alias && Object.keys(alias.weights).length > 0)
         core.warning(
           `Alias ${d.alias} is split (${formatAliasState(alias)}). Point it at one version before the next release.`,
         );
       return;
     }
-    // Main ended on its own terms (wait: false, on-timeout: leave): the deployment is meant to run on.
-    if (state.finished) return;
     if (d.onCancel === 'leave') {
       core.warning(`Deployment ${d.id} is still ${info.status}; left running (on-cancel: leave).`);
       return;

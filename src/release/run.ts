@@ -76,14 +76,20 @@ async function run(settings: Settings, deps: ReleaseDeps, result: ReleaseResult)
   const group = deps.group ?? ((_name, fn) => fn());
   const fn = settings.functionName;
 
-  let pre = await group('Preflight', () => preflight(settings, deps));
+  const check = () =>
+    group('Preflight', async () => {
+      const p = await preflight(settings, deps);
+      for (const step of p.plan.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
+      return p;
+    });
+  let pre = await check();
   const deadline = deps.clock.now() + pre.timeoutMinutes * 60_000;
   while (pre.activeDeploymentId && !settings.dryRun) {
     const active = pre.activeDeploymentId;
     await group('Wait for the active deployment', () =>
       waitForActive(active, deadline, settings, deps),
     );
-    pre = await group('Preflight', () => preflight(settings, deps));
+    pre = await check();
   }
   result.functionName = pre.functionName;
   result.functionArn = pre.latest.arn.replace(/:\$LATEST$/, '');
@@ -102,7 +108,6 @@ async function run(settings: Settings, deps: ReleaseDeps, result: ReleaseResult)
   }
 
   if (settings.dryRun) {
-    for (const step of pre.plan.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
     result.status = 'planned';
     if (pre.predictedVersion) {
       result.version = pre.predictedVersion;
