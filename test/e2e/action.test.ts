@@ -94,6 +94,16 @@ describe('the bundle under the runner protocol', () => {
     expect(calls.filter((c) => c.mutating)).toEqual([]);
   });
 
+  it('summary: false writes no job summary', async () => {
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, 'dry-run': 'true', summary: 'false' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    expect(run.summary).toBe('');
+  });
+
   it('bad input fails with one message naming the input, before any AWS call', async () => {
     const run = await runStep({
       emulatorUrl: emu.url,
