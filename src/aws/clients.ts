@@ -24,8 +24,9 @@ export function createClients(options: ClientOptions): Clients {
   const config = {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    // 6 attempts: a 30% throttling rate then fails one call in ~1,400 instead of one in 37.
-    maxAttempts: options.maxAttempts ?? 6,
+    // 10 attempts: even with 37% of calls refused (throttling plus 5xx), one call in ~20,000
+    // exhausts them, against one in 400 with 6; CodeDeploy throttles hard and publishes no limits.
+    maxAttempts: options.maxAttempts ?? 10,
     retryMode: 'standard',
     customUserAgent: USER_AGENT,
     requestHandler: {

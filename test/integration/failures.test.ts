@@ -11,6 +11,21 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
+/** Sets `alarm` to ALARM as soon as the alias carries weights, while `pending` runs. */
+async function withAlarmOnceShifted<T>(pending: Promise<T>, alarm: string): Promise<T> {
+  const fire = setInterval(() => {
+    if (Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length) {
+      emu.setAlarm(alarm, 'ALARM');
+      clearInterval(fire);
+    }
+  }, 2);
+  try {
+    return await pending;
+  } finally {
+    clearInterval(fire);
+  }
+}
+
 describe('hook failure', () => {
   it('fails, names the hook and CodeDeploy cause, and confirms the rollback from the alias', async () => {
     seed(emu);
@@ -59,15 +74,7 @@ describe('alarm', () => {
       strategy: 'Canary10Percent5Minutes',
       alarms: 'orders-errors\norders-latency',
     });
-    // Fire the alarm once 10% has shifted.
-    const fire = setInterval(() => {
-      if (Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length) {
-        emu.setAlarm('orders-errors', 'ALARM');
-        clearInterval(fire);
-      }
-    }, 2);
-    const run = await pending;
-    clearInterval(fire);
+    const run = await withAlarmOnceShifted(pending, 'orders-errors');
     expect(run.result.status).toBe('stopped');
     expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true' });
     expect(run.result.cause).toMatchObject({ code: 'ALARM_ACTIVE', alarms: ['orders-errors'] });
@@ -154,14 +161,7 @@ describe('rollback that fails', () => {
       strategy: 'Canary10Percent5Minutes',
       alarms: 'orders-errors',
     });
-    const fire = setInterval(() => {
-      if (Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length) {
-        emu.setAlarm('orders-errors', 'ALARM');
-        clearInterval(fire);
-      }
-    }, 2);
-    const run = await pending;
-    clearInterval(fire);
+    const run = await withAlarmOnceShifted(pending, 'orders-errors');
     expect(run.result.status).toBe('stopped');
     expect(run.outputs['rolled-back']).toBe('false');
     expect(run.result.finalAlias).toEqual({ version: '1', weights: { '2': 0.1 } });
