@@ -1,15 +1,7 @@
-// One bundle serves both steps: main saves isPost, so the runner's post step sees STATE_isPost.
+// The bundle's entry: one file serves both the main and the post step.
 import * as core from '@actions/core';
-import { main } from './main.ts';
-import { post } from './post.ts';
-import { loadState, saveIsPost } from './state.ts';
+import { run } from './entry.ts';
 
-async function entry(): Promise<void> {
-  if (loadState().isPost) return post();
-  saveIsPost();
-  return main();
-}
-
-entry().catch((error: unknown) => {
+run().catch((error: unknown) => {
   core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
 });

@@ -90,6 +90,27 @@ export function checkAlias(
     );
 }
 
+/** Lambda takes a .zip only for a Zip function and an image only for an Image function. */
+function checkPackageType(settings: Settings, latest: FunctionState, functionName: string): void {
+  const { source } = settings;
+  const input =
+    source.kind === 'zip-file' || source.kind === 'code-dir'
+      ? source.kind
+      : source.kind === 's3'
+        ? 's3-bucket'
+        : undefined;
+  if (input && latest.packageType === 'Image')
+    throw new ReleaseError(
+      'PACKAGE_TYPE_MISMATCH',
+      `\`${input}\` gives .zip code, but \`${functionName}\` is a container image function (PackageType Image), which takes only an image. Valid: \`image-uri\` with the new image, or \`version\` / \`from-alias\` to release a published version.`,
+    );
+  if (source.kind === 'image' && latest.packageType === 'Zip')
+    throw new ReleaseError(
+      'PACKAGE_TYPE_MISMATCH',
+      `\`image-uri\` gives a container image, but \`${functionName}\` is a .zip function (PackageType Zip), which takes only .zip code. Valid: \`zip-file\`, \`code-dir\` or \`s3-bucket\` + \`s3-key\`, or \`version\` / \`from-alias\` to release a published version.`,
+    );
+}
+
 export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<Preflight> {
   const { lambda, codedeploy } = deps;
   const fn = settings.functionName;
@@ -104,6 +125,7 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
     );
   deps.output('function-arn', latest.arn.replace(/:\$LATEST$/, ''));
   const functionName = functionNameOf(latest.arn) || functionNameOf(fn);
+  checkPackageType(settings, latest, functionName);
 
   const alias = await lambda.getAlias(fn, settings.alias);
   if (alias) {

@@ -82,6 +82,8 @@ export interface StepOptions {
   state?: Record<string, string>;
   /** Called with each stdout line; return true to start the runner's cancellation sequence. */
   cancelWhen?: (line: string) => boolean;
+  /** Called with each stdout and stderr line as it arrives (e.g. to stream the log live). */
+  onLine?: (line: string) => void;
   workspace?: string;
   /** Kill at once instead of the runner's signal sequence (a crashed or killed runner process). */
   killOnCancel?: boolean;
@@ -132,6 +134,7 @@ export function runStep(o: StepOptions): Promise<StepRun> {
   const timers: NodeJS.Timeout[] = [];
   const onLine = (line: string) => {
     stdout += `${line}\n`;
+    o.onLine?.(line);
     if (!cancelling && o.cancelWhen?.(line)) {
       cancelling = true;
       if (o.killOnCancel) {
