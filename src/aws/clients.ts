@@ -32,6 +32,9 @@ export function createClients(options: ClientOptions): Clients {
     requestHandler: {
       connectionTimeout: 5_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
+      // Without it, this SDK only logs a warning when requestTimeout passes and keeps waiting:
+      // a response that never comes would hang the step instead of being retried.
+      throwOnRequestTimeout: true,
     },
   };
   return { lambda: new LambdaClient(config), codedeploy: new CodeDeployClient(config) };

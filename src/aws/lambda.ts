@@ -15,6 +15,10 @@ import {
 import { orUndefined } from './errors.ts';
 
 const NOT_FOUND = 'ResourceNotFoundException';
+/** Lambda's longest function timeout (15 minutes), plus a minute for the round trip. */
+const INVOKE_TIMEOUT_MS = 16 * 60_000;
+/** A direct upload of up to 50 MB: 5 minutes is 170 KB/s. */
+const UPLOAD_TIMEOUT_MS = 5 * 60_000;
 
 export interface FunctionState {
   arn: string;
@@ -128,7 +132,8 @@ export class LambdaApi {
           : { S3Bucket: code.s3Bucket, S3Key: code.s3Key, S3ObjectVersion: code.s3ObjectVersion };
     const out = await this.client.send(
       new UpdateFunctionCodeCommand({ FunctionName: fn, RevisionId: revisionId, ...input }),
-      this.opts,
+      // A 50 MB zip on a slow uplink takes longer than the clients' request timeout to send.
+      'zipFile' in code ? { ...this.opts, requestTimeout: UPLOAD_TIMEOUT_MS } : this.opts,
     );
     return toFunctionState(out);
   }
@@ -203,7 +208,9 @@ export class LambdaApi {
         InvocationType: 'RequestResponse',
         Payload: new TextEncoder().encode(payload),
       }),
-      this.opts,
+      // The function may run up to Lambda's 15 minutes: the clients' request timeout (which
+      // abandons and retries a slow call) would cut it short and invoke it again.
+      { ...this.opts, requestTimeout: INVOKE_TIMEOUT_MS },
     );
     return {
       statusCode: out.StatusCode ?? 0,

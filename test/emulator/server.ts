@@ -31,7 +31,12 @@ export interface CallRecord {
 export interface FaultSpec {
   service?: Service;
   operation?: string;
-  kind: 'throttle' | 'error500' | 'drop' | 'slow';
+  /**
+   * `conflict` is Lambda's 409 ResourceConflictException "An update is in progress", as AWS
+   * sends it while an earlier update of the function is still being applied (Lambda only:
+   * CodeDeploy has no such error, so a `conflict` fault never matches a CodeDeploy call).
+   */
+  kind: 'throttle' | 'error500' | 'drop' | 'slow' | 'conflict';
   /** Probability 0..1 that a matching call is hit (default 1). */
   rate?: number;
   /** Hit this many calls, then stop. */
@@ -244,7 +249,7 @@ export class EmulatorServer {
       );
       return;
     }
-    if (await this.#fault('lambda', operation, req, res, record)) return;
+    if (await this.#fault('lambda', operation, req, res, record, route.functionName)) return;
     try {
       this.#deps.engine.advance();
       const r = this.#deps.lambda.handle(route, url.searchParams, req.headers, body);
@@ -262,11 +267,13 @@ export class EmulatorServer {
     req: IncomingMessage,
     res: ServerResponse,
     record: (status: number, errorCode?: string) => void,
+    lambdaFunction?: string,
   ): Promise<boolean> {
     // Every matching fault gets its own roll; the first that fires applies.
     const f = this.#faults.find(
       (x) =>
         (x.service === undefined || x.service === service) &&
+        (x.kind !== 'conflict' || service === 'lambda') &&
         (x.operation === undefined || x.operation === operation) &&
         (x.remaining === undefined || x.remaining > 0) &&
         Math.random() < (x.rate ?? 1),
@@ -297,6 +304,22 @@ export class EmulatorServer {
           record(400, e.code);
           send(res, codeDeployErrorResponse(e));
         }
+        return true;
+      }
+      case 'conflict': {
+        // As Lambda words it for UpdateFunctionCode / PublishVersion / UpdateFunctionConfiguration
+        // while LastUpdateStatus is InProgress: 409, X-Amzn-ErrorType, {"Type":"User","message"}.
+        const name = lambdaFunction ?? '';
+        const arn = name.startsWith('arn:')
+          ? name
+          : this.#deps.lambda.functionArn(name.replace(/^\d{12}:function:/, ''));
+        const e = new ApiError(
+          409,
+          'ResourceConflictException',
+          `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`,
+        );
+        record(409, e.code);
+        send(res, lambdaErrorResponse(e));
         return true;
       }
       case 'error500': {

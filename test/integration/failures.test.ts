@@ -198,16 +198,24 @@ describe('Lambda faults', () => {
     expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
   });
 
+  // Random rates are exercised in test/hardening/faults.test.ts; here a fixed burst of each.
   it('rides out throttling and 500s on both services', async () => {
     seed(emu);
-    emu.injectFault({ service: 'lambda', kind: 'throttle', rate: 0.3 });
-    emu.injectFault({ service: 'codedeploy', kind: 'throttle', rate: 0.3 });
-    emu.injectFault({ kind: 'error500', rate: 0.1 });
+    emu.injectFault({ service: 'lambda', kind: 'throttle', count: 3, retryAfterSeconds: 0 });
+    emu.injectFault({ service: 'codedeploy', kind: 'throttle', count: 3 });
+    emu.injectFault({
+      service: 'codedeploy',
+      operation: 'CreateDeployment',
+      kind: 'error500',
+      count: 1,
+    });
     const run = await runRelease(emu, { 'code-dir': codeDir('v2'), strategy: 'AllAtOnce' });
     expect(run.result.cause).toBeUndefined();
     expect(run.result.status).toBe('succeeded');
     expect(emu.versions(FN)).toHaveLength(2);
     expect(emu.deployments().filter((d) => d.creator !== 'codeDeployRollback')).toHaveLength(1);
-    expect(run.calls.some((c) => c.status === 429)).toBe(true);
+    expect(run.calls.filter((c) => c.status === 429)).toHaveLength(3);
+    expect(run.calls.filter((c) => c.errorCode === 'ThrottlingException')).toHaveLength(3);
+    expect(run.calls.filter((c) => c.status === 500)).toHaveLength(1);
   });
 });

@@ -1,0 +1,867 @@
+// Bad input, the way a user hits it: every wrong value fails the step with ONE message that
+// names the input and the valid forms, and AWS sees no mutating call (the emulator's call log
+// is the witness).
+//
+// Inputs-level problems go through `asMain`, which is main.ts's order of events in process:
+// readSettings first, and only when it accepts the inputs, the release against the emulator.
+// The emulator is seeded so that a release WOULD go through (upload, publish, deploy): if
+// readSettings ever let one of these values pass, the call log would show the changes.
+// A handful of the same cases run through the committed bundle as the runner runs it.
+// AWS-level bad input (names that are well formed but point at nothing usable) goes through
+// the release itself: preflight must refuse before the first mutating call.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { release } from '../../src/release/run.ts';
+import { zipDirectory } from '../../src/release/zip.ts';
+import { readSettings, SettingsError } from '../../src/settings.ts';
+import { type EmulatorProcess, runStep, startEmulatorProcess } from '../e2e/runner.ts';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
+import {
+  ALIAS,
+  APP,
+  baseInputs,
+  codeDir,
+  depsFor,
+  FN,
+  GROUP,
+  mutating,
+  runRelease,
+  seed,
+} from '../integration/harness.ts';
+
+let workspace: string;
+
+beforeAll(() => {
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
+  const code = path.join(workspace, 'code');
+  fs.mkdirSync(code);
+  fs.writeFileSync(path.join(code, 'index.js'), 'exports.handler = async () => "v2";\n');
+  fs.writeFileSync(path.join(workspace, 'app.zip'), zipDirectory(code));
+  fs.writeFileSync(path.join(workspace, 'notzip.zip'), 'this is a text file, not a zip\n');
+  fs.writeFileSync(path.join(workspace, 'index.js'), 'exports.handler = 1;\n');
+  fs.mkdirSync(path.join(workspace, 'empty', 'sub', 'deeper'), { recursive: true });
+  fs.mkdirSync(path.join(workspace, 'a-dir.zip'));
+});
+afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
+
+// ---------------------------------------------------------------------------------------------
+// Inputs-level: readSettings refuses before any client exists.
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ timeScale: 600 });
+});
+afterAll(() => emu.close());
+beforeEach(() => {
+  emu.reset();
+  seed(emu);
+});
+
+/** A release that would go through: a new code dir, canary, into the seeded group. */
+const GOOD: Record<string, string> = { ...baseInputs, 'code-dir': 'code' };
+
+function envFor(extra: Record<string, string | undefined> = {}) {
+  return {
+    AWS_REGION: emu.region,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'acme/orders',
+    GITHUB_SHA: '0123456789abcdef',
+    GITHUB_RUN_ID: '42',
+    ...extra,
+  };
+}
+
+/** main.ts in process: settings first; the release (and its clients) only if they pass. */
+async function asMain(
+  overrides: Record<string, string | undefined>,
+  env: Record<string, string | undefined> = envFor(),
+) {
+  const all: Record<string, string | undefined> = { ...GOOD, ...overrides };
+  const before = emu.calls.length;
+  let error: unknown;
+  try {
+    const settings = readSettings((name) => all[name] ?? '', env);
+    const { deps } = depsFor(emu);
+    await release(settings, deps);
+  } catch (e) {
+    error = e;
+  }
+  return { error, calls: emu.calls.slice(before) };
+}
+
+const FUNCTION_FORMS = /Valid: a function name \(1-64 .*its ARN .*partial ARN/;
+const ALIAS_FORMS = /Valid: 1-128 letters, digits, `-` or `_`, not only digits and not `\$LATEST`/;
+const GROUP_FORMS = /Valid: the name of the (CodeDeploy application|deployment group)/;
+const STRATEGY_FORMS =
+  /Valid strategies: a predefined Lambda config \(Canary10Percent5Minutes.*`canary <percent>% <minutes>m`.*`direct`.*custom Lambda deployment config/;
+const SOURCE_FORMS =
+  /Give at most one of `zip-file`, `code-dir`, `s3-bucket` \+ `s3-key`.*`image-uri`, `version` or `from-alias`/;
+const ZIP_FORMS = /Valid: the path of a \.zip file \(relative to the workspace\), at most 50 MB/;
+const DIR_FORMS = /Valid: the path of a directory \(relative to the workspace\)/;
+const S3_FORMS = /Valid: `s3-bucket` and `s3-key` together/;
+const JSON_FORMS = /Valid: a JSON document/;
+const TIMEOUT_FORMS = /Valid: a number greater than 0 and at most 3000/;
+const POLL_FORMS = /Valid: a number from 1 to 3600/;
+const ON_EVENT_FORMS = /Valid: `rollback` or `leave`; default `rollback`/;
+const BUSY_FORMS = /Valid: `fail` or `wait`; default `fail`/;
+const BOOL_FORMS = /Valid: `true` or `false` \(also yes\/no, on\/off, 1\/0, any case\)/;
+const ALARM_FORMS = /Valid: up to 10 distinct CloudWatch alarm names of at most 255 characters/;
+const DIRECT_FORMS = /Valid: remove (it|them), or use a CodeDeploy strategy/;
+
+interface BadCase {
+  title: string;
+  inputs: Record<string, string | undefined>;
+  /** The input(s) the one message must name. */
+  names: string[];
+  /** What is wrong, in the message. */
+  what: RegExp;
+  /** The valid forms, in the message. */
+  valid: RegExp;
+  env?: Record<string, string | undefined>;
+}
+
+const c = (
+  title: string,
+  inputs: Record<string, string | undefined>,
+  name: string | string[],
+  what: RegExp,
+  valid: RegExp,
+  env?: Record<string, string | undefined>,
+): BadCase => ({ title, inputs, names: [name].flat(), what, valid, env });
+
+const OTHER_REGION_ARN = 'arn:aws:lambda:us-west-2:123456789012:function:orders';
+
+const BAD: BadCase[] = [
+  // --- required inputs, empty
+  c('function-name empty', { 'function-name': '' }, 'function-name', /is required/, FUNCTION_FORMS),
+  c(
+    'function-name blank',
+    { 'function-name': '  \t ' },
+    'function-name',
+    /is required/,
+    FUNCTION_FORMS,
+  ),
+  c('alias empty', { alias: '' }, 'alias', /is required/, ALIAS_FORMS),
+  c(
+    'application empty',
+    { application: '' },
+    'application',
+    /is required unless `strategy` is `direct`/,
+    GROUP_FORMS,
+  ),
+  c(
+    'deployment-group empty',
+    { 'deployment-group': '' },
+    'deployment-group',
+    /is required unless/,
+    GROUP_FORMS,
+  ),
+  // --- function-name
+  c(
+    'function-name ARN from another region',
+    { 'function-name': OTHER_REGION_ARN },
+    'function-name',
+    /is in region `us-west-2`, but the release runs in `us-east-1`/,
+    /Valid: a function in `us-east-1`, or set `region` to `us-west-2`/,
+  ),
+  c(
+    'function-name with an alias qualifier',
+    { 'function-name': 'orders:live' },
+    'function-name',
+    /qualifier `:live`/,
+    FUNCTION_FORMS,
+  ),
+  c(
+    'function-name with bad characters',
+    { 'function-name': 'orders; rm -rf /' },
+    'function-name',
+    /characters Lambda does not allow/,
+    FUNCTION_FORMS,
+  ),
+  c(
+    'function-name too long',
+    { 'function-name': 'f'.repeat(65) },
+    'function-name',
+    /65 characters long, over Lambda's 64/,
+    FUNCTION_FORMS,
+  ),
+  // --- alias names AWS refuses
+  c('alias only digits', { alias: '123' }, 'alias', /only digits/, ALIAS_FORMS),
+  c('alias $LATEST', { alias: '$LATEST' }, 'alias', /cannot be `\$LATEST`/, ALIAS_FORMS),
+  c('alias $latest (any case)', { alias: '$latest' }, 'alias', /cannot be `\$LATEST`/, ALIAS_FORMS),
+  c(
+    'alias too long',
+    { alias: 'a'.repeat(129) },
+    'alias',
+    /129 characters long, over Lambda's 128/,
+    ALIAS_FORMS,
+  ),
+  c(
+    'alias with bad characters',
+    { alias: 'live.v2' },
+    'alias',
+    /characters Lambda does not allow/,
+    ALIAS_FORMS,
+  ),
+  c(
+    'alias with a space',
+    { alias: 'my live' },
+    'alias',
+    /characters Lambda does not allow/,
+    ALIAS_FORMS,
+  ),
+  c(
+    'application over 100 characters',
+    { application: 'a'.repeat(101) },
+    'application',
+    /101 characters long, over CodeDeploy's 100/,
+    GROUP_FORMS,
+  ),
+  // --- strategies
+  c(
+    'strategy unknown, with a space',
+    { strategy: 'blue green' },
+    'strategy',
+    /neither a known strategy nor a valid deployment config name/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy unknown, bad characters',
+    { strategy: 'fast!' },
+    'strategy',
+    /not a valid deployment config name/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy in the reserved prefix',
+    { strategy: 'CodeDeployDefault.LambdaCanary10Percent7Minutes' },
+    'strategy',
+    /prefix `CodeDeployDefault\.` is reserved/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy 0%',
+    { strategy: 'canary 0% 5m' },
+    'strategy',
+    /whole number from 1 to 99.*got 0%/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy 100%',
+    { strategy: 'canary 100% 5m' },
+    'strategy',
+    /whole number from 1 to 99.*got 100%/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy 150%',
+    { strategy: 'linear 150% 5m' },
+    'strategy',
+    /whole number from 1 to 99.*got 150%/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy 0m',
+    { strategy: 'canary 10% 0m' },
+    'strategy',
+    /interval must be 1 to 2880 minutes.*got 0 minutes/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy 2881m',
+    { strategy: 'canary 10% 2881m' },
+    'strategy',
+    /interval must be 1 to 2880 minutes.*got 2881 minutes/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy interval without a unit',
+    { strategy: 'canary 10% 5' },
+    'strategy',
+    /needs a unit/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy percentage without %',
+    { strategy: 'linear 10 5m' },
+    'strategy',
+    /needs a `%` sign/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy linear over 48 h in total',
+    { strategy: 'linear 10% 1000m' },
+    'strategy',
+    /over CodeDeploy's limit of 2880 minutes/,
+    STRATEGY_FORMS,
+  ),
+  c(
+    'strategy inline with an unknown keyword',
+    { strategy: 'rolling 10% 5m' },
+    'strategy',
+    /does not start with `canary` or `linear`/,
+    STRATEGY_FORMS,
+  ),
+  // --- code sources
+  c(
+    'two code sources: zip-file and code-dir',
+    { 'zip-file': 'app.zip' },
+    ['zip-file', 'code-dir'],
+    /were both given, but only one code source may be/,
+    SOURCE_FORMS,
+  ),
+  c(
+    'two code sources: code-dir and version',
+    { version: '1' },
+    ['code-dir', 'version'],
+    /were both given/,
+    SOURCE_FORMS,
+  ),
+  c(
+    'two code sources: s3 and image-uri',
+    {
+      'code-dir': '',
+      's3-bucket': 'my-artifacts',
+      's3-key': 'app.zip',
+      'image-uri': '123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1',
+    },
+    ['s3-bucket', 'image-uri'],
+    /were both given/,
+    SOURCE_FORMS,
+  ),
+  c(
+    'zip-file that does not exist',
+    { 'code-dir': '', 'zip-file': 'missing.zip' },
+    'zip-file',
+    /`missing\.zip` does not exist/,
+    ZIP_FORMS,
+  ),
+  c(
+    'zip-file that is not a zip',
+    { 'code-dir': '', 'zip-file': 'notzip.zip' },
+    'zip-file',
+    /is not a zip file/,
+    ZIP_FORMS,
+  ),
+  c(
+    'zip-file that is a directory',
+    { 'code-dir': '', 'zip-file': 'a-dir.zip' },
+    'zip-file',
+    /is a directory \(use `code-dir` for that\)/,
+    ZIP_FORMS,
+  ),
+  c('code-dir with no files', { 'code-dir': 'empty' }, 'code-dir', /contains no files/, DIR_FORMS),
+  c(
+    'code-dir that does not exist',
+    { 'code-dir': 'nowhere' },
+    'code-dir',
+    /does not exist/,
+    DIR_FORMS,
+  ),
+  c(
+    'code-dir that is a file',
+    { 'code-dir': 'index.js' },
+    'code-dir',
+    /is not a directory/,
+    DIR_FORMS,
+  ),
+  c(
+    's3-key without s3-bucket',
+    { 'code-dir': '', 's3-key': 'builds/app.zip' },
+    's3-bucket',
+    /is required with `s3-key`/,
+    S3_FORMS,
+  ),
+  c(
+    's3-bucket without s3-key',
+    { 'code-dir': '', 's3-bucket': 'my-artifacts' },
+    's3-key',
+    /is required with `s3-bucket`/,
+    S3_FORMS,
+  ),
+  c(
+    's3-bucket not a bucket name',
+    { 'code-dir': '', 's3-bucket': 'My_Bucket', 's3-key': 'app.zip' },
+    's3-bucket',
+    /not a valid S3 bucket name/,
+    /Valid: 3-63 lowercase letters/,
+  ),
+  c(
+    'image-uri not an image',
+    { 'code-dir': '', 'image-uri': 'not an image' },
+    'image-uri',
+    /not a container image URI/,
+    /Valid: `<registry>\/<repository>\[:tag\|@sha256:<digest>\]`/,
+  ),
+  c(
+    'version $LATEST',
+    { 'code-dir': '', version: '$LATEST' },
+    'version',
+    /cannot be `\$LATEST`/,
+    /Valid: the number of an existing published version/,
+  ),
+  c(
+    'version not a number',
+    { 'code-dir': '', version: 'v7' },
+    'version',
+    /is not a version number/,
+    /Valid: the number of an existing published version/,
+  ),
+  c(
+    'from-alias equal to alias',
+    { 'code-dir': '', 'from-alias': ALIAS },
+    'from-alias',
+    /must differ from `alias`/,
+    /Valid: the alias of the earlier stage/,
+  ),
+  // --- smoke test
+  c(
+    'smoke-test-payload not JSON',
+    { 'smoke-test-payload': '{ping: true}' },
+    'smoke-test-payload',
+    /is not valid JSON/,
+    JSON_FORMS,
+  ),
+  c(
+    'smoke-test-payload cut short',
+    { 'smoke-test-payload': '{"ping": ' },
+    'smoke-test-payload',
+    /is not valid JSON/,
+    JSON_FORMS,
+  ),
+  // --- numbers
+  c(
+    'timeout-minutes negative',
+    { 'timeout-minutes': '-5' },
+    'timeout-minutes',
+    /`-5` is not a valid number of minutes/,
+    TIMEOUT_FORMS,
+  ),
+  c(
+    'timeout-minutes not a number',
+    { 'timeout-minutes': 'ten' },
+    'timeout-minutes',
+    /`ten` is not a valid number/,
+    TIMEOUT_FORMS,
+  ),
+  c(
+    'timeout-minutes zero',
+    { 'timeout-minutes': '0' },
+    'timeout-minutes',
+    /`0` is not a valid number/,
+    TIMEOUT_FORMS,
+  ),
+  c(
+    'timeout-minutes over 50 h',
+    { 'timeout-minutes': '3001' },
+    'timeout-minutes',
+    /`3001` is not a valid number/,
+    TIMEOUT_FORMS,
+  ),
+  c(
+    'timeout-minutes with a unit',
+    { 'timeout-minutes': '30m' },
+    'timeout-minutes',
+    /`30m` is not a valid number/,
+    TIMEOUT_FORMS,
+  ),
+  c(
+    'poll-interval negative',
+    { 'poll-interval': '-1' },
+    'poll-interval',
+    /`-1` is not a valid number of seconds/,
+    POLL_FORMS,
+  ),
+  c(
+    'poll-interval not a number',
+    { 'poll-interval': 'fast' },
+    'poll-interval',
+    /`fast` is not a valid number/,
+    POLL_FORMS,
+  ),
+  c(
+    'poll-interval under a second',
+    { 'poll-interval': '0.5' },
+    'poll-interval',
+    /`0\.5` is not a valid number/,
+    POLL_FORMS,
+  ),
+  // --- choices
+  c(
+    'on-timeout unknown',
+    { 'on-timeout': 'ignore' },
+    'on-timeout',
+    /`ignore` is not a valid choice/,
+    ON_EVENT_FORMS,
+  ),
+  c(
+    'on-cancel unknown',
+    { 'on-cancel': 'stop' },
+    'on-cancel',
+    /`stop` is not a valid choice/,
+    ON_EVENT_FORMS,
+  ),
+  c(
+    'if-busy unknown',
+    { 'if-busy': 'queue' },
+    'if-busy',
+    /`queue` is not a valid choice/,
+    BUSY_FORMS,
+  ),
+  // --- booleans
+  c(
+    'auto-rollback not a boolean',
+    { 'auto-rollback': 'maybe' },
+    'auto-rollback',
+    /`maybe` is not a boolean/,
+    BOOL_FORMS,
+  ),
+  c(
+    'wait not a boolean',
+    { wait: 'sometimes' },
+    'wait',
+    /`sometimes` is not a boolean/,
+    BOOL_FORMS,
+  ),
+  c(
+    'dry-run not a boolean',
+    { 'dry-run': 'yes please' },
+    'dry-run',
+    /`yes please` is not a boolean/,
+    BOOL_FORMS,
+  ),
+  c('summary misspelt', { summary: 'ture' }, 'summary', /`ture` is not a boolean/, BOOL_FORMS),
+  // --- alarms
+  c(
+    'alarms named twice',
+    { alarms: 'orders-errors, orders-latency\norders-errors' },
+    'alarms',
+    /names `orders-errors` more than once/,
+    ALARM_FORMS,
+  ),
+  c(
+    'alarm name over 255 characters',
+    { alarms: `ok-alarm,${'x'.repeat(256)}` },
+    'alarms',
+    /alarm name of 256 characters/,
+    ALARM_FORMS,
+  ),
+  c(
+    'more alarms than CodeDeploy allows',
+    { alarms: Array.from({ length: 11 }, (_, i) => `alarm-${i}`).join(',') },
+    'alarms',
+    /names 11 alarms, over CodeDeploy's limit of 10/,
+    ALARM_FORMS,
+  ),
+  // --- description
+  c(
+    'version-description over 256 characters',
+    { 'version-description': 'd'.repeat(257) },
+    'version-description',
+    /257 characters long, over Lambda's 256/,
+    /Valid: at most 256 characters/,
+  ),
+  // --- hooks
+  c(
+    'before-traffic-hook ARN from another region',
+    { 'before-traffic-hook': 'arn:aws:lambda:eu-west-1:123456789012:function:CodeDeployHook_pre' },
+    'before-traffic-hook',
+    /is in region `eu-west-1`/,
+    /Valid: a function in `us-east-1`/,
+  ),
+  c(
+    'after-traffic-hook with bad characters',
+    { 'after-traffic-hook': 'CodeDeployHook post' },
+    'after-traffic-hook',
+    /characters Lambda does not allow/,
+    FUNCTION_FORMS,
+  ),
+  c(
+    'a hook with strategy direct',
+    { strategy: 'direct', 'after-traffic-hook': 'CodeDeployHook_post' },
+    'after-traffic-hook',
+    /cannot be used with `strategy: direct`/,
+    DIRECT_FORMS,
+  ),
+  c(
+    'alarms with strategy direct',
+    { strategy: 'direct', alarms: 'orders-errors' },
+    'alarms',
+    /cannot be used with `strategy: direct`/,
+    DIRECT_FORMS,
+  ),
+  // --- region
+  c(
+    'region not a region',
+    { region: 'mars-1' },
+    'region',
+    /`mars-1` \(from `region` input\) is not an AWS region/,
+    /Valid: a region code such as `us-east-1`/,
+  ),
+  c(
+    'no region anywhere',
+    {},
+    'region',
+    /is not set and no region is in the environment/,
+    /Valid: set the `region` input/,
+    { AWS_REGION: undefined },
+  ),
+];
+
+describe('inputs-level bad input: one message, before any AWS call', () => {
+  it('the table has at least 40 cases, each with a distinct title', () => {
+    expect(BAD.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(BAD.map((b) => b.title)).size).toBe(BAD.length);
+  });
+
+  it('the same inputs without the bad value do release (so "no calls" below means something)', async () => {
+    const run = await asMain({});
+    expect(run.error).toBeUndefined();
+    expect(mutating(run.calls)).toEqual([
+      'UpdateFunctionCode',
+      'PublishVersion',
+      'CreateDeployment',
+    ]);
+  });
+
+  it.each(BAD)('$title', async ({ inputs, names, what, valid, env }) => {
+    const run = await asMain(inputs, envFor(env));
+    expect(run.error).toBeInstanceOf(SettingsError);
+    const error = run.error as SettingsError;
+    // One problem, one line, naming the input(s), saying what is wrong and what is valid.
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).not.toContain('\n');
+    expect(error.message).toMatch(/^Invalid input: /);
+    // The first input the message quotes is the one at fault.
+    expect(/`([^`]*)`/.exec(error.message)?.[1]).toBe(names[0]);
+    for (const name of names) expect(error.message).toContain(`\`${name}\``);
+    expect(error.message).toMatch(what);
+    expect(error.message).toMatch(valid);
+    // Not a single AWS call, let alone a mutating one: no client was even created.
+    expect(run.calls).toEqual([]);
+  });
+});
+
+/** The runner's unescaping of a workflow command's data. */
+function unescapeData(s: string): string {
+  return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS-level: well-formed names that point at nothing usable. Preflight refuses, read-only.
+
+describe('AWS-level bad input: refused in preflight with zero mutating calls', () => {
+  const cases: {
+    title: string;
+    setup?: (e: Emulator) => void;
+    inputs: Record<string, string>;
+    code: string;
+    /** The message names the input and says what would be valid. */
+    message: RegExp[];
+  }[] = [
+    {
+      title: 'a before-traffic hook that does not exist',
+      inputs: { 'before-traffic-hook': 'CodeDeployHook_missing' },
+      code: 'HOOK_NOT_FOUND',
+      message: [/`CodeDeployHook_missing` does not exist in us-east-1/, /`before-traffic-hook`/],
+    },
+    {
+      title: 'an after-traffic hook that does not exist',
+      inputs: { 'after-traffic-hook': 'CodeDeployHook_nothere' },
+      code: 'HOOK_NOT_FOUND',
+      message: [/`after-traffic-hook`/],
+    },
+    {
+      title: 'an application that is not for Lambda',
+      setup: (e) => {
+        e.reset();
+        e.createFunction({ name: FN, code: 'x', versions: 1, aliases: { [ALIAS]: '1' } });
+        e.createApplication(APP, 'Server');
+        e.createDeploymentGroup(APP, GROUP);
+      },
+      inputs: {},
+      code: 'APPLICATION_NOT_LAMBDA',
+      message: [
+        /`application`/,
+        /is for the Server compute platform/,
+        /need an application created with compute platform Lambda/,
+      ],
+    },
+    {
+      title: 'an application that does not exist',
+      inputs: { application: 'no-such-app' },
+      code: 'APPLICATION_NOT_FOUND',
+      message: [/`no-such-app` \(`application`\) does not exist in us-east-1/],
+    },
+    {
+      title: 'a deployment group that does not exist',
+      inputs: { 'deployment-group': 'no-such-group' },
+      code: 'DEPLOYMENT_GROUP_NOT_FOUND',
+      message: [
+        /`no-such-group` \(`deployment-group`\) does not exist in application `orders-app`/,
+      ],
+    },
+    {
+      title: 'an unknown custom deployment config name',
+      inputs: { strategy: 'team-canary-7' },
+      code: 'STRATEGY_NOT_FOUND',
+      message: [
+        /`strategy`: no deployment config named `team-canary-7` exists/,
+        /Use a predefined config .*inline form .*`direct`/,
+      ],
+    },
+    {
+      title: 'an unknown function',
+      inputs: { 'function-name': 'no-such-function' },
+      code: 'FUNCTION_NOT_FOUND',
+      message: [
+        /`no-such-function` was not found in us-east-1/,
+        /Check `function-name` and `region`/,
+      ],
+    },
+    {
+      title: 'an unknown function given as an ARN in the right region',
+      inputs: { 'function-name': 'arn:aws:lambda:us-east-1:123456789012:function:ghost' },
+      code: 'FUNCTION_NOT_FOUND',
+      message: [/`function-name`/],
+    },
+    {
+      title: 'a code dir for a container image function',
+      setup: (e) => {
+        e.reset();
+        e.createFunction({
+          name: FN,
+          code: '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1',
+          packageType: 'Image',
+          versions: 1,
+          aliases: { [ALIAS]: '1' },
+        });
+        e.createApplication(APP, 'Lambda');
+        e.createDeploymentGroup(APP, GROUP);
+      },
+      inputs: {},
+      code: 'PACKAGE_TYPE_MISMATCH',
+      message: [
+        /^`code-dir` gives \.zip code, but `orders` is a container image function/,
+        /Valid: `image-uri`/,
+      ],
+    },
+    {
+      title: 'an image for a .zip function',
+      inputs: {
+        'code-dir': '',
+        'image-uri': '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:2',
+      },
+      code: 'PACKAGE_TYPE_MISMATCH',
+      message: [
+        /^`image-uri` gives a container image, but `orders` is a \.zip function/,
+        /Valid: `zip-file`, `code-dir` or `s3-bucket` \+ `s3-key`/,
+      ],
+    },
+    {
+      title: 'a version that does not exist',
+      inputs: { 'code-dir': '', version: '9' },
+      code: 'VERSION_NOT_FOUND',
+      message: [
+        /Version 9 of `orders` does not exist \(`version`\)/,
+        /Give a published version number/,
+      ],
+    },
+    {
+      title: 'a from-alias that does not exist',
+      inputs: { 'code-dir': '', 'from-alias': 'staging' },
+      code: 'ALIAS_NOT_FOUND',
+      message: [/`staging` \(`from-alias`\) does not exist on `orders`/],
+    },
+  ];
+
+  it.each(cases)('$title', async ({ setup, inputs, code, message }) => {
+    setup?.(emu);
+    const run = await runRelease(emu, { 'code-dir': codeDir('v2'), ...inputs });
+    expect(run.result.status).toBe('failed');
+    expect(run.result.cause?.code).toBe(code);
+    for (const m of message) expect(run.result.cause!.message).toMatch(m);
+    expect(mutating(run.calls)).toEqual([]);
+    expect(run.outputs.status).toBe('failed');
+    expect(run.outputs.version).toBeUndefined();
+    expect(emu.versions(FN).length).toBe(1);
+    expect(emu.deployments()).toEqual([]);
+  });
+
+  it('a function ARN from another region never reaches AWS (readSettings refuses it)', async () => {
+    await expect(
+      runRelease(emu, { 'function-name': OTHER_REGION_ARN, 'code-dir': codeDir('v2') }),
+    ).rejects.toThrow(/`function-name`.*is in region `us-west-2`/);
+    expect(emu.calls).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Through the committed bundle, as the runner runs it.
+
+describe('bad input through the bundle: exit 1, one ::error:: naming the input, no AWS call', () => {
+  let proc: EmulatorProcess;
+  beforeAll(async () => {
+    proc = await startEmulatorProcess(60);
+  });
+  afterAll(() => proc?.stop());
+  beforeEach(async () => {
+    await proc.reset();
+    await proc.createFunction({ name: FN, code: 'v', versions: 1, aliases: { [ALIAS]: '1' } });
+    await proc.createApplication(APP, 'Lambda');
+    await proc.createDeploymentGroup(APP, GROUP);
+  });
+
+  const bundleCases: [string, Record<string, string>, string, RegExp][] = [
+    ['function-name empty', { 'function-name': '' }, 'function-name', FUNCTION_FORMS],
+    ['alias $LATEST', { alias: '$LATEST' }, 'alias', ALIAS_FORMS],
+    ['strategy 0m', { strategy: 'linear 10% 0m' }, 'strategy', STRATEGY_FORMS],
+    ['two code sources', { 'zip-file': 'app.zip' }, 'zip-file', SOURCE_FORMS],
+    [
+      'zip-file that is not a zip',
+      { 'code-dir': '', 'zip-file': 'notzip.zip' },
+      'zip-file',
+      ZIP_FORMS,
+    ],
+    [
+      'malformed smoke JSON',
+      { 'smoke-test-payload': "{'ping': true}" },
+      'smoke-test-payload',
+      JSON_FORMS,
+    ],
+    ['if-busy unknown', { 'if-busy': 'later' }, 'if-busy', BUSY_FORMS],
+    [
+      'eleven alarms',
+      { alarms: Array.from({ length: 11 }, (_, i) => `a${i}`).join('\n') },
+      'alarms',
+      ALARM_FORMS,
+    ],
+  ];
+
+  it.each(bundleCases)('%s', async (_title, overrides, name, valid) => {
+    const run = await runStep({
+      emulatorUrl: proc.url,
+      workspace,
+      inputs: { ...GOOD, ...overrides },
+    });
+    expect(run.exitCode).toBe(1);
+    // As the runner reads them: the command's data unescaped (%25 → %, %0A → newline).
+    const errors = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::error'))
+      .map(unescapeData);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(new RegExp(`^::error::Invalid input: \`${escapeRe(name)}\``));
+    expect(errors[0]).toMatch(valid);
+    // Nothing else in the log claims anything: no outputs, no summary.
+    expect(run.outputs).toEqual({});
+    expect(run.summary).toBe('');
+    expect(await proc.calls()).toEqual([]);
+  });
+});
