@@ -44,7 +44,11 @@ export async function main(): Promise<void> {
   const controller = new AbortController();
   const clients = createClients({ region: settings.region });
   const lambda = new LambdaApi(clients.lambda, controller.signal);
-  const codedeploy = new CodeDeployApi(clients.codedeploy, controller.signal);
+  const codedeploy = new CodeDeployApi(
+    clients.codedeploy,
+    controller.signal,
+    clients.codedeployOnce,
+  );
   const result = initialResult(settings, Date.now());
   let deploymentId: string | undefined;
   let cancelling: Promise<void> | undefined;

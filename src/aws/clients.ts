@@ -18,6 +18,8 @@ export interface ClientOptions {
 export interface Clients {
   lambda: LambdaClient;
   codedeploy: CodeDeployClient;
+  /** One attempt per call: for CreateDeployment, which has no idempotency token (see deploy.ts). */
+  codedeployOnce: CodeDeployClient;
 }
 
 export function createClients(options: ClientOptions): Clients {
@@ -37,5 +39,9 @@ export function createClients(options: ClientOptions): Clients {
       throwOnRequestTimeout: true,
     },
   };
-  return { lambda: new LambdaClient(config), codedeploy: new CodeDeployClient(config) };
+  return {
+    lambda: new LambdaClient(config),
+    codedeploy: new CodeDeployClient(config),
+    codedeployOnce: new CodeDeployClient({ ...config, maxAttempts: 1 }),
+  };
 }

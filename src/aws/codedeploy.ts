@@ -70,9 +70,12 @@ export function routingToAws(r: TrafficRouting): TrafficRoutingConfig {
 
 export class CodeDeployApi {
   readonly client: CodeDeployClient;
+  /** Sends CreateDeployment: without the SDK's retries, which could start a second deployment. */
+  readonly once: CodeDeployClient;
   signal?: AbortSignal;
-  constructor(client: CodeDeployClient, signal?: AbortSignal) {
+  constructor(client: CodeDeployClient, signal?: AbortSignal, once?: CodeDeployClient) {
     this.client = client;
+    this.once = once ?? client;
     this.signal = signal;
   }
 
@@ -169,8 +172,28 @@ export class CodeDeployApi {
   }
 
   async createDeployment(input: CreateDeploymentCommandInput): Promise<string> {
-    const out = await this.client.send(new CreateDeploymentCommand(input), this.opts);
+    const out = await this.once.send(new CreateDeploymentCommand(input), this.opts);
     return out.deploymentId ?? '';
+  }
+
+  /** Deployments of the group created since `since`, any status. */
+  async listDeploymentsSince(app: string, group: string, since: Date): Promise<string[]> {
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListDeploymentsCommand({
+          applicationName: app,
+          deploymentGroupName: group,
+          createTimeRange: { start: since },
+          nextToken,
+        }),
+        this.opts,
+      );
+      ids.push(...(out.deployments ?? []));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return ids;
   }
 
   async getDeployment(id: string): Promise<DeploymentInfo> {

@@ -32,20 +32,36 @@ export async function uploadCode(
     // Still wait: an update someone else started must finish before PublishVersion.
     return waitUntilUpdated(fn, deps, pre.latest);
   }
+  // An update already running at preflight (a config change, a cancelled run's upload) must
+  // finish first; the upload is then pinned to the RevisionId it leaves, so a change made
+  // after that is refused with 412 instead of overwritten.
+  if (pre.latest.lastUpdateStatus === 'InProgress')
+    deps.progress({
+      kind: 'info',
+      message: 'Waiting for an update of $LATEST already in progress.',
+    });
   const before = await waitUntilUpdated(fn, deps, pre.latest);
-  if (before.revisionId !== pre.latest.revisionId)
-    throw changedUnderUs(fn, 'between the preflight check and the upload');
   try {
     await retryWhile(deps, 'UpdateFunctionCode', isUpdateInProgress, () =>
       deps.lambda.updateCode(fn, code, before.revisionId),
     );
   } catch (error) {
-    if (isAwsError(error, 'PreconditionFailedException'))
+    if (!isAwsError(error, 'PreconditionFailedException')) throw error;
+    // The SDK retries a call whose response was lost: when our own upload had landed, the
+    // retry is refused with 412 though $LATEST holds exactly our code.
+    const now = await deps.lambda.getFunction(fn);
+    if (!now || !holdsOurCode(now, settings, pre))
       throw changedUnderUs(fn, 'just before the upload');
-    throw error;
   }
   deps.progress({ kind: 'info', message: 'Code uploaded; waiting for Lambda to apply it.' });
   return waitUntilUpdated(fn, deps);
+}
+
+/** Whether $LATEST holds the code this release sends (unknowable for S3: its hash is AWS's). */
+function holdsOurCode(latest: FunctionState, settings: Settings, pre: Preflight): boolean {
+  if (pre.code) return latest.codeSha256 === pre.code.sha256;
+  if (settings.source.kind === 'image') return latest.imageUri === settings.source.uri;
+  return false;
 }
 
 export function changedUnderUs(fn: string, when: string): ReleaseError {

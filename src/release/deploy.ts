@@ -1,10 +1,11 @@
 // The CodeDeploy deployment: its config, the AppSpec, and CreateDeployment.
 import { createHash } from 'node:crypto';
-import type { AutoRollbackEvent } from '@aws-sdk/client-codedeploy';
-import { awsError, isAwsError } from '../aws/errors.ts';
+import type { AutoRollbackEvent, CreateDeploymentCommandInput } from '@aws-sdk/client-codedeploy';
+import { awsError, isAbort, isAwsError } from '../aws/errors.ts';
 import type { Settings } from '../settings.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { busyError, type Preflight } from './preflight.ts';
+import { isTransient } from './retry.ts';
 
 export interface AppSpecInput {
   functionName: string;
@@ -69,6 +70,13 @@ export function deploymentDescription(settings: Settings): string {
   return settings.versionDescription.slice(0, 100);
 }
 
+/**
+ * CreateDeployment, made safe to repeat. It has no idempotency token, so it goes out without
+ * the SDK's retries: when an attempt fails in a way that may hide a deployment CodeDeploy did
+ * create (a lost response, a timeout, or DeploymentLimitExceeded naming what may be our own),
+ * the group is searched for a deployment with our exact AppSpec before anything is retried or
+ * reported.
+ */
 export async function createDeployment(
   settings: Settings,
   pre: Preflight,
@@ -76,6 +84,74 @@ export async function createDeployment(
   targetVersion: string,
   deps: ReleaseDeps,
 ): Promise<string> {
+  const input = deploymentInput(settings, pre, currentVersion, targetVersion);
+  const sha = input.revision?.appSpecContent?.sha256 ?? '';
+  // Leeway for the clock difference between this runner and AWS.
+  const since = deps.clock.now() - 30_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.codedeploy.createDeployment(input);
+    } catch (error) {
+      if (isAbort(error) || deps.signal?.aborted) throw error;
+      const own = await findOwnDeployment(settings, sha, since, deps);
+      if (own) {
+        deps.progress({
+          kind: 'info',
+          message: `CreateDeployment's answer was lost (${awsError(error).name}); deployment ${own} is this release's.`,
+        });
+        return own;
+      }
+      if (!isTransient(error) || attempt >= 6) throw error;
+      const delayMs = Math.min(1_000 * 2 ** (attempt - 1), 15_000);
+      deps.progress({
+        kind: 'retry',
+        operation: 'CreateDeployment',
+        reason: awsError(error).name,
+        attempt: attempt + 1,
+        delayMs,
+      });
+      await deps.clock.sleep(delayMs, deps.signal);
+    }
+  }
+}
+
+/** A deployment of the group created by a user since `since` with exactly our AppSpec. */
+async function findOwnDeployment(
+  settings: Settings,
+  sha: string,
+  since: number,
+  deps: ReleaseDeps,
+): Promise<string | undefined> {
+  try {
+    const ids = await deps.codedeploy.listDeploymentsSince(
+      settings.application!,
+      settings.deploymentGroup!,
+      new Date(since),
+    );
+    for (const id of ids) {
+      const info = await deps.codedeploy.getDeployment(id);
+      const created = info.createTime?.getTime() ?? 0;
+      if (
+        info.creator === 'user' &&
+        created >= since &&
+        info.revision?.appSpecContent?.sha256 === sha &&
+        info.description === deploymentDescription(settings)
+      )
+        return id;
+    }
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    // Searching is best effort; the error that led here is what gets reported.
+  }
+  return undefined;
+}
+
+function deploymentInput(
+  settings: Settings,
+  pre: Preflight,
+  currentVersion: string,
+  targetVersion: string,
+): CreateDeploymentCommandInput {
   const content = appSpec({
     functionName: pre.functionName,
     alias: settings.alias,
@@ -89,7 +165,7 @@ export async function createDeployment(
     'DEPLOYMENT_STOP_ON_ALARM',
     'DEPLOYMENT_STOP_ON_REQUEST',
   ];
-  return deps.codedeploy.createDeployment({
+  return {
     applicationName: settings.application,
     deploymentGroupName: settings.deploymentGroup,
     deploymentConfigName: pre.configName,
@@ -110,7 +186,7 @@ export async function createDeployment(
           },
         }
       : {}),
-  });
+  };
 }
 
 /** Maps DeploymentLimitExceededException to the busy error users see from preflight. */

@@ -18,10 +18,16 @@ export interface Outcome {
 
 const ALARMS = /Activated alarms?:\s*(.*)$/s;
 
-/** Alarm names from CodeDeploy's ALARM_ACTIVE message ("... Activated alarms: <a> <b>"). */
-export function alarmsIn(message: string | undefined): string[] {
+/**
+ * Alarm names from CodeDeploy's ALARM_ACTIVE message ("... Activated alarms: <a> <b>"). The
+ * names we know (the release's and the group's) are matched whole first, since a name may
+ * itself hold `<`, `>` or spaces.
+ */
+export function alarmsIn(message: string | undefined, known: string[] = []): string[] {
   const list = message && ALARMS.exec(message)?.[1];
   if (!list) return [];
+  const named = known.filter((name) => list.includes(`<${name}>`));
+  if (named.length) return named;
   const bracketed = [...list.matchAll(/<([^>]*)>/g)].map((m) => m[1] ?? '');
   return bracketed.length ? bracketed : list.split(/\s+/).filter(Boolean);
 }
@@ -34,10 +40,10 @@ function isWhollyOn(a: AliasInfo | undefined, version: string): boolean {
   return !!a && a.version === version && Object.keys(a.weights).length === 0;
 }
 
-function causeOf(state: WatchState): Cause {
+function causeOf(state: WatchState, knownAlarms: string[]): Cause {
   const err = state.info.errorInformation;
   const failedHook = state.hooks.find((h) => h.status === 'Failed');
-  const alarms = alarmsIn(err?.message);
+  const alarms = alarmsIn(err?.message, knownAlarms);
   return {
     code: err?.code,
     message: err?.message ?? `The deployment ended ${state.info.status} without an error message.`,
@@ -98,7 +104,7 @@ export async function settleFailure(
   }
   return {
     status: state.info.status === 'Stopped' ? 'stopped' : 'failed',
-    cause: causeOf({ ...state, info }),
+    cause: causeOf({ ...state, info }, w.alarms),
     rolledBack,
     rollbackDeploymentId: rollbackId,
     finalAlias: alias && aliasState(alias),

@@ -43,6 +43,8 @@ export interface Preflight {
   createConfig: boolean;
   /** A deployment already active in the group. */
   activeDeploymentId?: string;
+  /** The alarms the deployment group itself watches. */
+  groupAlarms: string[];
   timeoutMinutes: number;
   /** Dry run with new code: the number PublishVersion would give it. */
   predictedVersion?: string;
@@ -186,6 +188,7 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
   let configName: string | undefined;
   let createConfig = false;
   let activeDeploymentId: string | undefined;
+  let groupAlarms: string[] = [];
   const hooks = [settings.beforeTrafficHook, settings.afterTrafficHook].filter(
     (h): h is string => !!h,
   );
@@ -210,6 +213,7 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
         'DEPLOYMENT_GROUP_NOT_FOUND',
         `Deployment group \`${group}\` (\`deployment-group\`) does not exist in application \`${app}\`.`,
       );
+    if (dg.alarmsEnabled) groupAlarms = dg.alarms;
 
     const strategy = settings.strategy;
     if (strategy.kind === 'predefined') {
@@ -276,6 +280,7 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
     configName,
     createConfig,
     activeDeploymentId,
+    groupAlarms,
     timeoutMinutes,
     warnings,
     predictedVersion,

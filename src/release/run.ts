@@ -207,6 +207,7 @@ function watchTarget(
     targetVersion,
     routing: pre.routing,
     hooks,
+    alarms: [...new Set([...settings.alarms, ...pre.groupAlarms])],
   };
 }
 

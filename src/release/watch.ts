@@ -17,6 +17,8 @@ export interface WatchTarget {
   targetVersion: string;
   routing?: TrafficRouting;
   hooks: { hook: HookName; functionName: string }[];
+  /** The alarms that can stop it (the release's and the deployment group's), by name. */
+  alarms: string[];
 }
 
 export interface WatchState {

@@ -9,6 +9,7 @@
 // action. Where retries run long, `timeout-minutes: 30` keeps the watch deadline out of the
 // way for the same reason.
 
+import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.ts';
 import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
@@ -274,37 +275,67 @@ describe('throttling, 500s, dropped connections and slow responses', () => {
     expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
   }, 60_000);
 
-  // BUG (reported, not fixed): CreateDeployment has no idempotency token and the SDK retries it
-  // after a timeout or a dropped connection. When the request reached CodeDeploy but its
-  // response did not reach us, the retry either starts a SECOND deployment (when the first has
-  // already ended: seen here with AllAtOnce and two slow CreateDeployment responses: three
-  // deployments, the one watched fails INVALID_LAMBDA_CONFIGURATION while the alias is already
-  // on the new version) or gets DeploymentLimitExceededException naming OUR deployment, which
-  // src/release/run.ts deploy() (the catch around createDeployment, via activeDeploymentIn)
-  // reports as another deployment's: GROUP_BUSY (if-busy: fail) or, after waiting for it,
-  // ALIAS_MOVED (if-busy: wait), while it shifts production traffic unwatched and unknown to
-  // the post step. Fix: send CreateDeployment without SDK retries; after a timeout, network
-  // error or DeploymentLimitExceededException, look for an active or just-created deployment in
-  // the group with our AppSpec sha256 and description (ListDeployments + GetDeployment) and
-  // adopt it before retrying or reporting a busy group. (Even ONE slow CreateDeployment makes a
-  // second deployment when the first has ended before the late request lands: the test above
-  // with AllAtOnce at this time scale shows it.)
-  it.todo(
-    'a CreateDeployment whose response is lost (applied after the client timed out) is adopted, not reported as another deployment',
-  );
+  // CreateDeployment has no idempotency token, so the action sends it without SDK retries and,
+  // when an attempt fails, looks for a deployment with its exact AppSpec before retrying.
+  it('a CreateDeployment that CodeDeploy applied but whose answer was lost is adopted, not repeated', async () => {
+    seed(emu);
+    const m = meddling();
+    m.codedeploy.loseCreateAnswer = true;
+    const run = await runRelease(
+      emu,
+      { 'code-dir': codeDir('v2'), strategy: 'canary 10% 1m' },
+      m.deps,
+    );
+    expect(run.result.cause).toBeUndefined();
+    expect(run.result.status).toBe('succeeded');
+    expect(callsOf(run.calls, 'CreateDeployment')).toHaveLength(1);
+    expect(run.outputs['deployment-id']).toBe(ourDeployments()[0]!.deploymentId);
+    expect(run.events).toContainEqual(
+      expect.objectContaining({
+        kind: 'info',
+        message: expect.stringMatching(/answer was lost.*is this release's/),
+      }),
+    );
+    expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
+  });
 
-  // BUG (reported, not fixed), same family: an UpdateFunctionCode that Lambda applied but whose
-  // response was lost (timeout past the upload's 5 minutes for a zip, the 30 s request timeout
-  // for S3 and image sources, or a connection reset) is retried by the SDK with the same
-  // RevisionId, refused with 412, and src/release/code.ts uploadCode() reports
-  // CODE_CHANGED_CONCURRENTLY "Someone else changed $LATEST ... just before the upload" about
-  // the release's own upload. Fail-safe (nothing published; a re-run finds the code unchanged
-  // and publishes it), but false. Reproduced with two slow UpdateFunctionCode responses and an
-  // S3 source (`s3-bucket` + `s3-key`). Fix: on that 412, read $LATEST and go on when it holds
-  // the code just sent (CodeSha256 for a zip, the image URI, the S3 object's).
-  it.todo(
-    'an upload whose response is lost is recognised as ours (same CodeSha256), not reported as someone else’s change',
-  );
+  it('DeploymentLimitExceeded naming our own deployment (a lost answer, then a retry) is adopted too', async () => {
+    seed(emu);
+    const m = meddling();
+    m.codedeploy.loseCreateAnswer = true;
+    m.codedeploy.retryAfterLoss = true;
+    const run = await runRelease(
+      emu,
+      { 'code-dir': codeDir('v2'), strategy: 'canary 10% 1m', 'if-busy': 'fail' },
+      m.deps,
+    );
+    expect(run.result.cause).toBeUndefined();
+    expect(run.result.status).toBe('succeeded');
+    expect(callsOf(run.calls, 'CreateDeployment').map((c) => c.errorCode ?? c.status)).toEqual([
+      200,
+      'DeploymentLimitExceededException',
+    ]);
+    expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
+  });
+
+  // An UpdateFunctionCode that Lambda applied but whose answer was lost is retried by the SDK
+  // with the same RevisionId and refused (412): $LATEST then holds our code, so it is ours.
+  it("an upload whose answer was lost is recognised as ours (same CodeSha256), not as someone else's change", async () => {
+    seed(emu);
+    const m = meddling();
+    m.lambda.repeatUpload = true;
+    const run = await runRelease(emu, { 'code-dir': codeDir('v2'), strategy: 'AllAtOnce' }, m.deps);
+    expect(run.result.cause).toBeUndefined();
+    expect(run.result.status).toBe('succeeded');
+    // The repeat meets the update in progress (409, waited out), then the moved RevisionId (412).
+    const answers = callsOf(run.calls, 'UpdateFunctionCode').map((c) => c.errorCode ?? c.status);
+    expect(answers[0]).toBe(200);
+    expect(answers.at(-1)).toBe('PreconditionFailedException');
+    expect(new Set(answers.slice(1, -1))).toEqual(
+      new Set(answers.length > 2 ? ['ResourceConflictException'] : []),
+    );
+    expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -404,8 +435,14 @@ class MeddlingLambda extends LambdaApi {
     delete this.before[name];
     f?.();
   }
-  override updateCode(...a: Parameters<LambdaApi['updateCode']>) {
+  /** The first upload is applied, its answer lost, and the SDK sends it again. */
+  repeatUpload = false;
+  override async updateCode(...a: Parameters<LambdaApi['updateCode']>) {
     this.once('updateCode');
+    if (this.repeatUpload) {
+      this.repeatUpload = false;
+      await super.updateCode(...a);
+    }
     return super.updateCode(...a);
   }
   override publishVersion(...a: Parameters<LambdaApi['publishVersion']>) {
@@ -419,12 +456,27 @@ class MeddlingLambda extends LambdaApi {
   }
 }
 
+/** The error a connection reset gives: the request may or may not have been applied. */
+function lostAnswer(): Error {
+  return Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
+}
+
 class MeddlingCodeDeploy extends CodeDeployApi {
   beforeCreate?: () => void;
-  override createDeployment(...a: Parameters<CodeDeployApi['createDeployment']>) {
+  /** The first CreateDeployment is applied, but its answer never arrives. */
+  loseCreateAnswer = false;
+  /** ...and it is sent again at once, as a retrying client would. */
+  retryAfterLoss = false;
+  override async createDeployment(...a: Parameters<CodeDeployApi['createDeployment']>) {
     const f = this.beforeCreate;
     this.beforeCreate = undefined;
     f?.();
+    if (this.loseCreateAnswer) {
+      this.loseCreateAnswer = false;
+      await super.createDeployment(...a);
+      if (this.retryAfterLoss) return super.createDeployment(...a);
+      throw lostAnswer();
+    }
     return super.createDeployment(...a);
   }
 }
@@ -476,20 +528,26 @@ describe('races', () => {
     expectWorld({ alias: { version: '1' }, versions: 1, deployments: 0 });
   });
 
-  // BUG (reported, not fixed): an update of $LATEST already InProgress when preflight reads
-  // the function (a config change by another tool seconds earlier, or the upload of a
-  // cancelled earlier run still being applied) makes the release refuse with "Someone else
-  // changed $LATEST of `orders` between the preflight check and the upload", though nothing
-  // changed after preflight: src/release/code.ts uploadCode() waits for that update, then
-  // compares the RevisionId Lambda gives the function when the update completes with the one
-  // preflight saw while it was in progress. Reproduced with UpdateFunctionConfiguration
-  // (updateDelayMs 5000) just before the release. Fail-safe, but the message is false and a
-  // prompt re-run fails the same way while the update is in progress. Fix: when preflight
-  // saw LastUpdateStatus InProgress, take the state after the wait as the baseline (or
-  // re-read the function once the update has settled before deciding).
-  it.todo(
-    'an update of $LATEST already in progress at preflight is waited for, not reported as a change by someone else',
-  );
+  // A config change by another tool seconds earlier, or a cancelled run's upload still being
+  // applied: the release waits for it, then uploads pinned to the RevisionId it left.
+  it('an update of $LATEST already in progress at preflight is waited for, not reported as a change by someone else', async () => {
+    seed(emu);
+    emu.setFunctionBehaviour(FN, { updateDelayMs: 5_000 });
+    await new LambdaClient({ region: emu.region, endpoint: emu.url }).send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: FN,
+        Description: 'changed by a tool',
+      }),
+    );
+    const run = await runRelease(emu, { 'code-dir': codeDir('v2'), strategy: 'AllAtOnce' });
+    expect(run.result.cause).toBeUndefined();
+    expect(run.result.status).toBe('succeeded');
+    expect(run.events).toContainEqual({
+      kind: 'info',
+      message: 'Waiting for an update of $LATEST already in progress.',
+    });
+    expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
+  });
 
   it('another deployment starts between preflight and CreateDeployment, if-busy: fail → names it, deploys nothing', async () => {
     seed(emu, { versions: 2, live: '1' });

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { alarmsIn } from '../../src/release/outcome.ts';
 import {
   type EmulatorProcess,
   NODE,
@@ -280,13 +281,15 @@ describe('(b) text from inputs and AWS cannot inject commands, HTML or table bre
     expect(s.trapped).toBe('');
   });
 
-  // BUG (reported, not fixed): src/release/outcome.ts alarmsIn() takes the alarm names out of
-  // CodeDeploy's ALARM_ACTIVE message with /<([^>]*)>/g, so a name holding `>` (CloudWatch
-  // allows any UTF-8 but control characters) is cut in pieces: the run above reports
-  // "PWN-ALARM-1 <script" and "/script" as the alarms that fired. Still escaped (the test above
-  // passes), but misnamed. Fix: match the configured alarm names (settings.alarms) against the
-  // message instead of splitting it.
-  it.todo('an alarm name holding `>` is named whole among the alarms that fired');
+  // CloudWatch allows any UTF-8 but control characters in a name, so `<`, `>` and spaces can
+  // sit inside the angle brackets of CodeDeploy's message: the names we know are matched whole.
+  it('an alarm name holding `>` is named whole among the alarms that fired', () => {
+    const fired = [ALARMS[0]!, ALARMS[1]!];
+    const message = `One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: ${fired.map((a) => `<${a}>`).join(' ')}`;
+    expect(alarmsIn(message, ALARMS)).toEqual(fired);
+    // Unknown names still come out of the brackets as well as they can.
+    expect(alarmsIn('Activated alarms: <a-b> <c d>')).toEqual(['a-b', 'c d']);
+  });
 
   it('a hook whose (valid) name is Markdown emphasis fails: shown as a name, not as markup', async () => {
     await proc.setHook('CodeDeployHook__pwn__', { result: 'Failed' });

@@ -76,7 +76,7 @@ export function depsFor(
   const events: ProgressEvent[] = [];
   const deps: ReleaseDeps = {
     lambda: new LambdaApi(clients.lambda, extra.signal),
-    codedeploy: new CodeDeployApi(clients.codedeploy, extra.signal),
+    codedeploy: new CodeDeployApi(clients.codedeploy, extra.signal, clients.codedeployOnce),
     clock: emu.clock,
     progress: (e) => events.push(e),
     output: (name, value) => {
