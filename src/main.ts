@@ -93,6 +93,7 @@ export async function main(): Promise<void> {
   }
   if (cancelling) {
     await cancelling;
+    result.endedAt = Date.now();
     core.setOutput('status', result.status);
     core.setOutput('rolled-back', String(result.rolledBack));
     // Unless traffic is confirmed back, the post step looks again.

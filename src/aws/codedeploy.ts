@@ -13,6 +13,7 @@ import {
   type LambdaTarget,
   ListDeploymentConfigsCommand,
   ListDeploymentsCommand,
+  type ListDeploymentsCommandInput,
   ListDeploymentTargetsCommand,
   StopDeploymentCommand,
   type TrafficRoutingConfig,
@@ -153,22 +154,7 @@ export class CodeDeployApi {
   }
 
   async listActiveDeployments(app: string, group: string): Promise<string[]> {
-    const ids: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const out = await this.client.send(
-        new ListDeploymentsCommand({
-          applicationName: app,
-          deploymentGroupName: group,
-          includeOnlyStatuses: [...ACTIVE_STATUSES],
-          nextToken,
-        }),
-        this.opts,
-      );
-      ids.push(...(out.deployments ?? []));
-      nextToken = out.nextToken;
-    } while (nextToken);
-    return ids;
+    return this.listDeployments(app, group, { includeOnlyStatuses: [...ACTIVE_STATUSES] });
   }
 
   async createDeployment(input: CreateDeploymentCommandInput): Promise<string> {
@@ -178,6 +164,14 @@ export class CodeDeployApi {
 
   /** Deployments of the group created since `since`, any status. */
   async listDeploymentsSince(app: string, group: string, since: Date): Promise<string[]> {
+    return this.listDeployments(app, group, { createTimeRange: { start: since } });
+  }
+
+  private async listDeployments(
+    app: string,
+    group: string,
+    filter: Pick<ListDeploymentsCommandInput, 'includeOnlyStatuses' | 'createTimeRange'>,
+  ): Promise<string[]> {
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -185,7 +179,7 @@ export class CodeDeployApi {
         new ListDeploymentsCommand({
           applicationName: app,
           deploymentGroupName: group,
-          createTimeRange: { start: since },
+          ...filter,
           nextToken,
         }),
         this.opts,
