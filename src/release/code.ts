@@ -41,10 +41,13 @@ export async function uploadCode(
       message: 'Waiting for an update of $LATEST already in progress.',
     });
   const before = await waitUntilUpdated(fn, deps, pre.latest);
+  /** The CodeSha256 Lambda gave our upload: $LATEST must still hold it once applied. */
+  let uploaded: string;
   try {
-    await retryWhile(deps, 'UpdateFunctionCode', isUpdateInProgress, () =>
+    const out = await retryWhile(deps, 'UpdateFunctionCode', isUpdateInProgress, () =>
       deps.lambda.updateCode(fn, code, before.revisionId),
     );
+    uploaded = out.codeSha256;
   } catch (error) {
     if (!isAwsError(error, 'PreconditionFailedException')) throw error;
     // The SDK retries a call whose response was lost: when our own upload had landed, the
@@ -52,9 +55,13 @@ export async function uploadCode(
     const now = await deps.lambda.getFunction(fn);
     if (!now || !holdsOurCode(now, settings, pre))
       throw changedUnderUs(fn, 'just before the upload');
+    uploaded = now.codeSha256;
   }
   deps.progress({ kind: 'info', message: 'Code uploaded; waiting for Lambda to apply it.' });
-  return waitUntilUpdated(fn, deps);
+  const after = await waitUntilUpdated(fn, deps);
+  if (uploaded && after.codeSha256 !== uploaded)
+    throw changedUnderUs(fn, 'while the new code was being applied');
+  return after;
 }
 
 /** Whether $LATEST holds the code this release sends (unknowable for S3: its hash is AWS's). */

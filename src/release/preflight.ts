@@ -2,7 +2,7 @@
 // stops after this, and a real run changes nothing until every check has passed.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ReleaseError } from '../aws/errors.ts';
+import { isAbort, ReleaseError } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { deploymentUrl, functionNameOf } from '../report/links.ts';
 import type { Settings } from '../settings.ts';
@@ -111,6 +111,16 @@ function checkPackageType(settings: Settings, latest: FunctionState, functionNam
       'PACKAGE_TYPE_MISMATCH',
       `\`image-uri\` gives a container image, but \`${functionName}\` is a .zip function (PackageType Zip), which takes only .zip code. Valid: \`zip-file\`, \`code-dir\` or \`s3-bucket\` + \`s3-key\`, or \`version\` / \`from-alias\` to release a published version.`,
     );
+}
+
+/** The number PublishVersion would give new code; a guess only, so a failure just omits it. */
+async function nextVersionNumber(deps: ReleaseDeps, fn: string): Promise<string | undefined> {
+  try {
+    return String((await deps.lambda.latestVersionNumber(fn)) + 1);
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    return undefined;
+  }
 }
 
 export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<Preflight> {
@@ -265,7 +275,7 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
   const uploads =
     !promoted && !codeUnchanged && ['zip-file', 'code-dir', 's3', 'image'].includes(source.kind);
   const predictedVersion =
-    settings.dryRun && uploads ? String((await lambda.latestVersionNumber(fn)) + 1) : undefined;
+    settings.dryRun && uploads ? await nextVersionNumber(deps, fn) : undefined;
 
   const timeoutMinutes =
     settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);

@@ -6,7 +6,7 @@ import type { FunctionState } from '../aws/lambda.ts';
 import { deploymentUrl } from '../report/links.ts';
 import type { Settings } from '../settings.ts';
 import { describeRouting } from '../strategy.ts';
-import { changedUnderUs, uploadCode } from './code.ts';
+import { uploadCode } from './code.ts';
 import { activeDeploymentIn, busyFrom, createDeployment, ensureConfig } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { aliasState, type Outcome, settleFailure, settleSuccess } from './outcome.ts';
@@ -125,8 +125,6 @@ async function run(settings: Settings, deps: ReleaseDeps, result: ReleaseResult)
     version = pre.promoted.config;
   } else {
     const latest = await group('Upload code', () => uploadCode(settings, pre, deps));
-    if (pre.code && latest.codeSha256 !== pre.code.sha256)
-      throw changedUnderUs(pre.functionName, 'while the new code was being applied');
     version = await group('Publish version', () =>
       publishVersion(fn, latest, settings.versionDescription, deps),
     );
