@@ -11,7 +11,7 @@
 //   (the AfterAllowTraffic hook runs then, and its outcome is an observed change).
 // After a moment: a burst of 1 s for 3 s, then doubling (4 s, 8 s, 16 s...) up to maxIntervalMs. An
 // intermediate shift the strategy announced is not a moment of its own (nothing follows it). Otherwise: sleep until
-// 500 ms after the next expected moment, capped at maxIntervalMs. Never below minIntervalMs.
+// 300 ms after the next expected moment, capped at maxIntervalMs. Never below minIntervalMs.
 import type { TrafficRouting } from '../strategy.ts';
 import { routingSteps } from '../strategy.ts';
 
@@ -31,12 +31,12 @@ const BURST_FIRST_MS = 1000;
 /** For this long after a moment, poll every BURST_FIRST_MS. */
 const BURST_STEADY_MS = 3000;
 /** How long after an expected moment to look. */
-const AFTER_MOMENT_MS = 500;
+const AFTER_MOMENT_MS = 300;
 /** ±10% jitter, only on delays above 2 s. */
 const JITTER = 0.1;
 const JITTER_ABOVE_MS = 2000;
-/** A sleep aimed at an expected moment is jittered by at most this, so it lands within 0–1 s after the moment. */
-const MOMENT_JITTER_MAX_MS = 400;
+/** A sleep aimed at an expected moment is jittered by at most this, so it lands within 0.05–0.55 s after the moment. */
+const MOMENT_JITTER_MAX_MS = 250;
 const MINUTE_MS = 60_000;
 
 export class PollSchedule {

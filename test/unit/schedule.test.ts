@@ -217,7 +217,7 @@ describe('PollSchedule: rules', () => {
       t += d;
       s.observe(t, { changed: false, newPercent: 10 });
     }
-    expect(t).toBe(5 * MIN + 500);
+    expect(t).toBe(5 * MIN + 300);
   });
 
   it('jitters delays above 2 s by at most 10%, never below min or above max', () => {
