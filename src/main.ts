@@ -4,7 +4,7 @@ import { createClients } from './aws/clients.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { stopAndConfirm } from './release/cancel.ts';
-import { deploymentDescription } from './release/deploy.ts';
+import { deploymentDescription, findOwnDeployment } from './release/deploy.ts';
 import { type ReleaseDeps, realClock } from './release/deps.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
@@ -12,7 +12,7 @@ import { failureMessage } from './report/failure.ts';
 import { formatAliasState, formatProgress } from './report/progress.ts';
 import { renderSummary } from './report/summary.ts';
 import { readSettings, type Settings } from './settings.ts';
-import { saveDeployment, saveFinished } from './state.ts';
+import { saveFinished, saveRelease } from './state.ts';
 
 /** The runner sends SIGINT, SIGTERM 7.5 s later, then kills 2.5 s after that. */
 const CANCEL_WINDOW_MS = 9_000;
@@ -50,6 +50,18 @@ export async function main(): Promise<void> {
     clients.codedeployOnce,
   );
   const result = initialResult(settings, Date.now());
+  const direct = settings.strategy.kind === 'direct';
+  saveRelease({
+    region: settings.region,
+    functionName: settings.functionName,
+    alias: settings.alias,
+    onCancel: settings.onCancel,
+    application: direct ? undefined : settings.application,
+    deploymentGroup: direct ? undefined : settings.deploymentGroup,
+    description: deploymentDescription(settings),
+    // Leeway for the clock difference between this runner and AWS.
+    since: result.startedAt - 30_000,
+  });
   let deploymentId: string | undefined;
   let cancelling: Promise<void> | undefined;
 
@@ -58,17 +70,13 @@ export async function main(): Promise<void> {
     codedeploy,
     clock: realClock,
     progress: log,
-    output: (name, value) => core.setOutput(name, value),
+    output: (name, value) => {
+      core.setOutput(name, value);
+      if (name === 'previous-version') saveRelease({ previous: value });
+    },
     onDeployment: (id) => {
       deploymentId = id;
-      saveDeployment({
-        id,
-        region: settings.region,
-        functionName: settings.functionName,
-        alias: settings.alias,
-        previous: result.previousVersion ?? '',
-        onCancel: settings.onCancel,
-      });
+      saveRelease({ deploymentId: id });
     },
     group: (name, fn) => core.group(name, fn),
     signal: controller.signal,
@@ -124,7 +132,13 @@ async function cancel(
     requestTimeoutMs: 3_000,
   });
   const codedeploy = new CodeDeployApi(clients.codedeploy);
-  deploymentId ??= await createdInFlight(settings, codedeploy);
+  if (!deploymentId && settings.strategy.kind !== 'direct')
+    deploymentId = await findOwnDeployment(codedeploy, {
+      application: settings.application!,
+      deploymentGroup: settings.deploymentGroup!,
+      description: deploymentDescription(settings),
+      since: result.startedAt - 30_000,
+    });
   if (!deploymentId) {
     result.cause.message += ' No deployment had started; no traffic moved.';
     return;
@@ -157,29 +171,4 @@ async function cancel(
   } catch (error) {
     result.cause.message += ` Stopping deployment ${deploymentId} failed: ${(error as Error).message}`;
   }
-}
-
-/**
- * A cancel can land while CreateDeployment is in flight: AWS may have created the deployment
- * though we never saw its id. Ours is the group's active one created by a user with our description.
- */
-async function createdInFlight(
-  settings: Settings,
-  codedeploy: CodeDeployApi,
-): Promise<string | undefined> {
-  if (settings.strategy.kind === 'direct' || !settings.application || !settings.deploymentGroup)
-    return;
-  try {
-    for (const id of await codedeploy.listActiveDeployments(
-      settings.application,
-      settings.deploymentGroup,
-    )) {
-      const info = await codedeploy.getDeployment(id);
-      if (info.creator === 'user' && info.description === deploymentDescription(settings))
-        return id;
-    }
-  } catch {
-    // Best effort: the post step looks again.
-  }
-  return undefined;
 }

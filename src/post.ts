@@ -5,25 +5,39 @@ import { createClients } from './aws/clients.ts';
 import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { stopAndConfirm } from './release/cancel.ts';
+import { findOwnDeployment } from './release/deploy.ts';
 import { realClock } from './release/deps.ts';
 import { formatAliasState } from './report/progress.ts';
 import { loadState } from './state.ts';
 
 export async function post(): Promise<void> {
   const state = loadState();
-  const d = state.deployment;
+  const d = state.release;
   // Main reported everything itself (including wait: false and on-timeout: leave, where the
   // deployment is meant to run on): nothing to back up.
   if (!d || state.finished) return;
   const clients = createClients({ region: d.region, maxAttempts: 4, requestTimeoutMs: 5_000 });
   const lambda = new LambdaApi(clients.lambda);
   const codedeploy = new CodeDeployApi(clients.codedeploy);
+  // Killed while CreateDeployment was in flight, main never saw the id: look for it.
+  const id =
+    d.deploymentId ??
+    (d.application && d.deploymentGroup
+      ? await findOwnDeployment(codedeploy, {
+          application: d.application,
+          deploymentGroup: d.deploymentGroup,
+          description: d.description,
+          since: d.since,
+        })
+      : undefined);
+  if (!id) return;
+  const previous = d.previous ?? '';
   try {
-    const info = await codedeploy.getDeployment(d.id);
+    const info = await codedeploy.getDeployment(id);
     if (isTerminal(info.status)) {
       const alias = await lambda.getAlias(d.functionName, d.alias);
       core.info(
-        `Deployment ${d.id} had ended ${info.status}; alias ${d.alias} is on ${alias ? formatAliasState(alias) : 'nothing (missing)'}.`,
+        `Deployment ${id} had ended ${info.status}; alias ${d.alias} is on ${alias ? formatAliasState(alias) : 'nothing (missing)'}.`,
       );
       if (alias && Object.keys(alias.weights).length > 0)
         core.warning(
@@ -32,30 +46,30 @@ export async function post(): Promise<void> {
       return;
     }
     if (d.onCancel === 'leave') {
-      core.warning(`Deployment ${d.id} is still ${info.status}; left running (on-cancel: leave).`);
+      core.warning(`Deployment ${id} is still ${info.status}; left running (on-cancel: leave).`);
       return;
     }
     core.warning(
-      `Deployment ${d.id} is still ${info.status} after the step ended: stopping it with rollback.`,
+      `Deployment ${id} is still ${info.status} after the step ended: stopping it with rollback.`,
     );
     const out = await stopAndConfirm(
       { lambda, codedeploy, clock: realClock },
       {
-        deploymentId: d.id,
+        deploymentId: id,
         functionName: d.functionName,
         alias: d.alias,
-        previous: d.previous,
+        previous: previous,
         rollback: true,
       },
       Date.now() + 60_000,
     );
     const where = out.alias ? formatAliasState(out.alias) : 'unknown';
-    if (out.restored) core.info(`Alias ${d.alias} is back on version ${d.previous}.`);
+    if (out.restored) core.info(`Alias ${d.alias} is back on version ${previous}.`);
     else
       core.error(
-        `Deployment ${d.id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${d.previous}.`,
+        `Deployment ${id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${previous}.`,
       );
   } catch (error) {
-    core.warning(`Post step could not check deployment ${d.id}: ${(error as Error).message}`);
+    core.warning(`Post step could not check deployment ${id}: ${(error as Error).message}`);
   }
 }

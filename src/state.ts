@@ -1,26 +1,35 @@
 // What main leaves for the post step (GITHUB_STATE → STATE_<name>), typed in one place.
 import * as core from '@actions/core';
 
+/** What the post step needs to find and stop this release's deployment. */
+export interface ReleaseState {
+  region: string;
+  functionName: string;
+  alias: string;
+  onCancel: 'rollback' | 'leave';
+  /** To find a deployment whose id main never saw (killed while CreateDeployment was in flight). */
+  application?: string;
+  deploymentGroup?: string;
+  description: string;
+  /** epoch ms, with leeway for clock skew */
+  since: number;
+  /** The version the alias was on before, once known. */
+  previous?: string;
+  deploymentId?: string;
+}
+
 export interface SavedState {
   isPost: boolean;
-  /** JSON of the pieces the post step needs to stop our deployment. */
-  deployment?: {
-    id: string;
-    region: string;
-    functionName: string;
-    alias: string;
-    previous: string;
-    onCancel: 'rollback' | 'leave';
-  };
+  release?: ReleaseState;
   /** Main reached its end (normally or after handling a cancel): nothing left to clean up. */
   finished: boolean;
 }
 
 export function loadState(): SavedState {
-  const raw = core.getState('deployment');
+  const raw = core.getState('release');
   return {
     isPost: core.getState('isPost') === 'true',
-    deployment: raw ? JSON.parse(raw) : undefined,
+    release: raw ? JSON.parse(raw) : undefined,
     finished: core.getState('finished') === 'true',
   };
 }
@@ -29,8 +38,12 @@ export function saveIsPost(): void {
   core.saveState('isPost', 'true');
 }
 
-export function saveDeployment(d: NonNullable<SavedState['deployment']>): void {
-  core.saveState('deployment', JSON.stringify(d));
+let saved: ReleaseState | undefined;
+
+/** Saves the release state, merged with what was saved before (the last write wins). */
+export function saveRelease(update: Partial<ReleaseState>): void {
+  saved = { ...(saved as ReleaseState), ...update };
+  core.saveState('release', JSON.stringify(saved));
 }
 
 export function saveFinished(): void {

@@ -1,6 +1,7 @@
 // The CodeDeploy deployment: its config, the AppSpec, and CreateDeployment.
 import { createHash } from 'node:crypto';
 import type { AutoRollbackEvent, CreateDeploymentCommandInput } from '@aws-sdk/client-codedeploy';
+import type { CodeDeployApi } from '../aws/codedeploy.ts';
 import { awsError, isAbort, isAwsError } from '../aws/errors.ts';
 import type { Settings } from '../settings.ts';
 import type { ReleaseDeps } from './deps.ts';
@@ -93,7 +94,13 @@ export async function createDeployment(
       return await deps.codedeploy.createDeployment(input);
     } catch (error) {
       if (isAbort(error) || deps.signal?.aborted) throw error;
-      const own = await findOwnDeployment(settings, sha, since, deps);
+      const own = await findOwnDeployment(deps.codedeploy, {
+        application: settings.application!,
+        deploymentGroup: settings.deploymentGroup!,
+        description: deploymentDescription(settings),
+        since,
+        sha,
+      });
       if (own) {
         deps.progress({
           kind: 'info',
@@ -115,33 +122,44 @@ export async function createDeployment(
   }
 }
 
-/** A deployment of the group created by a user since `since` with exactly our AppSpec. */
-async function findOwnDeployment(
-  settings: Settings,
-  sha: string,
-  since: number,
-  deps: ReleaseDeps,
+export interface OwnDeploymentQuery {
+  application: string;
+  deploymentGroup: string;
+  /** Our deployment's description: it names the run. */
+  description: string;
+  /** epoch ms; deployments created earlier are not ours */
+  since: number;
+  /** Our AppSpec's sha256, when known: then the deployment must carry exactly it. */
+  sha?: string;
+}
+
+/**
+ * This release's deployment in the group, found by what it carries (for when its id was
+ * lost: a dropped answer, a cancel or a kill while CreateDeployment was in flight).
+ */
+export async function findOwnDeployment(
+  codedeploy: CodeDeployApi,
+  q: OwnDeploymentQuery,
 ): Promise<string | undefined> {
   try {
-    const ids = await deps.codedeploy.listDeploymentsSince(
-      settings.application!,
-      settings.deploymentGroup!,
-      new Date(since),
+    const ids = await codedeploy.listDeploymentsSince(
+      q.application,
+      q.deploymentGroup,
+      new Date(q.since),
     );
     for (const id of ids) {
-      const info = await deps.codedeploy.getDeployment(id);
-      const created = info.createTime?.getTime() ?? 0;
+      const info = await codedeploy.getDeployment(id);
       if (
         info.creator === 'user' &&
-        created >= since &&
-        info.revision?.appSpecContent?.sha256 === sha &&
-        info.description === deploymentDescription(settings)
+        (info.createTime?.getTime() ?? 0) >= q.since &&
+        info.description === q.description &&
+        (q.sha === undefined || info.revision?.appSpecContent?.sha256 === q.sha)
       )
         return id;
     }
   } catch (error) {
     if (isAbort(error)) throw error;
-    // Searching is best effort; the error that led here is what gets reported.
+    // Searching is best effort; what led here is what gets reported.
   }
   return undefined;
 }

@@ -163,6 +163,35 @@ describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => 
     await expectWhole('1');
   });
 
+  it('the post step finds and stops a deployment whose id main never saw (killed mid-CreateDeployment)', async () => {
+    // The CreateDeployment request is held 1.5 s before CodeDeploy applies it; main dies meanwhile.
+    await emu.injectFault({
+      operation: 'CreateDeployment',
+      kind: 'slow',
+      delayMs: 1_500,
+      count: 1,
+    });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...inputs, strategy: 'Canary10Percent30Minutes' },
+      cancelWhen: (line) => /::group::Start deployment/.test(line),
+      // Long enough for the request to be sent, well inside the 1.5 s hold.
+      cancelDelayMs: 500,
+      killOnCancel: true,
+    });
+    expect(run.signal).toBe('SIGKILL');
+    expect(JSON.parse(run.state.release!).deploymentId).toBeUndefined();
+    for (let i = 0; i < 100 && (await emu.deployments()).length === 0; i++)
+      await new Promise((ok) => setTimeout(ok, 50));
+    const [created] = await emu.deployments();
+    expect(created).toBeDefined();
+    const post = await runStep({ emulatorUrl: emu.url, inputs, state: run.state });
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain(`Deployment ${created!.deploymentId} is still`);
+    expect(post.stdout).toMatch(/stopping it with rollback/);
+    await expectWhole('1');
+  });
+
   it('the post step stops a deployment left running when main was killed', async () => {
     const run = await runStep({
       emulatorUrl: emu.url,
@@ -171,7 +200,7 @@ describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => 
       killOnCancel: true,
     });
     expect(run.signal).toBe('SIGKILL');
-    expect(run.state.deployment).toBeDefined();
+    expect(JSON.parse(run.state.release!).deploymentId).toBe(run.outputs['deployment-id']);
     const post = await runStep({ emulatorUrl: emu.url, inputs, state: run.state });
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toMatch(/stopping it with rollback/);

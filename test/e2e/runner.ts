@@ -87,6 +87,8 @@ export interface StepOptions {
   workspace?: string;
   /** Kill at once instead of the runner's signal sequence (a crashed or killed runner process). */
   killOnCancel?: boolean;
+  /** Real ms between the line that triggers the cancel and the first signal (default 0). */
+  cancelDelayMs?: number;
 }
 
 export function runStep(o: StepOptions): Promise<StepRun> {
@@ -137,13 +139,14 @@ export function runStep(o: StepOptions): Promise<StepRun> {
     o.onLine?.(line);
     if (!cancelling && o.cancelWhen?.(line)) {
       cancelling = true;
+      const delay = o.cancelDelayMs ?? 0;
       if (o.killOnCancel) {
-        child.kill('SIGKILL');
+        timers.push(setTimeout(() => child.kill('SIGKILL'), delay));
         return;
       }
-      child.kill('SIGINT');
-      timers.push(setTimeout(() => child.kill('SIGTERM'), 7_500));
-      timers.push(setTimeout(() => child.kill('SIGKILL'), 10_000));
+      timers.push(setTimeout(() => child.kill('SIGINT'), delay));
+      timers.push(setTimeout(() => child.kill('SIGTERM'), delay + 7_500));
+      timers.push(setTimeout(() => child.kill('SIGKILL'), delay + 10_000));
     }
   };
   createInterface({ input: child.stdout! }).on('line', onLine);
