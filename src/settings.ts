@@ -8,8 +8,9 @@ import { parseStrategy } from './strategy.ts';
 export type Source =
   /** No code source: publish $LATEST as it stands. */
   | { kind: 'latest' }
-  | { kind: 'zip-file'; path: string }
-  | { kind: 'code-dir'; path: string }
+  /** `path` is resolved against the workspace; `given` is the input as written, for messages. */
+  | { kind: 'zip-file'; path: string; given: string }
+  | { kind: 'code-dir'; path: string; given: string }
   | { kind: 's3'; bucket: string; key: string; objectVersion?: string }
   | { kind: 'image'; uri: string }
   /** Promotion: release this existing published version. */
@@ -478,7 +479,7 @@ export function readSettings(
         );
       }
     }
-    source = { kind: 'zip-file', path: resolved };
+    source = { kind: 'zip-file', path: resolved, given: zipFile };
   }
 
   if (codeDir) {
@@ -502,7 +503,7 @@ export function readSettings(
     } else if (stat && !hasAnyFile(resolved)) {
       problem('code-dir', `${show(codeDir)} contains no files. ${forms}`);
     }
-    source = { kind: 'code-dir', path: resolved };
+    source = { kind: 'code-dir', path: resolved, given: codeDir };
   }
 
   if (s3Bucket || s3Key || s3ObjectVersion) {

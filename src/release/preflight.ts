@@ -339,9 +339,9 @@ function sourceWords(settings: Settings): string {
     case 'latest':
       return '$LATEST as it stands';
     case 'zip-file':
-      return `zip file ${s.path}`;
+      return `zip file ${s.given}`;
     case 'code-dir':
-      return `directory ${s.path}`;
+      return `directory ${s.given}`;
     case 's3':
       return `s3://${s.bucket}/${s.key}${s.objectVersion ? ` (version ${s.objectVersion})` : ''}`;
     case 'image':

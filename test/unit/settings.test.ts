@@ -732,7 +732,7 @@ describe('readSettings: happy paths', () => {
         configName: 'GatedRelease.Canary25Percent15Minutes',
         routing: { type: 'TimeBasedCanary', percentage: 25, intervalMinutes: 15 },
       },
-      source: { kind: 'zip-file', path: path.join(tmp, 'app.zip') },
+      source: { kind: 'zip-file', path: path.join(tmp, 'app.zip'), given: 'app.zip' },
       versionDescription: 'release 1.2.3',
       beforeTrafficHook: 'CodeDeployHook_pre',
       afterTrafficHook: 'arn:aws:lambda:eu-central-1:123456789012:function:CodeDeployHook_post',
@@ -870,10 +870,12 @@ describe('readSettings: code sources', () => {
     expect(read({ ...BASE, 'zip-file': 'app.zip' }).source).toEqual({
       kind: 'zip-file',
       path: path.join(tmp, 'app.zip'),
+      given: 'app.zip',
     });
     expect(read({ ...BASE, 'zip-file': 'empty.zip' }).source).toEqual({
       kind: 'zip-file',
       path: path.join(tmp, 'empty.zip'),
+      given: 'empty.zip',
     });
     const abs = path.join(tmp, 'app.zip');
     expect(
@@ -881,6 +883,7 @@ describe('readSettings: code sources', () => {
     ).toEqual({
       kind: 'zip-file',
       path: abs,
+      given: abs,
     });
   });
 
@@ -891,6 +894,7 @@ describe('readSettings: code sources', () => {
     ).toEqual({
       kind: 'code-dir',
       path: path.join(tmp, 'code'),
+      given: rel,
     });
   });
 
@@ -898,6 +902,7 @@ describe('readSettings: code sources', () => {
     expect(read({ ...BASE, 'code-dir': 'code' }).source).toEqual({
       kind: 'code-dir',
       path: path.join(tmp, 'code'),
+      given: 'code',
     });
   });
 
