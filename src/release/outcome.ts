@@ -4,7 +4,7 @@ import { isTerminal } from '../aws/codedeploy.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { clearWeightsCommand } from './preflight.ts';
-import type { AliasState, Cause, ReleaseStatus } from './result.ts';
+import type { AliasState, Cause, HookName, ReleaseStatus } from './result.ts';
 import { type WatchState, type WatchTarget, watchDeployment } from './watch.ts';
 
 export interface Outcome {
@@ -42,14 +42,30 @@ function isWhollyOn(a: AliasInfo | undefined, version: string): boolean {
 
 function causeOf(state: WatchState, knownAlarms: string[]): Cause {
   const err = state.info.errorInformation;
-  const failedHook = state.hooks.find((h) => h.status === 'Failed');
+  const failedHook =
+    state.hooks.find((h) => h.status === 'Failed')?.hook ??
+    (err?.code === 'HOOK_EXECUTION_FAILURE' ? inferFailedHook(state) : undefined);
   const alarms = alarmsIn(err?.message, knownAlarms);
   return {
     code: err?.code,
     message: err?.message ?? `The deployment ended ${state.info.status} without an error message.`,
     ...(alarms.length ? { alarms } : {}),
-    ...(failedHook ? { failedHook: failedHook.hook } : {}),
+    ...(failedHook ? { failedHook } : {}),
   };
+}
+
+/**
+ * When the lifecycle events could not be read: the only hook there is, or, with both, the
+ * after-traffic one once traffic was seen on the new version (BeforeAllowTraffic had passed
+ * by then). Otherwise it stays unnamed rather than guessed.
+ */
+function inferFailedHook(state: WatchState): HookName | undefined {
+  if (state.hooks.length === 1) return state.hooks[0]!.hook;
+  const before = state.hooks.find((h) => h.hook === 'BeforeAllowTraffic');
+  const trafficMoved = state.timeline.some((p) => p.newPercent > 0);
+  if (state.hooks.length === 2 && (before?.status === 'Succeeded' || trafficMoved))
+    return 'AfterAllowTraffic';
+  return undefined;
 }
 
 /** How long we follow a rollback deployment once it exists (CodeDeploy's take about 2 s). */

@@ -463,6 +463,16 @@ function lostAnswer(): Error {
 
 class MeddlingCodeDeploy extends CodeDeployApi {
   beforeCreate?: () => void;
+  /** An endpoint that does not answer ListDeploymentTargets (the hook statuses stay unknown). */
+  noTargets = false;
+  override getLambdaTarget(...a: Parameters<CodeDeployApi['getLambdaTarget']>) {
+    if (this.noTargets) {
+      const e = new Error('Unknown operation ListDeploymentTargets');
+      e.name = 'UnknownOperationException';
+      return Promise.reject(e);
+    }
+    return super.getLambdaTarget(...a);
+  }
   /** The first CreateDeployment is applied, but its answer never arrives. */
   loseCreateAnswer = false;
   /** ...and it is sent again at once, as a retrying client would. */
@@ -491,6 +501,34 @@ function meddling(): {
   const codedeploy = new MeddlingCodeDeploy(c.codedeploy);
   return { lambda, codedeploy, deps: { lambda, codedeploy } };
 }
+
+describe('an endpoint without deployment targets', () => {
+  it('a failed hook is still named, and the watch goes on without the lifecycle events', async () => {
+    seed(emu);
+    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
+    const m = meddling();
+    m.codedeploy.noTargets = true;
+    const run = await runRelease(
+      emu,
+      {
+        'code-dir': codeDir('v2'),
+        strategy: 'AllAtOnce',
+        'after-traffic-hook': 'CodeDeployHook_post',
+      },
+      m.deps,
+    );
+    expect(run.result.status).toBe('failed');
+    expect(run.result.cause).toMatchObject({
+      code: 'HOOK_EXECUTION_FAILURE',
+      failedHook: 'AfterAllowTraffic',
+    });
+    expect(run.outputs['rolled-back']).toBe('true');
+    expect(failureMessage(run.result)).toContain(
+      'Failed hook: AfterAllowTraffic (CodeDeployHook_post)',
+    );
+    expectWorld({ alias: { version: '1' }, versions: 2, deployments: 1 });
+  });
+});
 
 describe('races', () => {
   it('someone else changes $LATEST between our upload and PublishVersion: refuses, publishes nothing', async () => {
