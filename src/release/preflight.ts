@@ -314,7 +314,11 @@ async function findConfig(
   const own = await deps.codedeploy.getDeploymentConfig(preferred);
   if (own?.computePlatform === 'Lambda' && own.routing && sameRouting(own.routing, routing))
     return own.name;
-  const names = await deps.codedeploy.listDeploymentConfigs();
+  // Reusing someone else's matching config is a nicety: if they cannot be listed, ours is made.
+  const names = await deps.codedeploy.listDeploymentConfigs().catch((error: unknown) => {
+    if (isAbort(error)) throw error;
+    return [] as string[];
+  });
   for (const name of names) {
     if (name === preferred || name.startsWith('CodeDeployDefault.')) continue;
     const config = await deps.codedeploy.getDeploymentConfig(name);
