@@ -33,6 +33,8 @@ export interface Settings {
   beforeTrafficHook?: string;
   afterTrafficHook?: string;
   alarms: string[];
+  /** Deploy without alarm gating (overrideAlarmConfiguration enabled: false), e.g. to ship the fix for a firing alarm. */
+  ignoreAlarms: boolean;
   autoRollback: boolean;
   /** Validated JSON text. */
   smokeTestPayload?: string;
@@ -651,6 +653,17 @@ export function readSettings(
     return b;
   };
   const autoRollback = bool('auto-rollback', true);
+  const ignoreAlarms = bool('ignore-alarms', false);
+  if (ignoreAlarms && alarms.length > 0)
+    problem(
+      'ignore-alarms',
+      'cannot be `true` together with `alarms`: one turns alarm gating off, the other names the alarms that gate. Valid: one of them, or neither (the deployment group\'s own alarms then apply).',
+    );
+  if (ignoreAlarms && direct)
+    problem(
+      'ignore-alarms',
+      'cannot be used with `strategy: direct`: there is no CodeDeploy deployment and so no alarms. Valid: remove it, or use a CodeDeploy strategy.',
+    );
   const wait = bool('wait', true);
   const dryRun = bool('dry-run', false);
   const summary = bool('summary', true);
@@ -734,6 +747,7 @@ export function readSettings(
     ...(beforeTrafficHook ? { beforeTrafficHook } : {}),
     ...(afterTrafficHook ? { afterTrafficHook } : {}),
     alarms,
+    ignoreAlarms,
     autoRollback,
     ...(payload ? { smokeTestPayload: payload } : {}),
     wait,

@@ -203,7 +203,9 @@ function deploymentInput(
             alarms: settings.alarms.map((name) => ({ name })),
           },
         }
-      : {}),
+      : settings.ignoreAlarms
+        ? { overrideAlarmConfiguration: { enabled: false, alarms: [] } }
+        : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // alias as Lambda reports it afterwards.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
-import { ALIAS, codeDir, FN, mutating, runRelease, seed } from './harness.ts';
+import { ALIAS, codeDir, FN, mutating, runRelease, seed, settingsFor } from './harness.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -90,6 +90,30 @@ describe('alarm', () => {
     expect(run.result.cause!.code).toBe('ALARM_ACTIVE');
     expect(emu.aliasHistory(FN, ALIAS).every((h) => h.version === '1' && !h.weights['2'])).toBe(
       true,
+    );
+  });
+});
+
+describe('ignore-alarms', () => {
+  it("ships the fix while the group's alarm is firing, and without it the same release is stopped", async () => {
+    seed(emu, { group: { alarms: ['orders-errors'] } });
+    emu.setAlarm('orders-errors', 'ALARM');
+    const blocked = await runRelease(emu, { 'code-dir': codeDir('fix'), strategy: 'AllAtOnce' });
+    expect(blocked.result.status).toBe('stopped');
+    expect(blocked.result.cause).toMatchObject({ code: 'ALARM_ACTIVE', alarms: ['orders-errors'] });
+    const fix = await runRelease(emu, {
+      'code-dir': codeDir('fix'),
+      strategy: 'AllAtOnce',
+      'ignore-alarms': 'true',
+    });
+    expect(fix.result.cause).toBeUndefined();
+    expect(fix.result.status).toBe('succeeded');
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '2', weights: {} });
+  });
+
+  it('refuses ignore-alarms together with alarms, before any call', () => {
+    expect(() => settingsFor(emu, { 'ignore-alarms': 'true', alarms: 'orders-errors' })).toThrow(
+      /`ignore-alarms`.*together with `alarms`/,
     );
   });
 });
