@@ -657,7 +657,7 @@ export function readSettings(
   if (ignoreAlarms && alarms.length > 0)
     problem(
       'ignore-alarms',
-      'cannot be `true` together with `alarms`: one turns alarm gating off, the other names the alarms that gate. Valid: one of them, or neither (the deployment group\'s own alarms then apply).',
+      "cannot be `true` together with `alarms`: one turns alarm gating off, the other names the alarms that gate. Valid: one of them, or neither (the deployment group's own alarms then apply).",
     );
   if (ignoreAlarms && direct)
     problem(
