@@ -125,20 +125,22 @@ async function cancel(
   const deadline = Date.now() + CANCEL_WINDOW_MS;
   result.status = 'stopped';
   result.cause = { code: 'CANCELLED', message: 'The workflow run was cancelled.' };
-  // Fresh clients: the release's were aborted with the run.
+  // Fresh clients: the release's were aborted with the run. Nothing may outlast the window,
+  // or the runner kills the step before it has said what it did.
   const clients = createClients({
     region: settings.region,
     maxAttempts: 3,
     requestTimeoutMs: 3_000,
   });
-  const codedeploy = new CodeDeployApi(clients.codedeploy);
+  const signal = AbortSignal.timeout(CANCEL_WINDOW_MS);
+  const codedeploy = new CodeDeployApi(clients.codedeploy, signal);
   if (!deploymentId && settings.strategy.kind !== 'direct')
     deploymentId = await findOwnDeployment(codedeploy, {
       application: settings.application!,
       deploymentGroup: settings.deploymentGroup!,
       description: deploymentDescription(settings),
       since: result.startedAt - 30_000,
-    });
+    }).catch(() => undefined);
   if (!deploymentId) {
     result.cause.message += ' No deployment had started; no traffic moved.';
     return;
@@ -151,7 +153,7 @@ async function cancel(
   }
   try {
     const out = await stopAndConfirm(
-      { lambda: new LambdaApi(clients.lambda), codedeploy, clock: realClock },
+      { lambda: new LambdaApi(clients.lambda, signal), codedeploy, clock: realClock },
       {
         deploymentId,
         functionName: settings.functionName,
