@@ -8,9 +8,10 @@ import { deploymentDescription, findOwnDeployment } from './release/deploy.ts';
 import { type ReleaseDeps, realClock } from './release/deps.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
+import { neutralizeWorkflowCommands } from './report/escape.ts';
 import { failureMessage } from './report/failure.ts';
 import { formatAliasState, formatProgress } from './report/progress.ts';
-import { renderSummary } from './report/summary.ts';
+import { outcomeLine, renderSummary } from './report/summary.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { saveFinished, saveRelease } from './state.ts';
 
@@ -111,6 +112,7 @@ export async function main(): Promise<void> {
     process.exit(1);
   }
   saveFinished();
+  core.info(neutralizeWorkflowCommands(outcomeLine(result)));
   await writeSummary(settings, result);
   if (result.status === 'failed' || result.status === 'stopped')
     core.setFailed(failureMessage(result));

@@ -118,6 +118,11 @@ function transition(r: ReleaseResult): string {
   return `${version(r.previousVersion)} → ${version(r.version)}`;
 }
 
+/** The outcome in one plain line, for the log: "Released: orders alias live, v7 → v8". */
+export function outcomeLine(r: ReleaseResult): string {
+  return `${headlineWord(r)}: ${r.functionName} alias ${r.alias}, ${transition(r)}${r.deploymentId ? ` (deployment ${r.deploymentId})` : ''}`;
+}
+
 function failed(r: ReleaseResult): boolean {
   return r.status === 'failed' || r.status === 'stopped';
 }
