@@ -304,17 +304,17 @@ export class CodeDeployService implements EngineHost {
   // ------------------------------------------------------------------ applications
 
   #appName(v: unknown): string {
-    if (v === undefined || v === null || v === '')
-      throw err(
+    return requiredName(
+      v,
+      [
         'ApplicationNameRequiredException',
         'The minimum number of required application names was not specified.',
-      );
-    if (typeof v !== 'string' || v.length > 100)
-      throw err(
+      ],
+      [
         'InvalidApplicationNameException',
         'The application name was specified in an invalid format.',
-      );
-    return v;
+      ],
+    );
   }
 
   #app(v: unknown): ApplicationRecord {
@@ -358,17 +358,14 @@ export class CodeDeployService implements EngineHost {
   // ------------------------------------------------------------------ deployment groups
 
   #groupName(v: unknown): string {
-    if (v === undefined || v === null || v === '')
-      throw err(
-        'DeploymentGroupNameRequiredException',
-        'The deployment group name was not specified.',
-      );
-    if (typeof v !== 'string' || v.length > 100)
-      throw err(
+    return requiredName(
+      v,
+      ['DeploymentGroupNameRequiredException', 'The deployment group name was not specified.'],
+      [
         'InvalidDeploymentGroupNameException',
         'The deployment group name was specified in an invalid format.',
-      );
-    return v;
+      ],
+    );
   }
 
   #group(app: ApplicationRecord, v: unknown): GroupRecord {
@@ -979,4 +976,15 @@ export function validateTrafficRouting(v: unknown): TrafficRoutingConfig {
 export function checkAppSpec(content: string): string | undefined {
   const r = parseLambdaAppSpec(content);
   return 'error' in r ? r.error : undefined;
+}
+
+/** A required name of at most 100 characters, with CodeDeploy's error for each way it is wrong. */
+function requiredName(
+  v: unknown,
+  missing: [code: string, message: string],
+  invalid: [code: string, message: string],
+): string {
+  if (v === undefined || v === null || v === '') throw err(...missing);
+  if (typeof v !== 'string' || v.length > 100) throw err(...invalid);
+  return v;
 }
