@@ -323,49 +323,21 @@ describe('CreateDeployment synchronous errors', () => {
   });
   const base = { applicationName: 'app', deploymentGroupName: 'dg' };
 
-  it('unknown application, group or config', async () => {
-    await expectAwsError(
-      cd.send(
-        new CreateDeploymentCommand({
-          ...base,
-          applicationName: 'nope',
-          revision: revision(appSpec(spec)),
-        }),
-      ),
-      'ApplicationDoesNotExistException',
-      400,
-    );
-    await expectAwsError(
-      cd.send(
-        new CreateDeploymentCommand({
-          ...base,
-          deploymentGroupName: 'nope',
-          revision: revision(appSpec(spec)),
-        }),
-      ),
-      'DeploymentGroupDoesNotExistException',
-      400,
-    );
-    await expectAwsError(
-      cd.send(
-        new CreateDeploymentCommand({
-          ...base,
-          deploymentConfigName: 'Nope',
-          revision: revision(appSpec(spec)),
-        }),
-      ),
-      'DeploymentConfigDoesNotExistException',
-      400,
-    );
-    await expectAwsError(
-      cd.send(
-        new CreateDeploymentCommand({
-          ...base,
-          deploymentConfigName: 'CodeDeployDefault.OneAtATime',
-          revision: revision(appSpec(spec)),
-        }),
-      ),
+  it.each([
+    [{ applicationName: 'nope' }, 'ApplicationDoesNotExistException'],
+    [{ deploymentGroupName: 'nope' }, 'DeploymentGroupDoesNotExistException'],
+    [{ deploymentConfigName: 'Nope' }, 'DeploymentConfigDoesNotExistException'],
+    // a config of another compute platform
+    [
+      { deploymentConfigName: 'CodeDeployDefault.OneAtATime' },
       'InvalidDeploymentConfigNameException',
+    ],
+  ])('unknown application, group or config: %j → %s', async (override, code) => {
+    await expectAwsError(
+      cd.send(
+        new CreateDeploymentCommand({ ...base, ...override, revision: revision(appSpec(spec)) }),
+      ),
+      code,
       400,
     );
   });

@@ -379,7 +379,8 @@ export class CodeDeployService implements EngineHost {
     return g;
   }
 
-  #configFor(name: unknown, platform: ComputePlatform): ConfigRecord {
+  /** An existing config by name, with CodeDeploy's errors for a malformed or unknown name. */
+  #config(name: unknown): ConfigRecord {
     if (typeof name !== 'string' || !CONFIG_NAME.test(name))
       throw err(
         'InvalidDeploymentConfigNameException',
@@ -391,6 +392,11 @@ export class CodeDeployService implements EngineHost {
         'DeploymentConfigDoesNotExistException',
         `No deployment configuration found for name: ${name}`,
       );
+    return c;
+  }
+
+  #configFor(name: unknown, platform: ComputePlatform): ConfigRecord {
+    const c = this.#config(name);
     if (c.computePlatform !== platform) {
       // [unverified] wording; a config of another compute platform is refused.
       throw err(
@@ -510,17 +516,7 @@ export class CodeDeployService implements EngineHost {
         'DeploymentConfigNameRequiredException',
         'The deployment configuration name was not specified.',
       );
-    if (typeof name !== 'string' || !CONFIG_NAME.test(name))
-      throw err(
-        'InvalidDeploymentConfigNameException',
-        'The deployment configuration name was specified in an invalid format.',
-      );
-    const c = this.#configs.get(name);
-    if (!c)
-      throw err(
-        'DeploymentConfigDoesNotExistException',
-        `No deployment configuration found for name: ${name}`,
-      );
+    const c = this.#config(name);
     return {
       deploymentConfigInfo: {
         deploymentConfigId: c.deploymentConfigId,
