@@ -1,7 +1,8 @@
 // The production dependency tree is what the project names and what that pulls in, nothing
 // else. Run after `npm ci` (CI does): `npm run check-deps`.
 //
-// 1. package.json `dependencies` names only the four packages the action is built on.
+// 1. package.json `dependencies` names only the packages the action is built on (the
+//    S3, STS and CloudWatch clients and yaml are loaded only by the features that need them).
 // 2. The allowed set is computed from the committed package-lock.json: every package location
 //    reachable from package.json `dependencies` through the lockfile's own graph (dependencies,
 //    optional and peer dependencies, resolved the way Node resolves them: the nearest
@@ -24,6 +25,10 @@ export const ALLOWED_DEPENDENCIES = [
   '@actions/github',
   '@aws-sdk/client-codedeploy',
   '@aws-sdk/client-lambda',
+  '@aws-sdk/client-s3',
+  '@aws-sdk/client-sts',
+  '@aws-sdk/client-cloudwatch',
+  'yaml',
 ] as const;
 
 /** Packages of these scopes must be installed in exactly one version. */
