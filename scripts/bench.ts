@@ -13,7 +13,7 @@ import { createClients } from '../src/aws/clients.ts';
 import { CodeDeployApi } from '../src/aws/codedeploy.ts';
 import { LambdaApi } from '../src/aws/lambda.ts';
 import { release } from '../src/release/run.ts';
-import { readSettings } from '../src/settings.ts';
+import { readSettings } from '../src/settings/index.ts';
 import { runStep, startEmulatorProcess } from '../test/e2e/runner.ts';
 import { startEmulator } from '../test/emulator/index.ts';
 

@@ -12,7 +12,7 @@ import { neutralizeWorkflowCommands } from './report/escape.ts';
 import { failureMessage } from './report/failure.ts';
 import { formatAliasState, formatProgress } from './report/progress.ts';
 import { outcomeLine, renderSummary } from './report/summary.ts';
-import { readSettings, type Settings } from './settings.ts';
+import { readSettings, type Settings } from './settings/index.ts';
 import { saveFinished, saveRelease } from './state.ts';
 
 /** The runner sends SIGINT, SIGTERM 7.5 s later, then kills 2.5 s after that. */

@@ -1,7 +1,7 @@
 // Upload the new code as $LATEST and wait until Lambda has finished applying it.
 import { isAwsError, ReleaseError } from '../aws/errors.ts';
 import type { FunctionState, NewCode } from '../aws/lambda.ts';
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../settings/index.ts';
 import type { ReleaseDeps } from './deps.ts';
 import type { Preflight } from './preflight.ts';
 import { isUpdateInProgress, retryWhile } from './retry.ts';

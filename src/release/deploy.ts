@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { AutoRollbackEvent, CreateDeploymentCommandInput } from '@aws-sdk/client-codedeploy';
 import type { CodeDeployApi } from '../aws/codedeploy.ts';
 import { awsError, isAbort, isAwsError } from '../aws/errors.ts';
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../settings/index.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { busyError, type Preflight } from './preflight.ts';
 import { isTransient } from './retry.ts';

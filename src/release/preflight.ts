@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbort, ReleaseError } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
-import { deploymentUrl, functionNameOf } from '../report/links.ts';
-import type { Settings } from '../settings.ts';
+import { deploymentUrl } from '../report/links.ts';
+import { functionNameOf, type Settings } from '../settings/index.ts';
 import {
   defaultTimeoutMinutes,
   describeRouting,

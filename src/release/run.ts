@@ -4,7 +4,7 @@ import { isTerminal } from '../aws/codedeploy.ts';
 import { awsError, isAbort, ReleaseError } from '../aws/errors.ts';
 import type { FunctionState } from '../aws/lambda.ts';
 import { deploymentUrl } from '../report/links.ts';
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
 import { uploadCode } from './code.ts';
 import { activeDeploymentIn, busyFrom, createDeployment, ensureConfig } from './deploy.ts';

@@ -1,4 +1,5 @@
 // AWS console URLs for what the action touches, in the right partition.
+import { functionNameOf } from '../settings/index.ts';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -24,12 +25,6 @@ export function encodePart(s: string): string {
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
-}
-
-/** The bare function name from a name, a full ARN or a partial ARN (`123456789012:function:name`). */
-export function functionNameOf(nameOrArn: string): string {
-  const m = /(?:^|:)function:([^:]+)/.exec(nameOrArn);
-  return m?.[1] ?? nameOrArn;
 }
 
 /** The CodeDeploy console page of a deployment. */

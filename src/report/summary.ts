@@ -4,8 +4,9 @@
 // capped, so the output stays far below GitHub's 1 MiB summary limit.
 
 import type { AliasState, Origin, ReleaseResult, TrafficPoint } from '../release/result.ts';
+import { functionNameOf } from '../settings/index.ts';
 import { escapeMarkdown, inlineCode, toSingleLine, truncate } from './escape.ts';
-import { aliasUrl, deploymentUrl, functionNameOf } from './links.ts';
+import { aliasUrl, deploymentUrl } from './links.ts';
 import { formatAliasState, formatDuration, formatPercent, isSplit } from './progress.ts';
 
 /** GitHub refuses a step summary larger than this. */

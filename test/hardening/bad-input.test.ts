@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { release } from '../../src/release/run.ts';
 import { zipDirectory } from '../../src/release/zip.ts';
-import { readSettings, SettingsError } from '../../src/settings.ts';
+import { readSettings, SettingsError } from '../../src/settings/index.ts';
 import { type EmulatorProcess, runStep, startEmulatorProcess } from '../e2e/runner.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
 import {

@@ -9,7 +9,7 @@ import { LambdaApi } from '../../src/aws/lambda.ts';
 import type { ReleaseDeps } from '../../src/release/deps.ts';
 import type { ProgressEvent, ReleaseResult } from '../../src/release/result.ts';
 import { release } from '../../src/release/run.ts';
-import { readSettings } from '../../src/settings.ts';
+import { readSettings } from '../../src/settings/index.ts';
 import type { Emulator } from '../emulator/index.ts';
 
 export const FN = 'orders';

@@ -4,9 +4,9 @@ import {
   consoleHost,
   deploymentUrl,
   encodePart,
-  functionNameOf,
   versionUrl,
 } from '../../src/report/links.ts';
+import { functionNameOf } from '../../src/settings/index.ts';
 
 describe('console links', () => {
   it('links a deployment in the commercial partition', () => {

@@ -14,7 +14,7 @@ import {
   readSettings,
   type Settings,
   SettingsError,
-} from '../../src/settings.ts';
+} from '../../src/settings/index.ts';
 
 let tmp: string;
 

@@ -1,0 +1,43 @@
+// Inputs → one typed Settings object. Every problem is reported at once, each naming the
+// input, what was wrong and the valid forms. Nothing here talks to AWS.
+//
+// Each group of inputs has its own parser, pure on (inputs, env), all reporting to one
+// collector; a new group is one more parser file and one more line below.
+import { readDeployment } from './deployment.ts';
+import { type FileProbe, nodeFiles } from './files.ts';
+import { readFunction } from './function.ts';
+import { readGates } from './gates.ts';
+import { reader } from './problems.ts';
+import { readRunOptions } from './run-options.ts';
+import { readSource } from './source.ts';
+import type { Env, InputReader, Settings } from './types.ts';
+
+export type { FileProbe, FileStat } from './files.ts';
+export { nodeFiles } from './files.ts';
+export type { FunctionArn, FunctionRef } from './function-ref.ts';
+export {
+  functionNameOf,
+  isValidFunctionRef,
+  isValidRegion,
+  parseFunctionArn,
+  parseFunctionRef,
+} from './function-ref.ts';
+export { parseAlarms } from './gates.ts';
+export * from './limits.ts';
+export { checkAliasName, isValidAliasName, isValidBucketName, isValidImageUri } from './names.ts';
+export { SettingsError } from './problems.ts';
+export { defaultVersionDescription } from './source.ts';
+export type { Env, InputReader, OnEvent, Settings, Source } from './types.ts';
+export { parseBoolean } from './values.ts';
+
+/** `files` is how the code-source checks see the disk: the real one unless a test fakes it. */
+export function readSettings(input: InputReader, env: Env, files: FileProbe = nodeFiles): Settings {
+  const r = reader(input, env);
+  const fn = readFunction(r);
+  const deployment = readDeployment(r);
+  const what = readSource(r, files, fn.settings.alias);
+  const gates = readGates(r, fn.place, deployment.strategy);
+  const run = readRunOptions(r);
+  r.check();
+  return { ...fn.settings, ...deployment, ...what, ...gates, ...run };
+}

@@ -1,0 +1,80 @@
+// Code on the runner's disk: `zip-file` and `code-dir`, checked through the file probe.
+import * as path from 'node:path';
+import type { FileProbe, FileStat } from './files.ts';
+import { MAX_ZIP_BYTES } from './limits.ts';
+import { mb, type Reader, show } from './problems.ts';
+import type { Source } from './types.ts';
+
+/** Paths resolve against the workspace, else the working directory. */
+function resolve(r: Reader, files: FileProbe, given: string): string {
+  return path.resolve(r.env['GITHUB_WORKSPACE']?.trim() || files.cwd(), given);
+}
+
+/** What is at the path; undefined (reported) when nothing is. */
+function statOf(
+  r: Reader,
+  files: FileProbe,
+  name: string,
+  given: string,
+  resolved: string,
+  forms: string,
+): FileStat | undefined {
+  const stat = files.stat(resolved);
+  if (!stat) {
+    r.problem(name, `${show(given)} does not exist (looked at ${show(resolved)}). ${forms}`);
+  }
+  return stat;
+}
+
+const ZIP_FORMS =
+  'Valid: the path of a .zip file (relative to the workspace), at most 50 MB; larger packages go through `s3-bucket` and `s3-key`.';
+// A local file header, or the end record that alone makes an empty archive.
+const ZIP_SIGNATURES = new Set(['PK\x03\x04', 'PK\x05\x06']);
+
+export function readZipFile(r: Reader, files: FileProbe, given: string): Source {
+  const resolved = resolve(r, files, given);
+  const stat = statOf(r, files, 'zip-file', given, resolved, ZIP_FORMS);
+  if (stat && stat.kind !== 'file') {
+    r.problem(
+      'zip-file',
+      `${show(given)} is ${stat.kind === 'directory' ? 'a directory (use `code-dir` for that)' : 'not a regular file'}. ${ZIP_FORMS}`,
+    );
+  } else if (stat) {
+    let head: Uint8Array | undefined;
+    try {
+      head = files.head(resolved, 4);
+    } catch (e) {
+      r.problem('zip-file', `${show(given)} cannot be read: ${(e as Error).message}. ${ZIP_FORMS}`);
+    }
+    if (head && !ZIP_SIGNATURES.has(Buffer.from(head).toString('latin1'))) {
+      r.problem(
+        'zip-file',
+        `${show(given)} is not a zip file (it does not start with a zip signature). ${ZIP_FORMS}`,
+      );
+    } else if (head && stat.size > MAX_ZIP_BYTES) {
+      r.problem(
+        'zip-file',
+        `${show(given)} is ${mb(stat.size)}, over Lambda's 50 MB limit for direct upload. ` +
+          'Valid: a zip of at most 50 MB; upload a larger one to S3 and give `s3-bucket` and `s3-key` instead.',
+      );
+    }
+  }
+  return { kind: 'zip-file', path: resolved, given };
+}
+
+const DIR_FORMS =
+  'Valid: the path of a directory (relative to the workspace) holding the code, at least one file.';
+
+export function readCodeDir(r: Reader, files: FileProbe, given: string): Source {
+  const resolved = resolve(r, files, given);
+  const stat = statOf(r, files, 'code-dir', given, resolved, DIR_FORMS);
+  if (stat && stat.kind !== 'directory') {
+    r.problem(
+      'code-dir',
+      `${show(given)} is not a directory (use \`zip-file\` for a .zip). ${DIR_FORMS}`,
+    );
+  } else if (stat && !files.hasAnyFile(resolved)) {
+    r.problem('code-dir', `${show(given)} contains no files. ${DIR_FORMS}`);
+  }
+  return { kind: 'code-dir', path: resolved, given };
+}
