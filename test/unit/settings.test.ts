@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defaultVersionDescription,
+  type FileProbe,
   isValidBucketName,
   isValidFunctionRef,
   isValidImageUri,
@@ -15,6 +16,18 @@ import {
   type Settings,
   SettingsError,
 } from '../../src/settings/index.ts';
+import {
+  ALIAS_FORMS,
+  type BadCase,
+  badCase,
+  FUNCTION_FORMS,
+  REGION_FORMS,
+  SHARED_BAD_CASES,
+  SOURCE_FORMS,
+  STRATEGY_FORMS,
+  writeBadInputFiles,
+  ZIP_FORMS,
+} from '../hardening/bad-input-cases.ts';
 
 let tmp: string;
 
@@ -25,7 +38,6 @@ beforeAll(() => {
     path.join(tmp, 'empty.zip'),
     Buffer.concat([Buffer.from('PK\x05\x06', 'latin1'), Buffer.alloc(18)]),
   );
-  fs.writeFileSync(path.join(tmp, 'notzip.zip'), 'just some text');
   fs.writeFileSync(path.join(tmp, 'zero.zip'), '');
   // sparse: over 50 MB on paper, nothing on disk
   const big = path.join(tmp, 'big.zip');
@@ -33,8 +45,7 @@ beforeAll(() => {
   fs.truncateSync(big, 50 * 1024 * 1024 + 1);
   fs.mkdirSync(path.join(tmp, 'code', 'lib', 'deep'), { recursive: true });
   fs.writeFileSync(path.join(tmp, 'code', 'lib', 'deep', 'index.js'), 'export {}');
-  fs.mkdirSync(path.join(tmp, 'empty-dir', 'sub', 'subsub'), { recursive: true });
-  fs.mkdirSync(path.join(tmp, 'a-dir.zip'));
+  writeBadInputFiles(tmp);
 });
 
 afterAll(() => {
@@ -82,527 +93,154 @@ function problemsOf(
 }
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
-const FUNCTION_FORMS = /Valid: a function name .*its ARN .*partial ARN/;
-const ALIAS_FORMS = /Valid: 1-128 letters, digits, `-` or `_`, not only digits and not `\$LATEST`/;
-const STRATEGY_FORMS =
-  /Valid strategies: .*or the name of an existing custom Lambda deployment config\./;
-const SOURCE_FORMS =
-  /Give at most one of `zip-file`, `code-dir`, .*`image-uri`, `version` or `from-alias`/;
-const ZIP_FORMS = /Valid: the path of a \.zip file/;
-const DIR_FORMS = /Valid: the path of a directory/;
-const S3_FORMS = /Valid: `s3-bucket` and `s3-key` together/;
-const BOOL_FORMS = /Valid: `true` or `false` \(also yes\/no, on\/off, 1\/0, any case\)/;
-const ALARM_FORMS = /Valid: up to 10 distinct CloudWatch alarm names of at most 255 characters/;
-const REGION_FORMS = /Valid: .*`us-east-1`/;
-const ALARMS_11 = Array.from({ length: 11 }, (_, i) => `alarm-${i}`).join(',');
+const c = badCase;
 
-type BadCase = [
-  title: string,
-  inputs: Record<string, string | undefined>,
-  input: string,
-  what: RegExp,
-  valid: RegExp,
-  env?: Record<string, string | undefined>,
-];
-
+/** The shared cases, and those only readSettings on its own checks. */
 const BAD: BadCase[] = [
+  ...SHARED_BAD_CASES,
   // function-name
-  ['function-name empty', { 'function-name': '' }, 'function-name', /is required/, FUNCTION_FORMS],
-  [
-    'function-name blank',
-    { 'function-name': '   ' },
-    'function-name',
-    /is required/,
-    FUNCTION_FORMS,
-  ],
-  [
-    'function-name bad characters',
-    { 'function-name': 'my fn!' },
-    'function-name',
-    /characters Lambda does not allow/,
-    FUNCTION_FORMS,
-  ],
-  [
-    'function-name too long',
-    { 'function-name': 'f'.repeat(65) },
-    'function-name',
-    /65 characters long, over Lambda's 64/,
-    FUNCTION_FORMS,
-  ],
-  [
+  c(
     'function-name ARN with alias',
     { 'function-name': `${ARN}:live` },
     'function-name',
     /qualifier `:live`.*`alias`/,
     FUNCTION_FORMS,
-  ],
-  [
+  ),
+  c(
     'function-name ARN with version',
     { 'function-name': `${ARN}:7` },
     'function-name',
     /qualifier `:7`.*`version`/,
     FUNCTION_FORMS,
-  ],
-  [
-    'function-name name:alias',
-    { 'function-name': 'my-fn:live' },
-    'function-name',
-    /qualifier `:live`/,
-    FUNCTION_FORMS,
-  ],
-  [
-    'function-name ARN in another region',
-    { 'function-name': 'arn:aws:lambda:eu-west-1:123456789012:function:my-fn' },
-    'function-name',
-    /region `eu-west-1`.*`us-east-1` \(from AWS_REGION\)/,
-    /Valid: a function in `us-east-1`, or set `region` to `eu-west-1`/,
-  ],
-  [
+  ),
+  c(
     'function-name ARN with a short account',
     { 'function-name': 'arn:aws:lambda:us-east-1:1234:function:my-fn' },
     'function-name',
     /account id that is not 12 digits/,
     FUNCTION_FORMS,
-  ],
-  [
+  ),
+  c(
     'function-name ARN of another service',
     { 'function-name': 'arn:aws:s3:::my-bucket' },
     'function-name',
     /not a Lambda function ARN/,
     FUNCTION_FORMS,
-  ],
-  [
+  ),
+  c(
     'function-name ARN with a bad region',
     { 'function-name': 'arn:aws:lambda:mars:123456789012:function:my-fn' },
     'function-name',
     /invalid region `mars`/,
     FUNCTION_FORMS,
-  ],
-  [
+  ),
+  c(
     'function-name partial ARN with a bad account',
     { 'function-name': '12:function:my-fn' },
     'function-name',
     /not 12 digits/,
     FUNCTION_FORMS,
-  ],
+  ),
   // alias
-  ['alias empty', { alias: '' }, 'alias', /is required/, ALIAS_FORMS],
-  ['alias only digits', { alias: '123' }, 'alias', /only digits/, ALIAS_FORMS],
-  ['alias $LATEST', { alias: '$LATEST' }, 'alias', /cannot be `\$LATEST`/, ALIAS_FORMS],
-  [
-    'alias too long',
-    { alias: 'a'.repeat(129) },
-    'alias',
-    /129 characters long, over Lambda's 128/,
-    ALIAS_FORMS,
-  ],
-  [
+  c(
     'alias bad characters',
     { alias: 'live!' },
     'alias',
     /characters Lambda does not allow/,
     ALIAS_FORMS,
-  ],
-  ['alias with a dot', { alias: 'v1.2' }, 'alias', /characters Lambda does not allow/, ALIAS_FORMS],
-  // application, deployment-group
-  [
-    'application missing',
-    { application: '' },
-    'application',
-    /is required unless `strategy` is `direct`/,
-    /Valid: the name of the CodeDeploy application/,
-  ],
-  [
-    'deployment-group missing',
-    { 'deployment-group': '' },
-    'deployment-group',
-    /is required unless `strategy` is `direct`/,
-    /Valid: the name of the deployment group/,
-  ],
-  [
-    'application too long',
-    { application: 'a'.repeat(101) },
-    'application',
-    /over CodeDeploy's 100/,
-    /Valid: the name of the CodeDeploy application/,
-  ],
+  ),
   // strategy
-  [
-    'strategy unknown with spaces',
-    { strategy: 'slowly please' },
-    'strategy',
-    /no spaces/,
-    STRATEGY_FORMS,
-  ],
-  ['strategy 0%', { strategy: 'canary 0% 5m' }, 'strategy', /got 0%/, STRATEGY_FORMS],
-  ['strategy 100%', { strategy: 'canary 100% 5m' }, 'strategy', /got 100%/, STRATEGY_FORMS],
-  ['strategy 150%', { strategy: 'linear 150% 1m' }, 'strategy', /got 150%/, STRATEGY_FORMS],
-  ['strategy 0m', { strategy: 'canary 10% 0m' }, 'strategy', /got 0 minutes/, STRATEGY_FORMS],
-  [
-    'strategy 2881m',
-    { strategy: 'canary 10% 2881m' },
-    'strategy',
-    /got 2881 minutes/,
-    STRATEGY_FORMS,
-  ],
-  [
-    'strategy missing unit',
-    { strategy: 'canary 10% 5' },
-    'strategy',
-    /needs a unit/,
-    STRATEGY_FORMS,
-  ],
-  [
+  c(
     'strategy missing interval',
     { strategy: 'canary 10%' },
     'strategy',
     /no interval/,
     STRATEGY_FORMS,
-  ],
-  [
-    'strategy linear too long',
-    { strategy: 'linear 1% 30m' },
-    'strategy',
-    /2970 minutes.*2880/,
-    STRATEGY_FORMS,
-  ],
-  [
-    'strategy unknown predefined',
-    { strategy: 'CodeDeployDefault.LambdaCanary10Percent7Minutes' },
-    'strategy',
-    /not one of CodeDeploy's predefined/,
-    STRATEGY_FORMS,
-  ],
+  ),
   // code sources
-  [
-    'two code sources',
-    { 'zip-file': 'app.zip', 'code-dir': 'code' },
-    'zip-file',
-    /`zip-file` and `code-dir` were both given, but only one/,
-    SOURCE_FORMS,
-  ],
-  [
+  c(
     'three sources incl. promotion',
     { 'image-uri': 'public.ecr.aws/x/y:1', version: '7', 'from-alias': 'test' },
     'version',
     /`image-uri`, `version` and `from-alias` were all given/,
     SOURCE_FORMS,
-  ],
-  [
+  ),
+  c(
     'zip and s3',
     { 'zip-file': 'app.zip', 's3-bucket': 'my-bucket', 's3-key': 'a.zip' },
     's3-bucket',
     /`zip-file` and S3 \(`s3-bucket`\/`s3-key`\) were both given/,
     SOURCE_FORMS,
-  ],
-  [
-    'zip-file missing',
-    { 'zip-file': 'nope.zip' },
-    'zip-file',
-    /`nope.zip` does not exist/,
-    ZIP_FORMS,
-  ],
-  ['zip-file not a zip', { 'zip-file': 'notzip.zip' }, 'zip-file', /is not a zip file/, ZIP_FORMS],
-  ['zip-file empty file', { 'zip-file': 'zero.zip' }, 'zip-file', /is not a zip file/, ZIP_FORMS],
-  [
-    'zip-file is a directory',
-    { 'zip-file': 'a-dir.zip' },
-    'zip-file',
-    /is a directory \(use `code-dir` for that\)/,
-    ZIP_FORMS,
-  ],
-  [
+  ),
+  c('zip-file empty file', { 'zip-file': 'zero.zip' }, 'zip-file', /is not a zip file/, ZIP_FORMS),
+  c(
     'zip-file over 50 MB',
     { 'zip-file': 'big.zip' },
     'zip-file',
     /50\.0 MB, over Lambda's 50 MB limit/,
     /`s3-bucket` and `s3-key`/,
-  ],
-  ['code-dir empty', { 'code-dir': 'empty-dir' }, 'code-dir', /contains no files/, DIR_FORMS],
-  ['code-dir missing', { 'code-dir': 'no-such-dir' }, 'code-dir', /does not exist/, DIR_FORMS],
-  ['code-dir is a file', { 'code-dir': 'app.zip' }, 'code-dir', /is not a directory/, DIR_FORMS],
-  [
-    's3-key without bucket',
-    { 's3-key': 'a.zip' },
-    's3-bucket',
-    /is required with `s3-key`/,
-    S3_FORMS,
-  ],
-  [
-    's3-bucket without key',
-    { 's3-bucket': 'my-bucket' },
-    's3-key',
-    /is required with `s3-bucket`/,
-    S3_FORMS,
-  ],
-  [
-    's3 bucket name invalid',
-    { 's3-bucket': 'My_Bucket', 's3-key': 'a.zip' },
-    's3-bucket',
-    /not a valid S3 bucket name/,
-    /Valid: 3-63 lowercase letters/,
-  ],
-  [
-    'image-uri invalid',
-    { 'image-uri': 'not an image' },
-    'image-uri',
-    /is not a container image URI/,
-    /Valid: `<registry>\/<repository>\[:tag\|@sha256:<digest>\]`/,
-  ],
-  [
+  ),
+  c(
     'image-uri without registry',
     { 'image-uri': 'my-app:1' },
     'image-uri',
     /is not a container image URI/,
     /Valid: `<registry>/,
-  ],
+  ),
   // promotion
-  [
-    'version $LATEST',
-    { version: '$LATEST' },
-    'version',
-    /cannot be `\$LATEST`/,
-    /Valid: the number of an existing published version/,
-  ],
-  [
-    'version not a number',
-    { version: 'v7' },
-    'version',
-    /`v7` is not a version number/,
-    /Valid: the number of an existing published version/,
-  ],
-  ['version zero', { version: '0' }, 'version', /is not a version number/, /Valid: the number/],
-  [
-    'from-alias equals alias',
-    { 'from-alias': 'live' },
-    'from-alias',
-    /must differ from `alias` \(both are `live`\)/,
-    /Valid: the alias of the earlier stage/,
-  ],
-  ['from-alias only digits', { 'from-alias': '42' }, 'from-alias', /only digits/, ALIAS_FORMS],
-  // description
-  [
-    'version-description too long',
-    { 'version-description': 'd'.repeat(257) },
-    'version-description',
-    /257 characters long, over Lambda's 256/,
-    /Valid: at most 256 characters/,
-  ],
-  // hooks and alarms
-  [
+  c('version zero', { version: '0' }, 'version', /is not a version number/, /Valid: the number/),
+  c('from-alias only digits', { 'from-alias': '42' }, 'from-alias', /only digits/, ALIAS_FORMS),
+  // hooks
+  c(
     'before hook with direct',
     { strategy: 'direct', 'before-traffic-hook': 'CodeDeployHook_pre' },
     'before-traffic-hook',
     /cannot be used with `strategy: direct`/,
     /Valid: remove it, or use a CodeDeploy strategy/,
-  ],
-  [
-    'after hook with direct',
-    { strategy: 'direct', 'after-traffic-hook': 'CodeDeployHook_post' },
-    'after-traffic-hook',
-    /cannot be used with `strategy: direct`/,
-    /Valid: remove it/,
-  ],
-  [
-    'alarms with direct',
-    { strategy: 'direct', alarms: 'errors' },
-    'alarms',
-    /cannot be used with `strategy: direct`/,
-    /Valid: remove them/,
-  ],
-  [
-    'hook bad name',
-    { 'after-traffic-hook': 'hook with spaces' },
-    'after-traffic-hook',
-    /characters Lambda does not allow/,
-    FUNCTION_FORMS,
-  ],
-  [
-    'hook ARN in another region',
-    { 'before-traffic-hook': 'arn:aws:lambda:eu-west-1:123456789012:function:CodeDeployHook_pre' },
-    'before-traffic-hook',
-    /region `eu-west-1`/,
-    /Valid: a function in `us-east-1`/,
-  ],
-  [
+  ),
+  c(
     'hook with qualifier',
     { 'before-traffic-hook': 'CodeDeployHook_pre:1' },
     'before-traffic-hook',
     /qualifier `:1`/,
     FUNCTION_FORMS,
-  ],
-  [
-    'alarms duplicated',
-    { alarms: 'errors, latency\nerrors' },
-    'alarms',
-    /names `errors` more than once/,
-    ALARM_FORMS,
-  ],
-  [
-    'alarm name too long',
-    { alarms: `ok,${'x'.repeat(256)}` },
-    'alarms',
-    /alarm name of 256 characters/,
-    ALARM_FORMS,
-  ],
-  [
-    'more than 10 alarms',
-    { alarms: ALARMS_11 },
-    'alarms',
-    /names 11 alarms, over CodeDeploy's limit of 10/,
-    ALARM_FORMS,
-  ],
-  // booleans
-  [
-    'auto-rollback not boolean',
-    { 'auto-rollback': 'maybe' },
-    'auto-rollback',
-    /`maybe` is not a boolean/,
-    BOOL_FORMS,
-  ],
-  ['wait not boolean', { wait: 'sure' }, 'wait', /not a boolean.*default `true`/, BOOL_FORMS],
-  [
-    'dry-run not boolean',
-    { 'dry-run': 'tru' },
-    'dry-run',
-    /not a boolean.*default `false`/,
-    BOOL_FORMS,
-  ],
-  ['summary not boolean', { summary: '2' }, 'summary', /not a boolean/, BOOL_FORMS],
+  ),
   // smoke test
-  [
-    'smoke-test-payload malformed',
-    { 'smoke-test-payload': '{"a": 1,' },
-    'smoke-test-payload',
-    /is not valid JSON: .+/,
-    /Valid: a JSON document/,
-  ],
-  [
+  c(
     'smoke-test-payload bare word',
     { 'smoke-test-payload': 'ping' },
     'smoke-test-payload',
     /is not valid JSON/,
     /Valid: a JSON document/,
-  ],
-  [
+  ),
+  c(
     'smoke-test-payload over 6 MB',
     { 'smoke-test-payload': `"${'x'.repeat(6 * 1024 * 1024)}"` },
     'smoke-test-payload',
     /over Lambda's 6 MB Invoke limit/,
     /Valid: a JSON document/,
-  ],
+  ),
   // numbers
-  [
-    'timeout-minutes negative',
-    { 'timeout-minutes': '-5' },
-    'timeout-minutes',
-    /`-5` is not a valid number of minutes/,
-    /Valid: a number greater than 0 and at most 3000/,
-  ],
-  [
-    'timeout-minutes not a number',
-    { 'timeout-minutes': 'an hour' },
-    'timeout-minutes',
-    /not a valid number/,
-    /Valid: a number greater than 0/,
-  ],
-  [
-    'timeout-minutes zero',
-    { 'timeout-minutes': '0' },
-    'timeout-minutes',
-    /not a valid number/,
-    /Valid: a number greater than 0/,
-  ],
-  [
-    'timeout-minutes over 50 h',
-    { 'timeout-minutes': '3001' },
-    'timeout-minutes',
-    /not a valid number/,
-    /at most 3000 \(CodeDeploy's 50 h limit\)/,
-  ],
-  [
-    'poll-interval below 1',
-    { 'poll-interval': '0.5' },
-    'poll-interval',
-    /not a valid number of seconds/,
-    /Valid: a number from 1 to 3600/,
-  ],
-  [
-    'poll-interval not a number',
-    { 'poll-interval': 'fast' },
-    'poll-interval',
-    /not a valid number/,
-    /Valid: a number from 1 to 3600/,
-  ],
-  [
-    'poll-interval negative',
-    { 'poll-interval': '-15' },
-    'poll-interval',
-    /not a valid number/,
-    /Valid: a number from 1/,
-  ],
-  [
+  c(
     'poll-interval over an hour',
     { 'poll-interval': '3601' },
     'poll-interval',
     /not a valid number/,
     /Valid: a number from 1 to 3600/,
-  ],
-  // choices
-  [
-    'on-timeout unknown',
-    { 'on-timeout': 'abort' },
-    'on-timeout',
-    /`abort` is not a valid choice/,
-    /Valid: `rollback` or `leave`/,
-  ],
-  [
-    'on-cancel unknown',
-    { 'on-cancel': 'ignore' },
-    'on-cancel',
-    /not a valid choice/,
-    /Valid: `rollback` or `leave`/,
-  ],
-  [
-    'if-busy unknown',
-    { 'if-busy': 'queue' },
-    'if-busy',
-    /not a valid choice/,
-    /Valid: `fail` or `wait`/,
-  ],
+  ),
   // region
-  [
-    'region invalid',
-    { region: 'mars' },
-    'region',
-    /`mars` \(from `region` input\) is not an AWS region/,
-    REGION_FORMS,
-  ],
-  [
-    'region from env invalid',
-    {},
-    'region',
-    /`US-EAST-1` \(from AWS_REGION\)/,
-    REGION_FORMS,
-    { AWS_REGION: 'US-EAST-1' },
-  ],
-  [
-    'region nowhere',
-    {},
-    'region',
-    /is not set/,
-    /Valid: set the `region` input.*AWS_REGION or AWS_DEFAULT_REGION.*full ARN/,
-    { AWS_REGION: undefined },
-  ],
+  c('region from env invalid', {}, 'region', /`US-EAST-1` \(from AWS_REGION\)/, REGION_FORMS, {
+    AWS_REGION: 'US-EAST-1',
+  }),
 ];
 
 describe('readSettings: bad input', () => {
   it('has at least 40 cases', () => expect(BAD.length).toBeGreaterThanOrEqual(40));
 
-  it.each(BAD)('%s', (_title, overrides, inputName, what, valid, envExtra) => {
+  it.each(BAD)('$title', ({ inputs: overrides, names: [inputName], what, valid, env }) => {
     const inputs: Record<string, string> = { ...BASE };
     for (const [k, v] of Object.entries(overrides)) if (v !== undefined) inputs[k] = v;
-    const problems = problemsOf(inputs, envFor(envExtra));
+    const problems = problemsOf(inputs, envFor(env));
     const mine = problems.filter((p) => p.includes(`\`${inputName}\``));
     expect(mine, problems.join('\n')).not.toHaveLength(0);
     expect(
@@ -1024,5 +662,91 @@ describe('version description', () => {
     expect(
       read({ ...BASE, 'version-description': 'd'.repeat(256) }).versionDescription,
     ).toHaveLength(256);
+  });
+});
+
+describe('readSettings: the disk through the file probe', () => {
+  /** A fake disk: paths under /ws, each a file (its bytes and size) or a directory. */
+  function fakeFiles(entries: Record<string, { bytes?: string; size?: number; dir?: boolean }>) {
+    const at = (file: string) => entries[path.relative('/ws', file)];
+    return {
+      cwd: () => '/elsewhere',
+      stat: (file: string) => {
+        const e = at(file);
+        if (!e) return undefined;
+        return e.dir
+          ? { kind: 'directory' as const, size: 0 }
+          : { kind: 'file' as const, size: e.size ?? (e.bytes ?? '').length };
+      },
+      head: (file: string, length: number) => {
+        const e = at(file);
+        if (e?.bytes === undefined) throw new Error('EACCES: permission denied');
+        return Buffer.from(e.bytes.slice(0, length), 'latin1');
+      },
+      hasAnyFile: (dir: string) =>
+        Object.keys(entries).some((k) => k.startsWith(`${path.relative('/ws', dir)}/`)),
+    } satisfies FileProbe;
+  }
+  const env = envFor({ GITHUB_WORKSPACE: '/ws' });
+  const problemsWith = (inputs: Record<string, string>, files: FileProbe, inEnv = env) => {
+    try {
+      readSettings((name) => ({ ...BASE, ...inputs })[name] ?? '', inEnv, files);
+    } catch (e) {
+      return (e as SettingsError).problems;
+    }
+    return [];
+  };
+
+  it('accepts what the probe shows as a zip and a directory with a file', () => {
+    const files = fakeFiles({
+      'a.zip': { bytes: 'PK\x03\x04...' },
+      src: { dir: true },
+      'src/x.js': {},
+    });
+    expect(
+      readSettings((n) => ({ ...BASE, 'zip-file': 'a.zip' })[n] ?? '', env, files).source,
+    ).toEqual({
+      kind: 'zip-file',
+      path: '/ws/a.zip',
+      given: 'a.zip',
+    });
+    expect(
+      readSettings((n) => ({ ...BASE, 'code-dir': 'src' })[n] ?? '', env, files).source,
+    ).toEqual({
+      kind: 'code-dir',
+      path: '/ws/src',
+      given: 'src',
+    });
+  });
+
+  it('reports a zip the probe cannot read, naming the input and the reason', () => {
+    const problems = problemsWith({ 'zip-file': 'a.zip' }, fakeFiles({ 'a.zip': { size: 10 } }));
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^`zip-file`: `a\.zip` cannot be read: EACCES: permission denied\. Valid: the path of a \.zip file/,
+      ),
+    ]);
+  });
+
+  it('reads the size and signature from the probe, not the disk', () => {
+    const big = fakeFiles({ 'a.zip': { bytes: 'PK\x05\x06', size: 60 * 1024 * 1024 } });
+    expect(problemsWith({ 'zip-file': 'a.zip' }, big)).toEqual([
+      expect.stringMatching(/`a\.zip` is 60\.0 MB, over Lambda's 50 MB limit/),
+    ]);
+    const text = fakeFiles({ 'a.zip': { bytes: 'PK' } });
+    expect(problemsWith({ 'zip-file': 'a.zip' }, text)).toEqual([
+      expect.stringMatching(/`a\.zip` is not a zip file/),
+    ]);
+  });
+
+  it("a directory with no file in it, and relative paths from the probe's cwd without a workspace", () => {
+    const files = fakeFiles({ src: { dir: true } });
+    expect(problemsWith({ 'code-dir': 'src' }, files)).toEqual([
+      expect.stringMatching(/`src` contains no files/),
+    ]);
+    const noWorkspace = envFor({ GITHUB_WORKSPACE: undefined });
+    expect(problemsWith({ 'code-dir': 'src' }, files, noWorkspace)).toEqual([
+      expect.stringMatching(/looked at `\/elsewhere\/src`/),
+    ]);
   });
 });
