@@ -1,4 +1,4 @@
-// Limits (AWS's, see shared/aws-semantics.md) and defaults.
+// Limits (AWS's, see docs/aws-semantics.md) and defaults.
 
 /** Lambda's direct-upload (ZipFile) limit. */
 export const MAX_ZIP_BYTES = 50 * 1024 * 1024;

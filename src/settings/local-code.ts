@@ -5,25 +5,23 @@ import { MAX_ZIP_BYTES } from './limits.ts';
 import { mb, type Reader, show } from './problems.ts';
 import type { Source } from './types.ts';
 
-/** Paths resolve against the workspace, else the working directory. */
-function resolve(r: Reader, files: FileProbe, given: string): string {
-  return path.resolve(r.env['GITHUB_WORKSPACE']?.trim() || files.cwd(), given);
-}
-
-/** What is at the path; undefined (reported) when nothing is. */
-function statOf(
+/**
+ * Where the input points (against the workspace, else the working directory) and what is
+ * there; the stat is undefined (reported) when nothing is.
+ */
+function lookAt(
   r: Reader,
   files: FileProbe,
   name: string,
   given: string,
-  resolved: string,
   forms: string,
-): FileStat | undefined {
+): { resolved: string; stat: FileStat | undefined } {
+  const resolved = path.resolve(r.env['GITHUB_WORKSPACE']?.trim() || files.cwd(), given);
   const stat = files.stat(resolved);
   if (!stat) {
     r.problem(name, `${show(given)} does not exist (looked at ${show(resolved)}). ${forms}`);
   }
-  return stat;
+  return { resolved, stat };
 }
 
 const ZIP_FORMS =
@@ -32,8 +30,7 @@ const ZIP_FORMS =
 const ZIP_SIGNATURES = new Set(['PK\x03\x04', 'PK\x05\x06']);
 
 export function readZipFile(r: Reader, files: FileProbe, given: string): Source {
-  const resolved = resolve(r, files, given);
-  const stat = statOf(r, files, 'zip-file', given, resolved, ZIP_FORMS);
+  const { resolved, stat } = lookAt(r, files, 'zip-file', given, ZIP_FORMS);
   if (stat && stat.kind !== 'file') {
     r.problem(
       'zip-file',
@@ -66,8 +63,7 @@ const DIR_FORMS =
   'Valid: the path of a directory (relative to the workspace) holding the code, at least one file.';
 
 export function readCodeDir(r: Reader, files: FileProbe, given: string): Source {
-  const resolved = resolve(r, files, given);
-  const stat = statOf(r, files, 'code-dir', given, resolved, DIR_FORMS);
+  const { resolved, stat } = lookAt(r, files, 'code-dir', given, DIR_FORMS);
   if (stat && stat.kind !== 'directory') {
     r.problem(
       'code-dir',
