@@ -6,7 +6,7 @@ import {
   encodePart,
   functionNameOf,
   versionUrl,
-} from '../../src/report/links.ts';
+} from '../../src/aws/console.ts';
 
 describe('console links', () => {
   it('links a deployment in the commercial partition', () => {
