@@ -3,14 +3,14 @@ import * as core from '@actions/core';
 import { createClients } from './aws/clients.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
 import { LambdaApi } from './aws/lambda.ts';
-import { stopAndConfirm } from './release/cancel.ts';
-import { deploymentDescription, findOwnDeployment } from './release/deploy.ts';
+import { cancelRelease } from './release/cancel.ts';
+import { CLOCK_SKEW_MS, deploymentDescription } from './release/deploy.ts';
 import { type ReleaseDeps, realClock } from './release/deps.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
 import { neutralizeWorkflowCommands } from './report/escape.ts';
 import { failureMessage } from './report/failure.ts';
-import { formatAliasState, formatProgress } from './report/progress.ts';
+import { formatProgress } from './report/progress.ts';
 import { outcomeLine, renderSummary } from './report/summary.ts';
 import { readSettings, type Settings } from './settings/index.ts';
 import { saveFinished, saveRelease } from './state.ts';
@@ -33,42 +33,25 @@ async function writeSummary(settings: Settings, result: ReleaseResult): Promise<
   }
 }
 
-export async function main(): Promise<void> {
-  let settings: Settings;
+function readInputs(): Settings | undefined {
   try {
-    settings = readSettings((name) => core.getInput(name), process.env);
+    return readSettings((name) => core.getInput(name), process.env);
   } catch (error) {
     core.setFailed((error as Error).message);
-    return;
+    return undefined;
   }
+}
 
-  const controller = new AbortController();
+/** The release's outside world: AWS clients, the runner's log, outputs and saved state. */
+function shellDeps(
+  settings: Settings,
+  signal: AbortSignal,
+  onDeployment: (id: string) => void,
+): ReleaseDeps {
   const clients = createClients({ region: settings.region });
-  const lambda = new LambdaApi(clients.lambda, controller.signal);
-  const codedeploy = new CodeDeployApi(
-    clients.codedeploy,
-    controller.signal,
-    clients.codedeployOnce,
-  );
-  const result = initialResult(settings, Date.now());
-  const direct = settings.strategy.kind === 'direct';
-  saveRelease({
-    region: settings.region,
-    functionName: settings.functionName,
-    alias: settings.alias,
-    onCancel: settings.onCancel,
-    application: direct ? undefined : settings.application,
-    deploymentGroup: direct ? undefined : settings.deploymentGroup,
-    description: deploymentDescription(settings),
-    // Leeway for the clock difference between this runner and AWS.
-    since: result.startedAt - 30_000,
-  });
-  let deploymentId: string | undefined;
-  let cancelling: Promise<void> | undefined;
-
-  const deps: ReleaseDeps = {
-    lambda,
-    codedeploy,
+  return {
+    lambda: new LambdaApi(clients.lambda, signal),
+    codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
     clock: realClock,
     progress: log,
     output: (name, value) => {
@@ -76,12 +59,35 @@ export async function main(): Promise<void> {
       if (name === 'previous-version') saveRelease({ previous: value });
     },
     onDeployment: (id) => {
-      deploymentId = id;
+      onDeployment(id);
       saveRelease({ deploymentId: id });
     },
     group: (name, fn) => core.group(name, fn),
-    signal: controller.signal,
+    signal,
   };
+}
+
+export async function main(): Promise<void> {
+  const settings = readInputs();
+  if (!settings) return;
+  const controller = new AbortController();
+  const result = initialResult(settings, Date.now());
+  const own = settings.strategy.kind === 'direct' ? undefined : ownDeployment(settings, result);
+  saveRelease({
+    region: settings.region,
+    functionName: settings.functionName,
+    alias: settings.alias,
+    onCancel: settings.onCancel,
+    application: own?.application,
+    deploymentGroup: own?.deploymentGroup,
+    description: deploymentDescription(settings),
+    since: result.startedAt - CLOCK_SKEW_MS,
+  });
+  let deploymentId: string | undefined;
+  let cancelling: Promise<void> | undefined;
+  const deps = shellDeps(settings, controller.signal, (id) => {
+    deploymentId = id;
+  });
 
   const onSignal = (signal: string) => {
     if (cancelling) {
@@ -102,14 +108,8 @@ export async function main(): Promise<void> {
   }
   if (cancelling) {
     await cancelling;
-    result.endedAt = Date.now();
-    core.setOutput('status', result.status);
-    core.setOutput('rolled-back', String(result.rolledBack));
-    // Unless traffic is confirmed back, the post step looks again.
-    if (result.rolledBack || !result.deploymentId || settings.onCancel === 'leave') saveFinished();
-    await writeSummary(settings, result);
-    core.setFailed(failureMessage(result));
-    process.exit(1);
+    await endCancelled(settings, result);
+    return;
   }
   saveFinished();
   core.info(neutralizeWorkflowCommands(outcomeLine(result)));
@@ -118,61 +118,58 @@ export async function main(): Promise<void> {
     core.setFailed(failureMessage(result));
 }
 
-/** on-cancel: stop our deployment with rollback and confirm the alias, within the runner's window. */
+async function endCancelled(settings: Settings, result: ReleaseResult): Promise<never> {
+  result.endedAt = Date.now();
+  core.setOutput('status', result.status);
+  core.setOutput('rolled-back', String(result.rolledBack));
+  // Unless traffic is confirmed back, the post step looks again.
+  if (result.rolledBack || !result.deploymentId || settings.onCancel === 'leave') saveFinished();
+  await writeSummary(settings, result);
+  core.setFailed(failureMessage(result));
+  process.exit(1);
+}
+
+/** on-cancel, within the runner's window: fresh clients, since the release's were aborted with the run. */
 async function cancel(
   settings: Settings,
   result: ReleaseResult,
   deploymentId: string | undefined,
 ): Promise<void> {
+  // Nothing may outlast the window, or the runner kills the step before it has said what it did.
   const deadline = Date.now() + CANCEL_WINDOW_MS;
-  result.status = 'stopped';
-  result.cause = { code: 'CANCELLED', message: 'The workflow run was cancelled.' };
-  // Fresh clients: the release's were aborted with the run. Nothing may outlast the window,
-  // or the runner kills the step before it has said what it did.
   const clients = createClients({
     region: settings.region,
     maxAttempts: 3,
     requestTimeoutMs: 3_000,
   });
   const signal = AbortSignal.timeout(CANCEL_WINDOW_MS);
-  const codedeploy = new CodeDeployApi(clients.codedeploy, signal);
-  if (!deploymentId && settings.strategy.kind !== 'direct')
-    deploymentId = await findOwnDeployment(codedeploy, {
-      application: settings.application!,
-      deploymentGroup: settings.deploymentGroup!,
-      description: deploymentDescription(settings),
-      since: result.startedAt - 30_000,
-    }).catch(() => undefined);
-  if (!deploymentId) {
-    result.cause.message += ' No deployment had started; no traffic moved.';
-    return;
-  }
-  result.deploymentId = deploymentId;
-  if (settings.onCancel === 'leave') {
-    result.cause.message += ` Deployment ${deploymentId} was left running (on-cancel: leave).`;
-    result.status = 'failed';
-    return;
-  }
-  try {
-    const out = await stopAndConfirm(
-      { lambda: new LambdaApi(clients.lambda, signal), codedeploy, clock: realClock },
-      {
-        deploymentId,
-        functionName: settings.functionName,
-        alias: settings.alias,
-        previous: result.previousVersion ?? '',
-        rollback: true,
-      },
-      deadline,
-    );
-    result.rolledBack = out.restored;
-    if (out.alias) result.finalAlias = { version: out.alias.version, weights: out.alias.weights };
-    result.cause.message += out.restored
-      ? ` Deployment ${deploymentId} was stopped with rollback; alias ${settings.alias} is back on version ${result.previousVersion}.`
-      : out.stop === 'completed'
-        ? ` Deployment ${deploymentId} had already ended.`
-        : ` Deployment ${deploymentId} was stopped with rollback, but the alias was not yet back on version ${result.previousVersion}${out.alias ? ` (now ${formatAliasState(out.alias)})` : ''}; the post step checks again.`;
-  } catch (error) {
-    result.cause.message += ` Stopping deployment ${deploymentId} failed: ${(error as Error).message}`;
-  }
+  const deps = {
+    lambda: new LambdaApi(clients.lambda, signal),
+    codedeploy: new CodeDeployApi(clients.codedeploy, signal),
+    clock: realClock,
+  };
+  const find = settings.strategy.kind === 'direct' ? undefined : ownDeployment(settings, result);
+  const outcome = await cancelRelease(
+    deps,
+    {
+      functionName: settings.functionName,
+      alias: settings.alias,
+      onCancel: settings.onCancel,
+      deploymentId,
+      find,
+      previousVersion: result.previousVersion,
+    },
+    deadline,
+  );
+  Object.assign(result, outcome);
+}
+
+/** How this run's deployment is found when its id was never seen. */
+function ownDeployment(settings: Settings, result: ReleaseResult) {
+  return {
+    application: settings.application!,
+    deploymentGroup: settings.deploymentGroup!,
+    description: deploymentDescription(settings),
+    since: result.startedAt - CLOCK_SKEW_MS,
+  };
 }

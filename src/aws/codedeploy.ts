@@ -21,7 +21,102 @@ import {
 import type { TrafficRouting } from '../strategy.ts';
 import { isAwsError, orUndefined } from './errors.ts';
 
-export type { DeploymentInfo, LambdaTarget };
+/** A deployment as GetDeployment reports it, in the fields the release reads. */
+export interface DeploymentState {
+  /** Created | Queued | InProgress | Baking | Ready | Succeeded | Failed | Stopped */
+  status?: string;
+  error?: { code?: string; message?: string };
+  /** The deployment CodeDeploy started to roll this one back. */
+  rollbackDeploymentId?: string;
+  /** `user` for one started through CreateDeployment, `autoRollback` for a rollback. */
+  creator?: string;
+  createTime?: Date;
+  description?: string;
+  /** The sha256 of the AppSpec content it carries. */
+  appSpecSha256?: string;
+}
+
+/** One lifecycle event of the Lambda target: a hook and where it is. */
+export interface LifecycleEvent {
+  name: string;
+  /** Pending | InProgress | Succeeded | Failed | Skipped | Unknown */
+  status?: string;
+}
+
+/** Which alarms can stop the deployment. */
+export type AlarmGate =
+  /** The deployment group's own alarm configuration. */
+  | { use: 'group' }
+  /** These alarms instead of the group's. */
+  | { use: 'these'; names: string[] }
+  /** None: the group's alarms are switched off for this deployment. */
+  | { use: 'none' };
+
+/** What CreateDeployment is asked for. */
+export interface DeploymentRequest {
+  application: string;
+  deploymentGroup: string;
+  configName?: string;
+  description: string;
+  /** The AppSpec as JSON, and its lowercase hex sha256. */
+  appSpec: { content: string; sha256: string };
+  /** Roll back on failure, on an alarm and on a stop request. */
+  autoRollback: boolean;
+  alarms: AlarmGate;
+}
+
+function toDeploymentState(d: DeploymentInfo | undefined): DeploymentState {
+  return {
+    status: d?.status,
+    error: d?.errorInformation && {
+      code: d.errorInformation.code,
+      message: d.errorInformation.message,
+    },
+    rollbackDeploymentId: d?.rollbackInfo?.rollbackDeploymentId,
+    creator: d?.creator,
+    createTime: d?.createTime,
+    description: d?.description,
+    appSpecSha256: d?.revision?.appSpecContent?.sha256,
+  };
+}
+
+function toLifecycleEvents(t: LambdaTarget): LifecycleEvent[] {
+  return (t.lifecycleEvents ?? []).map((e) => ({
+    name: e.lifecycleEventName ?? '',
+    status: e.status,
+  }));
+}
+
+const ROLLBACK_EVENTS = [
+  'DEPLOYMENT_FAILURE',
+  'DEPLOYMENT_STOP_ON_ALARM',
+  'DEPLOYMENT_STOP_ON_REQUEST',
+] as const;
+
+function toCreateDeploymentInput(r: DeploymentRequest): CreateDeploymentCommandInput {
+  const { alarms } = r;
+  return {
+    applicationName: r.application,
+    deploymentGroupName: r.deploymentGroup,
+    deploymentConfigName: r.configName,
+    description: r.description,
+    revision: { revisionType: 'AppSpecContent', appSpecContent: r.appSpec },
+    autoRollbackConfiguration: r.autoRollback
+      ? { enabled: true, events: [...ROLLBACK_EVENTS] }
+      : { enabled: false, events: [] },
+    ...(alarms.use === 'these'
+      ? {
+          overrideAlarmConfiguration: {
+            enabled: true,
+            ignorePollAlarmFailure: false,
+            alarms: alarms.names.map((name) => ({ name })),
+          },
+        }
+      : alarms.use === 'none'
+        ? { overrideAlarmConfiguration: { enabled: false, alarms: [] } }
+        : {}),
+  };
+}
 
 /** Statuses in which a deployment still holds its group (one active deployment per group). */
 export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
@@ -157,8 +252,11 @@ export class CodeDeployApi {
     return this.listDeployments(app, group, { includeOnlyStatuses: [...ACTIVE_STATUSES] });
   }
 
-  async createDeployment(input: CreateDeploymentCommandInput): Promise<string> {
-    const out = await this.once.send(new CreateDeploymentCommand(input), this.opts);
+  async createDeployment(request: DeploymentRequest): Promise<string> {
+    const out = await this.once.send(
+      new CreateDeploymentCommand(toCreateDeploymentInput(request)),
+      this.opts,
+    );
     return out.deploymentId ?? '';
   }
 
@@ -190,9 +288,9 @@ export class CodeDeployApi {
     return ids;
   }
 
-  async getDeployment(id: string): Promise<DeploymentInfo> {
+  async getDeployment(id: string): Promise<DeploymentState> {
     const out = await this.client.send(new GetDeploymentCommand({ deploymentId: id }), this.opts);
-    return out.deploymentInfo ?? {};
+    return toDeploymentState(out.deploymentInfo);
   }
 
   /** Returns 'completed' when the deployment had already ended (not an error for us). */
@@ -209,8 +307,8 @@ export class CodeDeployApi {
     }
   }
 
-  /** The Lambda target with its lifecycle events; undefined before the deployment has started. */
-  async getLambdaTarget(id: string): Promise<LambdaTarget | undefined> {
+  /** The Lambda target's lifecycle events; undefined before the deployment has started. */
+  async getLambdaTarget(id: string): Promise<LifecycleEvent[] | undefined> {
     const list = await orUndefined(
       this.client.send(new ListDeploymentTargetsCommand({ deploymentId: id }), this.opts),
       'DeploymentNotStartedException',
@@ -227,6 +325,7 @@ export class CodeDeployApi {
       ),
       'DeploymentNotStartedException',
     );
-    return out?.deploymentTargets?.find((t) => t.lambdaTarget)?.lambdaTarget;
+    const target = out?.deploymentTargets?.find((t) => t.lambdaTarget)?.lambdaTarget;
+    return target && toLifecycleEvents(target);
   }
 }

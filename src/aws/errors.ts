@@ -30,16 +30,6 @@ export function isAbort(error: unknown): boolean {
   return isAwsError(error, 'AbortError');
 }
 
-/** An error that carries a cause code a person can act on; its message is the whole explanation. */
-export class ReleaseError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'ReleaseError';
-    this.code = code;
-  }
-}
-
 /** The call's result, or undefined when AWS answers with one of the "does not exist" errors. */
 export async function orUndefined<T>(
   call: Promise<T>,

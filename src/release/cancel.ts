@@ -1,7 +1,11 @@
 // Stopping a deployment we started when the run is cancelled (main) or died (post).
 import { isTerminal } from '../aws/codedeploy.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
+import { formatAliasState } from '../report/progress.ts';
+import type { OnEvent } from '../settings/index.ts';
+import { findOwnDeployment, type OwnDeploymentQuery } from './deploy.ts';
 import type { Clock, ReleaseDeps } from './deps.ts';
+import type { AliasState, Cause, ReleaseStatus } from './result.ts';
 
 export interface CancelOutcome {
   /** What StopDeployment said: Pending, Succeeded, or 'completed' when it had already ended. */
@@ -12,12 +16,14 @@ export interface CancelOutcome {
   restored: boolean;
 }
 
+type StopDeps = Pick<ReleaseDeps, 'lambda' | 'codedeploy'> & { clock: Clock };
+
 /**
  * StopDeployment with rollback, then read the alias until it is wholly back on `previous`
  * or `deadline` passes. A deployment that already ended is left alone.
  */
 export async function stopAndConfirm(
-  deps: Pick<ReleaseDeps, 'lambda' | 'codedeploy'> & { clock: Clock },
+  deps: StopDeps,
   p: {
     deploymentId: string;
     functionName: string;
@@ -37,7 +43,7 @@ export async function stopAndConfirm(
     if (stop === 'completed') {
       // It ended before our stop: if it failed, CodeDeploy may still be rolling back.
       const info = await deps.codedeploy.getDeployment(p.deploymentId);
-      const rb = info.rollbackInfo?.rollbackDeploymentId;
+      const rb = info.rollbackDeploymentId;
       if (info.status === 'Succeeded' || !rb) return { stop, alias, restored };
       if (isTerminal((await deps.codedeploy.getDeployment(rb)).status))
         return { stop, alias, restored };
@@ -45,4 +51,74 @@ export async function stopAndConfirm(
     if (deps.clock.now() + 500 >= deadline) return { stop, alias, restored };
     await deps.clock.sleep(500);
   }
+}
+
+/** What a cancelled release knew when the signal came. */
+export interface Cancelled {
+  functionName: string;
+  alias: string;
+  onCancel: OnEvent;
+  /** Our deployment's id, when it was seen. */
+  deploymentId?: string;
+  /** How to find our deployment when its id was not seen; absent for strategy: direct. */
+  find?: OwnDeploymentQuery;
+  previousVersion?: string;
+}
+
+/** What the cancel did, for the result. */
+export interface CancelResult {
+  status: ReleaseStatus;
+  cause: Cause;
+  deploymentId?: string;
+  rolledBack?: boolean;
+  finalAlias?: AliasState;
+}
+
+/** on-cancel: stop our deployment with rollback and confirm the alias, before `deadline`. */
+export async function cancelRelease(
+  deps: StopDeps,
+  c: Cancelled,
+  deadline: number,
+): Promise<CancelResult> {
+  const cause: Cause = { code: 'CANCELLED', message: 'The workflow run was cancelled.' };
+  const find = c.find;
+  const id =
+    c.deploymentId ??
+    (find && (await findOwnDeployment(deps.codedeploy, find).catch(() => undefined)));
+  if (!id) {
+    cause.message += ' No deployment had started; no traffic moved.';
+    return { status: 'stopped', cause };
+  }
+  if (c.onCancel === 'leave') {
+    cause.message += ` Deployment ${id} was left running (on-cancel: leave).`;
+    return { status: 'failed', cause, deploymentId: id };
+  }
+  const out: CancelResult = { status: 'stopped', cause, deploymentId: id };
+  try {
+    const stopped = await stopAndConfirm(
+      deps,
+      {
+        deploymentId: id,
+        functionName: c.functionName,
+        alias: c.alias,
+        previous: c.previousVersion ?? '',
+        rollback: true,
+      },
+      deadline,
+    );
+    out.rolledBack = stopped.restored;
+    if (stopped.alias)
+      out.finalAlias = { version: stopped.alias.version, weights: stopped.alias.weights };
+    cause.message += stopMessage(id, c, stopped);
+  } catch (error) {
+    cause.message += ` Stopping deployment ${id} failed: ${(error as Error).message}`;
+  }
+  return out;
+}
+
+function stopMessage(id: string, c: Cancelled, out: CancelOutcome): string {
+  if (out.restored)
+    return ` Deployment ${id} was stopped with rollback; alias ${c.alias} is back on version ${c.previousVersion}.`;
+  if (out.stop === 'completed') return ` Deployment ${id} had already ended.`;
+  return ` Deployment ${id} was stopped with rollback, but the alias was not yet back on version ${c.previousVersion}${out.alias ? ` (now ${formatAliasState(out.alias)})` : ''}; the post step checks again.`;
 }

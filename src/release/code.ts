@@ -1,13 +1,13 @@
 // Upload the new code as $LATEST and wait until Lambda has finished applying it.
-import { isAwsError, ReleaseError } from '../aws/errors.ts';
+import { isAwsError } from '../aws/errors.ts';
 import type { FunctionState, NewCode } from '../aws/lambda.ts';
-import type { Settings } from '../settings/index.ts';
 import type { ReleaseDeps } from './deps.ts';
-import type { Preflight } from './preflight.ts';
+import { ReleaseError } from './errors.ts';
+import type { Plan } from './plan.ts';
 import { isUpdateInProgress, retryWhile } from './retry.ts';
 
-function newCode(settings: Settings, pre: Preflight): NewCode | undefined {
-  const s = settings.source;
+function newCode(pre: Plan): NewCode | undefined {
+  const s = pre.source;
   if (pre.code) return { zipFile: pre.code.zip };
   if (s.kind === 's3')
     return { s3Bucket: s.bucket, s3Key: s.key, s3ObjectVersion: s.objectVersion };
@@ -19,13 +19,9 @@ function newCode(settings: Settings, pre: Preflight): NewCode | undefined {
  * Uploads when there is new code, then returns $LATEST once LastUpdateStatus is Successful,
  * with the RevisionId read after the wait (the one in the update's response is stale by then).
  */
-export async function uploadCode(
-  settings: Settings,
-  pre: Preflight,
-  deps: ReleaseDeps,
-): Promise<FunctionState> {
-  const fn = settings.functionName;
-  const code = newCode(settings, pre);
+export async function uploadCode(pre: Plan, deps: ReleaseDeps): Promise<FunctionState> {
+  const fn = pre.functionRef;
+  const code = newCode(pre);
   if (!code || pre.codeUnchanged) {
     if (code)
       deps.progress({ kind: 'info', message: 'The code is identical to $LATEST: no upload.' });
@@ -53,8 +49,7 @@ export async function uploadCode(
     // The SDK retries a call whose response was lost: when our own upload had landed, the
     // retry is refused with 412 though $LATEST holds exactly our code.
     const now = await deps.lambda.getFunction(fn);
-    if (!now || !holdsOurCode(now, settings, pre))
-      throw changedUnderUs(fn, 'just before the upload');
+    if (!now || !holdsOurCode(now, pre)) throw changedUnderUs(fn, 'just before the upload');
     uploaded = now.codeSha256;
   }
   deps.progress({ kind: 'info', message: 'Code uploaded; waiting for Lambda to apply it.' });
@@ -65,9 +60,9 @@ export async function uploadCode(
 }
 
 /** Whether $LATEST holds the code this release sends (unknowable for S3: its hash is AWS's). */
-function holdsOurCode(latest: FunctionState, settings: Settings, pre: Preflight): boolean {
+function holdsOurCode(latest: FunctionState, pre: Plan): boolean {
   if (pre.code) return latest.codeSha256 === pre.code.sha256;
-  if (settings.source.kind === 'image') return latest.imageUri === settings.source.uri;
+  if (pre.source.kind === 'image') return latest.imageUri === pre.source.uri;
   return false;
 }
 

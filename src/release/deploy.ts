@@ -1,12 +1,17 @@
-// The CodeDeploy deployment: its config, the AppSpec, and CreateDeployment.
+// The CodeDeploy deployment: its config, the AppSpec, CreateDeployment, and waiting for a
+// busy group.
 import { createHash } from 'node:crypto';
-import type { AutoRollbackEvent, CreateDeploymentCommandInput } from '@aws-sdk/client-codedeploy';
-import type { CodeDeployApi } from '../aws/codedeploy.ts';
+import { type DeploymentRequest, isTerminal } from '../aws/codedeploy.ts';
+import { deploymentUrl } from '../aws/console.ts';
 import { awsError, isAbort, isAwsError } from '../aws/errors.ts';
-import type { Settings } from '../settings/index.ts';
-import type { ReleaseDeps } from './deps.ts';
-import { busyError, type Preflight } from './preflight.ts';
+import { checkAlias } from './alias.ts';
+import type { CodeDeployService, ReleaseDeps } from './deps.ts';
+import { ReleaseError } from './errors.ts';
+import type { DeploymentPlan, Plan } from './plan.ts';
 import { isTransient } from './retry.ts';
+
+/** Leeway for the clock difference between this runner and AWS, when matching create times. */
+export const CLOCK_SKEW_MS = 30_000;
 
 export interface AppSpecInput {
   functionName: string;
@@ -48,14 +53,26 @@ export function sha256Hex(content: string): string {
 }
 
 /** CreateDeploymentConfig for an inline strategy; a config created meanwhile by a parallel run is fine. */
-export async function ensureConfig(pre: Preflight, deps: ReleaseDeps): Promise<void> {
-  if (!pre.createConfig || !pre.configName || !pre.routing) return;
+export async function ensureConfig(d: DeploymentPlan, deps: ReleaseDeps): Promise<void> {
+  if (!d.createConfig) return;
   try {
-    await deps.codedeploy.createDeploymentConfig(pre.configName, pre.routing);
-    deps.progress({ kind: 'info', message: `Created deployment config ${pre.configName}.` });
+    await deps.codedeploy.createDeploymentConfig(d.configName, d.routing);
+    deps.progress({ kind: 'info', message: `Created deployment config ${d.configName}.` });
   } catch (error) {
     if (!isAwsError(error, 'DeploymentConfigAlreadyExistsException')) throw error;
   }
+}
+
+/** CodeDeploy's older documented limit is 100 characters. */
+export function deploymentDescription(settings: { versionDescription: string }): string {
+  return settings.versionDescription.slice(0, 100);
+}
+
+export function busyError(group: string, id: string, region: string): ReleaseError {
+  return new ReleaseError(
+    'GROUP_BUSY',
+    `Deployment group \`${group}\` already has an active deployment ${id} (${deploymentUrl(region, id)}); CodeDeploy allows one at a time. Wait for it or stop it, or set \`if-busy: wait\`.`,
+  );
 }
 
 const ACTIVE_ID = /(?:is already deploying|already has an active Deployment) '(d-\w+)'/;
@@ -66,9 +83,67 @@ export function activeDeploymentIn(error: unknown): string | undefined {
     : undefined;
 }
 
-/** CodeDeploy's older documented limit is 100 characters. */
-export function deploymentDescription(settings: Settings): string {
-  return settings.versionDescription.slice(0, 100);
+/** Waits for another deployment in the group to end (if-busy: wait). */
+export async function waitForActive(
+  id: string,
+  /** epoch ms: how long a busy group may be waited for */
+  until: number,
+  pre: Plan,
+  d: DeploymentPlan,
+  deps: ReleaseDeps,
+): Promise<void> {
+  deps.progress({
+    kind: 'info',
+    message: `Waiting for the active deployment ${id} to end: ${deploymentUrl(pre.region, id)}`,
+  });
+  for (;;) {
+    const info = await deps.codedeploy.getDeployment(id);
+    if (isTerminal(info.status)) return;
+    if (deps.clock.now() >= until)
+      throw new ReleaseError(
+        'TIMEOUT',
+        `The active deployment ${id} in group \`${d.deploymentGroup}\` was still running after ${d.timeoutMinutesGiven ?? 'the'} minutes of waiting (if-busy: wait). Nothing was deployed.`,
+      );
+    await deps.clock.sleep(Math.min(pre.pollIntervalMs, 15_000), deps.signal);
+  }
+}
+
+/**
+ * Creates the config if needed, then the deployment. When another deployment started since
+ * preflight, waits for it (if-busy: wait) and shifts from wherever it left the alias;
+ * `onRebase` hears of each new starting version. Returns the id and the version it shifts from.
+ */
+export async function startDeployment(
+  pre: Plan,
+  d: DeploymentPlan,
+  targetVersion: string,
+  until: number,
+  deps: ReleaseDeps,
+  onRebase: (version: string) => void,
+): Promise<{ deploymentId: string; currentVersion: string }> {
+  let currentVersion = pre.current!.version;
+  await ensureConfig(d, deps);
+  for (;;) {
+    try {
+      const deploymentId = await createDeployment(pre, d, currentVersion, targetVersion, deps);
+      return { deploymentId, currentVersion };
+    } catch (error) {
+      // Another deployment started between preflight and now.
+      const active = activeDeploymentIn(error);
+      if (!active || d.ifBusy === 'fail') throw busyFrom(error, pre, d);
+      await waitForActive(active, until, pre, d, deps);
+      // That deployment may have moved the alias: shift from where it is now.
+      const alias = await deps.lambda.getAlias(pre.functionRef, pre.alias);
+      checkAlias(alias, pre.alias, pre.functionName, false);
+      if (!alias || alias.version === targetVersion)
+        throw new ReleaseError(
+          'ALIAS_MOVED',
+          `While this release waited, another deployment moved alias ${pre.alias} to ${alias ? `version ${alias.version}` : 'nowhere (it was deleted)'}; nothing was deployed.`,
+        );
+      currentVersion = alias.version;
+      onRebase(currentVersion);
+    }
+  }
 }
 
 /**
@@ -78,28 +153,26 @@ export function deploymentDescription(settings: Settings): string {
  * the group is searched for a deployment with our exact AppSpec before anything is retried or
  * reported.
  */
-export async function createDeployment(
-  settings: Settings,
-  pre: Preflight,
+async function createDeployment(
+  pre: Plan,
+  d: DeploymentPlan,
   currentVersion: string,
   targetVersion: string,
   deps: ReleaseDeps,
 ): Promise<string> {
-  const input = deploymentInput(settings, pre, currentVersion, targetVersion);
-  const sha = input.revision?.appSpecContent?.sha256 ?? '';
-  // Leeway for the clock difference between this runner and AWS.
-  const since = deps.clock.now() - 30_000;
+  const request = deploymentRequest(pre, d, currentVersion, targetVersion);
+  const since = deps.clock.now() - CLOCK_SKEW_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.codedeploy.createDeployment(input);
+      return await deps.codedeploy.createDeployment(request);
     } catch (error) {
       if (isAbort(error) || deps.signal?.aborted) throw error;
       const own = await findOwnDeployment(deps.codedeploy, {
-        application: settings.application!,
-        deploymentGroup: settings.deploymentGroup!,
-        description: deploymentDescription(settings),
+        application: d.application,
+        deploymentGroup: d.deploymentGroup,
+        description: d.description,
         since,
-        sha,
+        sha: request.appSpec.sha256,
       });
       if (own) {
         deps.progress({
@@ -127,7 +200,7 @@ export interface OwnDeploymentQuery {
   deploymentGroup: string;
   /** Our deployment's description: it names the run. */
   description: string;
-  /** epoch ms; deployments created earlier are not ours */
+  /** epoch ms, CLOCK_SKEW_MS before we could have created it; deployments created earlier are not ours */
   since: number;
   /** Our AppSpec's sha256, when known: then the deployment must carry exactly it. */
   sha?: string;
@@ -138,7 +211,7 @@ export interface OwnDeploymentQuery {
  * lost: a dropped answer, a cancel or a kill while CreateDeployment was in flight).
  */
 export async function findOwnDeployment(
-  codedeploy: CodeDeployApi,
+  codedeploy: Pick<CodeDeployService, 'listDeploymentsSince' | 'getDeployment'>,
   q: OwnDeploymentQuery,
 ): Promise<string | undefined> {
   try {
@@ -153,7 +226,7 @@ export async function findOwnDeployment(
         info.creator === 'user' &&
         (info.createTime?.getTime() ?? 0) >= q.since &&
         info.description === q.description &&
-        (q.sha === undefined || info.revision?.appSpecContent?.sha256 === q.sha)
+        (q.sha === undefined || info.appSpecSha256 === q.sha)
       )
         return id;
     }
@@ -164,53 +237,33 @@ export async function findOwnDeployment(
   return undefined;
 }
 
-function deploymentInput(
-  settings: Settings,
-  pre: Preflight,
+function deploymentRequest(
+  pre: Plan,
+  d: DeploymentPlan,
   currentVersion: string,
   targetVersion: string,
-): CreateDeploymentCommandInput {
+): DeploymentRequest {
   const content = appSpec({
     functionName: pre.functionName,
-    alias: settings.alias,
+    alias: pre.alias,
     currentVersion,
     targetVersion,
-    beforeTrafficHook: settings.beforeTrafficHook,
-    afterTrafficHook: settings.afterTrafficHook,
+    beforeTrafficHook: pre.hooks.find((h) => h.hook === 'BeforeAllowTraffic')?.functionName,
+    afterTrafficHook: pre.hooks.find((h) => h.hook === 'AfterAllowTraffic')?.functionName,
   });
-  const events: AutoRollbackEvent[] = [
-    'DEPLOYMENT_FAILURE',
-    'DEPLOYMENT_STOP_ON_ALARM',
-    'DEPLOYMENT_STOP_ON_REQUEST',
-  ];
   return {
-    applicationName: settings.application,
-    deploymentGroupName: settings.deploymentGroup,
-    deploymentConfigName: pre.configName,
-    description: deploymentDescription(settings),
-    revision: {
-      revisionType: 'AppSpecContent',
-      appSpecContent: { content, sha256: sha256Hex(content) },
-    },
-    autoRollbackConfiguration: settings.autoRollback
-      ? { enabled: true, events }
-      : { enabled: false, events: [] },
-    ...(settings.alarms.length
-      ? {
-          overrideAlarmConfiguration: {
-            enabled: true,
-            ignorePollAlarmFailure: false,
-            alarms: settings.alarms.map((name) => ({ name })),
-          },
-        }
-      : settings.ignoreAlarms
-        ? { overrideAlarmConfiguration: { enabled: false, alarms: [] } }
-        : {}),
+    application: d.application,
+    deploymentGroup: d.deploymentGroup,
+    configName: d.configName,
+    description: d.description,
+    appSpec: { content, sha256: sha256Hex(content) },
+    autoRollback: d.autoRollback,
+    alarms: d.alarmGate,
   };
 }
 
 /** Maps DeploymentLimitExceededException to the busy error users see from preflight. */
-export function busyFrom(error: unknown, settings: Settings): Error {
+function busyFrom(error: unknown, pre: Plan, d: DeploymentPlan): Error {
   const id = activeDeploymentIn(error);
-  return id ? busyError(settings.deploymentGroup!, id, settings.region) : (error as Error);
+  return id ? busyError(d.deploymentGroup, id, pre.region) : (error as Error);
 }

@@ -1,7 +1,53 @@
 // What the release needs from the outside world, passed in so tests can supply their own.
-import type { CodeDeployApi } from '../aws/codedeploy.ts';
-import type { LambdaApi } from '../aws/lambda.ts';
+import type {
+  DeploymentConfigInfo,
+  DeploymentRequest,
+  DeploymentState,
+  LifecycleEvent,
+} from '../aws/codedeploy.ts';
+import type { AliasInfo, FunctionState, InvokeResult, NewCode } from '../aws/lambda.ts';
+import type { TrafficRouting } from '../strategy.ts';
 import type { ProgressSink } from './result.ts';
+
+/** The Lambda calls the release makes (LambdaApi in production; a plain object will do). */
+export interface LambdaService {
+  /** $LATEST; undefined when the function does not exist. */
+  getFunction(fn: string): Promise<FunctionState | undefined>;
+  getVersion(fn: string, version: string): Promise<FunctionState | undefined>;
+  getAlias(fn: string, alias: string): Promise<AliasInfo | undefined>;
+  updateCode(fn: string, code: NewCode, revisionId: string): Promise<FunctionState>;
+  publishVersion(
+    fn: string,
+    p: { codeSha256: string; revisionId: string; description: string },
+  ): Promise<FunctionState>;
+  latestVersionNumber(fn: string): Promise<number>;
+  createAlias(fn: string, alias: string, version: string): Promise<AliasInfo>;
+  pointAlias(fn: string, alias: string, version: string, revisionId?: string): Promise<AliasInfo>;
+  invoke(fn: string, qualifier: string, payload: string): Promise<InvokeResult>;
+}
+
+/** The CodeDeploy calls the release makes (CodeDeployApi in production). */
+export interface CodeDeployService {
+  getApplication(name: string): Promise<{ computePlatform?: string } | undefined>;
+  getDeploymentGroup(
+    app: string,
+    group: string,
+  ): Promise<
+    { deploymentConfigName?: string; alarms: string[]; alarmsEnabled: boolean } | undefined
+  >;
+  getDeploymentConfig(name: string): Promise<DeploymentConfigInfo | undefined>;
+  listDeploymentConfigs(): Promise<string[]>;
+  createDeploymentConfig(name: string, routing: TrafficRouting): Promise<void>;
+  listActiveDeployments(app: string, group: string): Promise<string[]>;
+  listDeploymentsSince(app: string, group: string, since: Date): Promise<string[]>;
+  /** Returns the new deployment's id. */
+  createDeployment(request: DeploymentRequest): Promise<string>;
+  getDeployment(id: string): Promise<DeploymentState>;
+  /** Returns 'completed' when the deployment had already ended. */
+  stopDeployment(id: string, rollback: boolean): Promise<string>;
+  /** undefined before the deployment has started. */
+  getLambdaTarget(id: string): Promise<LifecycleEvent[] | undefined>;
+}
 
 export interface Clock {
   /** epoch milliseconds */
@@ -21,8 +67,8 @@ export type OutputName =
   | 'code-sha256';
 
 export interface ReleaseDeps {
-  lambda: LambdaApi;
-  codedeploy: CodeDeployApi;
+  lambda: LambdaService;
+  codedeploy: CodeDeployService;
   clock: Clock;
   progress: ProgressSink;
   /** Sets a step output the moment its value is known. */
@@ -33,6 +79,14 @@ export interface ReleaseDeps {
   group?<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Fires on cancellation: in-flight calls and sleeps are abandoned. */
   signal?: AbortSignal;
+}
+
+/** Runs one phase (the runner shows it as a collapsible group). */
+export type Group = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** deps.group, or running the phase as it is when there is no runner to show groups. */
+export function groupOf(deps: Pick<ReleaseDeps, 'group'>): Group {
+  return deps.group ? (name, fn) => deps.group!(name, fn) : (_name, fn) => fn();
 }
 
 export const realClock: Clock = {

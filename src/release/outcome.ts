@@ -1,10 +1,12 @@
 // A terminal deployment → what happened to traffic. `rolled-back` comes from the alias as
 // Lambda reports it afterwards, never from CodeDeploy's intent.
 import { isTerminal } from '../aws/codedeploy.ts';
+import { deploymentUrl } from '../aws/console.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
-import type { ReleaseDeps } from './deps.ts';
-import { clearWeightsCommand } from './preflight.ts';
-import type { AliasState, Cause, HookName, ReleaseStatus } from './result.ts';
+import { clearWeightsCommand } from './alias.ts';
+import type { Group, ReleaseDeps } from './deps.ts';
+import type { DeploymentPlan, Plan } from './plan.ts';
+import type { AliasState, Cause, HookName, Note, ReleaseStatus } from './result.ts';
 import { type WatchState, type WatchTarget, watchDeployment } from './watch.ts';
 
 export interface Outcome {
@@ -13,7 +15,7 @@ export interface Outcome {
   rolledBack: boolean;
   rollbackDeploymentId?: string;
   finalAlias?: AliasState;
-  notes: string[];
+  notes: Note[];
 }
 
 const ALARMS = /Activated alarms?:\s*(.*)$/s;
@@ -41,7 +43,7 @@ function isWhollyOn(a: AliasInfo | undefined, version: string): boolean {
 }
 
 function causeOf(state: WatchState, knownAlarms: string[]): Cause {
-  const err = state.info.errorInformation;
+  const err = state.info.error;
   const failedHook =
     state.hooks.find((h) => h.status === 'Failed')?.hook ??
     (err?.code === 'HOOK_EXECUTION_FAILURE' ? inferFailedHook(state) : undefined);
@@ -82,14 +84,14 @@ export async function settleFailure(
   maxIntervalMs: number,
   deps: ReleaseDeps,
 ): Promise<Outcome> {
-  const notes: string[] = [];
+  const notes: Note[] = [];
   let info = state.info;
   // rollbackInfo can appear a moment after the terminal status; look again briefly.
-  for (let i = 0; autoRollbackExpected && !info.rollbackInfo?.rollbackDeploymentId && i < 5; i++) {
+  for (let i = 0; autoRollbackExpected && !info.rollbackDeploymentId && i < 5; i++) {
     await deps.clock.sleep(2_000, deps.signal);
     info = await deps.codedeploy.getDeployment(w.deploymentId);
   }
-  const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
+  const rollbackId = info.rollbackDeploymentId;
   let rollbackStatus: string | undefined;
   if (rollbackId) {
     deps.progress({ kind: 'info', message: `Following rollback deployment ${rollbackId}.` });
@@ -101,22 +103,28 @@ export async function settleFailure(
     );
     rollbackStatus = rb.info.status;
     if (!isTerminal(rollbackStatus))
-      notes.push(`Rollback deployment ${rollbackId} had not ended after 10 minutes.`);
+      notes.push({
+        kind: 'rollback-unfinished',
+        text: `Rollback deployment ${rollbackId} had not ended after 10 minutes.`,
+      });
     else if (rollbackStatus !== 'Succeeded')
-      notes.push(
-        `Rollback deployment ${rollbackId} ended ${rollbackStatus}: ${rb.info.errorInformation?.code ?? ''} ${rb.info.errorInformation?.message ?? ''}`.trim(),
-      );
+      notes.push({
+        kind: 'rollback-failed',
+        text: `Rollback deployment ${rollbackId} ended ${rollbackStatus}: ${rb.info.error?.code ?? ''} ${rb.info.error?.message ?? ''}`.trim(),
+      });
   }
   const alias = await deps.lambda.getAlias(w.functionName, w.alias);
   const rolledBack = isWhollyOn(alias, w.currentVersion);
   if (alias && !rolledBack && Object.keys(alias.weights).length > 0) {
-    notes.push(
-      `Traffic is split between versions ${alias.version} and ${Object.keys(alias.weights).join(', ')}. Every later deployment fails until the alias points at one version: \`${clearWeightsCommand(w.functionName, w.alias, w.currentVersion)}\` returns all traffic to version ${w.currentVersion}.`,
-    );
+    notes.push({
+      kind: 'traffic-split',
+      text: `Traffic is split between versions ${alias.version} and ${Object.keys(alias.weights).join(', ')}. Every later deployment fails until the alias points at one version: \`${clearWeightsCommand(w.functionName, w.alias, w.currentVersion)}\` returns all traffic to version ${w.currentVersion}.`,
+    });
   } else if (alias && !rolledBack) {
-    notes.push(
-      `Alias ${w.alias} is on version ${alias.version}, not on the previous version ${w.currentVersion}.`,
-    );
+    notes.push({
+      kind: 'alias-elsewhere',
+      text: `Alias ${w.alias} is on version ${alias.version}, not on the previous version ${w.currentVersion}.`,
+    });
   }
   return {
     status: state.info.status === 'Stopped' ? 'stopped' : 'failed',
@@ -146,5 +154,88 @@ export async function settleSuccess(w: WatchTarget, deps: ReleaseDeps): Promise<
       message: `CodeDeploy reports the deployment Succeeded, but alias ${w.alias} is ${alias ? `on version ${alias.version}${Object.keys(alias.weights).length ? ' with weights' : ''}` : 'missing'}, not wholly on version ${w.targetVersion}. Something else changed the alias.`,
     },
     notes: [],
+  };
+}
+
+/** The watch ended (or gave up): what happened to traffic, and why. */
+export async function settle(
+  pre: Plan,
+  d: DeploymentPlan,
+  target: WatchTarget,
+  state: WatchState,
+  deps: ReleaseDeps,
+  group: Group,
+): Promise<Outcome> {
+  if (state.info.status === 'Succeeded') return settleSuccess(target, deps);
+  if (isTerminal(state.info.status))
+    return group('Rollback', () =>
+      settleFailure(target, state, d.autoRollback, pre.pollIntervalMs, deps),
+    );
+  if (state.lostContact) return lostContact(pre, target, state);
+  return group('Timeout', () => settleTimeout(pre, d, target, state, deps));
+}
+
+/** The deployment goes on without us: traffic is where it was last seen. */
+function leftRunning(state: WatchState, code: string, message: string): Outcome {
+  return {
+    status: 'failed',
+    rolledBack: false,
+    finalAlias: state.lastAlias && aliasState(state.lastAlias),
+    cause: { code, message },
+    notes: [],
+  };
+}
+
+function lostContact(pre: Plan, target: WatchTarget, state: WatchState): Outcome {
+  const url = deploymentUrl(pre.region, target.deploymentId);
+  return leftRunning(
+    state,
+    'LOST_CONTACT',
+    `Lost contact with AWS while watching deployment ${target.deploymentId} (${state.lostContact}). The deployment was left running, not stopped; its outcome is in the console: ${url}`,
+  );
+}
+
+/** How long we follow a deployment we stopped on timeout until it has rolled back. */
+const STOP_WAIT_MS = 10 * 60_000;
+
+/** timeout-minutes passed: leave the deployment running, or stop it with rollback (on-timeout). */
+async function settleTimeout(
+  pre: Plan,
+  d: DeploymentPlan,
+  target: WatchTarget,
+  state: WatchState,
+  deps: ReleaseDeps,
+): Promise<Outcome> {
+  const minutes = pre.timeoutMinutes;
+  if (d.onTimeout === 'leave') {
+    const url = deploymentUrl(pre.region, target.deploymentId);
+    return leftRunning(
+      state,
+      'TIMEOUT',
+      `Deployment ${target.deploymentId} did not finish within ${minutes} minutes (timeout-minutes); it was left running (on-timeout: leave): ${url}`,
+    );
+  }
+  await deps.codedeploy.stopDeployment(target.deploymentId, true);
+  deps.progress({
+    kind: 'info',
+    message: `Stopping deployment ${target.deploymentId} with rollback.`,
+  });
+  const stopped = await watchDeployment(
+    target,
+    deps.clock.now() + STOP_WAIT_MS,
+    Math.min(pre.pollIntervalMs, 5_000),
+    deps,
+    state,
+  );
+  // It may have finished on its own just before the stop landed.
+  if (stopped.info.status === 'Succeeded') return settleSuccess(target, deps);
+  const outcome = await settleFailure(target, stopped, true, pre.pollIntervalMs, deps);
+  return {
+    ...outcome,
+    status: 'stopped',
+    cause: {
+      code: 'TIMEOUT',
+      message: `Deployment ${target.deploymentId} did not finish within ${minutes} minutes (timeout-minutes), so the action stopped it with rollback (on-timeout: rollback). ${outcome.rolledBack ? `Traffic is back on version ${target.currentVersion}.` : 'Traffic is NOT confirmed back on the previous version.'}`,
+    },
   };
 }

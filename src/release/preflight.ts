@@ -1,56 +1,20 @@
-// Read-only checks before any change, ending in a Plan. Nothing here mutates AWS: a dry run
+// Read-only checks before any change, ending in the Plan. Nothing here mutates AWS: a dry run
 // stops after this, and a real run changes nothing until every check has passed.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAbort, ReleaseError } from '../aws/errors.ts';
-import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
-import { deploymentUrl } from '../report/links.ts';
+import type { AlarmGate } from '../aws/codedeploy.ts';
+import { isAbort } from '../aws/errors.ts';
+import type { FunctionState } from '../aws/lambda.ts';
 import { functionNameOf, type Settings } from '../settings/index.ts';
-import {
-  defaultTimeoutMinutes,
-  describeRouting,
-  routingSteps,
-  sameRouting,
-  shiftMinutes,
-  type TrafficRouting,
-} from '../strategy.ts';
+import { defaultTimeoutMinutes } from '../strategy.ts';
+import { checkAlias, describeWeights } from './alias.ts';
+import { findConfig } from './config.ts';
+import { busyError, deploymentDescription } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
-import type { Plan } from './result.ts';
+import { ReleaseError } from './errors.ts';
+import type { CodeBundle, DeploymentPlan, Hook, Plan } from './plan.ts';
+import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
-
-export interface CodeBundle {
-  zip: Uint8Array;
-  /** base64 SHA-256, the way Lambda reports CodeSha256 */
-  sha256: string;
-}
-
-export interface Preflight {
-  /** The function's name (AppSpec wants a name, the user may have given an ARN). */
-  functionName: string;
-  latest: FunctionState;
-  /** The production alias, undefined on a first release. */
-  alias?: AliasInfo;
-  /** For promotions: the version to release, already checked to exist. */
-  promoted?: { version: string; config: FunctionState; fromAlias?: string };
-  /** Zip bytes read or built locally. */
-  code?: CodeBundle;
-  /** True when the local code equals $LATEST's: no upload, so no new version for the same code. */
-  codeUnchanged: boolean;
-  routing?: TrafficRouting;
-  /** The CodeDeploy config the deployment will use. */
-  configName?: string;
-  /** An inline strategy whose config does not exist yet and will be created. */
-  createConfig: boolean;
-  /** A deployment already active in the group. */
-  activeDeploymentId?: string;
-  /** The alarms the deployment group itself watches. */
-  groupAlarms: string[];
-  timeoutMinutes: number;
-  /** Dry run with new code: the number PublishVersion would give it. */
-  predictedVersion?: string;
-  plan: Plan;
-  warnings: string[];
-}
 
 export function readCode(settings: Settings): CodeBundle | undefined {
   const { source } = settings;
@@ -59,37 +23,6 @@ export function readCode(settings: Settings): CodeBundle | undefined {
   else if (source.kind === 'code-dir') zip = zipDirectory(source.path);
   else return undefined;
   return { zip, sha256: createHash('sha256').update(zip).digest('base64') };
-}
-
-function describeWeights(alias: AliasInfo): string {
-  const extra = Object.entries(alias.weights)
-    .map(([v, w]) => `${Math.round(w * 1000) / 10}% on version ${v}`)
-    .join(', ');
-  const rest = 100 - Object.values(alias.weights).reduce((a, w) => a + w * 100, 0);
-  return `${Math.round(rest * 10) / 10}% on version ${alias.version}, ${extra}`;
-}
-
-export function clearWeightsCommand(fn: string, alias: string, version: string): string {
-  return `aws lambda update-alias --function-name ${fn} --name ${alias} --function-version ${version} --routing-config 'AdditionalVersionWeights={}'`;
-}
-
-/** Refuses an alias CodeDeploy cannot shift from: split between versions, or on $LATEST. */
-export function checkAlias(
-  alias: AliasInfo | undefined,
-  settings: Settings,
-  functionName: string,
-): void {
-  if (!alias) return;
-  if (Object.keys(alias.weights).length > 0)
-    throw new ReleaseError(
-      'ALIAS_WEIGHTED',
-      `Alias \`${settings.alias}\` is split between versions (${describeWeights(alias)}), as a deployment that was stopped without rollback leaves it; CodeDeploy fails every deployment from that state. Point it at one version first, e.g. \`${clearWeightsCommand(functionName, settings.alias, alias.version)}\`, then run again.`,
-    );
-  if (alias.version === '$LATEST' && settings.strategy.kind !== 'direct')
-    throw new ReleaseError(
-      'ALIAS_ON_LATEST',
-      `Alias \`${settings.alias}\` points at $LATEST; CodeDeploy can shift traffic only between published versions. Point it at a published version first (\`aws lambda update-alias --function-name ${functionName} --name ${settings.alias} --function-version <N>\`), or move it with \`strategy: direct\`.`,
-    );
 }
 
 /** Lambda takes a .zip only for a Zip function and an image only for an Image function. */
@@ -123,13 +56,12 @@ async function nextVersionNumber(deps: ReleaseDeps, fn: string): Promise<string 
   }
 }
 
-export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<Preflight> {
-  const { lambda, codedeploy } = deps;
+async function findFunction(
+  settings: Settings,
+  deps: ReleaseDeps,
+): Promise<{ latest: FunctionState; functionName: string }> {
   const fn = settings.functionName;
-  const direct = settings.strategy.kind === 'direct';
-  const warnings: string[] = [];
-
-  const latest = await lambda.getFunction(fn);
+  const latest = await deps.lambda.getFunction(fn);
   if (!latest)
     throw new ReleaseError(
       'FUNCTION_NOT_FOUND',
@@ -138,49 +70,55 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
   deps.output('function-arn', latest.arn.replace(/:\$LATEST$/, ''));
   const functionName = functionNameOf(latest.arn) || functionNameOf(fn);
   checkPackageType(settings, latest, functionName);
+  return { latest, functionName };
+}
 
-  const alias = await lambda.getAlias(fn, settings.alias);
-  if (alias) {
-    deps.output('alias-arn', alias.arn);
-    deps.output('previous-version', alias.version);
-  }
-
-  let promoted: Preflight['promoted'];
-  const { source } = settings;
+/** For promotions (`version`, `from-alias`): the published version to release. */
+async function findPromoted(
+  settings: Settings,
+  functionName: string,
+  deps: ReleaseDeps,
+): Promise<Plan['promoted']> {
+  const { source, functionName: fn } = settings;
   if (source.kind === 'version') {
-    const config = await lambda.getVersion(fn, source.version);
+    const config = await deps.lambda.getVersion(fn, source.version);
     if (!config)
       throw new ReleaseError(
         'VERSION_NOT_FOUND',
         `Version ${source.version} of \`${functionName}\` does not exist (\`version\`). Give a published version number.`,
       );
-    promoted = { version: source.version, config };
-  } else if (source.kind === 'from-alias') {
-    const from = await lambda.getAlias(fn, source.alias);
-    if (!from)
-      throw new ReleaseError(
-        'ALIAS_NOT_FOUND',
-        `Alias \`${source.alias}\` (\`from-alias\`) does not exist on \`${functionName}\`.`,
-      );
-    if (Object.keys(from.weights).length > 0)
-      throw new ReleaseError(
-        'SOURCE_ALIAS_WEIGHTED',
-        `Alias \`${source.alias}\` (\`from-alias\`) is split between versions (${describeWeights(from)}), so it names no single version to promote. Wait for its deployment to finish, or give \`version\`.`,
-      );
-    if (from.version === '$LATEST')
-      throw new ReleaseError(
-        'SOURCE_ALIAS_ON_LATEST',
-        `Alias \`${source.alias}\` (\`from-alias\`) points at $LATEST, which is not an immutable version and cannot be promoted. Publish a version and point \`${source.alias}\` at it first.`,
-      );
-    const config = await lambda.getVersion(fn, from.version);
-    if (!config)
-      throw new ReleaseError(
-        'VERSION_NOT_FOUND',
-        `Alias \`${source.alias}\` points at version ${from.version}, which no longer exists.`,
-      );
-    promoted = { version: from.version, config, fromAlias: source.alias };
+    return { version: source.version, config };
   }
+  if (source.kind !== 'from-alias') return undefined;
+  const from = await deps.lambda.getAlias(fn, source.alias);
+  if (!from)
+    throw new ReleaseError(
+      'ALIAS_NOT_FOUND',
+      `Alias \`${source.alias}\` (\`from-alias\`) does not exist on \`${functionName}\`.`,
+    );
+  if (Object.keys(from.weights).length > 0)
+    throw new ReleaseError(
+      'SOURCE_ALIAS_WEIGHTED',
+      `Alias \`${source.alias}\` (\`from-alias\`) is split between versions (${describeWeights(from)}), so it names no single version to promote. Wait for its deployment to finish, or give \`version\`.`,
+    );
+  if (from.version === '$LATEST')
+    throw new ReleaseError(
+      'SOURCE_ALIAS_ON_LATEST',
+      `Alias \`${source.alias}\` (\`from-alias\`) points at $LATEST, which is not an immutable version and cannot be promoted. Publish a version and point \`${source.alias}\` at it first.`,
+    );
+  const config = await deps.lambda.getVersion(fn, from.version);
+  if (!config)
+    throw new ReleaseError(
+      'VERSION_NOT_FOUND',
+      `Alias \`${source.alias}\` points at version ${from.version}, which no longer exists.`,
+    );
+  return { version: from.version, config, fromAlias: source.alias };
+}
 
+function localCode(
+  settings: Settings,
+  latest: FunctionState,
+): { code?: CodeBundle; codeUnchanged: boolean } {
   let code: CodeBundle | undefined;
   try {
     code = readCode(settings);
@@ -190,232 +128,184 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
       `Could not read the new code: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  const { source } = settings;
   const codeUnchanged =
     (code !== undefined && code.sha256 === latest.codeSha256) ||
     (source.kind === 'image' && latest.imageUri === source.uri);
+  return { code, codeUnchanged };
+}
 
-  let routing: TrafficRouting | undefined;
-  let configName: string | undefined;
-  let createConfig = false;
-  let activeDeploymentId: string | undefined;
-  let groupAlarms: string[] = [];
-  const hooks = [settings.beforeTrafficHook, settings.afterTrafficHook].filter(
-    (h): h is string => !!h,
-  );
+export function hooksOf(settings: Settings): Hook[] {
+  const hooks: Hook[] = [];
+  if (settings.beforeTrafficHook)
+    hooks.push({ hook: 'BeforeAllowTraffic', functionName: settings.beforeTrafficHook });
+  if (settings.afterTrafficHook)
+    hooks.push({ hook: 'AfterAllowTraffic', functionName: settings.afterTrafficHook });
+  return hooks;
+}
 
-  if (!direct) {
-    const app = settings.application!;
-    const group = settings.deploymentGroup!;
-    const application = await codedeploy.getApplication(app);
-    if (!application)
+/** The application and group exist, are for Lambda; returns the alarms the group watches. */
+async function checkGroup(settings: Settings, deps: ReleaseDeps): Promise<string[]> {
+  const app = settings.application!;
+  const group = settings.deploymentGroup!;
+  const application = await deps.codedeploy.getApplication(app);
+  if (!application)
+    throw new ReleaseError(
+      'APPLICATION_NOT_FOUND',
+      `CodeDeploy application \`${app}\` (\`application\`) does not exist in ${settings.region}.`,
+    );
+  if (application.computePlatform !== 'Lambda')
+    throw new ReleaseError(
+      'APPLICATION_NOT_LAMBDA',
+      `CodeDeploy application \`${app}\` (\`application\`) is for the ${application.computePlatform ?? 'unknown'} compute platform; Lambda releases need an application created with compute platform Lambda.`,
+    );
+  const dg = await deps.codedeploy.getDeploymentGroup(app, group);
+  if (!dg)
+    throw new ReleaseError(
+      'DEPLOYMENT_GROUP_NOT_FOUND',
+      `Deployment group \`${group}\` (\`deployment-group\`) does not exist in application \`${app}\`.`,
+    );
+  return dg.alarmsEnabled ? dg.alarms : [];
+}
+
+/** Every hook function exists; a name CodeDeploy's managed policy cannot invoke is a warning. */
+async function checkHooks(
+  settings: Settings,
+  hooks: Hook[],
+  deps: ReleaseDeps,
+  warnings: string[],
+): Promise<void> {
+  for (const { hook, functionName: fn } of hooks) {
+    const found = await deps.lambda.getFunction(fn);
+    if (!found)
       throw new ReleaseError(
-        'APPLICATION_NOT_FOUND',
-        `CodeDeploy application \`${app}\` (\`application\`) does not exist in ${settings.region}.`,
+        'HOOK_NOT_FOUND',
+        `Hook function \`${fn}\` does not exist in ${settings.region} (\`${hook === 'BeforeAllowTraffic' ? 'before-traffic-hook' : 'after-traffic-hook'}\`).`,
       );
-    if (application.computePlatform !== 'Lambda')
-      throw new ReleaseError(
-        'APPLICATION_NOT_LAMBDA',
-        `CodeDeploy application \`${app}\` (\`application\`) is for the ${application.computePlatform ?? 'unknown'} compute platform; Lambda releases need an application created with compute platform Lambda.`,
+    if (!functionNameOf(fn).startsWith('CodeDeployHook_'))
+      warnings.push(
+        `Hook \`${fn}\` does not start with \`CodeDeployHook_\`: the AWS managed policy AWSCodeDeployRoleForLambda lets CodeDeploy invoke only functions with that prefix, so unless the group's service role allows it, the deployment fails with IAM_ROLE_PERMISSIONS.`,
       );
-    const dg = await codedeploy.getDeploymentGroup(app, group);
-    if (!dg)
-      throw new ReleaseError(
-        'DEPLOYMENT_GROUP_NOT_FOUND',
-        `Deployment group \`${group}\` (\`deployment-group\`) does not exist in application \`${app}\`.`,
-      );
-    if (dg.alarmsEnabled) groupAlarms = dg.alarms;
-
-    const strategy = settings.strategy;
-    if (strategy.kind === 'predefined') {
-      routing = strategy.routing;
-      configName = strategy.configName;
-    } else if (strategy.kind === 'custom') {
-      const config = await codedeploy.getDeploymentConfig(strategy.configName);
-      if (config?.computePlatform !== 'Lambda' || !config.routing)
-        throw new ReleaseError(
-          'STRATEGY_NOT_FOUND',
-          config
-            ? `Deployment config \`${strategy.configName}\` (\`strategy\`) is for the ${config.computePlatform} compute platform, not Lambda.`
-            : `\`strategy\`: no deployment config named \`${strategy.configName}\` exists. Use a predefined config (e.g. \`Canary10Percent5Minutes\`), an inline form (\`canary 25% 15m\`, \`linear 20% 2m\`, \`all-at-once\`), \`direct\`, or the name of an existing custom Lambda deployment config.`,
-        );
-      routing = config.routing;
-      configName = config.name;
-    } else if (strategy.kind === 'inline') {
-      routing = strategy.routing;
-      configName = await findConfig(deps, strategy.configName, strategy.routing);
-      if (!configName) {
-        configName = strategy.configName;
-        createConfig = true;
-      }
-    }
-
-    for (const hook of hooks) {
-      const found = await lambda.getFunction(hook);
-      if (!found)
-        throw new ReleaseError(
-          'HOOK_NOT_FOUND',
-          `Hook function \`${hook}\` does not exist in ${settings.region} (\`${hook === settings.beforeTrafficHook ? 'before-traffic-hook' : 'after-traffic-hook'}\`).`,
-        );
-      if (!functionNameOf(hook).startsWith('CodeDeployHook_'))
-        warnings.push(
-          `Hook \`${hook}\` does not start with \`CodeDeployHook_\`: the AWS managed policy AWSCodeDeployRoleForLambda lets CodeDeploy invoke only functions with that prefix, so unless the group's service role allows it, the deployment fails with IAM_ROLE_PERMISSIONS.`,
-        );
-    }
-
-    const active = await codedeploy.listActiveDeployments(app, group);
-    activeDeploymentId = active[0];
-    if (activeDeploymentId && settings.ifBusy === 'fail')
-      throw busyError(group, activeDeploymentId, settings.region);
   }
+}
+
+function alarmGate(settings: Settings): AlarmGate {
+  if (settings.alarms.length) return { use: 'these', names: settings.alarms };
+  return settings.ignoreAlarms ? { use: 'none' } : { use: 'group' };
+}
+
+/** The CodeDeploy side: group, strategy, hooks, and whether the group is busy. */
+async function checkDeployment(
+  settings: Settings,
+  hooks: Hook[],
+  deps: ReleaseDeps,
+  warnings: string[],
+): Promise<{ deployment: DeploymentPlan; groupAlarms: string[] }> {
+  const groupAlarms = await checkGroup(settings, deps);
+  const strategy = await resolveStrategy(settings, deps);
+  await checkHooks(settings, hooks, deps, warnings);
+  const group = settings.deploymentGroup!;
+  const active = await deps.codedeploy.listActiveDeployments(settings.application!, group);
+  const activeDeploymentId = active[0];
+  if (activeDeploymentId && settings.ifBusy === 'fail')
+    throw busyError(group, activeDeploymentId, settings.region);
+  const deployment: DeploymentPlan = {
+    application: settings.application!,
+    deploymentGroup: group,
+    ...strategy,
+    activeDeploymentId,
+    description: deploymentDescription(settings),
+    alarmGate: alarmGate(settings),
+    autoRollback: settings.autoRollback,
+    ifBusy: settings.ifBusy,
+    timeoutMinutesGiven: settings.timeoutMinutes,
+    wait: settings.wait,
+    onTimeout: settings.onTimeout,
+  };
+  return { deployment, groupAlarms };
+}
+
+/** The routing and the config to deploy with; an inline one is found or marked to create. */
+async function resolveStrategy(
+  settings: Settings,
+  deps: ReleaseDeps,
+): Promise<Pick<DeploymentPlan, 'routing' | 'configName' | 'createConfig'>> {
+  const strategy = settings.strategy;
+  if (strategy.kind === 'predefined')
+    return { routing: strategy.routing, configName: strategy.configName, createConfig: false };
+  if (strategy.kind === 'inline') {
+    const found = await findConfig(deps, strategy.configName, strategy.routing);
+    return {
+      routing: strategy.routing,
+      configName: found ?? strategy.configName,
+      createConfig: !found,
+    };
+  }
+  if (strategy.kind === 'direct') throw new Error('a direct release has no deployment config');
+  const config = await deps.codedeploy.getDeploymentConfig(strategy.configName);
+  if (config?.computePlatform !== 'Lambda' || !config.routing)
+    throw new ReleaseError(
+      'STRATEGY_NOT_FOUND',
+      config
+        ? `Deployment config \`${strategy.configName}\` (\`strategy\`) is for the ${config.computePlatform} compute platform, not Lambda.`
+        : `\`strategy\`: no deployment config named \`${strategy.configName}\` exists. Use a predefined config (e.g. \`Canary10Percent5Minutes\`), an inline form (\`canary 25% 15m\`, \`linear 20% 2m\`, \`all-at-once\`), \`direct\`, or the name of an existing custom Lambda deployment config.`,
+    );
+  return { routing: config.routing, configName: config.name, createConfig: false };
+}
+
+export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<Plan> {
+  const fn = settings.functionName;
+  const direct = settings.strategy.kind === 'direct';
+  const warnings: string[] = [];
+
+  const { latest, functionName } = await findFunction(settings, deps);
+  const current = await deps.lambda.getAlias(fn, settings.alias);
+  if (current) {
+    deps.output('alias-arn', current.arn);
+    deps.output('previous-version', current.version);
+  }
+  const promoted = await findPromoted(settings, functionName, deps);
+  const { code, codeUnchanged } = localCode(settings, latest);
+
+  const hooks = hooksOf(settings);
+  const side = direct ? undefined : await checkDeployment(settings, hooks, deps, warnings);
+  const deployment = side?.deployment;
   // While another deployment runs the alias is legitimately mid-shift; with if-busy: wait it
   // is checked again once that deployment has ended.
-  if (!activeDeploymentId) checkAlias(alias, settings, functionName);
+  if (!deployment?.activeDeploymentId) checkAlias(current, settings.alias, functionName, direct);
 
   // A dry run names the version it would publish: new code always gets the next number.
   const uploads =
-    !promoted && !codeUnchanged && ['zip-file', 'code-dir', 's3', 'image'].includes(source.kind);
+    !promoted &&
+    !codeUnchanged &&
+    ['zip-file', 'code-dir', 's3', 'image'].includes(settings.source.kind);
   const predictedVersion =
     settings.dryRun && uploads ? await nextVersionNumber(deps, fn) : undefined;
-
+  const routing = deployment?.routing;
   const timeoutMinutes =
     settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);
-  const checked = {
+
+  const plan: Omit<Plan, 'summary'> = {
+    region: settings.region,
+    functionRef: fn,
     functionName,
+    alias: settings.alias,
     latest,
-    alias,
+    current,
     promoted,
+    source: settings.source,
     code,
     codeUnchanged,
-    routing,
-    configName,
-    createConfig,
-    activeDeploymentId,
-    groupAlarms,
+    versionDescription: settings.versionDescription,
+    smokeTestPayload: settings.smokeTestPayload,
+    deployment,
+    hooks,
+    alarms: [...new Set([...settings.alarms, ...(side?.groupAlarms ?? [])])],
     timeoutMinutes,
-    warnings,
+    pollIntervalMs: settings.pollIntervalSeconds * 1000,
+    dryRun: settings.dryRun,
     predictedVersion,
+    warnings,
   };
-  return { ...checked, plan: makePlan(settings, checked) };
-}
-
-export function busyError(group: string, id: string, region: string): ReleaseError {
-  return new ReleaseError(
-    'GROUP_BUSY',
-    `Deployment group \`${group}\` already has an active deployment ${id} (${deploymentUrl(region, id)}); CodeDeploy allows one at a time. Wait for it or stop it, or set \`if-busy: wait\`.`,
-  );
-}
-
-/** Finds a custom config with this routing: our own deterministic name first, then any other. */
-async function findConfig(
-  deps: ReleaseDeps,
-  preferred: string,
-  routing: TrafficRouting,
-): Promise<string | undefined> {
-  const own = await deps.codedeploy.getDeploymentConfig(preferred);
-  if (own?.computePlatform === 'Lambda' && own.routing && sameRouting(own.routing, routing))
-    return own.name;
-  // Reusing someone else's matching config is a nicety: if they cannot be listed, ours is made.
-  const names = await deps.codedeploy.listDeploymentConfigs().catch((error: unknown) => {
-    if (isAbort(error)) throw error;
-    return [] as string[];
-  });
-  for (const name of names) {
-    if (name === preferred || name.startsWith('CodeDeployDefault.')) continue;
-    const config = await deps.codedeploy.getDeploymentConfig(name);
-    if (
-      config?.computePlatform === 'Lambda' &&
-      config.routing &&
-      sameRouting(config.routing, routing)
-    )
-      return config.name;
-  }
-  if (own)
-    throw new ReleaseError(
-      'STRATEGY_CONFLICT',
-      `Deployment config \`${preferred}\` exists with a different traffic routing; it cannot be reused for \`${describeRouting(routing)}\`. Delete it or name a config in \`strategy\`.`,
-    );
-  return undefined;
-}
-
-function sourceWords(settings: Settings): string {
-  const s = settings.source;
-  switch (s.kind) {
-    case 'latest':
-      return '$LATEST as it stands';
-    case 'zip-file':
-      return `zip file ${s.given}`;
-    case 'code-dir':
-      return `directory ${s.given}`;
-    case 's3':
-      return `s3://${s.bucket}/${s.key}${s.objectVersion ? ` (version ${s.objectVersion})` : ''}`;
-    case 'image':
-      return `image ${s.uri}`;
-    case 'version':
-      return `version ${s.version}`;
-    case 'from-alias':
-      return `the version alias ${s.alias} points at`;
-  }
-}
-
-export { sourceWords };
-
-function makePlan(settings: Settings, p: Omit<Preflight, 'plan'>): Plan {
-  const steps: string[] = [];
-  const target = p.promoted
-    ? `version ${p.promoted.version}`
-    : p.predictedVersion
-      ? `version ${p.predictedVersion}`
-      : 'the new version';
-  if (p.promoted) {
-    steps.push(
-      p.promoted.fromAlias
-        ? `Release version ${p.promoted.version}, which alias ${p.promoted.fromAlias} points at (nothing uploaded or published)`
-        : `Release existing version ${p.promoted.version} (nothing uploaded or published)`,
-    );
-  } else {
-    if (settings.source.kind !== 'latest') {
-      steps.push(
-        p.codeUnchanged
-          ? `Skip the upload: ${sourceWords(settings)} is identical to $LATEST`
-          : `Upload ${sourceWords(settings)} as $LATEST${p.code ? ` (${p.code.zip.byteLength} bytes, SHA-256 ${p.code.sha256})` : ''}`,
-      );
-    }
-    steps.push(
-      `Publish ${p.predictedVersion ? `version ${p.predictedVersion}` : 'a version'} of $LATEST with description "${settings.versionDescription}"`,
-    );
-  }
-  if (settings.smokeTestPayload) steps.push(`Invoke ${target} with the smoke-test payload`);
-  if (!p.alias) {
-    steps.push(`Create alias ${settings.alias} on ${target} (first release: no traffic to shift)`);
-  } else if (settings.strategy.kind === 'direct') {
-    steps.push(`Move alias ${settings.alias} from version ${p.alias.version} to ${target} at once`);
-  } else {
-    if (p.createConfig && p.routing)
-      steps.push(`Create deployment config ${p.configName} (${describeRouting(p.routing)})`);
-    if (p.activeDeploymentId)
-      steps.push(`Wait for the active deployment ${p.activeDeploymentId} to end (if-busy: wait)`);
-    const hooks = [
-      settings.beforeTrafficHook && `BeforeAllowTraffic hook ${settings.beforeTrafficHook}`,
-      settings.afterTrafficHook && `AfterAllowTraffic hook ${settings.afterTrafficHook}`,
-    ].filter(Boolean);
-    steps.push(
-      `Start a CodeDeploy deployment (${p.configName}) shifting alias ${settings.alias} from version ${p.alias.version} to ${target}${hooks.length ? `, with ${hooks.join(' and ')}` : ''}${settings.alarms.length ? `, stopped by alarms ${settings.alarms.join(', ')}` : ''}`,
-    );
-    if (p.routing) {
-      const shifts = routingSteps(p.routing)
-        .map((s) => `${s.percent}% at +${s.atMinute}m`)
-        .join(', ');
-      steps.push(`Traffic on ${target}: ${shifts}`);
-    }
-    steps.push(
-      settings.wait
-        ? `Wait up to ${p.timeoutMinutes} minutes for it to end (on timeout: ${settings.onTimeout})`
-        : 'Return once the deployment has started (wait: false)',
-    );
-  }
-  return {
-    steps,
-    shiftMinutes: p.routing ? shiftMinutes(p.routing) : 0,
-    timeoutMinutes: p.timeoutMinutes,
-  };
+  return { ...plan, summary: planSummary(plan) };
 }

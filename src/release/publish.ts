@@ -1,8 +1,9 @@
 // PublishVersion pinned to the code we uploaded, then wait for the version to be Active.
-import { awsError, isAwsError, ReleaseError } from '../aws/errors.ts';
+import { awsError, isAwsError } from '../aws/errors.ts';
 import type { FunctionState } from '../aws/lambda.ts';
 import { changedUnderUs } from './code.ts';
 import type { ReleaseDeps } from './deps.ts';
+import { ReleaseError } from './errors.ts';
 import { isUpdateInProgress, retryWhile } from './retry.ts';
 
 /**

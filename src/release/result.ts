@@ -56,13 +56,36 @@ export interface StrategyInfo {
 /** Where the released version came from, for promotions between stages. */
 export type Origin = { kind: 'published' } | { kind: 'version' } | { kind: 'alias'; alias: string };
 
-export interface Plan {
+/** The plan as a person reads it: kept in the result, shown by dry runs and the summary. */
+export interface PlanSummary {
   /** Each change the release would make, in order, in words. */
   steps: string[];
   /** How long traffic shifting takes by the strategy, in minutes (0 for all-at-once / direct). */
   shiftMinutes: number;
   /** How long the action would wait for the deployment, in minutes. */
   timeoutMinutes: number;
+}
+
+/** What a note is about: the failure message picks the ones a person must act on by kind. */
+export type NoteKind =
+  /** A preflight warning (also logged as one). */
+  | 'warning'
+  /** Dry run: the version number new code would get. */
+  | 'predicted-version'
+  /** The alias already points at the version: nothing to release. */
+  | 'nothing-new'
+  /** The rollback deployment had not ended when we stopped following it. */
+  | 'rollback-unfinished'
+  /** The rollback deployment ended other than Succeeded. */
+  | 'rollback-failed'
+  /** The alias is left split between versions. */
+  | 'traffic-split'
+  /** The alias is on one version, but not the previous one. */
+  | 'alias-elsewhere';
+
+export interface Note {
+  kind: NoteKind;
+  text: string;
 }
 
 export interface ReleaseResult {
@@ -94,9 +117,9 @@ export interface ReleaseResult {
   /** The alias as last read back from Lambda. */
   finalAlias?: AliasState;
   /** Set for dry runs (and kept for real runs: what was planned). */
-  plan?: Plan;
+  plan?: PlanSummary;
   /** Extra facts worth showing a person (warnings, what to do next). */
-  notes: string[];
+  notes: Note[];
 }
 
 export type ProgressEvent =

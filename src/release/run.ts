@@ -1,42 +1,41 @@
-// The release, phase by phase: preflight → code → publish → smoke test → alias or deployment
-// → watch → outcome. Always returns a ReleaseResult; only cancellation escapes as an error.
-import { isTerminal } from '../aws/codedeploy.ts';
-import { awsError, isAbort, ReleaseError } from '../aws/errors.ts';
+// The release as a list of phases: preflight makes the plan, then each phase does its part
+// with the plan and what the phases before it handed on, and says whether the release is
+// over. Always returns a ReleaseResult; only cancellation escapes as an error.
+import { deploymentUrl } from '../aws/console.ts';
+import { awsError, isAbort } from '../aws/errors.ts';
 import type { FunctionState } from '../aws/lambda.ts';
-import { deploymentUrl } from '../report/links.ts';
+import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
 import { uploadCode } from './code.ts';
-import { activeDeploymentIn, busyFrom, createDeployment, ensureConfig } from './deploy.ts';
-import type { ReleaseDeps } from './deps.ts';
-import { aliasState, type Outcome, settleFailure, settleSuccess } from './outcome.ts';
-import { checkAlias, type Preflight, preflight, sourceWords } from './preflight.ts';
+import { startDeployment, waitForActive } from './deploy.ts';
+import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
+import { ReleaseError } from './errors.ts';
+import { aliasState, type Outcome, settle, settleSuccess } from './outcome.ts';
+import type { Plan } from './plan.ts';
+import { preflight } from './preflight.ts';
 import { publishVersion } from './publish.ts';
-import type { HookName, ReleaseResult } from './result.ts';
-import { type WatchTarget, watchDeployment } from './watch.ts';
+import type { ReleaseResult } from './result.ts';
+import { type WatchState, type WatchTarget, watchDeployment, watchTarget } from './watch.ts';
 
 export function initialResult(settings: Settings, startedAt: number): ReleaseResult {
   const s = settings.strategy;
+  const { source } = settings;
   return {
     status: 'failed',
     region: settings.region,
     functionName: settings.functionName,
     alias: settings.alias,
-    source: sourceWords(settings),
+    source: sourceWords(source),
     origin:
-      settings.source.kind === 'version'
+      source.kind === 'version'
         ? { kind: 'version' }
-        : settings.source.kind === 'from-alias'
-          ? { kind: 'alias', alias: settings.source.alias }
+        : source.kind === 'from-alias'
+          ? { kind: 'alias', alias: source.alias }
           : { kind: 'published' },
     strategy: {
       input: s.input,
-      description:
-        s.kind === 'direct'
-          ? 'direct: the alias moves at once, no CodeDeploy'
-          : s.kind === 'custom'
-            ? `custom config ${s.configName}`
-            : describeRouting(s.routing),
+      description: strategyWords(s),
       configName: s.kind === 'direct' ? undefined : s.configName,
       direct: s.kind === 'direct',
     },
@@ -56,7 +55,11 @@ export async function release(
   result: ReleaseResult = initialResult(settings, deps.clock.now()),
 ): Promise<ReleaseResult> {
   try {
-    await run(settings, deps, result);
+    const group = groupOf(deps);
+    const { plan, busyUntil } = await plan_(settings, deps, group);
+    recordPlan(plan, deps, result);
+    const r: Release = { plan, busyUntil, deps, result, group };
+    for (const phase of PHASES) if ((await phase(r)) === 'done') break;
   } catch (error) {
     if (isAbort(error) || deps.signal?.aborted) throw error;
     const e = awsError(error);
@@ -72,291 +75,229 @@ export async function release(
   return result;
 }
 
-async function run(settings: Settings, deps: ReleaseDeps, result: ReleaseResult): Promise<void> {
-  const group = deps.group ?? ((_name, fn) => fn());
-  const fn = settings.functionName;
+/** What the phases share: the plan, and the slots each phase fills for the ones after it. */
+interface Release {
+  readonly plan: Plan;
+  /** epoch ms: until when a busy group may be waited for (counted from the first preflight). */
+  readonly busyUntil: number;
+  readonly deps: ReleaseDeps;
+  readonly result: ReleaseResult;
+  readonly group: Group;
+  /** $LATEST once the new code is applied (upload). */
+  latest?: FunctionState;
+  /** The version to release (publish, or the promoted one). */
+  version?: FunctionState;
+  /** What the deployment shifts (start deployment). */
+  target?: WatchTarget;
+  /** Where the watch left it (watch). */
+  watched?: WatchState;
+}
 
+/** A phase: does its part, or nothing when it does not apply; 'done' ends the release. */
+type Phase = (r: Release) => Promise<'done' | 'next'>;
+
+/** The phases after preflight, in order. */
+const PHASES: Phase[] = [
+  stopIfDryRun,
+  upload,
+  publish,
+  stopIfReleased,
+  smokeTest,
+  createAlias,
+  moveAlias,
+  startDeploymentPhase,
+  watch,
+  settlePhase,
+];
+
+/** Preflight; with if-busy: wait, waits for the group's active deployment and checks again. */
+async function plan_(
+  settings: Settings,
+  deps: ReleaseDeps,
+  group: Group,
+): Promise<{ plan: Plan; busyUntil: number }> {
   const check = () =>
     group('Preflight', async () => {
       const p = await preflight(settings, deps);
-      for (const step of p.plan.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
+      for (const step of p.summary.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
       return p;
     });
-  let pre = await check();
-  const deadline = deps.clock.now() + pre.timeoutMinutes * 60_000;
-  while (pre.activeDeploymentId && !settings.dryRun) {
-    const active = pre.activeDeploymentId;
+  let plan = await check();
+  const busyUntil = deps.clock.now() + plan.timeoutMinutes * 60_000;
+  for (let d = plan.deployment; d?.activeDeploymentId && !plan.dryRun; d = plan.deployment) {
+    const active = d.activeDeploymentId;
     await group('Wait for the active deployment', () =>
-      waitForActive(active, deadline, settings, deps),
+      waitForActive(active, busyUntil, plan, d!, deps),
     );
-    pre = await check();
+    plan = await check();
   }
-  result.functionName = pre.functionName;
-  result.functionArn = pre.latest.arn.replace(/:\$LATEST$/, '');
-  result.aliasArn = pre.alias?.arn;
-  result.previousVersion = pre.alias?.version;
-  result.plan = pre.plan;
-  result.strategy.configName = pre.configName ?? result.strategy.configName;
-  if (pre.routing) result.strategy.description = describeRouting(pre.routing);
-  for (const warning of pre.warnings) {
+  return { plan, busyUntil };
+}
+
+function recordPlan(plan: Plan, deps: ReleaseDeps, result: ReleaseResult): void {
+  result.functionName = plan.functionName;
+  result.functionArn = plan.latest.arn.replace(/:\$LATEST$/, '');
+  result.aliasArn = plan.current?.arn;
+  result.previousVersion = plan.current?.version;
+  result.plan = plan.summary;
+  result.strategy.configName = plan.deployment?.configName ?? result.strategy.configName;
+  if (plan.deployment) result.strategy.description = describeRouting(plan.deployment.routing);
+  for (const warning of plan.warnings) {
     deps.progress({ kind: 'warning', message: warning });
-    result.notes.push(warning);
+    result.notes.push({ kind: 'warning', text: warning });
   }
-  if (pre.promoted) {
-    result.version = pre.promoted.version;
-    result.codeSha256 = pre.promoted.config.codeSha256;
+  if (plan.promoted) {
+    result.version = plan.promoted.version;
+    result.codeSha256 = plan.promoted.config.codeSha256;
   }
+}
 
-  if (settings.dryRun) {
-    result.status = 'planned';
-    if (pre.predictedVersion) {
-      result.version = pre.predictedVersion;
-      result.notes.push(
-        `Version ${pre.predictedVersion} is the number Lambda would give the new code now; a publish by someone else before the real run changes it.`,
-      );
-    }
-    if (result.version) deps.output('version', result.version);
-    return;
+async function stopIfDryRun({ plan, deps, result }: Release): Promise<'done' | 'next'> {
+  if (!plan.dryRun) return 'next';
+  result.status = 'planned';
+  if (plan.predictedVersion) {
+    result.version = plan.predictedVersion;
+    result.notes.push({
+      kind: 'predicted-version',
+      text: `Version ${plan.predictedVersion} is the number Lambda would give the new code now; a publish by someone else before the real run changes it.`,
+    });
   }
+  if (result.version) deps.output('version', result.version);
+  return 'done';
+}
 
-  // Change: from here on AWS is modified.
-  let version: FunctionState;
-  if (pre.promoted) {
-    version = pre.promoted.config;
+// From here on AWS is modified.
+
+async function upload(r: Release): Promise<'done' | 'next'> {
+  if (r.plan.promoted) return 'next';
+  r.latest = await r.group('Upload code', () => uploadCode(r.plan, r.deps));
+  return 'next';
+}
+
+async function publish(r: Release): Promise<'done' | 'next'> {
+  const { plan, deps, result } = r;
+  if (plan.promoted) {
+    r.version = plan.promoted.config;
   } else {
-    const latest = await group('Upload code', () => uploadCode(settings, pre, deps));
-    version = await group('Publish version', () =>
-      publishVersion(fn, latest, settings.versionDescription, deps),
+    const latest = r.latest!;
+    r.version = await r.group('Publish version', () =>
+      publishVersion(plan.functionRef, latest, plan.versionDescription, deps),
     );
-    deps.progress({ kind: 'info', message: `Published version ${version.version}.` });
+    deps.progress({ kind: 'info', message: `Published version ${r.version.version}.` });
   }
-  result.version = version.version;
-  result.codeSha256 = version.codeSha256;
-  deps.output('version', version.version);
-  deps.output('code-sha256', version.codeSha256);
-
-  if (pre.alias && pre.alias.version === version.version) {
-    result.status = 'skipped';
-    result.finalAlias = aliasState(pre.alias);
-    result.notes.push(
-      `Alias ${settings.alias} already points at version ${version.version}: nothing new to release${pre.promoted ? '' : ' (PublishVersion returned the existing version because $LATEST did not change)'}.`,
-    );
-    return;
-  }
-
-  if (settings.smokeTestPayload !== undefined) {
-    await group('Smoke test', () => smokeTest(settings, version.version, deps));
-  }
-
-  if (!pre.alias) {
-    const created = await group('Create alias', () =>
-      deps.lambda.createAlias(fn, settings.alias, version.version),
-    );
-    deps.output('alias-arn', created.arn);
-    result.aliasArn = created.arn;
-    result.status = 'created';
-    result.finalAlias = aliasState(created);
-    result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
-    return;
-  }
-
-  if (settings.strategy.kind === 'direct') {
-    const moved = await group('Move alias', () =>
-      deps.lambda.pointAlias(fn, settings.alias, version.version, pre.alias?.revisionId),
-    );
-    result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
-    const outcome = await settleSuccess(watchTarget(settings, pre, version.version, ''), deps);
-    Object.assign(result, outcome, { notes: [...result.notes, ...outcome.notes] });
-    result.finalAlias ??= aliasState(moved);
-    return;
-  }
-
-  await deploy(settings, pre, version.version, deadline, deps, result);
+  result.version = r.version.version;
+  result.codeSha256 = r.version.codeSha256;
+  deps.output('version', r.version.version);
+  deps.output('code-sha256', r.version.codeSha256);
+  return 'next';
 }
 
-async function smokeTest(settings: Settings, version: string, deps: ReleaseDeps): Promise<void> {
-  const out = await deps.lambda.invoke(settings.functionName, version, settings.smokeTestPayload!);
-  if (out.functionError) {
-    const detail = out.payload.length > 2000 ? `${out.payload.slice(0, 2000)}…` : out.payload;
-    throw new ReleaseError(
-      'SMOKE_TEST_FAILED',
-      `The smoke test failed on version ${version} (${out.functionError}): ${detail}. No traffic was moved; alias ${settings.alias} is unchanged.`,
-    );
-  }
-  deps.progress({ kind: 'info', message: `Smoke test passed on version ${version}.` });
-}
-
-function watchTarget(
-  settings: Settings,
-  pre: Preflight,
-  targetVersion: string,
-  deploymentId: string,
-): WatchTarget {
-  const hooks: { hook: HookName; functionName: string }[] = [];
-  if (settings.beforeTrafficHook)
-    hooks.push({ hook: 'BeforeAllowTraffic', functionName: settings.beforeTrafficHook });
-  if (settings.afterTrafficHook)
-    hooks.push({ hook: 'AfterAllowTraffic', functionName: settings.afterTrafficHook });
-  return {
-    deploymentId,
-    functionName: settings.functionName,
-    alias: settings.alias,
-    currentVersion: pre.alias?.version ?? '',
-    targetVersion,
-    routing: pre.routing,
-    hooks,
-    alarms: [...new Set([...settings.alarms, ...pre.groupAlarms])],
-  };
-}
-
-/** Waits for another deployment in the group to end (if-busy: wait). */
-async function waitForActive(
-  id: string,
-  deadline: number,
-  settings: Settings,
-  deps: ReleaseDeps,
-): Promise<void> {
-  deps.progress({
-    kind: 'info',
-    message: `Waiting for the active deployment ${id} to end: ${deploymentUrl(settings.region, id)}`,
+async function stopIfReleased({ plan, result, version }: Release): Promise<'done' | 'next'> {
+  if (!plan.current || plan.current.version !== version!.version) return 'next';
+  result.status = 'skipped';
+  result.finalAlias = aliasState(plan.current);
+  result.notes.push({
+    kind: 'nothing-new',
+    text: `Alias ${plan.alias} already points at version ${version!.version}: nothing new to release${plan.promoted ? '' : ' (PublishVersion returned the existing version because $LATEST did not change)'}.`,
   });
-  for (;;) {
-    const info = await deps.codedeploy.getDeployment(id);
-    if (isTerminal(info.status)) return;
-    if (deps.clock.now() >= deadline)
+  return 'done';
+}
+
+async function smokeTest({ plan, deps, group, version }: Release): Promise<'done' | 'next'> {
+  const payload = plan.smokeTestPayload;
+  if (payload === undefined) return 'next';
+  const v = version!.version;
+  await group('Smoke test', async () => {
+    const out = await deps.lambda.invoke(plan.functionRef, v, payload);
+    if (out.functionError) {
+      const detail = out.payload.length > 2000 ? `${out.payload.slice(0, 2000)}…` : out.payload;
       throw new ReleaseError(
-        'TIMEOUT',
-        `The active deployment ${id} in group \`${settings.deploymentGroup}\` was still running after ${settings.timeoutMinutes ?? 'the'} minutes of waiting (if-busy: wait). Nothing was deployed.`,
+        'SMOKE_TEST_FAILED',
+        `The smoke test failed on version ${v} (${out.functionError}): ${detail}. No traffic was moved; alias ${plan.alias} is unchanged.`,
       );
-    await deps.clock.sleep(Math.min(settings.pollIntervalSeconds * 1000, 15_000), deps.signal);
-  }
+    }
+    deps.progress({ kind: 'info', message: `Smoke test passed on version ${v}.` });
+  });
+  return 'next';
 }
 
-async function deploy(
-  settings: Settings,
-  pre: Preflight,
-  targetVersion: string,
-  /** Until when a busy group may be waited for. */
-  deadline: number,
-  deps: ReleaseDeps,
-  result: ReleaseResult,
-): Promise<void> {
-  const group = deps.group ?? ((_name, fn) => fn());
-  let currentVersion = pre.alias!.version;
-  const maxIntervalMs = settings.pollIntervalSeconds * 1000;
+/** A first release: there is no traffic to shift, so the alias is created on the version. */
+async function createAlias({
+  plan,
+  deps,
+  result,
+  group,
+  version,
+}: Release): Promise<'done' | 'next'> {
+  if (plan.current) return 'next';
+  const created = await group('Create alias', () =>
+    deps.lambda.createAlias(plan.functionRef, plan.alias, version!.version),
+  );
+  deps.output('alias-arn', created.arn);
+  result.aliasArn = created.arn;
+  result.status = 'created';
+  result.finalAlias = aliasState(created);
+  result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
+  return 'done';
+}
 
-  const deploymentId = await group('Start deployment', async () => {
-    await ensureConfig(pre, deps);
-    for (;;) {
-      try {
-        return await createDeployment(settings, pre, currentVersion, targetVersion, deps);
-      } catch (error) {
-        // Another deployment started between preflight and now.
-        const active = activeDeploymentIn(error);
-        if (!active || settings.ifBusy === 'fail') throw busyFrom(error, settings);
-        await waitForActive(active, deadline, settings, deps);
-        // That deployment may have moved the alias: shift from where it is now.
-        const alias = await deps.lambda.getAlias(settings.functionName, settings.alias);
-        checkAlias(alias, settings, pre.functionName);
-        if (!alias || alias.version === targetVersion)
-          throw new ReleaseError(
-            'ALIAS_MOVED',
-            `While this release waited, another deployment moved alias ${settings.alias} to ${alias ? `version ${alias.version}` : 'nowhere (it was deleted)'}; nothing was deployed.`,
-          );
-        currentVersion = alias.version;
-        result.previousVersion = currentVersion;
-        deps.output('previous-version', currentVersion);
-      }
-    }
-  });
-  const url = deploymentUrl(settings.region, deploymentId);
+/** strategy: direct: one UpdateAlias, read back. */
+async function moveAlias(r: Release): Promise<'done' | 'next'> {
+  const { plan, deps, result } = r;
+  if (plan.deployment) return 'next';
+  const v = r.version!.version;
+  const moved = await r.group('Move alias', () =>
+    deps.lambda.pointAlias(plan.functionRef, plan.alias, v, plan.current?.revisionId),
+  );
+  result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
+  merge(result, await settleSuccess(watchTarget(plan, v, ''), deps));
+  result.finalAlias ??= aliasState(moved);
+  return 'done';
+}
+
+async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
+  const { plan, deps, result } = r;
+  const d = plan.deployment!;
+  const v = r.version!.version;
+  const started = await r.group('Start deployment', () =>
+    startDeployment(plan, d, v, r.busyUntil, deps, (moved) => {
+      result.previousVersion = moved;
+      deps.output('previous-version', moved);
+    }),
+  );
+  const { deploymentId } = started;
   result.deploymentId = deploymentId;
   deps.output('deployment-id', deploymentId);
   deps.onDeployment?.(deploymentId);
-  deps.progress({ kind: 'deployment-created', deploymentId, consoleUrl: url });
-
-  if (!settings.wait) {
-    result.status = 'started';
-    return;
-  }
-
-  const target = { ...watchTarget(settings, pre, targetVersion, deploymentId), currentVersion };
-  // The timeout counts from our deployment's start; waiting for a busy group had its own.
-  const watchDeadline = deps.clock.now() + pre.timeoutMinutes * 60_000;
-  const state = await group('Watch deployment', () =>
-    watchDeployment(target, watchDeadline, maxIntervalMs, deps),
-  );
-  result.timeline = state.timeline;
-  result.hooks = state.hooks;
-
-  let outcome: Outcome;
-  if (state.info.status === 'Succeeded') {
-    outcome = await settleSuccess(target, deps);
-  } else if (isTerminal(state.info.status)) {
-    outcome = await group('Rollback', () =>
-      settleFailure(target, state, settings.autoRollback, maxIntervalMs, deps),
-    );
-  } else if (state.lostContact) {
-    outcome = {
-      status: 'failed',
-      rolledBack: false,
-      finalAlias: state.lastAlias && aliasState(state.lastAlias),
-      cause: {
-        code: 'LOST_CONTACT',
-        message: `Lost contact with AWS while watching deployment ${deploymentId} (${state.lostContact}). The deployment was left running, not stopped; its outcome is in the console: ${url}`,
-      },
-      notes: [],
-    };
-  } else {
-    outcome = await group('Timeout', () =>
-      onTimeout(settings, target, state, pre.timeoutMinutes, deps),
-    );
-  }
-  Object.assign(result, outcome, { notes: [...result.notes, ...outcome.notes] });
+  deps.progress({
+    kind: 'deployment-created',
+    deploymentId,
+    consoleUrl: deploymentUrl(plan.region, deploymentId),
+  });
+  r.target = watchTarget(plan, v, deploymentId, started.currentVersion);
+  if (d.wait) return 'next';
+  result.status = 'started';
+  return 'done';
 }
 
-async function onTimeout(
-  settings: Settings,
-  target: WatchTarget,
-  state: Awaited<ReturnType<typeof watchDeployment>>,
-  minutes: number,
-  deps: ReleaseDeps,
-): Promise<Outcome> {
-  const url = deploymentUrl(settings.region, target.deploymentId);
-  if (settings.onTimeout === 'leave') {
-    return {
-      status: 'failed',
-      rolledBack: false,
-      finalAlias: state.lastAlias && aliasState(state.lastAlias),
-      cause: {
-        code: 'TIMEOUT',
-        message: `Deployment ${target.deploymentId} did not finish within ${minutes} minutes (timeout-minutes); it was left running (on-timeout: leave): ${url}`,
-      },
-      notes: [],
-    };
-  }
-  await deps.codedeploy.stopDeployment(target.deploymentId, true);
-  deps.progress({
-    kind: 'info',
-    message: `Stopping deployment ${target.deploymentId} with rollback.`,
-  });
-  const maxIntervalMs = settings.pollIntervalSeconds * 1000;
-  const stopped = await watchDeployment(
-    target,
-    deps.clock.now() + 10 * 60_000,
-    Math.min(maxIntervalMs, 5_000),
-    deps,
-    state,
+async function watch(r: Release): Promise<'done' | 'next'> {
+  const target = r.target!;
+  // The timeout counts from our deployment's start; waiting for a busy group had its own.
+  const deadline = r.deps.clock.now() + r.plan.timeoutMinutes * 60_000;
+  r.watched = await r.group('Watch deployment', () =>
+    watchDeployment(target, deadline, r.plan.pollIntervalMs, r.deps),
   );
-  // It may have finished on its own just before the stop landed.
-  if (stopped.info.status === 'Succeeded') return settleSuccess(target, deps);
-  const outcome = await settleFailure(target, stopped, true, maxIntervalMs, deps);
-  return {
-    ...outcome,
-    status: 'stopped',
-    cause: {
-      code: 'TIMEOUT',
-      message: `Deployment ${target.deploymentId} did not finish within ${minutes} minutes (timeout-minutes), so the action stopped it with rollback (on-timeout: rollback). ${outcome.rolledBack ? `Traffic is back on version ${target.currentVersion}.` : 'Traffic is NOT confirmed back on the previous version.'}`,
-    },
-  };
+  r.result.timeline = r.watched.timeline;
+  r.result.hooks = r.watched.hooks;
+  return 'next';
+}
+
+async function settlePhase(r: Release): Promise<'done' | 'next'> {
+  const outcome = await settle(r.plan, r.plan.deployment!, r.target!, r.watched!, r.deps, r.group);
+  merge(r.result, outcome);
+  return 'done';
+}
+
+function merge(result: ReleaseResult, outcome: Outcome): void {
+  Object.assign(result, outcome, { notes: [...result.notes, ...outcome.notes] });
 }

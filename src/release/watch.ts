@@ -1,11 +1,12 @@
 // The poll loop: GetDeployment on the strategy's schedule, the live traffic split from the
 // alias, the hooks' lifecycle events; progress events whenever something changes.
-import { type DeploymentInfo, isTerminal, type LambdaTarget } from '../aws/codedeploy.ts';
+import { type DeploymentState, isTerminal, type LifecycleEvent } from '../aws/codedeploy.ts';
 import { awsError, isAbort } from '../aws/errors.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
 import type { TrafficRouting } from '../strategy.ts';
 import type { ReleaseDeps } from './deps.ts';
-import type { HookName, HookResult, TrafficPoint } from './result.ts';
+import type { Hook, Plan } from './plan.ts';
+import type { HookResult, TrafficPoint } from './result.ts';
 import { isTransient } from './retry.ts';
 import { PollSchedule } from './schedule.ts';
 
@@ -16,13 +17,32 @@ export interface WatchTarget {
   currentVersion: string;
   targetVersion: string;
   routing?: TrafficRouting;
-  hooks: { hook: HookName; functionName: string }[];
+  hooks: Hook[];
   /** The alarms that can stop it (the release's and the deployment group's), by name. */
   alarms: string[];
 }
 
+/** What to watch: `deploymentId` shifting the alias from `currentVersion` to `targetVersion`. */
+export function watchTarget(
+  pre: Plan,
+  targetVersion: string,
+  deploymentId: string,
+  currentVersion = pre.current?.version ?? '',
+): WatchTarget {
+  return {
+    deploymentId,
+    functionName: pre.functionRef,
+    alias: pre.alias,
+    currentVersion,
+    targetVersion,
+    routing: pre.deployment?.routing,
+    hooks: pre.hooks,
+    alarms: pre.alarms,
+  };
+}
+
 export interface WatchState {
-  info: DeploymentInfo;
+  info: DeploymentState;
   timeline: TrafficPoint[];
   hooks: HookResult[];
   lastAlias?: AliasInfo;
@@ -41,12 +61,11 @@ export function newPercentOf(alias: AliasInfo, target: string): number {
   return Math.round((alias.weights[target] ?? 0) * 1000) / 10;
 }
 
-export function hookResults(target: LambdaTarget | undefined, w: WatchTarget): HookResult[] {
+export function hookResults(events: LifecycleEvent[] | undefined, w: WatchTarget): HookResult[] {
   return w.hooks.map(({ hook, functionName }) => ({
     hook,
     functionName,
-    status:
-      target?.lifecycleEvents?.find((e) => e.lifecycleEventName === hook)?.status ?? 'Pending',
+    status: events?.find((e) => e.name === hook)?.status ?? 'Pending',
   }));
 }
 
@@ -66,6 +85,50 @@ async function bestEffort<T>(call: Promise<T>): Promise<T | undefined> {
 /** Consecutive failed polls (after the SDK's own retries) before we give up watching. */
 const LOST_CONTACT_POLLS = 8;
 
+/** One poll: the status, then (once it runs) the hooks and the traffic split; what changed. */
+async function poll(
+  w: WatchTarget,
+  state: WatchState,
+  deps: ReleaseDeps,
+): Promise<{ changed: boolean; newPercent?: number }> {
+  let changed = false;
+  const info = await deps.codedeploy.getDeployment(w.deploymentId);
+  if (info.status !== state.info.status) {
+    changed = true;
+    deps.progress({ kind: 'status', deploymentId: w.deploymentId, status: info.status ?? '?' });
+  }
+  state.info = info;
+  if (info.status !== 'InProgress' && !isTerminal(info.status)) return { changed };
+  const events = w.hooks.length
+    ? await bestEffort(deps.codedeploy.getLambdaTarget(w.deploymentId))
+    : undefined;
+  if (events) {
+    const hooks = hookResults(events, w);
+    hooks.forEach((h, i) => {
+      if (h.status !== state.hooks[i]?.status) {
+        changed = true;
+        deps.progress({ kind: 'hook', ...h, hook: h.hook });
+      }
+    });
+    state.hooks = hooks;
+  }
+  const alias = await bestEffort(deps.lambda.getAlias(w.functionName, w.alias));
+  if (!alias) return { changed };
+  state.lastAlias = alias;
+  const pct = newPercentOf(alias, w.targetVersion);
+  // The schedule judges traffic changes itself (an announced step needs no burst).
+  if (pct !== state.timeline.at(-1)?.newPercent) {
+    state.timeline.push({ at: deps.clock.now(), newPercent: pct });
+    deps.progress({
+      kind: 'traffic',
+      newVersion: w.targetVersion,
+      oldVersion: w.currentVersion,
+      newPercent: pct,
+    });
+  }
+  return { changed, newPercent: pct };
+}
+
 export async function watchDeployment(
   w: WatchTarget,
   deadline: number,
@@ -83,51 +146,11 @@ export async function watchDeployment(
     timedOut: false,
   };
   let failures = 0;
-  let lastPercent = state.timeline.at(-1)?.newPercent;
   for (;;) {
-    let changed = false;
     try {
-      const info = await deps.codedeploy.getDeployment(w.deploymentId);
-      if (info.status !== state.info.status) {
-        changed = true;
-        deps.progress({ kind: 'status', deploymentId: w.deploymentId, status: info.status ?? '?' });
-      }
-      state.info = info;
-      const terminal = isTerminal(info.status);
-      if (info.status === 'InProgress' || terminal) {
-        const target = w.hooks.length
-          ? await bestEffort(deps.codedeploy.getLambdaTarget(w.deploymentId))
-          : undefined;
-        if (target) {
-          const hooks = hookResults(target, w);
-          hooks.forEach((h, i) => {
-            if (h.status !== state.hooks[i]?.status) {
-              changed = true;
-              deps.progress({ kind: 'hook', ...h, hook: h.hook });
-            }
-          });
-          state.hooks = hooks;
-        }
-        const alias = await bestEffort(deps.lambda.getAlias(w.functionName, w.alias));
-        if (alias) {
-          state.lastAlias = alias;
-          const pct = newPercentOf(alias, w.targetVersion);
-          // The schedule judges traffic changes itself (an announced step needs no burst).
-          if (pct !== lastPercent) {
-            lastPercent = pct;
-            state.timeline.push({ at: clock.now(), newPercent: pct });
-            deps.progress({
-              kind: 'traffic',
-              newVersion: w.targetVersion,
-              oldVersion: w.currentVersion,
-              newPercent: pct,
-            });
-          }
-          schedule.observe(clock.now(), { changed, newPercent: pct });
-        } else schedule.observe(clock.now(), { changed });
-      } else schedule.observe(clock.now(), { changed });
+      schedule.observe(clock.now(), await poll(w, state, deps));
       failures = 0;
-      if (terminal) return state;
+      if (isTerminal(state.info.status)) return state;
     } catch (error) {
       if (!isTransient(error)) throw error;
       failures++;

@@ -107,6 +107,83 @@ function tooLarge(what: string): Error {
   );
 }
 
+/** One entry compressed: the fields its local and central headers share. */
+interface Packed {
+  entry: FileEntry;
+  body: Buffer;
+  crc: number;
+  size: number;
+  method: number;
+  versionNeeded: number;
+  flags: number;
+}
+
+function pack(entry: FileEntry): Packed {
+  const size = fs.statSync(entry.source).size;
+  if (size > MAX_UINT32) throw tooLarge(`${entry.name} is ${size} bytes`);
+  const data = fs.readFileSync(entry.source);
+  if (data.length > MAX_UINT32) throw tooLarge(`${entry.name} is ${data.length} bytes`);
+  const deflated = zlib.deflateRawSync(data, { level: 9 });
+  const stored = deflated.length >= data.length;
+  return {
+    entry,
+    body: stored ? data : deflated,
+    crc: zlib.crc32(data) >>> 0,
+    size: data.length,
+    method: stored ? METHOD_STORE : METHOD_DEFLATE,
+    versionNeeded: stored ? 10 : 20,
+    flags: /[^\x20-\x7e]/.test(entry.name) ? FLAG_UTF8 : 0,
+  };
+}
+
+/** The run both headers share, from "version needed" to "extra field length", at `at`. */
+function writeShared(b: Buffer, at: number, p: Packed): void {
+  b.writeUInt16LE(p.versionNeeded, at);
+  b.writeUInt16LE(p.flags, at + 2);
+  b.writeUInt16LE(p.method, at + 4);
+  b.writeUInt16LE(DOS_TIME, at + 6);
+  b.writeUInt16LE(DOS_DATE, at + 8);
+  b.writeUInt32LE(p.crc, at + 10);
+  b.writeUInt32LE(p.body.length, at + 14);
+  b.writeUInt32LE(p.size, at + 18);
+  b.writeUInt16LE(p.entry.nameBytes.length, at + 22);
+  b.writeUInt16LE(0, at + 24); // extra field length
+}
+
+function localHeader(p: Packed): Buffer {
+  const local = Buffer.alloc(LOCAL_HEADER_SIZE);
+  local.writeUInt32LE(LOCAL_HEADER, 0);
+  writeShared(local, 4, p);
+  return local;
+}
+
+function centralHeader(p: Packed, offset: number): Buffer {
+  const header = Buffer.alloc(CENTRAL_HEADER_SIZE);
+  header.writeUInt32LE(CENTRAL_HEADER, 0);
+  header.writeUInt16LE(MADE_BY_UNIX, 4);
+  writeShared(header, 6, p);
+  header.writeUInt16LE(0, 32); // comment length
+  header.writeUInt16LE(0, 34); // disk number start
+  header.writeUInt16LE(0, 36); // internal attributes
+  const mode = p.entry.executable ? MODE_EXECUTABLE : MODE_REGULAR;
+  header.writeUInt32LE((mode << 16) >>> 0, 38);
+  header.writeUInt32LE(offset, 42);
+  return header;
+}
+
+function endOfCentralDirectory(count: number, centralSize: number, offset: number): Buffer {
+  const end = Buffer.alloc(EOCD_SIZE);
+  end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
+  end.writeUInt16LE(0, 4); // this disk
+  end.writeUInt16LE(0, 6); // disk with the central directory
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  end.writeUInt16LE(0, 20); // comment length
+  return end;
+}
+
 /** Zips the files under `dir` deterministically. Throws when there is nothing to zip. */
 export function zipDirectory(dir: string): Buffer {
   let root: string;
@@ -129,68 +206,20 @@ export function zipDirectory(dir: string): Buffer {
   const central: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const size = fs.statSync(entry.source).size;
-    if (size > MAX_UINT32) throw tooLarge(`${entry.name} is ${size} bytes`);
-    const data = fs.readFileSync(entry.source);
-    if (data.length > MAX_UINT32) throw tooLarge(`${entry.name} is ${data.length} bytes`);
-    const crc = zlib.crc32(data) >>> 0;
-    const deflated = zlib.deflateRawSync(data, { level: 9 });
-    const stored = deflated.length >= data.length;
-    const body = stored ? data : deflated;
-    const method = stored ? METHOD_STORE : METHOD_DEFLATE;
-    const versionNeeded = stored ? 10 : 20;
-    const flags = /[^\x20-\x7e]/.test(entry.name) ? FLAG_UTF8 : 0;
-
-    const local = Buffer.alloc(LOCAL_HEADER_SIZE);
-    local.writeUInt32LE(LOCAL_HEADER, 0);
-    local.writeUInt16LE(versionNeeded, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(entry.nameBytes.length, 26);
-    local.writeUInt16LE(0, 28); // extra field length
-
-    const header = Buffer.alloc(CENTRAL_HEADER_SIZE);
-    header.writeUInt32LE(CENTRAL_HEADER, 0);
-    header.writeUInt16LE(MADE_BY_UNIX, 4);
-    header.writeUInt16LE(versionNeeded, 6);
-    header.writeUInt16LE(flags, 8);
-    header.writeUInt16LE(method, 10);
-    header.writeUInt16LE(DOS_TIME, 12);
-    header.writeUInt16LE(DOS_DATE, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(body.length, 20);
-    header.writeUInt32LE(data.length, 24);
-    header.writeUInt16LE(entry.nameBytes.length, 28);
-    header.writeUInt16LE(0, 30); // extra field length
-    header.writeUInt16LE(0, 32); // comment length
-    header.writeUInt16LE(0, 34); // disk number start
-    header.writeUInt16LE(0, 36); // internal attributes
-    header.writeUInt32LE(((entry.executable ? MODE_EXECUTABLE : MODE_REGULAR) << 16) >>> 0, 38);
-    header.writeUInt32LE(offset, 42);
-
-    chunks.push(local, entry.nameBytes, body);
-    central.push(header, entry.nameBytes);
-    offset += LOCAL_HEADER_SIZE + entry.nameBytes.length + body.length;
+    const p = pack(entry);
+    chunks.push(localHeader(p), entry.nameBytes, p.body);
+    central.push(centralHeader(p, offset), entry.nameBytes);
+    offset += LOCAL_HEADER_SIZE + entry.nameBytes.length + p.body.length;
     if (offset > MAX_UINT32) throw tooLarge('the files add up to more than 4 GB');
   }
 
   const centralSize = central.reduce((n, b) => n + b.length, 0);
   if (offset + centralSize + EOCD_SIZE > MAX_UINT32) throw tooLarge('the archive is over 4 GB');
-  const end = Buffer.alloc(EOCD_SIZE);
-  end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
-  end.writeUInt16LE(0, 4); // this disk
-  end.writeUInt16LE(0, 6); // disk with the central directory
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  end.writeUInt16LE(0, 20); // comment length
-  return Buffer.concat([...chunks, ...central, end]);
+  return Buffer.concat([
+    ...chunks,
+    ...central,
+    endOfCentralDirectory(entries.length, centralSize, offset),
+  ]);
 }
 
 /**

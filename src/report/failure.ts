@@ -1,7 +1,10 @@
 // The one-paragraph error annotation for a failed release: the cause in CodeDeploy's words,
 // the alarms or hook, and where traffic is now.
-import type { ReleaseResult } from '../release/result.ts';
+import type { NoteKind, ReleaseResult } from '../release/result.ts';
 import { formatAliasState } from './progress.ts';
+
+/** The notes about where traffic was left that a person must act on. */
+const ACTIONABLE: readonly NoteKind[] = ['traffic-split', 'rollback-unfinished', 'rollback-failed'];
 
 export function failureMessage(r: ReleaseResult): string {
   const what =
@@ -26,6 +29,6 @@ export function failureMessage(r: ReleaseResult): string {
   } else if (r.previousVersion && r.status !== 'started') {
     parts.push(`No traffic moved: alias ${r.alias} is still on version ${r.previousVersion}.`);
   }
-  parts.push(...r.notes.filter((n) => /split|NOT|had not ended|ended/.test(n)));
+  parts.push(...r.notes.filter((n) => ACTIONABLE.includes(n.kind)).map((n) => n.text));
   return parts.join(' ');
 }

@@ -3,10 +3,10 @@
 // traffic is now. Every string that came from inputs or AWS is escaped, and every list is
 // capped, so the output stays far below GitHub's 1 MiB summary limit.
 
+import { aliasUrl, deploymentUrl } from '../aws/console.ts';
 import type { AliasState, Origin, ReleaseResult, TrafficPoint } from '../release/result.ts';
 import { functionNameOf } from '../settings/index.ts';
 import { escapeMarkdown, inlineCode, toSingleLine, truncate } from './escape.ts';
-import { aliasUrl, deploymentUrl } from './links.ts';
 import { formatAliasState, formatDuration, formatPercent, isSplit } from './progress.ts';
 
 /** GitHub refuses a step summary larger than this. */
@@ -40,7 +40,7 @@ function code(s: string, max: number = MAX.name): string {
   return inlineCode(truncate(s, max));
 }
 
-/** A Markdown link; `url` comes from links.ts, so it is already percent-encoded. */
+/** A Markdown link; `url` comes from aws/console.ts, so it is already percent-encoded. */
 function link(text: string, url: string): string {
   return `[${text}](${url.replace(/[\s()<>]/g, (c) => encodeURIComponent(c))})`;
 }
@@ -364,7 +364,7 @@ function planSection(r: ReleaseResult): string[] {
 
 function notesSection(r: ReleaseResult): string[] {
   if (r.notes.length === 0) return [];
-  const items = r.notes.slice(0, MAX.notes).map((n) => `- ${md(n, MAX.item)}`);
+  const items = r.notes.slice(0, MAX.notes).map((n) => `- ${md(n.text, MAX.item)}`);
   if (r.notes.length > MAX.notes) items.push(`- … and ${r.notes.length - MAX.notes} more notes`);
   return ['### Notes', '', ...items];
 }

@@ -189,8 +189,8 @@ describe('rollback that fails', () => {
     expect(run.result.status).toBe('stopped');
     expect(run.outputs['rolled-back']).toBe('false');
     expect(run.result.finalAlias).toEqual({ version: '1', weights: { '2': 0.1 } });
-    expect(run.result.notes.join(' ')).toMatch(/split between versions 1 and 2/);
-    expect(run.result.notes.join(' ')).toContain('AdditionalVersionWeights={}');
+    expect(run.result.notes.map((n) => n.text).join(' ')).toMatch(/split between versions 1 and 2/);
+    expect(run.result.notes.map((n) => n.text).join(' ')).toContain('AdditionalVersionWeights={}');
   });
 });
 

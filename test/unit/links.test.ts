@@ -5,7 +5,7 @@ import {
   deploymentUrl,
   encodePart,
   versionUrl,
-} from '../../src/report/links.ts';
+} from '../../src/aws/console.ts';
 import { functionNameOf } from '../../src/settings/index.ts';
 
 describe('console links', () => {

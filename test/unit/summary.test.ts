@@ -142,7 +142,12 @@ const splitAfterFailedRollback = base({
     alarms: ['orders-5xx'],
   },
   finalAlias: { version: '7', weights: { '8': 0.1 } },
-  notes: ['The rollback deployment d-ROLLBACK3 failed: the alias was changed outside CodeDeploy.'],
+  notes: [
+    {
+      kind: 'rollback-failed',
+      text: 'The rollback deployment d-ROLLBACK3 failed: the alias was changed outside CodeDeploy.',
+    },
+  ],
 });
 
 const skipped = base({
@@ -153,7 +158,10 @@ const skipped = base({
   endedAt: s(12),
   finalAlias: { version: '7', weights: {} },
   notes: [
-    'PublishVersion returned version 7, which the alias already points at: the code has not changed.',
+    {
+      kind: 'nothing-new',
+      text: 'PublishVersion returned version 7, which the alias already points at: the code has not changed.',
+    },
   ],
 });
 
@@ -187,7 +195,7 @@ const dryRun = base({
     shiftMinutes: 90,
     timeoutMinutes: 125,
   },
-  notes: ['Alarm orders-5xx is in state OK.'],
+  notes: [{ kind: 'warning', text: 'Alarm orders-5xx is in state OK.' }],
 });
 
 const promotionDirect = base({
@@ -398,7 +406,7 @@ describe('renderSummary escaping', () => {
     },
     finalAlias: { version: `7${evil}`, weights: { [`8${evil}`]: 0.25 } },
     plan: { steps: [evil, `1. ${evil}`], shiftMinutes: 10, timeoutMinutes: 20 },
-    notes: [evil, `- ${evil}`, `${evil}\n${evil}`],
+    notes: [evil, `- ${evil}`, `${evil}\n${evil}`].map((text) => ({ kind: 'warning', text })),
   });
 
   for (const [name, result] of [
@@ -476,7 +484,7 @@ describe('renderSummary size', () => {
         shiftMinutes: 1,
         timeoutMinutes: 2,
       },
-      notes: Array.from({ length: 5_000 }, () => big.slice(0, 20_000)),
+      notes: Array.from({ length: 5_000 }, () => ({ kind: 'warning', text: big.slice(0, 20_000) })),
     });
     for (const r of [result, { ...result, status: 'planned' } as ReleaseResult]) {
       const md = renderSummary(r);

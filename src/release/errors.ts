@@ -1,0 +1,37 @@
+// The release's own failures: a code a person (and the summary) can act on, and a message
+// that is the whole explanation.
+
+export type ReleaseErrorCode =
+  | 'FUNCTION_NOT_FOUND'
+  | 'PACKAGE_TYPE_MISMATCH'
+  | 'VERSION_NOT_FOUND'
+  | 'ALIAS_NOT_FOUND'
+  | 'SOURCE_ALIAS_WEIGHTED'
+  | 'SOURCE_ALIAS_ON_LATEST'
+  | 'ALIAS_WEIGHTED'
+  | 'ALIAS_ON_LATEST'
+  | 'ALIAS_MOVED'
+  | 'CODE_UNREADABLE'
+  | 'CODE_CHANGED_CONCURRENTLY'
+  | 'CODE_UPDATE_FAILED'
+  | 'CODE_UPDATE_TIMEOUT'
+  | 'VERSION_FAILED'
+  | 'VERSION_NOT_ACTIVE'
+  | 'APPLICATION_NOT_FOUND'
+  | 'APPLICATION_NOT_LAMBDA'
+  | 'DEPLOYMENT_GROUP_NOT_FOUND'
+  | 'STRATEGY_NOT_FOUND'
+  | 'STRATEGY_CONFLICT'
+  | 'HOOK_NOT_FOUND'
+  | 'GROUP_BUSY'
+  | 'SMOKE_TEST_FAILED'
+  | 'TIMEOUT';
+
+export class ReleaseError extends Error {
+  readonly code: ReleaseErrorCode;
+  constructor(code: ReleaseErrorCode, message: string) {
+    super(message);
+    this.name = 'ReleaseError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,73 @@
+// The plan: what preflight resolved from the settings and AWS. Every phase after preflight
+// takes the plan (not the settings), so what a phase may rely on is written down here.
+import type { AlarmGate } from '../aws/codedeploy.ts';
+import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
+import type { OnEvent, Source } from '../settings/index.ts';
+import type { TrafficRouting } from '../strategy.ts';
+import type { HookName, PlanSummary } from './result.ts';
+
+export interface CodeBundle {
+  zip: Uint8Array;
+  /** base64 SHA-256, the way Lambda reports CodeSha256 */
+  sha256: string;
+}
+
+export interface Hook {
+  hook: HookName;
+  functionName: string;
+}
+
+/** The CodeDeploy side of the release; absent for `strategy: direct`. */
+export interface DeploymentPlan {
+  application: string;
+  deploymentGroup: string;
+  routing: TrafficRouting;
+  /** The CodeDeploy config the deployment will use. */
+  configName: string;
+  /** An inline strategy whose config does not exist yet and will be created. */
+  createConfig: boolean;
+  /** A deployment already active in the group. */
+  activeDeploymentId?: string;
+  /** It names the run, so a deployment whose id was lost can be found again. */
+  description: string;
+  alarmGate: AlarmGate;
+  autoRollback: boolean;
+  ifBusy: 'fail' | 'wait';
+  /** `timeout-minutes` as given; the busy-wait message quotes it. */
+  timeoutMinutesGiven?: number;
+  /** false: return once the deployment has started. */
+  wait: boolean;
+  onTimeout: OnEvent;
+}
+
+export interface Plan {
+  region: string;
+  /** The function as given: a name or an ARN (what the Lambda calls take). */
+  functionRef: string;
+  /** The function's name (AppSpec wants a name, the user may have given an ARN). */
+  functionName: string;
+  alias: string;
+  latest: FunctionState;
+  /** The production alias as found, undefined on a first release. */
+  current?: AliasInfo;
+  /** For promotions: the version to release, already checked to exist. */
+  promoted?: { version: string; config: FunctionState; fromAlias?: string };
+  source: Source;
+  /** Zip bytes read or built locally. */
+  code?: CodeBundle;
+  /** True when the local code equals $LATEST's: no upload, so no new version for the same code. */
+  codeUnchanged: boolean;
+  versionDescription: string;
+  smokeTestPayload?: string;
+  deployment?: DeploymentPlan;
+  hooks: Hook[];
+  /** The alarms that can stop the deployment (the release's and the group's), by name. */
+  alarms: string[];
+  timeoutMinutes: number;
+  pollIntervalMs: number;
+  dryRun: boolean;
+  /** Dry run with new code: the number PublishVersion would give it. */
+  predictedVersion?: string;
+  summary: PlanSummary;
+  warnings: string[];
+}

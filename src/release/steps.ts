@@ -1,0 +1,79 @@
+// The plan in words: each change the release would make, in order (dry runs show it, the
+// summary keeps it).
+
+import { sourceWords } from '../report/words.ts';
+import { describeRouting, routingSteps, shiftMinutes } from '../strategy.ts';
+import type { DeploymentPlan, Plan } from './plan.ts';
+import type { PlanSummary } from './result.ts';
+
+function codeSteps(p: Omit<Plan, 'summary'>): string[] {
+  if (p.promoted)
+    return [
+      p.promoted.fromAlias
+        ? `Release version ${p.promoted.version}, which alias ${p.promoted.fromAlias} points at (nothing uploaded or published)`
+        : `Release existing version ${p.promoted.version} (nothing uploaded or published)`,
+    ];
+  const steps: string[] = [];
+  if (p.source.kind !== 'latest') {
+    steps.push(
+      p.codeUnchanged
+        ? `Skip the upload: ${sourceWords(p.source)} is identical to $LATEST`
+        : `Upload ${sourceWords(p.source)} as $LATEST${p.code ? ` (${p.code.zip.byteLength} bytes, SHA-256 ${p.code.sha256})` : ''}`,
+    );
+  }
+  steps.push(
+    `Publish ${p.predictedVersion ? `version ${p.predictedVersion}` : 'a version'} of $LATEST with description "${p.versionDescription}"`,
+  );
+  return steps;
+}
+
+function deploymentSteps(
+  p: Omit<Plan, 'summary'>,
+  d: DeploymentPlan,
+  from: string,
+  target: string,
+): string[] {
+  const steps: string[] = [];
+  if (d.createConfig)
+    steps.push(`Create deployment config ${d.configName} (${describeRouting(d.routing)})`);
+  if (d.activeDeploymentId)
+    steps.push(`Wait for the active deployment ${d.activeDeploymentId} to end (if-busy: wait)`);
+  const hooks = p.hooks.map((h) => `${h.hook} hook ${h.functionName}`);
+  const alarms = d.alarmGate.use === 'these' ? d.alarmGate.names : [];
+  steps.push(
+    `Start a CodeDeploy deployment (${d.configName}) shifting alias ${p.alias} from version ${from} to ${target}${hooks.length ? `, with ${hooks.join(' and ')}` : ''}${alarms.length ? `, stopped by alarms ${alarms.join(', ')}` : ''}`,
+  );
+  const shifts = routingSteps(d.routing)
+    .map((s) => `${s.percent}% at +${s.atMinute}m`)
+    .join(', ');
+  steps.push(`Traffic on ${target}: ${shifts}`);
+  steps.push(
+    d.wait
+      ? `Wait up to ${p.timeoutMinutes} minutes for it to end (on timeout: ${d.onTimeout})`
+      : 'Return once the deployment has started (wait: false)',
+  );
+  return steps;
+}
+
+export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
+  const target = p.promoted
+    ? `version ${p.promoted.version}`
+    : p.predictedVersion
+      ? `version ${p.predictedVersion}`
+      : 'the new version';
+  const steps = codeSteps(p);
+  if (p.smokeTestPayload) steps.push(`Invoke ${target} with the smoke-test payload`);
+  if (!p.current) {
+    steps.push(`Create alias ${p.alias} on ${target} (first release: no traffic to shift)`);
+  } else if (!p.deployment) {
+    steps.push(`Move alias ${p.alias} from version ${p.current.version} to ${target} at once`);
+  } else {
+    steps.push(...deploymentSteps(p, p.deployment, p.current.version, target));
+  }
+  const routing = p.deployment?.routing;
+  return {
+    steps,
+    shiftMinutes: routing ? shiftMinutes(routing) : 0,
+    timeoutMinutes: p.timeoutMinutes,
+  };
+}
