@@ -66,7 +66,7 @@ export class SettingsError extends Error {
 export type InputReader = (name: string) => string;
 
 // ---------------------------------------------------------------------------------------------
-// Limits (AWS's, see shared/aws-semantics.md)
+// Limits (AWS's, see docs/aws-semantics.md#limits)
 
 /** Lambda's direct-upload (ZipFile) limit. */
 export const MAX_ZIP_BYTES = 50 * 1024 * 1024;

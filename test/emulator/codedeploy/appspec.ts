@@ -29,7 +29,7 @@ export function appSpecDocument(spec: LambdaAppSpec): Record<string, unknown> {
 
 /**
  * Parse a Lambda AppSpec (JSON or the YAML subset AppSpecs use). Keys are matched
- * case-insensitively (the UG writes them both ways, §2.1). Problems become the detail of an
+ * case-insensitively (the UG writes them both ways, docs/aws-semantics.md#appspec). Problems become the detail of an
  * INVALID_LAMBDA_CONFIGURATION failure; details other than the not-well-formed one are the
  * emulator's wording.
  */
@@ -79,7 +79,7 @@ export function parseLambdaAppSpec(content: string): { spec: LambdaAppSpec } | {
   const hooks: Partial<Record<HookEvent, string>> = {};
   const rawHooks = getCi(doc, 'Hooks');
   if (rawHooks !== undefined && rawHooks !== null) {
-    // Hooks is a list of single-key maps, not a map (§2.1): a map is rejected (stricter).
+    // Hooks is a list of single-key maps, not a map (docs/aws-semantics.md#appspec): a map is rejected (stricter).
     if (!Array.isArray(rawHooks)) return { error: 'Hooks must be a list of single-key maps.' };
     for (const h of rawHooks) {
       if (!isRecord(h) || Object.keys(h).length !== 1)

@@ -231,7 +231,7 @@ export class DeploymentEngine {
 
   // ------------------------------------------------------------------ API operations
 
-  /** StopDeployment (spec §4.4). */
+  /** StopDeployment (docs/aws-semantics.md#stopdeployment). */
   stop(
     id: string,
     autoRollbackEnabled: boolean | undefined,
@@ -261,7 +261,7 @@ export class DeploymentEngine {
   }
 
   /**
-   * PutLifecycleEventHookExecutionStatus (spec §3). The hook behaviours call this same
+   * PutLifecycleEventHookExecutionStatus (docs/aws-semantics.md#lifecycle-hooks). The hook behaviours call this same
    * handler when they report.
    */
   putHookStatus(id: unknown, executionId: unknown, status: unknown, at?: number): string {
@@ -393,7 +393,7 @@ export class DeploymentEngine {
   #step(d: DeploymentRecord, t: number): void {
     if (d.stop && t >= d.stop.completeAt) {
       d.stoppedByRequest = true;
-      // [inferred] code MANUAL_STOP (spec §4.4); the message is the emulator's wording.
+      // [inferred] code MANUAL_STOP (docs/aws-semantics.md#stopdeployment); the message is the emulator's wording.
       this.#finish(
         d,
         t,
@@ -446,7 +446,7 @@ export class DeploymentEngine {
     this.#enterHook(d, 'BeforeAllowTraffic', t);
   }
 
-  /** Start-of-deployment checks of spec §2.3. */
+  /** Start-of-deployment checks in docs/aws-semantics.md#deployment-start-checks. */
   #validateLambda(spec: LambdaAppSpec): { code: string; message: string } | undefined {
     const fnName = this.#lambda.resolveName(spec.functionName);
     if (!fnName) {
@@ -520,7 +520,7 @@ export class DeploymentEngine {
     }
     const group = this.#host.group(d.applicationName, d.deploymentGroupName);
     if (group?.managedRolePolicy && !resolved.startsWith('CodeDeployHook_')) {
-      // AWSCodeDeployRoleForLambda only grants lambda:InvokeFunction on CodeDeployHook_* (§3).
+      // AWSCodeDeployRoleForLambda only grants lambda:InvokeFunction on CodeDeployHook_* (docs/aws-semantics.md#lifecycle-hooks).
       this.#finish(
         d,
         t,
@@ -550,7 +550,7 @@ export class DeploymentEngine {
     this.#executions.set(ex.id, ex);
     d.hook = ex;
     d.phase = 'hook';
-    // CodeDeploy invokes the hook asynchronously with PascalCase keys (§3).
+    // CodeDeploy invokes the hook asynchronously with PascalCase keys (docs/aws-semantics.md#lifecycle-hooks).
     this.#lambda.recordInvocation(
       resolved,
       '$LATEST',
@@ -604,7 +604,7 @@ export class DeploymentEngine {
       return;
     }
     if (t >= ex.deadline) {
-      // No report within one hour: the event and the deployment fail (§3).
+      // No report within one hour: the event and the deployment fail (docs/aws-semantics.md#lifecycle-hooks).
       ex.open = false;
       ev.status = 'Failed';
       ev.endTime = t;
@@ -649,7 +649,7 @@ export class DeploymentEngine {
       return;
     }
     // During a step the alias keeps FunctionVersion=current with {target: w/100};
-    // at 100% FunctionVersion=target and the weights go (§4.3).
+    // at 100% FunctionVersion=target and the weights go (docs/aws-semantics.md#alias-during-a-deployment).
     if (step.percent < 100) {
       this.#lambda.setAlias(
         fnName,
@@ -752,7 +752,7 @@ export class DeploymentEngine {
     }
     if (unknown.length > 0 && !cfg.ignorePollAlarmFailure) {
       // With ignorePollAlarmFailure=false a failure to read alarm state stops the deployment
-      // (§5). Code and wording are the emulator's ([unverified]).
+      // (docs/aws-semantics.md#alarms-and-rollback). Code and wording are the emulator's ([unverified]).
       this.#finish(
         d,
         t,

@@ -274,7 +274,7 @@ export class CodeDeployModel implements EngineHost {
 
   // ------------------------------------------------------------------ deployment configs
 
-  /** CreateDeploymentConfig with the validation of spec §1.2. */
+  /** CreateDeploymentConfig with the validation in docs/aws-semantics.md#custom-deployment-configurations. */
   createDeploymentConfig(body: Record<string, unknown>): { deploymentConfigId: string } {
     const name = body['deploymentConfigName'];
     if (name === undefined || name === null || name === '')

@@ -4,7 +4,7 @@ import type { LambdaModel } from '../lambda/model.ts';
 import { ApiError, epochSeconds, isRecord } from '../util.ts';
 import type { DeploymentInfoLike, DeploymentRecord } from './types.ts';
 
-/** GetDeployment's deploymentInfo (spec §4.1). */
+/** GetDeployment's deploymentInfo (docs/aws-semantics.md#observing-a-deployment). */
 export function deploymentInfo(d: DeploymentRecord): Record<string, unknown> {
   const overview = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 };
   if (d.status === 'Created') overview.Pending = 1;
@@ -59,7 +59,7 @@ function targetId(d: DeploymentRecord): string {
   return d.spec?.functionName ?? '';
 }
 
-/** A LambdaTarget (spec §4.2) or undefined for an unknown target id. */
+/** A LambdaTarget (docs/aws-semantics.md#observing-a-deployment) or undefined for an unknown target id. */
 export function deploymentTarget(
   d: DeploymentRecord,
   lambda: LambdaModel,
@@ -137,7 +137,7 @@ function revisionForOutput(rev: Record<string, unknown>): Record<string, unknown
   const out: Record<string, unknown> = { revisionType: rev['revisionType'] };
   for (const key of ['appSpecContent', 'string'] as const) {
     const v = rev[key];
-    // GetDeployment never returns the content, only the sha256 (§4.1).
+    // GetDeployment never returns the content, only the sha256 (docs/aws-semantics.md#observing-a-deployment).
     if (isRecord(v))
       out[key] = { content: null, ...(v['sha256'] !== undefined ? { sha256: v['sha256'] } : {}) };
   }

@@ -22,7 +22,7 @@ export interface CodeState {
 export interface PendingUpdate {
   completesAt: number;
   failure?: { reason: string; code: string };
-  /** RevisionId $LATEST gets when the update finishes (spec 6.1: it moves again). */
+  /** RevisionId $LATEST gets when the update finishes (docs/aws-semantics.md#lambda-updates-and-versions: it moves again). */
   finalRevisionId: string;
 }
 
@@ -270,7 +270,7 @@ export class LambdaModel {
     const a = fn.aliases.get(name);
     if (!a) {
       const arn = this.functionArn(fn.name, name);
-      // GetAlias: "Cannot find alias arn: ..." (spec 6.4). Update/Delete: [unverified]
+      // GetAlias: "Cannot find alias arn: ..." (docs/aws-semantics.md#aliases). Update/Delete: [unverified]
       // wording; DeleteAlias of a missing alias is modelled strictly as 404.
       throw notFound(op === 'get' ? `Cannot find alias arn: ${arn}` : `Alias not found: ${arn}`);
     }
@@ -291,7 +291,7 @@ export class LambdaModel {
     return version;
   }
 
-  /** Routing rules of spec 6.4. Returns the weights to store. */
+  /** Routing rules in docs/aws-semantics.md#aliases. Returns the weights to store. */
   checkRouting(
     fn: FunctionRecord,
     functionVersion: string,
