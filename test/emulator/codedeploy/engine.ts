@@ -489,6 +489,14 @@ export class DeploymentEngine {
     return ev;
   }
 
+  /** A lifecycle event a rollback passes over. */
+  #skip(d: DeploymentRecord, name: string, t: number): void {
+    const ev = this.#event(d, name);
+    ev.status = 'Skipped';
+    ev.startTime = t;
+    ev.endTime = t;
+  }
+
   #enterHook(d: DeploymentRecord, event: HookEvent, t: number): void {
     const spec = d.spec;
     if (!spec) return;
@@ -833,10 +841,7 @@ export class DeploymentEngine {
       d.startTime = t;
       d.targetStatus = 'InProgress';
       d.targetUpdatedAt = t;
-      const before = this.#event(d, 'BeforeAllowTraffic');
-      before.status = 'Skipped';
-      before.startTime = t;
-      before.endTime = t;
+      this.#skip(d, 'BeforeAllowTraffic', t);
       const allow = this.#event(d, 'AllowTraffic');
       allow.status = 'InProgress';
       allow.startTime = t;
@@ -871,10 +876,7 @@ export class DeploymentEngine {
       const allow = this.#event(d, 'AllowTraffic');
       allow.status = 'Succeeded';
       allow.endTime = t;
-      const after = this.#event(d, 'AfterAllowTraffic');
-      after.status = 'Skipped';
-      after.startTime = t;
-      after.endTime = t;
+      this.#skip(d, 'AfterAllowTraffic', t);
       d.phase = 'rb-done';
       d.phaseAt = t + this.#timing.rollbackMs / 4;
       return;

@@ -355,41 +355,7 @@ export class CodeDeployModel implements EngineHost {
   createDeployment(body: Record<string, unknown>): DeploymentRecord {
     const app = this.requireApp(body['applicationName']);
     const g = this.requireGroup(app, body['deploymentGroupName']);
-    const rev = body['revision'];
-    if (!isRecord(rev))
-      throw err('RevisionRequiredException', 'RevisionLocation must be specified');
-    const type = rev['revisionType'];
-    let holder: unknown;
-    if (type === 'AppSpecContent') holder = rev['appSpecContent'];
-    else if (type === 'String') holder = rev['string'];
-    else if (type === 'S3') {
-      // The emulator has no S3: no bundle can be found there.
-      throw err(
-        'RevisionDoesNotExistException',
-        'The named revision does not exist with the IAM user or AWS account.',
-      );
-    } else if (type === 'GitHub') {
-      throw err(
-        'InvalidRevisionException',
-        'GitHub revisions are not supported for the Lambda compute platform.',
-      );
-    } else {
-      throw err('InvalidRevisionException', `The revision type ${String(type)} is invalid.`);
-    }
-    if (!isRecord(holder) || typeof holder['content'] !== 'string' || holder['content'] === '')
-      throw err('InvalidRevisionException', 'The AppSpec content must be specified.');
-    const content = holder['content'];
-    const sha = holder['sha256'];
-    if (sha !== undefined && sha !== null) {
-      // [unverified] A wrong sha256 is modelled as rejected (stricter). It is lowercase hex
-      // of the exact content; an uppercase digest is refused too.
-      if (typeof sha !== 'string' || sha !== sha256Hex(content)) {
-        throw err(
-          'InvalidRevisionException',
-          'The SHA256 hash of the AppSpec content does not match the specified sha256 value.',
-        );
-      }
-    }
+    const { type, content } = revisionContent(body['revision']);
     if (app.computePlatform !== 'Lambda') {
       throw err(
         'InvalidRevisionException',
@@ -456,4 +422,42 @@ export class CodeDeployModel implements EngineHost {
 
 function groupKey(app: string, group: string): string {
   return `${app}\u0000${group}`;
+}
+
+/** The AppSpec content of a CreateDeployment revision, checked as CodeDeploy checks it. */
+function revisionContent(rev: unknown): { type: 'AppSpecContent' | 'String'; content: string } {
+  if (!isRecord(rev)) throw err('RevisionRequiredException', 'RevisionLocation must be specified');
+  const type = rev['revisionType'];
+  let holder: unknown;
+  if (type === 'AppSpecContent') holder = rev['appSpecContent'];
+  else if (type === 'String') holder = rev['string'];
+  else if (type === 'S3') {
+    // The emulator has no S3: no bundle can be found there.
+    throw err(
+      'RevisionDoesNotExistException',
+      'The named revision does not exist with the IAM user or AWS account.',
+    );
+  } else if (type === 'GitHub') {
+    throw err(
+      'InvalidRevisionException',
+      'GitHub revisions are not supported for the Lambda compute platform.',
+    );
+  } else {
+    throw err('InvalidRevisionException', `The revision type ${String(type)} is invalid.`);
+  }
+  if (!isRecord(holder) || typeof holder['content'] !== 'string' || holder['content'] === '')
+    throw err('InvalidRevisionException', 'The AppSpec content must be specified.');
+  const content = holder['content'];
+  const sha = holder['sha256'];
+  if (sha !== undefined && sha !== null) {
+    // [unverified] A wrong sha256 is modelled as rejected (stricter). It is lowercase hex
+    // of the exact content; an uppercase digest is refused too.
+    if (typeof sha !== 'string' || sha !== sha256Hex(content)) {
+      throw err(
+        'InvalidRevisionException',
+        'The SHA256 hash of the AppSpec content does not match the specified sha256 value.',
+      );
+    }
+  }
+  return { type, content };
 }

@@ -10,16 +10,36 @@ import type { ControlApi, DeploymentGroupOptions, RemoteExtras } from './api.ts'
 
 const DEFAULT_LAMBDA_CONFIG = 'CodeDeployDefault.LambdaCanary10Percent30Minutes';
 
-export function createControls(w: World, server: () => EmulatorServer): ControlApi & RemoteExtras {
-  const { clock, lambda, codedeploy, engine } = w;
-  const defaultRole = `arn:aws:iam::${w.accountId}:role/CodeDeployServiceRole`;
+type Controls = ControlApi & RemoteExtras;
+
+export function createControls(w: World, server: () => EmulatorServer): Controls {
   return {
     reset() {
-      engine.reset();
-      lambda.reset();
-      codedeploy.reset();
+      w.engine.reset();
+      w.lambda.reset();
+      w.codedeploy.reset();
       server().reset();
     },
+    ...lambdaControls(w),
+    ...codeDeployControls(w),
+    ...serverControls(w, server),
+  };
+}
+
+type LambdaControls = Pick<
+  Controls,
+  | 'createFunction'
+  | 'setFunctionBehaviour'
+  | 'updateCodeOutOfBand'
+  | 'setAlias'
+  | 'getAlias'
+  | 'aliasHistory'
+  | 'versions'
+  | 'invocations'
+>;
+
+function lambdaControls({ lambda, engine }: World): LambdaControls {
+  return {
     createFunction(spec) {
       lambda.createFunction(spec);
     },
@@ -47,6 +67,19 @@ export function createControls(w: World, server: () => EmulatorServer): ControlA
       engine.advance();
       return lambda.invocations(fn);
     },
+  };
+}
+
+type ServerControls = Pick<
+  Controls,
+  'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
+>;
+
+type CodeDeployControls = Omit<Controls, keyof LambdaControls | keyof ServerControls | 'reset'>;
+
+function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
+  const defaultRole = `arn:aws:iam::${accountId}:role/CodeDeployServiceRole`;
+  return {
     createApplication(name, computePlatform = 'Lambda') {
       codedeploy.createApplication({ applicationName: name, computePlatform });
     },
@@ -114,6 +147,12 @@ export function createControls(w: World, server: () => EmulatorServer): ControlA
       engine.advance();
       return d.deploymentId;
     },
+  };
+}
+
+function serverControls(w: World, server: () => EmulatorServer): ServerControls {
+  const { clock, lambda, codedeploy, engine } = w;
+  return {
     injectFault(f) {
       server().injectFault(f);
     },

@@ -252,33 +252,7 @@ export class LambdaApi implements ServiceApi {
       throw invalidParam(
         "Please don't provide ImageUri when updating a function with packageType Zip.",
       );
-    let code: CodeState;
-    if (zip != null) {
-      if (typeof zip !== 'string') throw invalidParam('ZipFile must be base64-encoded.');
-      const bytes = Buffer.from(zip, 'base64');
-      if (bytes.length > MAX_ZIP_BYTES) {
-        throw new ApiError(
-          413,
-          'RequestEntityTooLargeException',
-          'Request must be smaller than 69905067 bytes for the UpdateFunctionCode operation',
-        );
-      }
-      // A zip archive starts with a local file header (PK\x03\x04) or, when empty, with the
-      // end-of-central-directory record (PK\x05\x06).
-      if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
-        throw invalidParam(
-          'Could not unzip uploaded file. Please check your file, then try to upload again.',
-        );
-      }
-      code = { sha256: sha256Base64(bytes), size: bytes.length, source: { kind: 'zip' } };
-    } else if (image != null) {
-      code = imageCode(String(image));
-    } else {
-      if (typeof s3Bucket !== 'string' || typeof s3Key !== 'string' || !s3Bucket || !s3Key)
-        throw invalidParam('Please provide both S3Bucket and S3Key.');
-      const ov = typeof body['S3ObjectVersion'] === 'string' ? body['S3ObjectVersion'] : undefined;
-      code = s3Code(s3Bucket, s3Key, ov);
-    }
+    const code = codeFromBody(body);
     let architectures = fn.latest.architectures;
     const arch = body['Architectures'];
     if (arch !== undefined) {
@@ -535,4 +509,38 @@ function json(status: number, body: unknown): HttpResult {
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** The package an UpdateFunctionCode body names: a zip, an image or an S3 object. */
+function codeFromBody(body: Record<string, unknown>): CodeState {
+  const zip = body['ZipFile'];
+  const s3Bucket = body['S3Bucket'];
+  const s3Key = body['S3Key'];
+  const image = body['ImageUri'];
+  if (zip != null) {
+    if (typeof zip !== 'string') throw invalidParam('ZipFile must be base64-encoded.');
+    const bytes = Buffer.from(zip, 'base64');
+    if (bytes.length > MAX_ZIP_BYTES) {
+      throw new ApiError(
+        413,
+        'RequestEntityTooLargeException',
+        'Request must be smaller than 69905067 bytes for the UpdateFunctionCode operation',
+      );
+    }
+    // A zip archive starts with a local file header (PK\x03\x04) or, when empty, with the
+    // end-of-central-directory record (PK\x05\x06).
+    if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+      throw invalidParam(
+        'Could not unzip uploaded file. Please check your file, then try to upload again.',
+      );
+    }
+    return { sha256: sha256Base64(bytes), size: bytes.length, source: { kind: 'zip' } };
+  } else if (image != null) {
+    return imageCode(String(image));
+  } else {
+    if (typeof s3Bucket !== 'string' || typeof s3Key !== 'string' || !s3Bucket || !s3Key)
+      throw invalidParam('Please provide both S3Bucket and S3Key.');
+    const ov = typeof body['S3ObjectVersion'] === 'string' ? body['S3ObjectVersion'] : undefined;
+    return s3Code(s3Bucket, s3Key, ov);
+  }
 }

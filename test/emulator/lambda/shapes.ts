@@ -6,11 +6,41 @@ import type {
   CodeState,
   FunctionRecord,
   LambdaModel,
+  LatestState,
   VersionRecord,
 } from './model.ts';
 
 function codeFields(fn: FunctionRecord, code: CodeState): Record<string, unknown> {
   return { CodeSha256: code.sha256, CodeSize: code.size, PackageType: fn.packageType };
+}
+
+/** The fields $LATEST and a published version share, in FunctionConfiguration's order. */
+function configuration(
+  fn: FunctionRecord,
+  arn: string,
+  src: LatestState | VersionRecord,
+  status: { version: string; state: string; lastUpdateStatus: string },
+): Record<string, unknown> {
+  return {
+    FunctionName: fn.name,
+    FunctionArn: arn,
+    ...runtimeFields(fn),
+    Role: src.role,
+    ...codeFields(fn, src.code),
+    Description: src.description,
+    Timeout: fn.timeout,
+    MemorySize: fn.memorySize,
+    LastModified: lambdaTimestamp(src.lastModified),
+    Version: status.version,
+    TracingConfig: { Mode: 'PassThrough' },
+    RevisionId: src.revisionId,
+    State: status.state,
+    LastUpdateStatus: status.lastUpdateStatus,
+    Architectures: [...src.architectures],
+    EphemeralStorage: { Size: 512 },
+    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
+  };
 }
 
 export function latestConfig(
@@ -19,26 +49,11 @@ export function latestConfig(
   arnQualifier?: string,
 ): Record<string, unknown> {
   const l = fn.latest;
-  const cfg: Record<string, unknown> = {
-    FunctionName: fn.name,
-    FunctionArn: m.functionArn(fn.name, arnQualifier),
-    ...runtimeFields(fn),
-    Role: l.role,
-    ...codeFields(fn, l.code),
-    Description: l.description,
-    Timeout: fn.timeout,
-    MemorySize: fn.memorySize,
-    LastModified: lambdaTimestamp(l.lastModified),
-    Version: '$LATEST',
-    TracingConfig: { Mode: 'PassThrough' },
-    RevisionId: l.revisionId,
-    State: 'Active',
-    LastUpdateStatus: l.lastUpdateStatus,
-    Architectures: [...l.architectures],
-    EphemeralStorage: { Size: 512 },
-    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
-  };
+  const cfg = configuration(fn, m.functionArn(fn.name, arnQualifier), l, {
+    version: '$LATEST',
+    state: 'Active',
+    lastUpdateStatus: l.lastUpdateStatus,
+  });
   if (l.lastUpdateStatusReason !== undefined)
     cfg['LastUpdateStatusReason'] = l.lastUpdateStatusReason;
   if (l.lastUpdateStatusReasonCode !== undefined)
@@ -52,26 +67,11 @@ export function versionConfig(
   v: VersionRecord,
   arnQualifier?: string,
 ): Record<string, unknown> {
-  const cfg: Record<string, unknown> = {
-    FunctionName: fn.name,
-    FunctionArn: m.functionArn(fn.name, arnQualifier ?? v.version),
-    ...runtimeFields(fn),
-    Role: v.role,
-    ...codeFields(fn, v.code),
-    Description: v.description,
-    Timeout: fn.timeout,
-    MemorySize: fn.memorySize,
-    LastModified: lambdaTimestamp(v.lastModified),
-    Version: v.version,
-    TracingConfig: { Mode: 'PassThrough' },
-    RevisionId: v.revisionId,
-    State: v.active ? 'Active' : 'Pending',
-    LastUpdateStatus: 'Successful',
-    Architectures: [...v.architectures],
-    EphemeralStorage: { Size: 512 },
-    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
-  };
+  const cfg = configuration(fn, m.functionArn(fn.name, arnQualifier ?? v.version), v, {
+    version: v.version,
+    state: v.active ? 'Active' : 'Pending',
+    lastUpdateStatus: 'Successful',
+  });
   if (!v.active) {
     cfg['StateReason'] = 'The function is being created.';
     cfg['StateReasonCode'] = 'Creating';
