@@ -16,36 +16,27 @@ import {
   ListDeploymentTargetsCommand,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../emulator/index.ts';
 import {
   ALL_ROLLBACK_EVENTS,
   appSpec,
-  clients,
   createDeployment,
   expectAwsError,
   revision,
   seedRelease,
   sha256Hex,
   until,
+  useEmulator,
   waitForDeployment,
 } from './helpers.ts';
 
 let emu: Emulator;
 let cd: CodeDeployClient;
-let lambda: LambdaClient;
 
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-  ({ cd, lambda } = clients(emu));
+useEmulator(600, (env) => {
+  ({ emu, cd } = env);
 });
-afterAll(async () => {
-  cd.destroy();
-  lambda.destroy();
-  await emu.close();
-});
-beforeEach(() => emu.reset());
 
 const ROLE = 'arn:aws:iam::123456789012:role/CodeDeployServiceRole';
 const spec = { fn: 'orders', alias: 'live', current: '1', target: '2' };

@@ -8,17 +8,17 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../emulator/index.ts';
 import {
   ALL_ROLLBACK_EVENTS,
   appSpec,
-  clients,
   createDeployment,
   expectAwsError,
   revision,
   seedRelease,
   until,
+  useEmulator,
   waitForDeployment,
 } from './helpers.ts';
 
@@ -27,16 +27,9 @@ let cd: CodeDeployClient;
 let lambda: LambdaClient;
 
 // 1 emulated minute = 50 real ms; a 5-minute canary window is 250 ms.
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 1200 });
-  ({ cd, lambda } = clients(emu));
+useEmulator(1200, (env) => {
+  ({ emu, cd, lambda } = env);
 });
-afterAll(async () => {
-  cd.destroy();
-  lambda.destroy();
-  await emu.close();
-});
-beforeEach(() => emu.reset());
 
 const MIN = 60_000;
 const spec = { fn: 'orders', alias: 'live', current: '1', target: '2' };

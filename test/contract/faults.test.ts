@@ -14,9 +14,9 @@ import {
   LambdaClient,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectEmulator, type Emulator, startEmulator } from '../emulator/index.ts';
-import { clients, credentials, expectAwsError } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { connectEmulator, type Emulator } from '../emulator/index.ts';
+import { credentials, expectAwsError, useEmulator } from './helpers.ts';
 
 let emu: Emulator;
 let lambda: LambdaClient;
@@ -24,80 +24,79 @@ let cd: CodeDeployClient;
 let lambda1: LambdaClient;
 let cd1: CodeDeployClient;
 
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-  ({ lambda, cd } = clients(emu));
-  ({ lambda: lambda1, cd: cd1 } = clients(emu, 1)); // no retries
-});
-afterAll(async () => {
-  for (const c of [lambda, cd, lambda1, cd1]) c.destroy();
-  await emu.close();
-});
-beforeEach(() => {
-  emu.reset();
-  emu.createFunction({ name: 'orders', versions: 2, aliases: { live: '1' } });
-  emu.createApplication('app');
-});
+useEmulator(
+  600,
+  (env) => {
+    ({ emu, lambda, cd } = env);
+    ({ lambda: lambda1, cd: cd1 } = env.noRetry);
+  },
+  (e) => {
+    e.createFunction({ name: 'orders', versions: 2, aliases: { live: '1' } });
+    e.createApplication('app');
+  },
+);
 
 const ops = (service: string, operation: string) =>
   emu.calls.filter((c) => c.service === service && c.operation === operation);
 
 describe('throttling', () => {
-  it('Lambda: 429 TooManyRequestsException with Retry-After and Reason; the SDK retry absorbs it', async () => {
-    emu.injectFault({ service: 'lambda', operation: 'GetFunction', kind: 'throttle', count: 1 });
-    const e = await expectAwsError(
-      lambda1.send(new GetFunctionCommand({ FunctionName: 'orders' })),
-      'TooManyRequestsException',
-      429,
-      'Rate exceeded',
-    );
-    expect(e.raw['Reason']).toBe('CallerRateLimitExceeded');
-    expect(e.raw['retryAfterSeconds']).toBe('1');
-
-    // (Retry-After 0 keeps the test quick; the SDK's own throttling backoff still applies)
-    emu.injectFault({
+  // The same throttle as each service sends it: once to a client without retries (the error
+  // as the SDK shows it), once to a client with them (absorbed on the second attempt).
+  it.each([
+    {
       service: 'lambda',
       operation: 'GetFunction',
+      code: 'TooManyRequestsException',
+      status: 429,
+      // Lambda names the reason and when to retry (Retry-After 0 on the second fault keeps
+      // the test quick; the SDK's own throttling backoff still applies).
+      raw: { Reason: 'CallerRateLimitExceeded', retryAfterSeconds: '1' },
+      answer: { Configuration: { FunctionName: 'orders' } },
+      retryAfterSeconds: 0,
+      send: (noRetry: boolean) =>
+        (noRetry ? lambda1 : lambda).send(new GetFunctionCommand({ FunctionName: 'orders' })),
+      other: () => lambda.send(new GetAliasCommand({ FunctionName: 'orders', Name: 'live' })),
+      otherOperation: 'GetAlias',
+    },
+    {
+      service: 'codedeploy',
+      operation: 'GetApplication',
+      code: 'ThrottlingException',
+      status: 400,
+      raw: {},
+      answer: { application: { applicationName: 'app' } },
+      retryAfterSeconds: undefined,
+      send: (noRetry: boolean) =>
+        (noRetry ? cd1 : cd).send(new GetApplicationCommand({ applicationName: 'app' })),
+      other: () => cd.send(new ListDeploymentConfigsCommand({})),
+      otherOperation: 'ListDeploymentConfigs',
+    },
+  ] as const)('$service: $status $code "Rate exceeded"; the SDK retry absorbs it', async (t) => {
+    const fault = {
+      service: t.service,
+      operation: t.operation,
       kind: 'throttle',
       count: 1,
-      retryAfterSeconds: 0,
+    } as const;
+    emu.injectFault(fault);
+    const e = await expectAwsError(t.send(true), t.code, t.status, 'Rate exceeded');
+    expect(e.raw).toMatchObject(t.raw);
+
+    emu.injectFault({
+      ...fault,
+      ...(t.retryAfterSeconds !== undefined ? { retryAfterSeconds: t.retryAfterSeconds } : {}),
     });
-    const ok = await lambda.send(new GetFunctionCommand({ FunctionName: 'orders' }));
-    expect(ok.Configuration?.FunctionName).toBe('orders');
+    const ok = await t.send(false);
+    expect(ok).toMatchObject(t.answer);
     expect(ok.$metadata.attempts).toBe(2);
-    expect(ops('lambda', 'GetFunction').map((c) => [c.status, c.errorCode])).toEqual([
-      [429, 'TooManyRequestsException'],
-      [429, 'TooManyRequestsException'],
+    expect(ops(t.service, t.operation).map((c) => [c.status, c.errorCode])).toEqual([
+      [t.status, t.code],
+      [t.status, t.code],
       [200, undefined],
     ]);
-  });
-
-  it('CodeDeploy: 400 ThrottlingException "Rate exceeded"; the SDK retry absorbs it', async () => {
-    emu.injectFault({
-      service: 'codedeploy',
-      operation: 'GetApplication',
-      kind: 'throttle',
-      count: 1,
-    });
-    await expectAwsError(
-      cd1.send(new GetApplicationCommand({ applicationName: 'app' })),
-      'ThrottlingException',
-      400,
-      'Rate exceeded',
-    );
-    emu.injectFault({
-      service: 'codedeploy',
-      operation: 'GetApplication',
-      kind: 'throttle',
-      count: 1,
-    });
-    const ok = await cd.send(new GetApplicationCommand({ applicationName: 'app' }));
-    expect(ok.application?.applicationName).toBe('app');
-    expect(ok.$metadata.attempts).toBe(2);
-    expect(ops('codedeploy', 'GetApplication').map((c) => c.status)).toEqual([400, 400, 200]);
     // other operations are not affected
-    await cd.send(new ListDeploymentConfigsCommand({}));
-    expect(ops('codedeploy', 'ListDeploymentConfigs').map((c) => c.status)).toEqual([200]);
+    await t.other();
+    expect(ops(t.service, t.otherOperation).map((c) => c.status)).toEqual([200]);
   });
 });
 
@@ -199,6 +198,24 @@ describe('control over HTTP', () => {
 });
 
 describe('standalone CLI', () => {
+  it.each([
+    { args: ['--help'], code: 0, stream: 'stdout' },
+    { args: ['--no-such-option'], code: 2, stream: 'stderr' },
+  ] as const)('$args prints the usage (time scale 1 by default) and exits $code', async (t) => {
+    const child = spawn(process.execPath, ['test/emulator/cli.ts', ...t.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child[t.stream].on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(t.code);
+    expect(out).toContain('Usage: npm run emulator -- [options]');
+    expect(out).toContain('default 1: real time');
+    expect(out).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
   it('prints its URL, serves the SDK, and exits on SIGTERM', async () => {
     const child = spawn(
       process.execPath,

@@ -8,8 +8,8 @@ import {
   GetDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { expect } from 'vitest';
-import type { Emulator } from '../emulator/index.ts';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -19,6 +19,40 @@ export function clients(
 ): { lambda: LambdaClient; cd: CodeDeployClient } {
   const cfg = { endpoint: emu.url, region: emu.region, credentials, maxAttempts };
   return { lambda: new LambdaClient(cfg), cd: new CodeDeployClient(cfg) };
+}
+
+/** One file's emulator and SDK clients (`noRetry`: clients with a single attempt). */
+export interface ContractEnv {
+  emu: Emulator;
+  lambda: LambdaClient;
+  cd: CodeDeployClient;
+  noRetry: { lambda: LambdaClient; cd: CodeDeployClient };
+}
+
+/**
+ * The contract tests' shared set-up: one emulator on `timeScale` for the file, SDK clients,
+ * and a reset (then `seed`) before each test. `bind` receives them once they are up.
+ */
+export function useEmulator(
+  timeScale: number,
+  bind: (env: ContractEnv) => void,
+  seed?: (emu: Emulator) => void,
+): void {
+  let env: ContractEnv | undefined;
+  beforeAll(async () => {
+    const emu = await startEmulator({ timeScale });
+    env = { emu, ...clients(emu), noRetry: clients(emu, 1) };
+    bind(env);
+  });
+  afterAll(async () => {
+    if (!env) return;
+    for (const c of [env.lambda, env.cd, env.noRetry.lambda, env.noRetry.cd]) c.destroy();
+    await env.emu.close();
+  });
+  beforeEach(() => {
+    env?.emu.reset();
+    if (env && seed) seed(env.emu);
+  });
 }
 
 /** The AWS error a promise rejects with (fails the test when it resolves). */

@@ -13,22 +13,16 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
-import { clients, expectAwsError, sha256Base64, until } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../emulator/index.ts';
+import { expectAwsError, sha256Base64, until, useEmulator } from './helpers.ts';
 
 let emu: Emulator;
 let lambda: LambdaClient;
 
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-  ({ lambda } = clients(emu));
+useEmulator(600, (env) => {
+  ({ emu, lambda } = env);
 });
-afterAll(async () => {
-  lambda.destroy();
-  await emu.close();
-});
-beforeEach(() => emu.reset());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:orders';

@@ -1,21 +1,15 @@
 // Deployments that take emulated hours, on a fast clock (1 emulated hour = 100 real ms).
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
-import { clients, createDeployment, seedRelease, waitForDeployment } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../emulator/index.ts';
+import { createDeployment, seedRelease, useEmulator, waitForDeployment } from './helpers.ts';
 
 let emu: Emulator;
 let cd: CodeDeployClient;
 
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 36_000 });
-  ({ cd } = clients(emu));
+useEmulator(36_000, (env) => {
+  ({ emu, cd } = env);
 });
-afterAll(async () => {
-  cd.destroy();
-  await emu.close();
-});
-beforeEach(() => emu.reset());
 
 const spec = { fn: 'orders', alias: 'live', current: '1', target: '2' };
 const base = { applicationName: 'app', deploymentGroupName: 'dg' };

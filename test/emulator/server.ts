@@ -1,22 +1,17 @@
-// The HTTP front: one node:http server speaking Lambda REST-JSON (by path
-// /2015-03-31/functions/...) and CodeDeploy JSON 1.1 (by X-Amz-Target
-// CodeDeploy_20141006.<Op>), plus the test control API under /__emulator/.
-// SigV4 is accepted without verification. Faults are injected before an operation runs.
+// The HTTP front: one node:http server for every emulated service, plus the test control
+// API under /__emulator/. It reads the body, asks the registry which service a request is
+// for, checks a signature is present (SigV4 is accepted without verification), applies
+// injected faults, logs the call and advances the clock-driven state around each operation.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from './clock.ts';
-import { CODEDEPLOY_MUTATING, type CodeDeployService } from './codedeploy.ts';
-import type { DeploymentEngine } from './engine.ts';
-import {
-  type HttpResult,
-  LAMBDA_MUTATING,
-  type LambdaService,
-  lambdaErrorResponse,
-  routeLambda,
-} from './lambda.ts';
-import { ApiError, isRecord, uuid } from './util.ts';
+import { type FaultSpec, Faults } from './faults.ts';
+import type { Service } from './registry.ts';
+import type { AwsRequest, HttpResult, ServiceApi, ServiceCall } from './service.ts';
+import { ApiError, uuid } from './util.ts';
 
-export type Service = 'lambda' | 'codedeploy';
+export type { FaultSpec } from './faults.ts';
+export type { Service } from './registry.ts';
 
 export interface CallRecord {
   service: Service;
@@ -28,44 +23,23 @@ export interface CallRecord {
   mutating: boolean;
 }
 
-export interface FaultSpec {
-  service?: Service;
-  operation?: string;
-  /**
-   * `conflict` is Lambda's 409 ResourceConflictException "An update is in progress", as AWS
-   * sends it while an earlier update of the function is still being applied (Lambda only:
-   * CodeDeploy has no such error, so a `conflict` fault never matches a CodeDeploy call).
-   */
-  kind: 'throttle' | 'error500' | 'drop' | 'slow' | 'conflict';
-  /** Probability 0..1 that a matching call is hit (default 1). */
-  rate?: number;
-  /** Hit this many calls, then stop. */
-  count?: number;
-  /** Real ms a `slow` response is delayed (default 1000). */
-  delayMs?: number;
-  /** Retry-After seconds on Lambda throttles (default 1). */
-  retryAfterSeconds?: number;
-}
-
-interface FaultState extends FaultSpec {
-  remaining?: number;
-}
-
 const MAX_BODY = 100 * 1024 * 1024;
 
 export interface ServerDeps {
   clock: Clock;
-  lambda: LambdaService;
-  codedeploy: CodeDeployService;
-  engine: DeploymentEngine;
+  services: [Service, ServiceApi][];
+  /** Bring the clock-driven state up to now (before and after every operation). */
+  tick: () => void;
   control: (op: string, body: unknown, method: string) => Promise<unknown> | unknown;
 }
+
+type LogCall = (status: number, errorCode?: string) => void;
 
 export class EmulatorServer {
   readonly #deps: ServerDeps;
   readonly #server: Server;
+  readonly #faults = new Faults();
   readonly calls: CallRecord[] = [];
-  #faults: FaultState[] = [];
 
   constructor(deps: ServerDeps) {
     this.#deps = deps;
@@ -99,19 +73,19 @@ export class EmulatorServer {
   }
 
   injectFault(f: FaultSpec): void {
-    this.#faults.push({ ...f, ...(f.count !== undefined ? { remaining: f.count } : {}) });
+    this.#faults.inject(f);
   }
 
   clearFaults(): void {
-    this.#faults = [];
+    this.#faults.clear();
   }
 
   faults(): FaultSpec[] {
-    return this.#faults.map((f) => ({ ...f }));
+    return this.#faults.list();
   }
 
   reset(): void {
-    this.#faults = [];
+    this.#faults.clear();
     this.calls.length = 0;
   }
 
@@ -132,11 +106,22 @@ export class EmulatorServer {
       return;
     }
     const target = header(req, 'x-amz-target');
-    if (target !== undefined) {
-      await this.#onCodeDeploy(target, req, res, body);
+    const request: AwsRequest = {
+      method: req.method ?? 'GET',
+      url,
+      headers: req.headers,
+      body,
+      ...(target !== undefined ? { target } : {}),
+    };
+    const entry = this.#deps.services.find(([, api]) => api.claims(request));
+    if (!entry) {
+      send(
+        res,
+        json(404, { message: `No emulated service for ${request.method} ${url.pathname}` }),
+      );
       return;
     }
-    await this.#onLambda(url, req, res, body);
+    await this.#onService(entry[0], entry[1], request, req, res);
   }
 
   async #onControl(
@@ -149,111 +134,34 @@ export class EmulatorServer {
     try {
       const parsed: unknown = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
       const result = await this.#deps.control(op, parsed, req.method ?? 'GET');
-      send(res, {
-        status: 200,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ result: result ?? null }),
-      });
+      send(res, json(200, { result: result ?? null }));
     } catch (e) {
-      send(res, {
-        status: 400,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ error: (e as Error).message, name: (e as Error).name }),
-      });
+      send(res, json(400, { error: (e as Error).message, name: (e as Error).name }));
     }
   }
 
-  async #onCodeDeploy(
-    target: string,
+  async #onService(
+    service: Service,
+    api: ServiceApi,
+    request: AwsRequest,
     req: IncomingMessage,
     res: ServerResponse,
-    body: Buffer,
   ): Promise<void> {
-    const prefix = 'CodeDeploy_20141006.';
-    const operation = target.startsWith(prefix) ? target.slice(prefix.length) : target;
-    const record = (status: number, errorCode?: string) =>
-      this.#log('codedeploy', operation, status, errorCode, CODEDEPLOY_MUTATING.has(operation));
+    const call = api.route(request);
+    const record: LogCall = (status, errorCode) =>
+      this.#log(service, call.operation, status, errorCode, call.mutating);
     const respond = (r: HttpResult, errorCode?: string) => {
       record(r.status, errorCode);
       send(res, r);
     };
-    const error = (e: ApiError) => respond(codeDeployErrorResponse(e), e.code);
-    if (!target.startsWith(prefix)) {
-      error(new ApiError(400, 'UnknownOperationException', `Unknown target ${target}`));
-      return;
-    }
-    if (!hasAuth(req)) {
-      error(
-        new ApiError(400, 'MissingAuthenticationTokenException', 'Missing Authentication Token'),
-      );
-      return;
-    }
-    if (await this.#fault('codedeploy', operation, req, res, record)) return;
-    let input: Record<string, unknown>;
+    const error = (e: ApiError) => respond(api.errorResponse(e), e.code);
+    if (call.error) return error(call.error);
+    if (!hasAuth(req)) return error(api.unauthenticated());
+    if (await this.#fault(service, api, call, req, record, error)) return;
     try {
-      const parsed: unknown = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
-      if (!isRecord(parsed)) throw new Error('not an object');
-      input = parsed;
-    } catch {
-      error(
-        new ApiError(
-          400,
-          'SerializationException',
-          'Start of structure or map found where not expected.',
-        ),
-      );
-      return;
-    }
-    try {
-      this.#deps.engine.advance();
-      const out = this.#deps.codedeploy.handle(operation, input);
-      this.#deps.engine.advance();
-      respond({
-        status: 200,
-        headers: { 'Content-Type': 'application/x-amz-json-1.1' },
-        body: JSON.stringify(out ?? {}),
-      });
-    } catch (e) {
-      error(asApiError(e));
-    }
-  }
-
-  async #onLambda(
-    url: URL,
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer,
-  ): Promise<void> {
-    const route = routeLambda(req.method ?? 'GET', url.pathname);
-    const operation = route?.operation ?? 'Unknown';
-    const record = (status: number, errorCode?: string) =>
-      this.#log('lambda', operation, status, errorCode, LAMBDA_MUTATING.has(operation));
-    const respond = (r: HttpResult, errorCode?: string) => {
-      record(r.status, errorCode);
-      send(res, r);
-    };
-    const error = (e: ApiError) => respond(lambdaErrorResponse(e), e.code);
-    if (!route) {
-      error(
-        new ApiError(
-          404,
-          'UnknownOperationException',
-          `Unknown operation ${req.method} ${url.pathname}`,
-        ),
-      );
-      return;
-    }
-    if (!hasAuth(req)) {
-      error(
-        new ApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token'),
-      );
-      return;
-    }
-    if (await this.#fault('lambda', operation, req, res, record, route.functionName)) return;
-    try {
-      this.#deps.engine.advance();
-      const r = this.#deps.lambda.handle(route, url.searchParams, req.headers, body);
-      this.#deps.engine.advance();
+      this.#deps.tick();
+      const r = call.run();
+      this.#deps.tick();
       respond(r);
     } catch (e) {
       error(asApiError(e));
@@ -263,86 +171,27 @@ export class EmulatorServer {
   /** Apply the first matching fault. Returns true when the request was answered (or dropped). */
   async #fault(
     service: Service,
-    operation: string,
+    api: ServiceApi,
+    call: ServiceCall,
     req: IncomingMessage,
-    res: ServerResponse,
-    record: (status: number, errorCode?: string) => void,
-    lambdaFunction?: string,
+    record: LogCall,
+    error: (e: ApiError) => void,
   ): Promise<boolean> {
-    // Every matching fault gets its own roll; the first that fires applies.
-    const f = this.#faults.find(
-      (x) =>
-        (x.service === undefined || x.service === service) &&
-        (x.kind !== 'conflict' || service === 'lambda') &&
-        (x.operation === undefined || x.operation === operation) &&
-        (x.remaining === undefined || x.remaining > 0) &&
-        Math.random() < (x.rate ?? 1),
-    );
+    const f = this.#faults.take(service, api, call.operation);
     if (!f) return false;
-    if (f.remaining !== undefined) f.remaining--;
-    switch (f.kind) {
-      case 'slow':
-        await new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
-        return false;
-      case 'drop':
-        record(0, 'ConnectionDropped');
-        req.socket.destroy();
-        return true;
-      case 'throttle': {
-        if (service === 'lambda') {
-          const e = new ApiError(
-            429,
-            'TooManyRequestsException',
-            'Rate exceeded',
-            { Reason: 'CallerRateLimitExceeded' },
-            { 'Retry-After': String(f.retryAfterSeconds ?? 1) },
-          );
-          record(429, e.code);
-          send(res, lambdaErrorResponse(e));
-        } else {
-          const e = new ApiError(400, 'ThrottlingException', 'Rate exceeded');
-          record(400, e.code);
-          send(res, codeDeployErrorResponse(e));
-        }
-        return true;
-      }
-      case 'conflict': {
-        // As Lambda words it for UpdateFunctionCode / PublishVersion / UpdateFunctionConfiguration
-        // while LastUpdateStatus is InProgress: 409, X-Amzn-ErrorType, {"Type":"User","message"}.
-        const name = lambdaFunction ?? '';
-        const arn = name.startsWith('arn:')
-          ? name
-          : this.#deps.lambda.functionArn(name.replace(/^\d{12}:function:/, ''));
-        const e = new ApiError(
-          409,
-          'ResourceConflictException',
-          `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`,
-        );
-        record(409, e.code);
-        send(res, lambdaErrorResponse(e));
-        return true;
-      }
-      case 'error500': {
-        if (service === 'lambda') {
-          const e = new ApiError(
-            500,
-            'ServiceException',
-            'An internal error occurred (injected by the emulator).',
-          );
-          record(500, e.code);
-          send(res, lambdaErrorResponse(e));
-        } else {
-          const e = new ApiError(
-            500,
-            'InternalFailure',
-            'An internal error occurred (injected by the emulator).',
-          );
-          record(500, e.code);
-          send(res, codeDeployErrorResponse(e));
-        }
-        return true;
-      }
+    if (f.kind === 'slow') {
+      await new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
+      return false;
     }
+    if (f.kind === 'drop') {
+      record(0, 'ConnectionDropped');
+      req.socket.destroy();
+      return true;
+    }
+    const answer = api.faults[f.kind];
+    if (!answer) return false;
+    error(answer(call, f));
+    return true;
   }
 
   #log(
@@ -363,14 +212,6 @@ export class EmulatorServer {
   }
 }
 
-export function codeDeployErrorResponse(e: ApiError): HttpResult {
-  return {
-    status: e.status,
-    headers: { 'Content-Type': 'application/x-amz-json-1.1' },
-    body: JSON.stringify({ __type: e.code, message: e.message }),
-  };
-}
-
 function asApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   return new ApiError(
@@ -378,6 +219,10 @@ function asApiError(e: unknown): ApiError {
     'ServiceException',
     `emulator failure: ${(e as Error)?.message ?? String(e)}`,
   );
+}
+
+function json(status: number, body: unknown): HttpResult {
+  return { status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 function send(res: ServerResponse, r: HttpResult): void {

@@ -83,112 +83,87 @@ async function until(cond: () => boolean, maxMs = 10 * 60_000): Promise<void> {
   }
 }
 
+/** A release of v2, all at once with a long timeout, that goes through despite the faults. */
+async function allAtOnceSucceeds() {
+  const run = await runRelease(emu, { 'code-dir': codeDir('v2'), strategy: 'AllAtOnce', ...LONG });
+  expect(run.result.cause).toBeUndefined();
+  expect(run.result.status).toBe('succeeded');
+  return run;
+}
+
 const callsOf = (calls: Emulator['calls'], operation: string) =>
   calls.filter((c) => c.operation === operation);
 
 // ---------------------------------------------------------------------------------------------
 
 describe('throttling, 500s, dropped connections and slow responses', () => {
-  it('30% of Lambda calls throttled (429 TooManyRequestsException, Retry-After)', async () => {
-    seed(emu);
-    // The two calls that change something are throttled for sure; the rest 30% of the time.
-    emu.injectFault({
+  // The two calls that change something are hit for sure; the rest at `rate`. Throttled at
+  // least once, the changing call still happens exactly once.
+  it.each([
+    {
       service: 'lambda',
-      operation: 'UpdateFunctionCode',
-      kind: 'throttle',
-      count: 1,
-    });
-    emu.injectFault({ service: 'lambda', operation: 'PublishVersion', kind: 'throttle', count: 1 });
-    // (Retry-After 0 on the random ones keeps the test quick; the SDK's own throttling backoff
-    // still applies, and the two above carry Lambda's usual Retry-After: 1.)
-    emu.injectFault({ service: 'lambda', kind: 'throttle', rate: 0.3, retryAfterSeconds: 0 });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      ...LONG,
-    });
-    expect(run.result.cause).toBeUndefined();
-    expect(run.result.status).toBe('succeeded');
-    const throttled = run.calls.filter((c) => c.status === 429);
-    expect(throttled.length).toBeGreaterThanOrEqual(2);
-    expect(
-      throttled.every((c) => c.service === 'lambda' && c.errorCode === 'TooManyRequestsException'),
-    ).toBe(true);
-    // Throttled at least once, published exactly once.
-    const publishes = callsOf(run.calls, 'PublishVersion').map((c) => c.status);
-    expect(publishes[0]).toBe(429);
-    expect(publishes.filter((s) => s === 201)).toEqual([201]);
-    expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
-  }, 120_000);
-
-  it('30% of CodeDeploy calls throttled (400 ThrottlingException)', async () => {
-    seed(emu);
-    emu.injectFault({
+      status: 429,
+      code: 'TooManyRequestsException',
+      sure: ['UpdateFunctionCode', 'PublishVersion'],
+      // (Retry-After 0 on the random ones keeps the test quick; the SDK's own throttling
+      // backoff still applies, and the sure ones carry Lambda's usual Retry-After: 1.)
+      random: { retryAfterSeconds: 0 },
+      once: { operation: 'PublishVersion', status: 201 },
+    },
+    {
       service: 'codedeploy',
-      operation: 'CreateDeployment',
-      kind: 'throttle',
-      count: 1,
-    });
-    emu.injectFault({
-      service: 'codedeploy',
-      operation: 'GetDeployment',
-      kind: 'throttle',
-      count: 1,
-    });
-    emu.injectFault({ service: 'codedeploy', kind: 'throttle', rate: 0.3 });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      ...LONG,
-    });
-    expect(run.result.cause).toBeUndefined();
-    expect(run.result.status).toBe('succeeded');
-    const throttled = run.calls.filter((c) => c.errorCode === 'ThrottlingException');
-    expect(throttled.length).toBeGreaterThanOrEqual(2);
-    expect(throttled.every((c) => c.service === 'codedeploy' && c.status === 400)).toBe(true);
-    // Throttled at least once, created exactly once.
-    const creates = callsOf(run.calls, 'CreateDeployment').map((c) => c.status);
-    expect(creates[0]).toBe(400);
-    expect(creates.filter((s) => s === 200)).toEqual([200]);
-    expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
-  }, 120_000);
+      status: 400,
+      code: 'ThrottlingException',
+      sure: ['CreateDeployment', 'GetDeployment'],
+      random: {},
+      once: { operation: 'CreateDeployment', status: 200 },
+    },
+  ] as const)(
+    '30% of $service calls throttled ($status $code)',
+    async (t) => {
+      seed(emu);
+      for (const operation of t.sure)
+        emu.injectFault({ service: t.service, operation, kind: 'throttle', count: 1 });
+      emu.injectFault({ service: t.service, kind: 'throttle', rate: 0.3, ...t.random });
+      const run = await allAtOnceSucceeds();
+      const throttled = run.calls.filter((c) => c.errorCode === t.code);
+      expect(throttled.length).toBeGreaterThanOrEqual(2);
+      expect(throttled.every((c) => c.service === t.service && c.status === t.status)).toBe(true);
+      const statuses = callsOf(run.calls, t.once.operation).map((c) => c.status);
+      expect(statuses[0]).toBe(t.status);
+      expect(statuses.filter((s) => s === t.once.status)).toEqual([t.once.status]);
+      expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
+    },
+    120_000,
+  );
 
-  it('500s on both services (Lambda ServiceException, CodeDeploy InternalFailure)', async () => {
-    seed(emu);
-    emu.injectFault({ operation: 'PublishVersion', kind: 'error500', count: 1 });
-    emu.injectFault({ operation: 'CreateDeployment', kind: 'error500', count: 1 });
-    emu.injectFault({ kind: 'error500', rate: 0.2 });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      ...LONG,
-    });
-    expect(run.result.cause).toBeUndefined();
-    expect(run.result.status).toBe('succeeded');
-    const codes = new Set(
-      run.calls.filter((c) => c.status === 500).map((c) => `${c.service}:${c.errorCode}`),
-    );
-    expect(codes).toEqual(new Set(['lambda:ServiceException', 'codedeploy:InternalFailure']));
-    expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
-  }, 60_000);
-
-  it('dropped connections on both services', async () => {
-    seed(emu);
-    emu.injectFault({ operation: 'UpdateFunctionCode', kind: 'drop', count: 1 });
-    emu.injectFault({ operation: 'CreateDeployment', kind: 'drop', count: 1 });
-    emu.injectFault({ kind: 'drop', rate: 0.2 });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      ...LONG,
-    });
-    expect(run.result.cause).toBeUndefined();
-    expect(run.result.status).toBe('succeeded');
-    const dropped = run.calls.filter((c) => c.errorCode === 'ConnectionDropped');
-    expect(new Set(dropped.map((c) => c.operation))).toContain('CreateDeployment');
-    expect(new Set(dropped.map((c) => c.service))).toEqual(new Set(['lambda', 'codedeploy']));
-    expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
-  }, 60_000);
+  // One sure hit on each service, the rest at 20%: both services are hit, each as it sends
+  // that fault, and the release goes through.
+  it.each([
+    {
+      kind: 'error500',
+      sure: ['PublishVersion', 'CreateDeployment'],
+      hits: ['lambda:ServiceException', 'codedeploy:InternalFailure'],
+    },
+    {
+      kind: 'drop',
+      sure: ['UpdateFunctionCode', 'CreateDeployment'],
+      hits: ['lambda:ConnectionDropped', 'codedeploy:ConnectionDropped'],
+    },
+  ] as const)(
+    '$kind on both services',
+    async (t) => {
+      seed(emu);
+      for (const operation of t.sure) emu.injectFault({ operation, kind: t.kind, count: 1 });
+      emu.injectFault({ kind: t.kind, rate: 0.2 });
+      const run = await allAtOnceSucceeds();
+      const hit = run.calls.filter((c) => c.status === 500 || c.status === 0);
+      expect(new Set(hit.map((c) => `${c.service}:${c.errorCode}`))).toEqual(new Set(t.hits));
+      for (const operation of t.sure) expect(hit.map((c) => c.operation)).toContain(operation);
+      expectWorld({ alias: { version: '2' }, versions: 2, deployments: 1 });
+    },
+    60_000,
+  );
 
   it('Lambda responses slower than the client timeout: retried, no second version', async () => {
     seed(emu);

@@ -1,20 +1,22 @@
 // Test control surface: the operations tests use to seed and steer the emulator, exposed
-// both programmatically (see index.ts) and over HTTP as `POST /__emulator/<op>` with a JSON
+// both programmatically (see controls.ts) and over HTTP as `POST /__emulator/<op>` with a JSON
 // body — either an array of positional arguments or an object of named ones. The answer is
 // `{"result": ...}` (200) or `{"error": "..."}` (400). AWS never uses that path.
+// README.md lists every operation with its arguments.
+import type { EngineTiming } from '../codedeploy/engine.ts';
 import type {
   DeploymentInfoLike,
-  EngineTiming,
   HookBehaviour,
   TrafficRoutingConfig,
-} from './engine.ts';
+} from '../codedeploy/types.ts';
+import type { FaultSpec } from '../faults.ts';
 import type {
   AliasHistoryEntry,
   CreateFunctionSpec,
   FunctionBehaviour,
   InvocationRecord,
-} from './lambda.ts';
-import type { CallRecord, FaultSpec } from './server.ts';
+} from '../lambda/model.ts';
+import type { CallRecord } from '../server.ts';
 
 export interface DeploymentGroupOptions {
   deploymentConfigName?: string;

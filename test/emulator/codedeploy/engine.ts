@@ -9,174 +9,27 @@
 // Every transition happens at an exact emulated time (the time it was scheduled for), so
 // alias history timestamps fall on k·interval. A timer drives the engine; every API call
 // also advances it first, so answers are always consistent with the clock.
-// Spec references (§) are to ../../../shared/aws-semantics.md.
-import type { Clock } from './clock.ts';
-import type { LambdaService } from './lambda.ts';
-import { ApiError, deploymentId, epochSeconds, getCi, isRecord, sha256Hex } from './util.ts';
-
-export type DeploymentStatus = 'Created' | 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped';
-export type HookEvent = 'BeforeAllowTraffic' | 'AfterAllowTraffic';
-export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-export type RollbackEvent =
-  | 'DEPLOYMENT_FAILURE'
-  | 'DEPLOYMENT_STOP_ON_ALARM'
-  | 'DEPLOYMENT_STOP_ON_REQUEST';
-
-export interface AlarmConfiguration {
-  enabled: boolean;
-  ignorePollAlarmFailure: boolean;
-  alarms: { name: string }[];
-}
-
-export interface AutoRollbackConfiguration {
-  enabled: boolean;
-  events: string[];
-}
-
-export type TrafficRoutingConfig =
-  | { type: 'AllAtOnce' }
-  | {
-      type: 'TimeBasedCanary';
-      timeBasedCanary: { canaryPercentage: number; canaryInterval: number };
-    }
-  | {
-      type: 'TimeBasedLinear';
-      timeBasedLinear: { linearPercentage: number; linearInterval: number };
-    };
-
-/** What the engine needs to know about a deployment group (owned by codedeploy.ts). */
-export interface GroupView {
-  serviceRoleArn: string;
-  alarmConfiguration: AlarmConfiguration;
-  autoRollbackConfiguration: AutoRollbackConfiguration;
-  managedRolePolicy: boolean;
-}
-
-export interface EngineHost {
-  group(app: string, group: string): GroupView | undefined;
-  routing(configName: string): TrafficRoutingConfig | undefined;
-}
-
-export interface HookBehaviour {
-  result: 'Succeeded' | 'Failed' | 'never';
-  /** Emulated ms after the invocation at which the hook reports (default 1000). */
-  afterMs?: number;
-}
-
-interface LifecycleEventRecord {
-  lifecycleEventName: string;
-  status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped';
-  startTime?: number;
-  endTime?: number;
-}
-
-interface HookExecution {
-  id: string;
-  deploymentId: string;
-  event: HookEvent;
-  functionName: string;
-  startedAt: number;
-  deadline: number;
-  /** Scheduled self-report of the hook behaviour. */
-  reportAt?: number;
-  reportStatus?: 'Succeeded' | 'Failed';
-  /** The reported result, applied at resultAt. */
-  result?: 'Succeeded' | 'Failed';
-  resultAt?: number;
-  open: boolean;
-}
-
-export interface LambdaAppSpec {
-  functionName: string;
-  alias: string;
-  currentVersion: string;
-  targetVersion: string;
-  hooks: Partial<Record<HookEvent, string>>;
-}
-
-type Phase = 'created' | 'hook' | 'traffic' | 'rb-start' | 'rb-shift' | 'rb-done' | 'done';
-
-export interface DeploymentRecord {
-  deploymentId: string;
-  applicationName: string;
-  deploymentGroupName: string;
-  deploymentConfigName: string;
-  description?: string;
-  creator: 'user' | 'codeDeployRollback';
-  status: DeploymentStatus;
-  errorInformation?: { code: string; message: string };
-  createTime: number;
-  startTime?: number;
-  completeTime?: number;
-  /** API-shaped revision (content is never returned). */
-  revision: Record<string, unknown>;
-  content: string;
-  autoRollbackConfiguration: AutoRollbackConfiguration;
-  autoRollbackOverridden: boolean;
-  overrideAlarmConfiguration?: AlarmConfiguration;
-  rollbackInfo?: {
-    rollbackDeploymentId?: string;
-    rollbackTriggeringDeploymentId?: string;
-    rollbackMessage?: string;
-  };
-  deploymentStatusMessages: string[];
-  spec?: LambdaAppSpec;
-  /** Passed validation at start: only then can a rollback restore anything. */
-  validated: boolean;
-  lifecycleEvents: LifecycleEventRecord[];
-  targetStatus: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed';
-  targetUpdatedAt: number;
-  /** Percentage of traffic on the target version. */
-  weight: number;
-  phase: Phase;
-  phaseAt: number;
-  steps: { offsetMs: number; percent: number }[];
-  stepIndex: number;
-  trafficStart: number;
-  hook?: HookExecution;
-  stop?: { requestedAt: number; completeAt: number; rollback: boolean | undefined };
-  stoppedByRequest: boolean;
-  failRollback: boolean;
-}
-
-/**
- * A snapshot of a deployment for tests. Timestamps are epoch SECONDS with a fraction, as
- * GetDeployment reports them (unlike CallRecord.at / AliasHistoryEntry.at, which are
- * emulated epoch milliseconds like clock.now()).
- */
-export interface DeploymentInfoLike {
-  id: string;
-  deploymentId: string;
-  applicationName: string;
-  deploymentGroupName: string;
-  deploymentConfigName: string;
-  description?: string;
-  status: DeploymentStatus;
-  errorInformation?: { code: string; message: string };
-  creator: 'user' | 'codeDeployRollback';
-  rollbackInfo?: {
-    rollbackDeploymentId?: string;
-    rollbackTriggeringDeploymentId?: string;
-    rollbackMessage?: string;
-  };
-  createTime: number;
-  startTime?: number;
-  completeTime?: number;
-  functionName?: string;
-  alias?: string;
-  currentVersion?: string;
-  targetVersion?: string;
-  hooks?: Partial<Record<HookEvent, string>>;
-  targetWeight: number;
-  lifecycleEvents: {
-    lifecycleEventName: string;
-    status: string;
-    startTime?: number;
-    endTime?: number;
-  }[];
-  autoRollbackConfiguration: AutoRollbackConfiguration;
-  overrideAlarmConfiguration?: AlarmConfiguration;
-}
+// See docs/aws-semantics.md#lifecycle-hooks, #alarms-and-rollback and #deployment-configurations.
+import type { Clock } from '../clock.ts';
+import type { LambdaModel } from '../lambda/model.ts';
+import { ApiError, deploymentId, sha256Hex } from '../util.ts';
+import { appSpecDocument, parseLambdaAppSpec } from './appspec.ts';
+import { invalidConfig, MESSAGES } from './errors.ts';
+import { snapshot } from './shapes.ts';
+import type {
+  AlarmConfiguration,
+  AlarmState,
+  AutoRollbackConfiguration,
+  DeploymentRecord,
+  EngineHost,
+  HookBehaviour,
+  HookEvent,
+  HookExecution,
+  LambdaAppSpec,
+  LifecycleEventRecord,
+  RollbackEvent,
+  TrafficRoutingConfig,
+} from './types.ts';
 
 export const HOOK_TIMEOUT_MS = 3600_000;
 export const DEFAULT_HOOK_DELAY_MS = 1000;
@@ -198,19 +51,7 @@ export const DEFAULT_TIMING: Readonly<EngineTiming> = {
 };
 const ACTIVE: ReadonlySet<string> = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
 
-export const MESSAGES = {
-  invalidLambdaConfiguration:
-    'The deployment failed because the AppSpec file that specifies the AWS Lambda deployment configuration is missing or has an invalid configuration.',
-  hookFailure:
-    'The deployment failed because one or more of the lifecycle event validation functions failed.',
-  alarm:
-    'One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms:',
-  aliasMismatch:
-    'The Lambda function alias version does not match the current version in AppSpec file.',
-  notWellFormed: 'The input AppSpec file is a not well-formed yaml. The template cannot be parsed.',
-} as const;
-
-/** Traffic steps of a routing config: canary X/Y, linear X/Y, all-at-once (spec §1.1). */
+/** Traffic steps of a routing config: canary X/Y, linear X/Y, all-at-once (docs/aws-semantics.md#deployment-configurations). */
 export function trafficSteps(r: TrafficRoutingConfig): { offsetMs: number; percent: number }[] {
   const minute = 60_000;
   if (r.type === 'TimeBasedCanary') {
@@ -230,10 +71,9 @@ export function trafficSteps(r: TrafficRoutingConfig): { offsetMs: number; perce
   }
   return [{ offsetMs: 0, percent: 100 }];
 }
-
 export class DeploymentEngine {
   readonly #clock: Clock;
-  readonly #lambda: LambdaService;
+  readonly #lambda: LambdaModel;
   readonly #host: EngineHost;
   readonly #region: string;
   readonly #deployments = new Map<string, DeploymentRecord>();
@@ -245,7 +85,7 @@ export class DeploymentEngine {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(clock: Clock, lambda: LambdaService, host: EngineHost, region: string) {
+  constructor(clock: Clock, lambda: LambdaModel, host: EngineHost, region: string) {
     this.#clock = clock;
     this.#lambda = lambda;
     this.#host = host;
@@ -391,7 +231,7 @@ export class DeploymentEngine {
 
   // ------------------------------------------------------------------ API operations
 
-  /** StopDeployment (spec §4.4). */
+  /** StopDeployment (docs/aws-semantics.md#stopdeployment). */
   stop(
     id: string,
     autoRollbackEnabled: boolean | undefined,
@@ -421,7 +261,7 @@ export class DeploymentEngine {
   }
 
   /**
-   * PutLifecycleEventHookExecutionStatus (spec §3). The hook behaviours call this same
+   * PutLifecycleEventHookExecutionStatus (docs/aws-semantics.md#lifecycle-hooks). The hook behaviours call this same
    * handler when they report.
    */
   putHookStatus(id: unknown, executionId: unknown, status: unknown, at?: number): string {
@@ -553,7 +393,7 @@ export class DeploymentEngine {
   #step(d: DeploymentRecord, t: number): void {
     if (d.stop && t >= d.stop.completeAt) {
       d.stoppedByRequest = true;
-      // [inferred] code MANUAL_STOP (spec §4.4); the message is the emulator's wording.
+      // [inferred] code MANUAL_STOP (docs/aws-semantics.md#stopdeployment); the message is the emulator's wording.
       this.#finish(
         d,
         t,
@@ -606,7 +446,7 @@ export class DeploymentEngine {
     this.#enterHook(d, 'BeforeAllowTraffic', t);
   }
 
-  /** Start-of-deployment checks of spec §2.3. */
+  /** Start-of-deployment checks in docs/aws-semantics.md#deployment-start-checks. */
   #validateLambda(spec: LambdaAppSpec): { code: string; message: string } | undefined {
     const fnName = this.#lambda.resolveName(spec.functionName);
     if (!fnName) {
@@ -649,6 +489,14 @@ export class DeploymentEngine {
     return ev;
   }
 
+  /** A lifecycle event a rollback passes over. */
+  #skip(d: DeploymentRecord, name: string, t: number): void {
+    const ev = this.#event(d, name);
+    ev.status = 'Skipped';
+    ev.startTime = t;
+    ev.endTime = t;
+  }
+
   #enterHook(d: DeploymentRecord, event: HookEvent, t: number): void {
     const spec = d.spec;
     if (!spec) return;
@@ -680,7 +528,7 @@ export class DeploymentEngine {
     }
     const group = this.#host.group(d.applicationName, d.deploymentGroupName);
     if (group?.managedRolePolicy && !resolved.startsWith('CodeDeployHook_')) {
-      // AWSCodeDeployRoleForLambda only grants lambda:InvokeFunction on CodeDeployHook_* (§3).
+      // AWSCodeDeployRoleForLambda only grants lambda:InvokeFunction on CodeDeployHook_* (docs/aws-semantics.md#lifecycle-hooks).
       this.#finish(
         d,
         t,
@@ -710,7 +558,7 @@ export class DeploymentEngine {
     this.#executions.set(ex.id, ex);
     d.hook = ex;
     d.phase = 'hook';
-    // CodeDeploy invokes the hook asynchronously with PascalCase keys (§3).
+    // CodeDeploy invokes the hook asynchronously with PascalCase keys (docs/aws-semantics.md#lifecycle-hooks).
     this.#lambda.recordInvocation(
       resolved,
       '$LATEST',
@@ -764,7 +612,7 @@ export class DeploymentEngine {
       return;
     }
     if (t >= ex.deadline) {
-      // No report within one hour: the event and the deployment fail (§3).
+      // No report within one hour: the event and the deployment fail (docs/aws-semantics.md#lifecycle-hooks).
       ex.open = false;
       ev.status = 'Failed';
       ev.endTime = t;
@@ -809,7 +657,7 @@ export class DeploymentEngine {
       return;
     }
     // During a step the alias keeps FunctionVersion=current with {target: w/100};
-    // at 100% FunctionVersion=target and the weights go (§4.3).
+    // at 100% FunctionVersion=target and the weights go (docs/aws-semantics.md#alias-during-a-deployment).
     if (step.percent < 100) {
       this.#lambda.setAlias(
         fnName,
@@ -912,7 +760,7 @@ export class DeploymentEngine {
     }
     if (unknown.length > 0 && !cfg.ignorePollAlarmFailure) {
       // With ignorePollAlarmFailure=false a failure to read alarm state stops the deployment
-      // (§5). Code and wording are the emulator's ([unverified]).
+      // (docs/aws-semantics.md#alarms-and-rollback). Code and wording are the emulator's ([unverified]).
       this.#finish(
         d,
         t,
@@ -993,10 +841,7 @@ export class DeploymentEngine {
       d.startTime = t;
       d.targetStatus = 'InProgress';
       d.targetUpdatedAt = t;
-      const before = this.#event(d, 'BeforeAllowTraffic');
-      before.status = 'Skipped';
-      before.startTime = t;
-      before.endTime = t;
+      this.#skip(d, 'BeforeAllowTraffic', t);
       const allow = this.#event(d, 'AllowTraffic');
       allow.status = 'InProgress';
       allow.startTime = t;
@@ -1031,10 +876,7 @@ export class DeploymentEngine {
       const allow = this.#event(d, 'AllowTraffic');
       allow.status = 'Succeeded';
       allow.endTime = t;
-      const after = this.#event(d, 'AfterAllowTraffic');
-      after.status = 'Skipped';
-      after.startTime = t;
-      after.endTime = t;
+      this.#skip(d, 'AfterAllowTraffic', t);
       d.phase = 'rb-done';
       d.phaseAt = t + this.#timing.rollbackMs / 4;
       return;
@@ -1042,136 +884,9 @@ export class DeploymentEngine {
     this.#succeed(d, t);
   }
 
-  // ------------------------------------------------------------------ representations
-
-  /** GetDeployment's deploymentInfo (spec §4.1). */
-  info(d: DeploymentRecord): Record<string, unknown> {
-    const overview = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 };
-    if (d.status === 'Created') overview.Pending = 1;
-    else if (d.status === 'InProgress') overview.InProgress = 1;
-    else if (d.status === 'Succeeded') overview.Succeeded = 1;
-    else overview.Failed = 1;
-    const out: Record<string, unknown> = {
-      applicationName: d.applicationName,
-      deploymentGroupName: d.deploymentGroupName,
-      deploymentConfigName: d.deploymentConfigName,
-      deploymentId: d.deploymentId,
-      revision: revisionForOutput(d.revision),
-      status: d.status,
-      createTime: epochSeconds(d.createTime),
-      deploymentOverview: overview,
-      creator: d.creator,
-      ignoreApplicationStopFailures: false,
-      autoRollbackConfiguration: {
-        enabled: d.autoRollbackConfiguration.enabled,
-        events: [...d.autoRollbackConfiguration.events],
-      },
-      updateOutdatedInstancesOnly: false,
-      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-      instanceTerminationWaitTimeStarted: false,
-      fileExistsBehavior: 'DISALLOW',
-      deploymentStatusMessages: [...d.deploymentStatusMessages],
-      computePlatform: 'Lambda',
-    };
-    if (d.description !== undefined) out['description'] = d.description;
-    if (d.errorInformation) out['errorInformation'] = { ...d.errorInformation };
-    if (d.startTime !== undefined) out['startTime'] = epochSeconds(d.startTime);
-    if (d.completeTime !== undefined) out['completeTime'] = epochSeconds(d.completeTime);
-    if (d.rollbackInfo) out['rollbackInfo'] = { ...d.rollbackInfo };
-    if (d.overrideAlarmConfiguration)
-      out['overrideAlarmConfiguration'] = structuredClone(d.overrideAlarmConfiguration);
-    return out;
-  }
-
-  targetIds(d: DeploymentRecord): string[] {
-    if (d.status === 'Created') {
-      throw new ApiError(
-        400,
-        'DeploymentNotStartedException',
-        `The deployment ${d.deploymentId} has not started.`,
-      );
-    }
-    return d.spec ? [this.#targetId(d)] : [];
-  }
-
-  #targetId(d: DeploymentRecord): string {
-    // [unverified] The docs say Lambda target ids are function names; treat as opaque.
-    return d.spec?.functionName ?? '';
-  }
-
-  /** A LambdaTarget (spec §4.2) or undefined for an unknown target id. */
-  target(d: DeploymentRecord, targetId: string): Record<string, unknown> | undefined {
-    const ids = this.targetIds(d);
-    if (!ids.includes(targetId) || !d.spec) return undefined;
-    const spec = d.spec;
-    const fnName = this.#lambda.resolveName(spec.functionName) ?? spec.functionName;
-    return {
-      deploymentTargetType: 'LambdaTarget',
-      lambdaTarget: {
-        deploymentId: d.deploymentId,
-        targetId,
-        targetArn: this.#lambda.functionArn(fnName, spec.alias),
-        status: d.targetStatus,
-        lastUpdatedAt: epochSeconds(d.targetUpdatedAt),
-        lifecycleEvents: d.lifecycleEvents.map((e) => ({
-          lifecycleEventName: e.lifecycleEventName,
-          status: e.status,
-          ...(e.startTime !== undefined ? { startTime: epochSeconds(e.startTime) } : {}),
-          ...(e.endTime !== undefined ? { endTime: epochSeconds(e.endTime) } : {}),
-        })),
-        lambdaFunctionInfo: {
-          functionName: fnName,
-          functionAlias: spec.alias,
-          currentVersion: spec.currentVersion,
-          targetVersion: spec.targetVersion,
-          // [unverified] the docs call it "the percentage of production traffic": 0-100.
-          targetVersionWeight: d.weight,
-        },
-      },
-    };
-  }
-
-  snapshot(d: DeploymentRecord): DeploymentInfoLike {
-    return {
-      id: d.deploymentId,
-      deploymentId: d.deploymentId,
-      applicationName: d.applicationName,
-      deploymentGroupName: d.deploymentGroupName,
-      deploymentConfigName: d.deploymentConfigName,
-      ...(d.description !== undefined ? { description: d.description } : {}),
-      status: d.status,
-      ...(d.errorInformation ? { errorInformation: { ...d.errorInformation } } : {}),
-      creator: d.creator,
-      ...(d.rollbackInfo ? { rollbackInfo: { ...d.rollbackInfo } } : {}),
-      createTime: epochSeconds(d.createTime),
-      ...(d.startTime !== undefined ? { startTime: epochSeconds(d.startTime) } : {}),
-      ...(d.completeTime !== undefined ? { completeTime: epochSeconds(d.completeTime) } : {}),
-      ...(d.spec
-        ? {
-            functionName: d.spec.functionName,
-            alias: d.spec.alias,
-            currentVersion: d.spec.currentVersion,
-            targetVersion: d.spec.targetVersion,
-            hooks: { ...d.spec.hooks },
-          }
-        : {}),
-      targetWeight: d.weight,
-      lifecycleEvents: d.lifecycleEvents.map((e) => ({
-        lifecycleEventName: e.lifecycleEventName,
-        status: e.status,
-        ...(e.startTime !== undefined ? { startTime: epochSeconds(e.startTime) } : {}),
-        ...(e.endTime !== undefined ? { endTime: epochSeconds(e.endTime) } : {}),
-      })),
-      autoRollbackConfiguration: structuredClone(d.autoRollbackConfiguration),
-      ...(d.overrideAlarmConfiguration
-        ? { overrideAlarmConfiguration: structuredClone(d.overrideAlarmConfiguration) }
-        : {}),
-    };
-  }
-
   state(): unknown {
     return {
-      deployments: this.all().map((d) => ({ ...this.snapshot(d), phase: d.phase, stop: d.stop })),
+      deployments: this.all().map((d) => ({ ...snapshot(d), phase: d.phase, stop: d.stop })),
       alarms: Object.fromEntries([...this.#alarms].map(([k, v]) => [k, { ...v }])),
       hooks: Object.fromEntries([...this.#hooks].map(([k, v]) => [k, { ...v }])),
       hookExecutions: [...this.#executions.values()].map((e) => ({ ...e })),
@@ -1188,26 +903,6 @@ function newLifecycleEvents(): LifecycleEventRecord[] {
   }));
 }
 
-function invalidConfig(detail?: string): { code: string; message: string } {
-  return {
-    code: 'INVALID_LAMBDA_CONFIGURATION',
-    message: detail
-      ? `${MESSAGES.invalidLambdaConfiguration} ${detail}`
-      : MESSAGES.invalidLambdaConfiguration,
-  };
-}
-
-function revisionForOutput(rev: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { revisionType: rev['revisionType'] };
-  for (const key of ['appSpecContent', 'string'] as const) {
-    const v = rev[key];
-    // GetDeployment never returns the content, only the sha256 (§4.1).
-    if (isRecord(v))
-      out[key] = { content: null, ...(v['sha256'] !== undefined ? { sha256: v['sha256'] } : {}) };
-  }
-  return out;
-}
-
 function executionId(): string {
   // Opaque, like AWS's base64 blobs.
   const raw = JSON.stringify({
@@ -1216,236 +911,4 @@ function executionId(): string {
     materialSetSerial: 1,
   });
   return Buffer.from(raw).toString('base64');
-}
-
-export function appSpecDocument(spec: LambdaAppSpec): Record<string, unknown> {
-  const hooks = Object.entries(spec.hooks).map(([k, v]) => ({ [k]: v }));
-  return {
-    version: '0.0',
-    Resources: [
-      {
-        [spec.functionName]: {
-          Type: 'AWS::Lambda::Function',
-          Properties: {
-            Name: spec.functionName,
-            Alias: spec.alias,
-            CurrentVersion: spec.currentVersion,
-            TargetVersion: spec.targetVersion,
-          },
-        },
-      },
-    ],
-    ...(hooks.length > 0 ? { Hooks: hooks } : {}),
-  };
-}
-
-// ------------------------------------------------------------------ AppSpec parsing
-
-/**
- * Parse a Lambda AppSpec (JSON or the YAML subset AppSpecs use). Keys are matched
- * case-insensitively (the UG writes them both ways, §2.1). Problems become the detail of an
- * INVALID_LAMBDA_CONFIGURATION failure; details other than the not-well-formed one are the
- * emulator's wording.
- */
-export function parseLambdaAppSpec(content: string): { spec: LambdaAppSpec } | { error: string } {
-  let doc: unknown;
-  try {
-    doc = parseYamlOrJson(content);
-  } catch {
-    return { error: MESSAGES.notWellFormed };
-  }
-  if (!isRecord(doc)) return { error: MESSAGES.notWellFormed };
-  const resources = getCi(doc, 'Resources');
-  if (!Array.isArray(resources) || resources.length === 0)
-    return {
-      error: 'The AppSpec file must contain a Resources list with one AWS::Lambda::Function.',
-    };
-  if (resources.length !== 1)
-    return { error: 'The AppSpec file must specify exactly one Lambda function in Resources.' };
-  const entry = resources[0];
-  if (!isRecord(entry) || Object.keys(entry).length !== 1)
-    return { error: 'Each Resources entry must be a map with a single logical name.' };
-  const resource = Object.values(entry)[0];
-  if (!isRecord(resource)) return { error: 'The Lambda resource must be a map.' };
-  const type = getCi(resource, 'Type');
-  if (type !== 'AWS::Lambda::Function')
-    return { error: 'The resource Type must be AWS::Lambda::Function.' };
-  const props = getCi(resource, 'Properties');
-  if (!isRecord(props)) return { error: 'The Lambda resource must have Properties.' };
-  const str = (k: string): string | undefined => {
-    const v = getCi(props, k);
-    if (typeof v === 'string' && v.length > 0) return v;
-    if (typeof v === 'number' && Number.isInteger(v)) return String(v);
-    return undefined;
-  };
-  const name = str('Name');
-  const alias = str('Alias');
-  const currentVersion = str('CurrentVersion');
-  const targetVersion = str('TargetVersion');
-  if (!name || !alias || !currentVersion || !targetVersion)
-    return { error: 'The properties Name, Alias, CurrentVersion and TargetVersion are required.' };
-  for (const [k, v] of [
-    ['CurrentVersion', currentVersion],
-    ['TargetVersion', targetVersion],
-  ] as const) {
-    if (!/^[1-9][0-9]*$/.test(v)) return { error: `${k} must be a valid positive integer.` };
-  }
-  const hooks: Partial<Record<HookEvent, string>> = {};
-  const rawHooks = getCi(doc, 'Hooks');
-  if (rawHooks !== undefined && rawHooks !== null) {
-    // Hooks is a list of single-key maps, not a map (§2.1): a map is rejected (stricter).
-    if (!Array.isArray(rawHooks)) return { error: 'Hooks must be a list of single-key maps.' };
-    for (const h of rawHooks) {
-      if (!isRecord(h) || Object.keys(h).length !== 1)
-        return { error: 'Hooks must be a list of single-key maps.' };
-      const [[k, v]] = Object.entries(h) as [[string, unknown]];
-      const ev = (['BeforeAllowTraffic', 'AfterAllowTraffic'] as const).find(
-        (e) => e.toLowerCase() === k.toLowerCase(),
-      );
-      if (!ev)
-        return {
-          error: `The lifecycle event ${k} is not valid for the AWS Lambda compute platform.`,
-        };
-      if (typeof v !== 'string' || v.length === 0)
-        return { error: `The ${ev} hook must name a Lambda function.` };
-      if (hooks[ev] !== undefined) return { error: `The ${ev} hook is specified more than once.` };
-      hooks[ev] = v;
-    }
-  }
-  return { spec: { functionName: name, alias, currentVersion, targetVersion, hooks } };
-}
-
-export function parseYamlOrJson(content: string): unknown {
-  const trimmed = content.trim();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return JSON.parse(trimmed);
-  return parseYaml(content);
-}
-
-interface YamlLine {
-  indent: number;
-  text: string;
-}
-
-/** A small YAML reader for block maps, block lists, scalars and JSON-style flow values. */
-export function parseYaml(src: string): unknown {
-  const lines: YamlLine[] = [];
-  for (const raw of src.replace(/\r\n?/g, '\n').split('\n')) {
-    if (raw.includes('\t') && /^\s*\t/.test(raw))
-      throw new Error('tabs are not allowed for indentation');
-    const text = stripComment(raw).replace(/\s+$/, '');
-    if (text.trim() === '' || text.trim() === '---') continue;
-    lines.push({ indent: text.length - text.trimStart().length, text: text.trimStart() });
-  }
-  if (lines.length === 0) throw new Error('empty document');
-  const pos = { i: 0 };
-  const value = parseBlock(lines, pos, lines[0]?.indent ?? 0);
-  if (pos.i !== lines.length) throw new Error(`unexpected content at line ${pos.i + 1}`);
-  return value;
-}
-
-function stripComment(line: string): string {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1] ?? ''))) {
-      return line.slice(0, i);
-    }
-  }
-  return line;
-}
-
-function parseBlock(lines: YamlLine[], pos: { i: number }, indent: number): unknown {
-  const first = lines[pos.i];
-  if (!first) throw new Error('unexpected end');
-  if (first.text === '-' || first.text.startsWith('- ')) return parseList(lines, pos, indent);
-  return parseMap(lines, pos, indent);
-}
-
-function parseList(lines: YamlLine[], pos: { i: number }, indent: number): unknown[] {
-  const out: unknown[] = [];
-  for (;;) {
-    const line = lines[pos.i];
-    if (!line || line.indent < indent) break;
-    if (line.indent > indent) throw new Error(`bad indentation at line ${pos.i + 1}`);
-    if (!(line.text === '-' || line.text.startsWith('- '))) break;
-    const rest = line.text.slice(1).trimStart();
-    if (rest === '') {
-      pos.i++;
-      const next = lines[pos.i];
-      out.push(next && next.indent > indent ? parseBlock(lines, pos, next.indent) : null);
-      continue;
-    }
-    const itemIndent = indent + (line.text.length - rest.length);
-    if (isMapEntry(rest)) {
-      // "- key: value" starts a map whose keys sit at itemIndent.
-      lines[pos.i] = { indent: itemIndent, text: rest };
-      out.push(parseMap(lines, pos, itemIndent));
-    } else {
-      out.push(parseScalar(rest));
-      pos.i++;
-    }
-  }
-  return out;
-}
-
-function isMapEntry(text: string): boolean {
-  if (text.startsWith('{') || text.startsWith('[')) return false;
-  const key = /^("[^"]*"|'[^']*'|[^:'"]+?)\s*:(\s|$)/.exec(text);
-  return key !== null;
-}
-
-function parseMap(lines: YamlLine[], pos: { i: number }, indent: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (;;) {
-    const line = lines[pos.i];
-    if (!line || line.indent < indent) break;
-    if (line.indent > indent) throw new Error(`bad indentation at line ${pos.i + 1}`);
-    const m = /^("[^"]*"|'[^']*'|[^:'"]+?)\s*:(?:\s+(.*))?$/.exec(line.text);
-    if (!m) {
-      if (line.text.startsWith('- ')) break;
-      throw new Error(`expected a key at line ${pos.i + 1}`);
-    }
-    const rawKey = m[1] ?? '';
-    const key =
-      rawKey.startsWith('"') || rawKey.startsWith("'") ? rawKey.slice(1, -1) : rawKey.trim();
-    const rest = (m[2] ?? '').trim();
-    pos.i++;
-    if (rest !== '') {
-      out[key] = parseScalar(rest);
-      continue;
-    }
-    const next = lines[pos.i];
-    if (
-      next &&
-      (next.indent > indent ||
-        (next.indent === indent && (next.text === '-' || next.text.startsWith('- '))))
-    ) {
-      out[key] = parseBlock(lines, pos, next.indent);
-    } else {
-      out[key] = null;
-    }
-  }
-  return out;
-}
-
-function parseScalar(text: string): unknown {
-  const t = text.trim();
-  if (t.startsWith('{') || t.startsWith('[')) return JSON.parse(t);
-  if (t.startsWith('"')) {
-    if (!t.endsWith('"') || t.length < 2) throw new Error('unterminated string');
-    return JSON.parse(t);
-  }
-  if (t.startsWith("'")) {
-    if (!t.endsWith("'") || t.length < 2) throw new Error('unterminated string');
-    return t.slice(1, -1).replace(/''/g, "'");
-  }
-  if (t === 'null' || t === '~') return null;
-  if (t === 'true') return true;
-  if (t === 'false') return false;
-  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-  return t;
 }

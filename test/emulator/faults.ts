@@ -1,0 +1,60 @@
+// Fault injection: what a test asks for, and which call each fault hits. The server applies
+// a matching fault before the operation runs; the service decides what an error fault says.
+import type { Service } from './registry.ts';
+import type { ErrorFaultKind, ServiceApi } from './service.ts';
+
+export interface FaultSpec {
+  /** Only calls to this service (default: any). */
+  service?: Service;
+  operation?: string;
+  /**
+   * `throttle`, `error500` and `conflict` answer with the service's own error (see each
+   * service's `faults`); a service without one for the kind is never hit by it. `conflict` is
+   * Lambda's 409 ResourceConflictException "An update is in progress", as AWS sends it while
+   * an earlier update of the function is still being applied (CodeDeploy has no such error).
+   * `drop` closes the connection; `slow` delays the call, then lets it run.
+   */
+  kind: ErrorFaultKind | 'drop' | 'slow';
+  /** Probability 0..1 that a matching call is hit (default 1). */
+  rate?: number;
+  /** Hit this many calls, then stop. */
+  count?: number;
+  /** Real ms a `slow` response is delayed (default 1000). */
+  delayMs?: number;
+  /** Retry-After seconds on Lambda throttles (default 1). */
+  retryAfterSeconds?: number;
+}
+
+interface FaultState extends FaultSpec {
+  remaining?: number;
+}
+
+export class Faults {
+  #faults: FaultState[] = [];
+
+  inject(f: FaultSpec): void {
+    this.#faults.push({ ...f, ...(f.count !== undefined ? { remaining: f.count } : {}) });
+  }
+
+  clear(): void {
+    this.#faults = [];
+  }
+
+  list(): FaultSpec[] {
+    return this.#faults.map((f) => ({ ...f }));
+  }
+
+  /** The fault that hits this call, if any (and count it). Every matching fault gets its own roll. */
+  take(service: Service, api: ServiceApi, operation: string): FaultSpec | undefined {
+    const f = this.#faults.find(
+      (x) =>
+        (x.service === undefined || x.service === service) &&
+        (x.kind === 'drop' || x.kind === 'slow' || api.faults[x.kind] !== undefined) &&
+        (x.operation === undefined || x.operation === operation) &&
+        (x.remaining === undefined || x.remaining > 0) &&
+        Math.random() < (x.rate ?? 1),
+    );
+    if (f?.remaining !== undefined) f.remaining--;
+    return f;
+  }
+}

@@ -1,0 +1,122 @@
+// How Lambda's records look on the wire: FunctionConfiguration and AliasConfiguration.
+import { lambdaTimestamp } from '../util.ts';
+import { notFound } from './errors.ts';
+import type {
+  AliasRecord,
+  CodeState,
+  FunctionRecord,
+  LambdaModel,
+  LatestState,
+  VersionRecord,
+} from './model.ts';
+
+function codeFields(fn: FunctionRecord, code: CodeState): Record<string, unknown> {
+  return { CodeSha256: code.sha256, CodeSize: code.size, PackageType: fn.packageType };
+}
+
+/** The fields $LATEST and a published version share, in FunctionConfiguration's order. */
+function configuration(
+  fn: FunctionRecord,
+  arn: string,
+  src: LatestState | VersionRecord,
+  status: { version: string; state: string; lastUpdateStatus: string },
+): Record<string, unknown> {
+  return {
+    FunctionName: fn.name,
+    FunctionArn: arn,
+    ...runtimeFields(fn),
+    Role: src.role,
+    ...codeFields(fn, src.code),
+    Description: src.description,
+    Timeout: fn.timeout,
+    MemorySize: fn.memorySize,
+    LastModified: lambdaTimestamp(src.lastModified),
+    Version: status.version,
+    TracingConfig: { Mode: 'PassThrough' },
+    RevisionId: src.revisionId,
+    State: status.state,
+    LastUpdateStatus: status.lastUpdateStatus,
+    Architectures: [...src.architectures],
+    EphemeralStorage: { Size: 512 },
+    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
+  };
+}
+
+export function latestConfig(
+  m: LambdaModel,
+  fn: FunctionRecord,
+  arnQualifier?: string,
+): Record<string, unknown> {
+  const l = fn.latest;
+  const cfg = configuration(fn, m.functionArn(fn.name, arnQualifier), l, {
+    version: '$LATEST',
+    state: 'Active',
+    lastUpdateStatus: l.lastUpdateStatus,
+  });
+  if (l.lastUpdateStatusReason !== undefined)
+    cfg['LastUpdateStatusReason'] = l.lastUpdateStatusReason;
+  if (l.lastUpdateStatusReasonCode !== undefined)
+    cfg['LastUpdateStatusReasonCode'] = l.lastUpdateStatusReasonCode;
+  return cfg;
+}
+
+export function versionConfig(
+  m: LambdaModel,
+  fn: FunctionRecord,
+  v: VersionRecord,
+  arnQualifier?: string,
+): Record<string, unknown> {
+  const cfg = configuration(fn, m.functionArn(fn.name, arnQualifier ?? v.version), v, {
+    version: v.version,
+    state: v.active ? 'Active' : 'Pending',
+    lastUpdateStatus: 'Successful',
+  });
+  if (!v.active) {
+    cfg['StateReason'] = 'The function is being created.';
+    cfg['StateReasonCode'] = 'Creating';
+  }
+  return cfg;
+}
+
+function runtimeFields(fn: FunctionRecord): Record<string, unknown> {
+  return fn.packageType === 'Zip' ? { Runtime: fn.runtime, Handler: fn.handler } : {};
+}
+
+export function aliasConfig(
+  m: LambdaModel,
+  fn: FunctionRecord,
+  a: AliasRecord,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    AliasArn: m.functionArn(fn.name, a.name),
+    Name: a.name,
+    FunctionVersion: a.functionVersion,
+    Description: a.description,
+    RevisionId: a.revisionId,
+  };
+  if (Object.keys(a.weights).length > 0)
+    out['RoutingConfig'] = { AdditionalVersionWeights: { ...a.weights } };
+  return out;
+}
+
+/** The configuration a qualifier designates ($LATEST, a version or an alias). */
+export function qualifiedConfig(
+  m: LambdaModel,
+  fn: FunctionRecord,
+  qualifier: string | undefined,
+): Record<string, unknown> {
+  if (qualifier === undefined) return latestConfig(m, fn);
+  if (qualifier === '$LATEST') return latestConfig(m, fn, '$LATEST');
+  if (/^[0-9]+$/.test(qualifier)) {
+    const v = fn.versions.find((x) => x.version === qualifier);
+    if (!v) throw notFound(`Function not found: ${m.functionArn(fn.name, qualifier)}`);
+    return versionConfig(m, fn, v);
+  }
+  const a = fn.aliases.get(qualifier);
+  if (!a) throw notFound(`Function not found: ${m.functionArn(fn.name, qualifier)}`);
+  if (a.functionVersion === '$LATEST') return latestConfig(m, fn, qualifier);
+  const v = fn.versions.find((x) => x.version === a.functionVersion);
+  if (!v) throw notFound(`Function not found: ${m.functionArn(fn.name, qualifier)}`);
+  return versionConfig(m, fn, v, qualifier);
+}

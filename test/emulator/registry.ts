@@ -1,0 +1,33 @@
+// The emulated AWS services. To add one: write its module (model, api, errors), then add one
+// line here. The key names it in the call log, in fault specs (`Service`) and in control
+// calls. The server asks the services in this order which one a request is for; Lambda and
+// CodeDeploy are the catch-alls (no X-Amz-Target / any other X-Amz-Target), so they stay last.
+import type { Clock } from './clock.ts';
+import { CodeDeployApi } from './codedeploy/api.ts';
+import type { DeploymentEngine } from './codedeploy/engine.ts';
+import type { CodeDeployModel } from './codedeploy/resources.ts';
+import { LambdaApi } from './lambda/api.ts';
+import type { LambdaModel } from './lambda/model.ts';
+import type { ServiceApi } from './service.ts';
+
+/** The state every service's API may read or drive. */
+export interface World {
+  clock: Clock;
+  region: string;
+  accountId: string;
+  lambda: LambdaModel;
+  codedeploy: CodeDeployModel;
+  engine: DeploymentEngine;
+}
+
+export const SERVICES = {
+  lambda: (w: World): ServiceApi => new LambdaApi(w.lambda),
+  codedeploy: (w: World): ServiceApi => new CodeDeployApi(w.codedeploy, w.engine, w.lambda),
+};
+
+export type Service = keyof typeof SERVICES;
+
+/** Every service's API, in the order the server asks them. */
+export function serviceApis(w: World): [Service, ServiceApi][] {
+  return (Object.keys(SERVICES) as Service[]).map((name) => [name, SERVICES[name](w)]);
+}
