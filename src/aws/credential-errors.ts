@@ -1,15 +1,7 @@
 // What went wrong getting or using role credentials, worded with the fix.
+import { ReleaseError } from './errors.ts';
 
 export type CredentialStage = 'first' | 'refresh';
-
-export class CredentialsError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'CredentialsError';
-    this.code = code;
-  }
-}
 
 const DOING: Record<CredentialStage, string> = {
   first: 'getting AWS credentials for role-to-assume before the release',
@@ -28,12 +20,12 @@ export function idTokenError(
   e: unknown,
   stage: CredentialStage,
   env: Record<string, string | undefined>,
-): CredentialsError {
+): ReleaseError {
   const fix =
     idTokenAccessProblem(env) ??
     "The runner's token service did not answer; re-run the job. If it keeps failing, check that `permissions: id-token: write` is set for the job.";
-  return new CredentialsError(
-    'OidcTokenUnavailable',
+  return new ReleaseError(
+    'OIDC_TOKEN_UNAVAILABLE',
     `Could not get a GitHub OIDC token while ${DOING[stage]}: ${messageOf(e).replace(/^Error message: /, '')}. ${fix}`,
   );
 }
@@ -44,11 +36,12 @@ export function assumeRoleError(
   o: { roleArn: string; durationSeconds: number; audience: string },
   stage: CredentialStage,
   webIdentityToken: string,
-): CredentialsError {
+): ReleaseError {
   const name = nameOf(e);
   const subject = tokenSubject(webIdentityToken);
   const head = `STS AssumeRoleWithWebIdentity failed for role-to-assume ${o.roleArn} while ${DOING[stage]}: ${name}: ${messageOf(e)}.`;
-  return new CredentialsError(name, `${head} ${assumeFix(name, messageOf(e), o, subject)}`);
+  const code = name === 'AccessDenied' ? 'ASSUME_ROLE_DENIED' : 'ASSUME_ROLE_FAILED';
+  return new ReleaseError(code, `${head} ${assumeFix(name, messageOf(e), o, subject)}`);
 }
 
 function assumeFix(

@@ -136,7 +136,8 @@ describe('roleCredentialProvider', () => {
       { name: 'AccessDenied' },
     );
     const { provider } = setup({ assume: async () => Promise.reject(denied) });
-    const error = (await provider().catch((e: unknown) => e)) as Error;
+    const error = (await provider().catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).toBe('ASSUME_ROLE_DENIED');
     expect(error.message).toBe(
       `STS AssumeRoleWithWebIdentity failed for role-to-assume ${ROLE} while getting AWS credentials for role-to-assume before the release: ` +
         'AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity. ' +
