@@ -330,13 +330,19 @@ export function staleSections(readme: string, actionYml: string): GeneratedName[
 export const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-lambda': 'lambda',
   '@aws-sdk/client-codedeploy': 'codedeploy',
+  '@aws-sdk/client-s3': 's3',
+  '@aws-sdk/client-sts': 'sts',
 };
 
 /** Commands whose IAM action is not named after the API operation. */
 export const IAM_ACTION_NAMES: Record<string, string> = {
   'lambda:Invoke': 'lambda:InvokeFunction',
   'lambda:InvokeWithResponseStream': 'lambda:InvokeFunction',
+  's3:HeadObject': 's3:GetObject',
 };
+
+/** Calls that need no permission of the caller: unsigned, allowed by the role's trust policy. */
+export const UNSIGNED_ACTIONS = new Set(['sts:AssumeRoleWithWebIdentity']);
 
 /** Actions the README's policy grants although no command of that name is sent, and why. */
 export const DOCUMENTED_EXTRA_ACTIONS: Record<string, string> = {
@@ -382,6 +388,12 @@ export function sdkImports(source: string): Map<string, string> {
   for (const m of source.matchAll(/import\s+\*\s+as\s+(\w+)\s+from\s*['"]([^'"]+)['"]/g)) {
     out.set(`${m[1]}.*`, m[2]!);
   }
+  // `const ns = await import('pkg')`: the SDK clients loaded only when a release needs them.
+  for (const m of source.matchAll(
+    /const\s+(\w+)\s*=\s*await\s+import\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
+    out.set(`${m[1]}.*`, m[2]!);
+  }
   return out;
 }
 
@@ -407,6 +419,7 @@ export function scanSource(source: string, file: string): Omit<ScanResult, 'acti
       continue;
     }
     const name = `${prefix}:${real.replace(/Command$/, '')}`;
+    if (UNSIGNED_ACTIONS.has(name)) continue;
     found.push({ action: IAM_ACTION_NAMES[name] ?? name, file });
   }
   return { found, unknown };
