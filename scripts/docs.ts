@@ -330,6 +330,7 @@ export function staleSections(readme: string, actionYml: string): GeneratedName[
 export const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-lambda': 'lambda',
   '@aws-sdk/client-codedeploy': 'codedeploy',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
 };
 
 /** Commands whose IAM action is not named after the API operation. */

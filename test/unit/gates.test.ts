@@ -5,18 +5,12 @@ import {
   alarmRequest,
   alarmRequests,
   deploymentAlarms,
-  type GateTarget,
 } from '../../src/gates/alarms.ts';
 import { evaluateGate, ruleBroken } from '../../src/gates/evaluate.ts';
 import { readReport, reportQueries, type VersionMetrics } from '../../src/gates/metrics.ts';
 import { GATE_FORMS, type Gate, parseGates } from '../../src/gates/parse.ts';
 import { alarmsInMessage, canaryReport, formatValue, gateLogLine } from '../../src/gates/report.ts';
-
-function gates(input: string): Gate[] {
-  const r = parseGates(input);
-  if (!r.ok) throw new Error(r.error);
-  return r.value;
-}
+import { gates, target } from '../gates-fixtures.ts';
 
 function gate(line: string): Gate {
   const [g] = gates(line);
@@ -28,13 +22,6 @@ function refusal(input: string): string {
   if (r.ok) throw new Error(`accepted: ${input}`);
   return r.error;
 }
-
-const target: GateTarget = {
-  functionName: 'orders',
-  alias: 'live',
-  version: '8',
-  previousVersion: '7',
-};
 
 describe('parseGates', () => {
   it('reads every documented form', () => {
