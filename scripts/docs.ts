@@ -332,6 +332,7 @@ export const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-codedeploy': 'codedeploy',
   '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
 };
 
 /** Commands whose IAM action is not named after the API operation. */

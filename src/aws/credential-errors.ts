@@ -1,5 +1,5 @@
 // What went wrong getting or using role credentials, worded with the fix.
-import { ReleaseError } from './errors.ts';
+import { ReleaseError } from '../release/errors.ts';
 
 export type CredentialStage = 'first' | 'refresh';
 

@@ -1,6 +1,6 @@
 // AWS credentials for `role-to-assume`: a GitHub OIDC token traded for role session
 // credentials through STS AssumeRoleWithWebIdentity, refreshed before they expire so a
-// release longer than one session keeps working (docs/aws-semantics-sts-s3.md).
+// release longer than one session keeps working (docs/aws-semantics.md).
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { assumeRoleError, type CredentialStage, idTokenError } from './credential-errors.ts';
 

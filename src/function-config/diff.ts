@@ -1,7 +1,7 @@
 // Desired vs current configuration → the UpdateFunctionConfiguration request (only the fields
 // that differ; none when nothing differs, because any update of $LATEST makes PublishVersion cut
 // a new version) and a diff for the log, summary and dry run that never shows a variable's value.
-// Comparison rules: docs/aws-semantics-config.md "Comparing configurations".
+// Comparison rules: docs/aws-semantics.md "Comparing configurations".
 import type {
   Architecture,
   ConfigField,

@@ -1,4 +1,4 @@
-// Lambda's limits on function configuration. See docs/aws-semantics-config.md.
+// Lambda's limits on function configuration. See docs/aws-semantics.md.
 
 export const MEMORY_MB = { min: 128, max: 10240 } as const;
 export const TIMEOUT_SECONDS = { min: 1, max: 900 } as const;

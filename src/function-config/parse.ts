@@ -1,5 +1,5 @@
 // The "whole version" inputs → DesiredConfig. Every problem goes to the collector at once; the
-// caller refuses the release before any AWS call when there is one. See docs/aws-semantics-config.md.
+// caller refuses the release before any AWS call when there is one. See docs/aws-semantics.md.
 import { parseBoolean, parseAlarms as splitList } from '../settings/index.ts';
 import {
   checkDescription,

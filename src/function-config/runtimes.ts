@@ -1,6 +1,6 @@
 // Runtime identifiers. The accepted set is the installed SDK's Runtime enum (the API model) minus
 // the runtimes Lambda has retired for good; a unit test keeps this list equal to the enum.
-// See docs/aws-semantics-config.md "Runtimes".
+// See docs/aws-semantics.md "Runtimes".
 
 /** Lambda's current runtimes. */
 export const SUPPORTED_RUNTIMES = [

@@ -25,7 +25,10 @@ export type ReleaseErrorCode =
   | 'HOOK_NOT_FOUND'
   | 'GROUP_BUSY'
   | 'SMOKE_TEST_FAILED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'OIDC_TOKEN_UNAVAILABLE'
+  | 'ASSUME_ROLE_DENIED'
+  | 'ASSUME_ROLE_FAILED';
 
 export class ReleaseError extends Error {
   readonly code: ReleaseErrorCode;

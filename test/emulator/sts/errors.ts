@@ -1,5 +1,5 @@
 // STS errors in the query protocol's XML form, and how each service refuses a call signed
-// with expired or unknown session credentials (docs/aws-semantics-sts-s3.md).
+// with expired or unknown session credentials (docs/aws-semantics.md).
 import { uuid } from '../util.ts';
 import { XML_DECLARATION, xmlElement } from '../xml.ts';
 
@@ -55,7 +55,7 @@ export type SignedService = 'lambda' | 'codedeploy' | 's3' | 'cloudwatch' | 'sts
 /**
  * The answer each service gives a call refused for its credentials. Lambda and CodeDeploy
  * (ExpiredTokenException) follow AWS's documents; the S3, CloudWatch and STS forms are
- * modelled on AWS's common errors (unverified: see docs/aws-semantics-sts-s3.md).
+ * modelled on AWS's common errors (unverified: see docs/aws-semantics.md).
  */
 export function credentialRefusalResponse(
   service: SignedService,

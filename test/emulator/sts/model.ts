@@ -1,6 +1,6 @@
 // STS state: OIDC identity providers, roles that trust them, and the session credentials
 // AssumeRoleWithWebIdentity hands out. Sessions expire on the emulator's clock; every other
-// service asks `checkCredentials` before it answers (docs/aws-semantics-sts-s3.md).
+// service asks `checkCredentials` before it answers (docs/aws-semantics.md).
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, GITHUB_ISSUER, type JwtClaims } from '../oidc.ts';
 import {
