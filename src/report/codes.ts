@@ -139,7 +139,7 @@ export const OWN_CODES: readonly ErrorCode[] = [
   own(
     'ALIAS_MOVED',
     'alias moved',
-    true,
+    false,
     'While the action waited for a busy group, the other deployment moved the alias to the new version or deleted it.',
     'Check who else deploys this alias; run the release again if needed.',
   ),
@@ -189,7 +189,7 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'TIMEOUT',
     'timed out',
     false,
-    'The deployment (or the wait for a busy group) did not end within its time budget; see “Timeouts”.',
+    'The deployment (or the wait for a busy group) did not end within its time budget; see the timeout rule under Strategies in the README.',
     'Raise `timeout-minutes`, or find out why the deployment is slow (a hook that never reports back is the usual cause).',
   ),
   own(
