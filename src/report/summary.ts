@@ -317,7 +317,9 @@ function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
   if (r.codeSha256) rows.push(['Code SHA-256', code(r.codeSha256, MAX.id)]);
   if (r.codeSize !== undefined) rows.push(['Code size', formatBytes(r.codeSize)]);
   const config = r.strategy.configName ? ` (${code(r.strategy.configName)})` : '';
-  rows.push(['Strategy', `${md(r.strategy.description || r.strategy.input)}${config}`]);
+  // A first release and a skipped one shifted nothing: no strategy applied.
+  if (h.kind !== 'first' && h.kind !== 'skipped')
+    rows.push(['Strategy', `${md(r.strategy.description || r.strategy.input)}${config}`]);
   for (const hook of r.hooks.slice(0, MAX.hooks)) {
     const status = md(hook.status, MAX.id);
     rows.push([
