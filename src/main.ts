@@ -6,12 +6,15 @@ import { LambdaApi } from './aws/lambda.ts';
 import { cancelRelease } from './release/cancel.ts';
 import { CLOCK_SKEW_MS, deploymentDescription } from './release/deploy.ts';
 import { type ReleaseDeps, realClock } from './release/deps.ts';
+import { invalidInputResult } from './release/failure.ts';
+import { endTimeline } from './release/outcome.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
 import { neutralizeWorkflowCommands } from './report/escape.ts';
 import { failureMessage } from './report/failure.ts';
+import { headline } from './report/headline.ts';
 import { formatProgress } from './report/progress.ts';
-import { outcomeLine, renderSummary } from './report/summary.ts';
+import { renderSummary, runContext } from './report/summary.ts';
 import { readSettings, type Settings } from './settings/index.ts';
 import { saveFinished, saveRelease } from './state.ts';
 
@@ -24,20 +27,29 @@ function log(e: ProgressEvent): void {
   else core.info(line);
 }
 
-async function writeSummary(settings: Settings, result: ReleaseResult): Promise<void> {
-  if (!settings.summary || !process.env.GITHUB_STEP_SUMMARY) return;
+async function writeSummary(enabled: boolean, result: ReleaseResult): Promise<void> {
+  if (!enabled || !process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    await core.summary.addRaw(renderSummary(result)).write({ overwrite: false });
+    await core.summary
+      .addRaw(renderSummary(result, runContext(process.env)))
+      .write({ overwrite: false });
   } catch (error) {
     core.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
 }
 
-function readInputs(): Settings | undefined {
+/** Bad input still ends like every run: status and rolled-back set, a summary, one annotation. */
+async function readInputs(): Promise<Settings | undefined> {
+  const input = (name: string) => core.getInput(name);
   try {
-    return readSettings((name) => core.getInput(name), process.env);
+    return readSettings(input, process.env);
   } catch (error) {
-    core.setFailed((error as Error).message);
+    const result = invalidInputResult(error, input, process.env, Date.now());
+    core.setOutput('status', result.status);
+    core.setOutput('rolled-back', String(result.rolledBack));
+    saveFinished();
+    await writeSummary(input('summary').toLowerCase() !== 'false', result);
+    core.setFailed(failureMessage(result));
     return undefined;
   }
 }
@@ -68,7 +80,7 @@ function shellDeps(
 }
 
 export async function main(): Promise<void> {
-  const settings = readInputs();
+  const settings = await readInputs();
   if (!settings) return;
   const controller = new AbortController();
   const result = initialResult(settings, Date.now());
@@ -111,11 +123,19 @@ export async function main(): Promise<void> {
     await endCancelled(settings, result);
     return;
   }
-  saveFinished();
-  core.info(neutralizeWorkflowCommands(outcomeLine(result)));
-  await writeSummary(settings, result);
+  if (result.cause?.code === 'TIMEOUT_STOP_FAILED') {
+    // on-timeout: rollback asked for a stop that failed: the post step stops it with rollback.
+    saveRelease({ onCancel: 'rollback' });
+  } else saveFinished();
+  await writeSummary(settings.summary, result);
+  end(result);
+}
+
+/** The log's last line is the summary's first (the annotation starts with it on a failure). */
+function end(result: ReleaseResult): void {
   if (result.status === 'failed' || result.status === 'stopped')
     core.setFailed(failureMessage(result));
+  else core.info(neutralizeWorkflowCommands(headline(result)));
 }
 
 async function endCancelled(settings: Settings, result: ReleaseResult): Promise<never> {
@@ -124,8 +144,8 @@ async function endCancelled(settings: Settings, result: ReleaseResult): Promise<
   core.setOutput('rolled-back', String(result.rolledBack));
   // Unless traffic is confirmed back, the post step looks again.
   if (result.rolledBack || !result.deploymentId || settings.onCancel === 'leave') saveFinished();
-  await writeSummary(settings, result);
-  core.setFailed(failureMessage(result));
+  await writeSummary(settings.summary, result);
+  end(result);
   process.exit(1);
 }
 
@@ -162,6 +182,15 @@ async function cancel(
     deadline,
   );
   Object.assign(result, outcome);
+  // The timeline ends where the cancel left traffic.
+  if (outcome.finalAlias && result.version && result.timeline.length > 0)
+    endTimeline(
+      result.timeline,
+      outcome.finalAlias,
+      result.version,
+      Date.now(),
+      outcome.rolledBack ? 'cancel' : undefined,
+    );
 }
 
 /** How this run's deployment is found when its id was never seen. */

@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { createClients } from './aws/clients.ts';
 import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
+import { describeAwsError } from './aws/errors.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { stopAndConfirm } from './release/cancel.ts';
 import { findOwnDeployment } from './release/deploy.ts';
@@ -70,6 +71,8 @@ export async function post(): Promise<void> {
         `Deployment ${id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${previous}.`,
       );
   } catch (error) {
-    core.warning(`Post step could not check deployment ${id}: ${(error as Error).message}`);
+    core.warning(
+      `Post step could not check deployment ${id}: ${describeAwsError(error, `checking deployment ${id} after the step`).message}`,
+    );
   }
 }

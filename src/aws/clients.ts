@@ -2,6 +2,7 @@
 // (AWS_ENDPOINT_URL*, OIDC web identity, ...); we set only what the release needs.
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { withErrorContext } from './errors.ts';
 
 export const USER_AGENT = 'lambda-gated-release/0.1';
 
@@ -40,8 +41,9 @@ export function createClients(options: ClientOptions): Clients {
     },
   };
   return {
-    lambda: new LambdaClient(config),
-    codedeploy: new CodeDeployClient(config),
-    codedeployOnce: new CodeDeployClient({ ...config, maxAttempts: 1 }),
+    // Every error names its service and operation (errors.ts).
+    lambda: withErrorContext(new LambdaClient(config)),
+    codedeploy: withErrorContext(new CodeDeployClient(config)),
+    codedeployOnce: withErrorContext(new CodeDeployClient({ ...config, maxAttempts: 1 })),
   };
 }

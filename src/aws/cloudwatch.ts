@@ -23,6 +23,7 @@ import type {
   MetricSeries,
   TimeWindow,
 } from './cloudwatch-types.ts';
+import { withErrorContext } from './errors.ts';
 
 /** DeleteAlarms and DescribeAlarms take at most 100 names a call. */
 const NAMES_PER_CALL = 100;
@@ -181,5 +182,5 @@ export function createCloudWatch(
   config: CloudWatchClientConfig,
   signal?: AbortSignal,
 ): CloudWatchApi {
-  return new CloudWatchAdapter(new CloudWatchClient(config), signal);
+  return new CloudWatchAdapter(withErrorContext(new CloudWatchClient(config)), signal);
 }

@@ -1,5 +1,6 @@
 // Stopping a deployment we started when the run is cancelled (main) or died (post).
 import { isTerminal } from '../aws/codedeploy.ts';
+import { describeAwsError } from '../aws/errors.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
 import { formatAliasState } from '../report/progress.ts';
 import type { OnEvent } from '../settings/index.ts';
@@ -111,7 +112,7 @@ export async function cancelRelease(
       out.finalAlias = { version: stopped.alias.version, weights: stopped.alias.weights };
     cause.message += stopMessage(id, c, stopped);
   } catch (error) {
-    cause.message += ` Stopping deployment ${id} failed: ${(error as Error).message}`;
+    cause.message += ` ${describeAwsError(error, `stopping deployment ${id} on cancel`).message} The post step checks again.`;
   }
   return out;
 }

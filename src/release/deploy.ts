@@ -9,6 +9,7 @@ import type { CodeDeployService, ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
 import type { DeploymentPlan, Plan } from './plan.ts';
 import { isTransient } from './retry.ts';
+import { timeoutWords } from './steps.ts';
 
 /** Leeway for the clock difference between this runner and AWS, when matching create times. */
 export const CLOCK_SKEW_MS = 30_000;
@@ -102,7 +103,7 @@ export async function waitForActive(
     if (deps.clock.now() >= until)
       throw new ReleaseError(
         'TIMEOUT',
-        `The active deployment ${id} in group \`${d.deploymentGroup}\` was still running after ${d.timeoutMinutesGiven ?? 'the'} minutes of waiting (if-busy: wait). Nothing was deployed.`,
+        `The active deployment ${id} in group \`${d.deploymentGroup}\` was still running after waiting ${timeoutWords(pre)} (if-busy: wait). Nothing was deployed.`,
       );
     await deps.clock.sleep(Math.min(pre.pollIntervalMs, 15_000), deps.signal);
   }

@@ -2,6 +2,7 @@
 // that is the whole explanation.
 
 export type ReleaseErrorCode =
+  | 'INVALID_INPUT'
   | 'FUNCTION_NOT_FOUND'
   | 'PACKAGE_TYPE_MISMATCH'
   | 'VERSION_NOT_FOUND'

@@ -2,12 +2,22 @@
 // Lambda reports it afterwards, never from CodeDeploy's intent.
 import { isTerminal } from '../aws/codedeploy.ts';
 import { deploymentUrl } from '../aws/console.ts';
+import { describeAwsError, isAbort } from '../aws/errors.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
 import { clearWeightsCommand } from './alias.ts';
 import type { Group, ReleaseDeps } from './deps.ts';
 import type { DeploymentPlan, Plan } from './plan.ts';
-import type { AliasState, Cause, HookName, Note, ReleaseStatus } from './result.ts';
-import { type WatchState, type WatchTarget, watchDeployment } from './watch.ts';
+import type {
+  AliasState,
+  Cause,
+  HookName,
+  Note,
+  ReleaseStatus,
+  TrafficEvent,
+  TrafficPoint,
+} from './result.ts';
+import { timeoutWords } from './steps.ts';
+import { newPercentOf, type WatchState, type WatchTarget, watchDeployment } from './watch.ts';
 
 export interface Outcome {
   status: ReleaseStatus;
@@ -70,6 +80,25 @@ function inferFailedHook(state: WatchState): HookName | undefined {
   return undefined;
 }
 
+/** What moved traffic back, from the cause. */
+function eventOf(cause: Cause): TrafficEvent {
+  if (cause.alarms?.length) return 'alarm';
+  return cause.failedHook ? 'hook' : 'rollback';
+}
+
+/** The timeline ends where traffic is now: the alias as read after the rollback (or cancel). */
+export function endTimeline(
+  timeline: TrafficPoint[],
+  alias: AliasState,
+  targetVersion: string,
+  at: number,
+  event: TrafficEvent | undefined,
+): void {
+  const newPercent = newPercentOf(alias, targetVersion);
+  if (newPercent === timeline.at(-1)?.newPercent) return;
+  timeline.push({ at, newPercent, ...(event ? { event } : {}) });
+}
+
 /** How long we follow a rollback deployment once it exists (CodeDeploy's take about 2 s). */
 const ROLLBACK_WAIT_MS = 10 * 60_000;
 
@@ -83,6 +112,8 @@ export async function settleFailure(
   autoRollbackExpected: boolean,
   maxIntervalMs: number,
   deps: ReleaseDeps,
+  /** What stopped it, when the release did (a timeout). */
+  stopEvent?: TrafficEvent,
 ): Promise<Outcome> {
   const notes: Note[] = [];
   let info = state.info;
@@ -115,6 +146,9 @@ export async function settleFailure(
   }
   const alias = await deps.lambda.getAlias(w.functionName, w.alias);
   const rolledBack = isWhollyOn(alias, w.currentVersion);
+  const cause = causeOf({ ...state, info }, w.alarms);
+  const event = rolledBack ? (stopEvent ?? eventOf(cause)) : undefined;
+  if (alias) endTimeline(state.timeline, alias, w.targetVersion, deps.clock.now(), event);
   if (alias && !rolledBack && Object.keys(alias.weights).length > 0) {
     notes.push({
       kind: 'traffic-split',
@@ -128,7 +162,7 @@ export async function settleFailure(
   }
   return {
     status: state.info.status === 'Stopped' ? 'stopped' : 'failed',
-    cause: causeOf({ ...state, info }, w.alarms),
+    cause,
     rolledBack,
     rollbackDeploymentId: rollbackId,
     finalAlias: alias && aliasState(alias),
@@ -206,16 +240,26 @@ async function settleTimeout(
   state: WatchState,
   deps: ReleaseDeps,
 ): Promise<Outcome> {
-  const minutes = pre.timeoutMinutes;
-  if (d.onTimeout === 'leave') {
-    const url = deploymentUrl(pre.region, target.deploymentId);
+  const within = `Deployment ${target.deploymentId} did not finish within ${timeoutWords(pre)}`;
+  const url = deploymentUrl(pre.region, target.deploymentId);
+  if (d.onTimeout === 'leave')
     return leftRunning(
       state,
       'TIMEOUT',
-      `Deployment ${target.deploymentId} did not finish within ${minutes} minutes (timeout-minutes); it was left running (on-timeout: leave): ${url}`,
+      `${within}; it was left running (on-timeout: leave): ${url}`,
+    );
+  try {
+    await deps.codedeploy.stopDeployment(target.deploymentId, true);
+  } catch (error) {
+    if (isAbort(error) || deps.signal?.aborted) throw error;
+    // Still running, and nobody stopped it: say so, and let the post step try again.
+    const why = describeAwsError(error).message;
+    return leftRunning(
+      state,
+      'TIMEOUT_STOP_FAILED',
+      `${within}, and stopping it failed, so it is still running: ${why} The post step tries to stop it again; follow it in the console: ${url}`,
     );
   }
-  await deps.codedeploy.stopDeployment(target.deploymentId, true);
   deps.progress({
     kind: 'info',
     message: `Stopping deployment ${target.deploymentId} with rollback.`,
@@ -229,13 +273,13 @@ async function settleTimeout(
   );
   // It may have finished on its own just before the stop landed.
   if (stopped.info.status === 'Succeeded') return settleSuccess(target, deps);
-  const outcome = await settleFailure(target, stopped, true, pre.pollIntervalMs, deps);
+  const outcome = await settleFailure(target, stopped, true, pre.pollIntervalMs, deps, 'timeout');
   return {
     ...outcome,
     status: 'stopped',
     cause: {
       code: 'TIMEOUT',
-      message: `Deployment ${target.deploymentId} did not finish within ${minutes} minutes (timeout-minutes), so the action stopped it with rollback (on-timeout: rollback). ${outcome.rolledBack ? `Traffic is back on version ${target.currentVersion}.` : 'Traffic is NOT confirmed back on the previous version.'}`,
+      message: `${within}, so the action stopped it with rollback (on-timeout: rollback). ${outcome.rolledBack ? `Traffic is back on version ${target.currentVersion}.` : 'Traffic is NOT confirmed back on the previous version.'}`,
     },
   };
 }

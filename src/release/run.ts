@@ -2,8 +2,8 @@
 // with the plan and what the phases before it handed on, and says whether the release is
 // over. Always returns a ReleaseResult; only cancellation escapes as an error.
 import { deploymentUrl } from '../aws/console.ts';
-import { awsError, isAbort } from '../aws/errors.ts';
-import type { FunctionState } from '../aws/lambda.ts';
+import { isAbort } from '../aws/errors.ts';
+import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
@@ -11,12 +11,19 @@ import { uploadCode } from './code.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import { aliasUntouched, causeOfError } from './failure.ts';
 import { aliasState, type Outcome, settle, settleSuccess } from './outcome.ts';
 import type { Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { publishVersion } from './publish.ts';
 import type { ReleaseResult } from './result.ts';
-import { type WatchState, type WatchTarget, watchDeployment, watchTarget } from './watch.ts';
+import {
+  hookResults,
+  type WatchState,
+  type WatchTarget,
+  watchDeployment,
+  watchTarget,
+} from './watch.ts';
 
 export function initialResult(settings: Settings, startedAt: number): ReleaseResult {
   const s = settings.strategy;
@@ -54,20 +61,23 @@ export async function release(
   deps: ReleaseDeps,
   result: ReleaseResult = initialResult(settings, deps.clock.now()),
 ): Promise<ReleaseResult> {
+  // The phase the release is in, for what an error message says the action was doing.
+  let phase: string | undefined;
   try {
-    const group = groupOf(deps);
-    const { plan, busyUntil } = await plan_(settings, deps, group);
+    const outer = groupOf(deps);
+    const group: Group = (name, fn) => {
+      phase = name;
+      return outer(name, fn);
+    };
+    const { plan, busyUntil } = await plan_(settings, deps, group, result);
     recordPlan(plan, deps, result);
     const r: Release = { plan, busyUntil, deps, result, group };
     for (const phase of PHASES) if ((await phase(r)) === 'done') break;
   } catch (error) {
     if (isAbort(error) || deps.signal?.aborted) throw error;
-    const e = awsError(error);
     result.status = 'failed';
-    result.cause =
-      error instanceof ReleaseError
-        ? { code: error.code, message: error.message }
-        : { code: e.name, message: e.message };
+    result.cause = causeOfError(error, phase);
+    aliasUntouched(result, phase);
   }
   result.endedAt = deps.clock.now();
   deps.output('status', result.status);
@@ -115,10 +125,17 @@ async function plan_(
   settings: Settings,
   deps: ReleaseDeps,
   group: Group,
+  result: ReleaseResult,
 ): Promise<{ plan: Plan; busyUntil: number }> {
+  // What preflight read is kept even when a later check fails (busy group, split alias, ...).
+  const seen = (alias: AliasInfo | undefined) => {
+    result.aliasBefore = alias ? aliasState(alias) : null;
+    result.previousVersion = alias?.version;
+    result.aliasArn = alias?.arn;
+  };
   const check = () =>
     group('Preflight', async () => {
-      const p = await preflight(settings, deps);
+      const p = await preflight(settings, deps, seen);
       for (const step of p.summary.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
       return p;
     });
@@ -183,13 +200,24 @@ async function publish(r: Release): Promise<'done' | 'next'> {
     r.version = await r.group('Publish version', () =>
       publishVersion(plan.functionRef, latest, plan.versionDescription, deps),
     );
-    deps.progress({ kind: 'info', message: `Published version ${r.version.version}.` });
+    deps.progress({ kind: 'info', message: publishedWords(plan, latest, r.version.version) });
   }
   result.version = r.version.version;
   result.codeSha256 = r.version.codeSha256;
   deps.output('version', r.version.version);
   deps.output('code-sha256', r.version.codeSha256);
   return 'next';
+}
+
+/**
+ * PublishVersion makes a new version only when $LATEST changed since the last publish (any
+ * update counts); otherwise it returns the existing one, so the log says which it was.
+ */
+function publishedWords(plan: Plan, latest: FunctionState, v: string): string {
+  if (latest.revisionId !== plan.latest.revisionId) return `Published version ${v}.`;
+  if (plan.current?.version === v)
+    return `PublishVersion returned version ${v}, which alias ${plan.alias} is already on: $LATEST has not changed since that version was published.`;
+  return `PublishVersion returned version ${v}: this run did not change $LATEST (it already held this code), so that is the version last published from it unless someone changed $LATEST since.`;
 }
 
 async function stopIfReleased({ plan, result, version }: Release): Promise<'done' | 'next'> {
@@ -284,11 +312,12 @@ async function watch(r: Release): Promise<'done' | 'next'> {
   const target = r.target!;
   // The timeout counts from our deployment's start; waiting for a busy group had its own.
   const deadline = r.deps.clock.now() + r.plan.timeoutMinutes * 60_000;
+  // The watch fills the result's own lists, so a cancelled run still has what was seen.
+  r.result.hooks = hookResults(undefined, target);
+  const seen = { timeline: r.result.timeline, hooks: r.result.hooks };
   r.watched = await r.group('Watch deployment', () =>
-    watchDeployment(target, deadline, r.plan.pollIntervalMs, r.deps),
+    watchDeployment(target, deadline, r.plan.pollIntervalMs, r.deps, seen),
   );
-  r.result.timeline = r.watched.timeline;
-  r.result.hooks = r.watched.hooks;
   return 'next';
 }
 

@@ -49,7 +49,7 @@ function deploymentSteps(
   steps.push(`Traffic on ${target}: ${shifts}`);
   steps.push(
     d.wait
-      ? `Wait up to ${p.timeoutMinutes} minutes for it to end (on timeout: ${d.onTimeout})`
+      ? `Wait up to ${timeoutWords(p)} for it to end (on timeout: ${d.onTimeout})`
       : 'Return once the deployment has started (wait: false)',
   );
   return steps;
@@ -75,5 +75,16 @@ export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
     steps,
     shiftMinutes: routing ? shiftMinutes(routing) : 0,
     timeoutMinutes: p.timeoutMinutes,
+    ...(p.deployment
+      ? { timeoutFrom: p.deployment.timeoutMinutesGiven !== undefined ? 'input' : 'strategy' }
+      : {}),
   };
+}
+
+/** The wait's budget and where it comes from: "40 minutes (derived from the strategy and hooks)". */
+export function timeoutWords(p: Pick<Plan, 'timeoutMinutes' | 'deployment'>): string {
+  const n = `${p.timeoutMinutes} minute${p.timeoutMinutes === 1 ? '' : 's'}`;
+  return p.deployment?.timeoutMinutesGiven !== undefined
+    ? `${n} (timeout-minutes)`
+    : `${n} (derived from the strategy and hooks; set timeout-minutes to change it)`;
 }

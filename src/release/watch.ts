@@ -53,7 +53,10 @@ export interface WatchState {
 }
 
 /** Share of the alias's traffic on `target`, from what Lambda reports. */
-export function newPercentOf(alias: AliasInfo, target: string): number {
+export function newPercentOf(
+  alias: Pick<AliasInfo, 'version' | 'weights'>,
+  target: string,
+): number {
   if (alias.version === target) {
     const others = Object.values(alias.weights).reduce((a, w) => a + w, 0);
     return Math.round((1 - others) * 1000) / 10;
@@ -110,7 +113,8 @@ async function poll(
         deps.progress({ kind: 'hook', ...h, hook: h.hook });
       }
     });
-    state.hooks = hooks;
+    // In place: the release's result shares this list, so a cancel still has the hooks seen.
+    state.hooks.splice(0, state.hooks.length, ...hooks);
   }
   const alias = await bestEffort(deps.lambda.getAlias(w.functionName, w.alias));
   if (!alias) return { changed };

@@ -25,6 +25,27 @@ const own = (
 /** The action's own codes. */
 export const OWN_CODES: readonly ErrorCode[] = [
   own(
+    'INVALID_INPUT',
+    'invalid input',
+    true,
+    'An input is missing, malformed or conflicts with another; the action checked every input before any AWS call.',
+    'Fix the inputs the message names (it gives the valid forms).',
+  ),
+  own(
+    'NO_CREDENTIALS',
+    'no AWS credentials',
+    true,
+    'The AWS SDK found no credentials (no environment variables, config files or instance role).',
+    'Add `aws-actions/configure-aws-credentials` before the step, or set `role-to-assume`; with GitHub OIDC the job needs `permissions: id-token: write`.',
+  ),
+  own(
+    'ACCESS_DENIED',
+    'access denied',
+    false,
+    'AWS refused a call: the role the job uses lacks the IAM action the message names.',
+    'Allow that action in the role’s policy (the README’s IAM policy lists every action the action calls).',
+  ),
+  own(
     'FUNCTION_NOT_FOUND',
     'function not found',
     true,
@@ -191,6 +212,13 @@ export const OWN_CODES: readonly ErrorCode[] = [
     false,
     'The deployment (or the wait for a busy group) did not end within its time budget; see the timeout rule under Strategies in the README.',
     'Raise `timeout-minutes`, or find out why the deployment is slow (a hook that never reports back is the usual cause).',
+  ),
+  own(
+    'TIMEOUT_STOP_FAILED',
+    'stop failed',
+    false,
+    'The deployment did not end within its time budget, and StopDeployment failed: the deployment is still running.',
+    'Read why the stop failed in the message (often `codedeploy:StopDeployment` missing from the policy); the post step tries again, or stop it in the console.',
   ),
   own(
     'OIDC_TOKEN_UNAVAILABLE',

@@ -1,34 +1,45 @@
-// The one-paragraph error annotation for a failed release: the cause in CodeDeploy's words,
-// the alarms or hook, and where traffic is now.
+// The one-paragraph error annotation for a failed release. It starts with the summary's first
+// line, word for word, then adds what that line leaves out: the cause in full, the hook's
+// function, every alarm, where traffic is in words, and what a person must do.
 import type { NoteKind, ReleaseResult } from '../release/result.ts';
+import { headline } from './headline.ts';
+import { plainMessage } from './message.ts';
 import { formatAliasState } from './progress.ts';
 
 /** The notes about where traffic was left that a person must act on. */
 const ACTIONABLE: readonly NoteKind[] = ['traffic-split', 'rollback-unfinished', 'rollback-failed'];
 
-export function failureMessage(r: ReleaseResult): string {
-  const what =
-    r.status === 'stopped'
-      ? 'The release was stopped'
-      : r.deploymentId
-        ? 'The release failed'
-        : 'The release did not start';
-  const parts = [`${what}${r.deploymentId ? ` (deployment ${r.deploymentId})` : ''}.`];
-  if (r.cause) parts.push(`${r.cause.code ? `${r.cause.code}: ` : ''}${r.cause.message}`);
-  if (r.cause?.alarms?.length) parts.push(`Alarms that fired: ${r.cause.alarms.join(', ')}.`);
-  const hook = r.hooks.find((h) => h.hook === r.cause?.failedHook);
-  if (r.cause?.failedHook)
-    parts.push(`Failed hook: ${r.cause.failedHook}${hook ? ` (${hook.functionName})` : ''}.`);
+/** The cause already says where traffic is (smoke test, timeout): no second sentence. */
+const SAYS_TRAFFIC = /\bno traffic (was )?moved\b|\btraffic is (back|not)\b|\bstill running\b/i;
+
+function trafficSentence(r: ReleaseResult): string | undefined {
+  if (r.cause && SAYS_TRAFFIC.test(r.cause.message)) return undefined;
   if (r.deploymentId) {
-    if (r.rolledBack)
-      parts.push(`Traffic is back on the previous version ${r.previousVersion} (rolled back).`);
-    else if (r.finalAlias)
-      parts.push(
-        `Traffic was NOT returned to the previous version: alias ${r.alias} is on ${formatAliasState(r.finalAlias)}.`,
-      );
-  } else if (r.previousVersion && r.status !== 'started') {
-    parts.push(`No traffic moved: alias ${r.alias} is still on version ${r.previousVersion}.`);
+    if (r.rolledBack) return `Traffic is back on the previous version ${r.previousVersion}.`;
+    if (r.finalAlias)
+      return `Traffic was NOT returned to the previous version: alias ${r.alias} is on ${formatAliasState(r.finalAlias)}.`;
+    return undefined;
   }
-  parts.push(...r.notes.filter((n) => ACTIONABLE.includes(n.kind)).map((n) => n.text));
+  if (r.previousVersion && r.status !== 'started')
+    return `No traffic moved: alias ${r.alias} is still on version ${r.previousVersion}.`;
+  return undefined;
+}
+
+export function failureMessage(r: ReleaseResult): string {
+  const parts = [`${headline(r)}.`];
+  const c = r.cause;
+  // Line by line: a list of input problems stays a list.
+  if (c)
+    parts.push(
+      `${c.code ? `${c.code}: ` : ''}${c.message.split('\n').map(plainMessage).join('\n')}`,
+    );
+  if (c?.alarms && c.alarms.length > 1) parts.push(`Alarms that fired: ${c.alarms.join(', ')}.`);
+  const hook = r.hooks.find((h) => h.hook === c?.failedHook);
+  if (c?.failedHook && hook) parts.push(`Failed hook function: ${hook.functionName}.`);
+  const traffic = trafficSentence(r);
+  if (traffic) parts.push(traffic);
+  parts.push(
+    ...r.notes.filter((n) => ACTIONABLE.includes(n.kind)).map((n) => plainMessage(n.text)),
+  );
   return parts.join(' ');
 }

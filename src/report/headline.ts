@@ -163,7 +163,7 @@ function failureKind(r: ReleaseResult): OutcomeKind {
   if (code === 'LOST_CONTACT') return 'unknown';
   const leftRunning = r.status === 'failed' && r.deploymentId !== undefined;
   if (code === 'CANCELLED' && leftRunning) return 'cancelled';
-  if (code === 'TIMEOUT' && leftRunning) return 'timed-out';
+  if ((code === 'TIMEOUT' || code === 'TIMEOUT_STOP_FAILED') && leftRunning) return 'timed-out';
   if (r.finalAlias && isSplit(r.finalAlias)) return 'split';
   if (code === 'CANCELLED') return 'cancelled';
   if (code === 'TIMEOUT' && r.deploymentId) return 'timed-out';
@@ -231,7 +231,16 @@ function wordAndReason(r: ReleaseResult, kind: OutcomeKind): [string, Piece[]] {
         ],
       ];
     case 'timed-out':
-      return ['Timed out', [r.status === 'failed' ? 'deployment left running' : back]];
+      return [
+        'Timed out',
+        [
+          r.cause?.code === 'TIMEOUT_STOP_FAILED'
+            ? 'stop failed, still running'
+            : r.status === 'failed'
+              ? 'deployment left running'
+              : back,
+        ],
+      ];
     case 'split':
       return [splitWord(r.finalAlias!), ['action needed']];
     case 'not-rolled-back':

@@ -149,6 +149,25 @@ function causeSentence(r: ReleaseResult, h: Headline): string {
   return c.message ? renderMessage(c.message, MAX.message) : '';
 }
 
+/**
+ * The cause, bold; a message of several lines (every bad input at once) keeps its list: the
+ * first line bold, `- ` lines as a list, any other line as text.
+ */
+function causeBlocks(r: ReleaseResult, h: Headline): string[] {
+  const lines = r.cause?.message.split('\n') ?? [];
+  if (lines.length < 2 || r.cause?.alarms?.length || r.cause?.failedHook) {
+    const cause = causeSentence(r, h);
+    return cause ? [`**${cause}**`] : [];
+  }
+  const blocks = [`**${renderMessage(lines[0]!, MAX.message)}**`];
+  const items = lines.filter((l) => l.startsWith('- ')).slice(0, MAX.notes);
+  if (items.length > 0)
+    blocks.push(items.map((l) => `- ${renderMessage(l.slice(2), MAX.item)}`).join('\n'));
+  for (const l of lines.slice(1).filter((l) => l.trim() !== '' && !l.startsWith('- ')))
+    blocks.push(renderMessage(l, MAX.message));
+  return blocks;
+}
+
 /** The command that puts all traffic back on the previous version, when it needs one. */
 function fixCommand(r: ReleaseResult, h: Headline): string[] {
   if (h.kind !== 'split' && h.kind !== 'not-rolled-back') return [];
@@ -184,11 +203,15 @@ function shortStrategy(r: ReleaseResult): string {
 /** The one row of facts: function, deployment, rollback, strategy, start, duration, commit. */
 function factsTable(r: ReleaseResult, h: Headline, context: RunContext): string[] {
   const cols: [string, string][] = [];
-  // Plain link text: a code span in a narrow cell breaks at its hyphens.
-  cols.push([
-    'Function',
-    link(md(functionNameOf(r.functionName), MAX.name), aliasUrl(r.region, r.functionName, r.alias)),
-  ]);
+  // Plain link text: a code span in a narrow cell breaks at its hyphens. Unknown (bad input): left out.
+  if (r.functionName && r.alias && r.region)
+    cols.push([
+      'Function',
+      link(
+        md(functionNameOf(r.functionName), MAX.name),
+        aliasUrl(r.region, r.functionName, r.alias),
+      ),
+    ]);
   if (r.deploymentId) cols.push(['Deployment', deploymentLink(r, r.deploymentId)]);
   if (r.rollbackDeploymentId) cols.push(['Rollback', deploymentLink(r, r.rollbackDeploymentId)]);
   // The strategy matters only where traffic shifted (or would).
@@ -291,7 +314,8 @@ function originText(r: ReleaseResult): string {
 function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
   const rows: [string, string][] = [];
   const fn = functionNameOf(r.functionName);
-  rows.push(['Alias', link(code(r.alias), aliasUrl(r.region, r.functionName, r.alias))]);
+  if (r.functionName && r.alias && r.region)
+    rows.push(['Alias', link(code(r.alias), aliasUrl(r.region, r.functionName, r.alias))]);
   if (r.version !== undefined) {
     const shown = version(r.version);
     rows.push([
@@ -307,12 +331,12 @@ function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
     rows.push(['Previous version', `none: alias ${code(r.alias)} did not exist`]);
   if (r.finalAlias && h.kind !== 'planned')
     rows.push(['Alias now', aliasStateMarkdown(r.finalAlias)]);
-  rows.push(['Source', `${md(r.source)}${originText(r)}`]);
+  if (r.source) rows.push(['Source', `${md(r.source)}${originText(r)}`]);
   if (r.codeSha256) rows.push(['Code SHA-256', code(r.codeSha256, MAX.id)]);
   if (r.codeSize !== undefined) rows.push(['Code size', formatBytes(r.codeSize)]);
   const config = r.strategy.configName ? ` (${code(r.strategy.configName)})` : '';
   // A first release and a skipped one shifted nothing: no strategy applied.
-  if (h.kind !== 'first' && h.kind !== 'skipped')
+  if (h.kind !== 'first' && h.kind !== 'skipped' && (r.strategy.description || r.strategy.input))
     rows.push(['Strategy', `${md(r.strategy.description || r.strategy.input)}${config}`]);
   for (const hook of r.hooks.slice(0, MAX.hooks)) {
     const status = md(hook.status, MAX.id);
@@ -374,8 +398,7 @@ export function renderSummary(result: ReleaseResult, context: RunContext = {}): 
   const r = result;
   const h = headlineOf(r);
   const blocks: string[] = [`### ${headlineMarkdown(r)}`];
-  const cause = causeSentence(r, h);
-  if (cause) blocks.push(`**${cause}**`);
+  blocks.push(...causeBlocks(r, h));
   blocks.push(...fixCommand(r, h));
   blocks.push(factsTable(r, h, context).join('\n'));
   if (h.kind === 'planned') blocks.push(...planSection(r));

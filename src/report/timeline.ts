@@ -26,6 +26,12 @@ const WORDS: Record<TrafficEvent, string> = {
   rollback: 'rollback',
 };
 
+/** A known event in words; a failed hook by its name. */
+function eventWords(r: ReleaseResult, event: TrafficEvent): string {
+  const hook = r.cause?.failedHook;
+  return event === 'hook' && hook ? `${hook} failed · rollback` : WORDS[event];
+}
+
 /** Consecutive points with the same share collapse into the first of them. */
 function collapse(points: TrafficPoint[]): TrafficPoint[] {
   const sorted = [...points].sort((a, b) => a.at - b.at);
@@ -86,7 +92,9 @@ export function timelineRows(r: ReleaseResult): TimelineRow[] {
     const prev = points[i - 1]?.newPercent;
     const firstRise = !rose && prev !== undefined && p.newPercent > prev;
     if (prev !== undefined && p.newPercent > prev) rose = true;
-    const event = p.event ? WORDS[p.event] : inferEvent(r, prev, p.newPercent, firstRise && passed);
+    const event = p.event
+      ? eventWords(r, p.event)
+      : inferEvent(r, prev, p.newPercent, firstRise && passed);
     return { at: p.at, percent: p.newPercent, event };
   });
   return rows.some((row) => row.percent > 0) ? rows : [];

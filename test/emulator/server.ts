@@ -157,7 +157,7 @@ export class EmulatorServer {
     const error = (e: ApiError) => respond(api.errorResponse(e), e.code);
     if (call.error) return error(call.error);
     if (!hasAuth(req)) return error(api.unauthenticated());
-    if (await this.#fault(service, api, call, req, record, error)) return;
+    if (await this.#fault(service, api, call, req, res, record, error)) return;
     try {
       this.#deps.tick();
       const r = call.run();
@@ -174,6 +174,7 @@ export class EmulatorServer {
     api: ServiceApi,
     call: ServiceCall,
     req: IncomingMessage,
+    res: ServerResponse,
     record: LogCall,
     error: (e: ApiError) => void,
   ): Promise<boolean> {
@@ -186,6 +187,16 @@ export class EmulatorServer {
     if (f.kind === 'drop') {
       record(0, 'ConnectionDropped');
       req.socket.destroy();
+      return true;
+    }
+    if (f.kind === 'bad-gateway') {
+      // Not the service speaking: a proxy in between, so no AWS error shape.
+      record(502, 'BadGateway');
+      send(res, {
+        status: 502,
+        headers: { 'Content-Type': 'text/html' },
+        body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>',
+      });
       return true;
     }
     const answer = api.faults[f.kind];

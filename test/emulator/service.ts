@@ -39,7 +39,7 @@ export interface ServiceCall {
 export type FaultError = (call: ServiceCall, fault: { retryAfterSeconds?: number }) => ApiError;
 
 /** Fault kinds that answer with an error in the service's own wire form. */
-export type ErrorFaultKind = 'throttle' | 'error500' | 'conflict';
+export type ErrorFaultKind = 'throttle' | 'error500' | 'conflict' | 'denied';
 
 export interface ServiceApi {
   /** Is this request for the service? The server asks the services in registration order. */

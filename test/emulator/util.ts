@@ -27,6 +27,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * IAM's refusal as the services word it (an identity policy without the action); the caller
+ * is the emulator's fixed role session.
+ */
+export function accessDeniedMessage(action: string, resource: string): string {
+  return `User: arn:aws:sts::123456789012:assumed-role/deploy/GitHubActions is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+}
+
 /** base64 of the SHA-256 of the bytes: Lambda's CodeSha256. */
 export function sha256Base64(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('base64');

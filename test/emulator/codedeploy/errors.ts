@@ -3,7 +3,7 @@
 // (docs/aws-semantics.md#observing-a-deployment). Messages the doc does not quote are the
 // emulator's wording; clients must not match on them.
 import type { HttpResult } from '../service.ts';
-import { ApiError } from '../util.ts';
+import { ApiError, accessDeniedMessage } from '../util.ts';
 
 export const err = (code: string, message: string) => new ApiError(400, code, message);
 
@@ -41,4 +41,14 @@ export const CODEDEPLOY_FAULTS = {
   throttle: () => new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   error500: () =>
     new ApiError(500, 'InternalFailure', 'An internal error occurred (injected by the emulator).'),
+  // JSON 1.1 services answer an IAM refusal with 400 and the action in the message.
+  denied: (call: { operation: string }) =>
+    new ApiError(
+      400,
+      'AccessDeniedException',
+      accessDeniedMessage(
+        `codedeploy:${call.operation}`,
+        'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:*',
+      ),
+    ),
 };

@@ -2,7 +2,7 @@
 // the routes, each operation's request handling, and its answer.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AwsRequest, HttpResult, ServiceApi, ServiceCall } from '../service.ts';
-import { ApiError, isRecord, sha256Base64, uuid } from '../util.ts';
+import { ApiError, accessDeniedMessage, isRecord, sha256Base64, uuid } from '../util.ts';
 import {
   conflict,
   invalidParam,
@@ -134,6 +134,16 @@ export class LambdaApi implements ServiceApi {
       ),
     // As Lambda words it for UpdateFunctionCode / PublishVersion / UpdateFunctionConfiguration
     // while LastUpdateStatus is InProgress: 409, X-Amzn-ErrorType, {"Type":"User","message"}.
+    // Lambda answers an IAM refusal with 403 AccessDeniedException, naming the action.
+    denied: (call: ServiceCall) =>
+      new ApiError(
+        403,
+        'AccessDeniedException',
+        accessDeniedMessage(
+          `lambda:${call.operation}`,
+          this.#m.functionArn((call.resource ?? '*').replace(/^.*:function:/, '')),
+        ),
+      ),
     conflict: (call: ServiceCall) => {
       const name = call.resource ?? '';
       const arn = name.startsWith('arn:')
