@@ -95,8 +95,14 @@ export function endTimeline(
   event: TrafficEvent | undefined,
 ): void {
   const newPercent = newPercentOf(alias, targetVersion);
-  if (newPercent === timeline.at(-1)?.newPercent) return;
-  timeline.push({ at, newPercent, ...(event ? { event } : {}) });
+  const last = timeline.at(-1);
+  if (newPercent !== last?.newPercent) {
+    timeline.push({ at, newPercent, ...(event ? { event } : {}) });
+    return;
+  }
+  // The last poll already saw traffic fall here: that fall is what `event` names.
+  const before = timeline.at(-2);
+  if (event && !last.event && before && before.newPercent > newPercent) last.event = event;
 }
 
 /** How long we follow a rollback deployment once it exists (CodeDeploy's take about 2 s). */

@@ -148,7 +148,7 @@ function moves(r: ReleaseResult, kind: OutcomeKind): Piece[] {
       return s.length > 0 && never.length > 0 ? [...s, '; ', ...never] : [...s, ...never];
     }
     case 'not-started':
-      return stays();
+      return r.finalAlias && isSplit(r.finalAlias) ? state('now') : stays();
     case 'split':
       return state('now');
     case 'unknown':
@@ -164,6 +164,8 @@ function failureKind(r: ReleaseResult): OutcomeKind {
   const leftRunning = r.status === 'failed' && r.deploymentId !== undefined;
   if (code === 'CANCELLED' && leftRunning) return 'cancelled';
   if ((code === 'TIMEOUT' || code === 'TIMEOUT_STOP_FAILED') && leftRunning) return 'timed-out';
+  // A busy group's own deployment may hold the alias split: not ours, and no fault of its own.
+  if (code === 'GROUP_BUSY' || (code === 'TIMEOUT' && !r.deploymentId)) return 'not-started';
   if (r.finalAlias && isSplit(r.finalAlias)) return 'split';
   if (code === 'CANCELLED') return 'cancelled';
   if (code === 'TIMEOUT' && r.deploymentId) return 'timed-out';
