@@ -263,7 +263,8 @@ async function settleTimeout(
     return leftRunning(
       state,
       'TIMEOUT_STOP_FAILED',
-      `${within}, and stopping it failed, so it is still running: ${why} The post step tries to stop it again; follow it in the console: ${url}`,
+      // The second line is AWS's part: the summary shows it under the bold first.
+      `${within}, and stopping it failed: it is still running. The post step tries to stop it again; follow it in the console: ${url}\n${why}`,
     );
   }
   deps.progress({
