@@ -1,6 +1,6 @@
 // Lambda reading a package from S3 (UpdateFunctionCode / CreateFunction with S3Bucket and
 // S3Key): it does a GetObject in the function's region, and any S3 error comes back as
-// InvalidParameterValueException quoting S3's code and message (docs/aws-semantics.md#code-from-s3).
+// InvalidParameterValueException quoting S3's code and message (docs/aws-semantics.md#code-from-s3-lambda-reading-the-object).
 import { S3Error } from '../s3/errors.ts';
 import type { S3Model } from '../s3/model.ts';
 import { invalidParam } from './errors.ts';
