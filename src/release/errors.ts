@@ -1,5 +1,6 @@
 // The release's own failures: a code a person (and the summary) can act on, and a message
 // that is the whole explanation.
+import { type AwsErrorLike, awsError, isAbort } from '../aws/errors.ts';
 
 export type ReleaseErrorCode =
   | 'FUNCTION_NOT_FOUND'
@@ -39,5 +40,22 @@ export class ReleaseError extends Error {
     super(message);
     this.name = 'ReleaseError';
     this.code = code;
+  }
+}
+
+/**
+ * Runs one AWS call; a failure (cancellation aside) becomes a ReleaseError with `code` whose
+ * message `explain` writes from the AWS error (service, operation, what was being done, fix).
+ */
+export async function explainFailure<T>(
+  code: ReleaseErrorCode,
+  explain: (e: AwsErrorLike) => string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new ReleaseError(code, explain(awsError(error)));
   }
 }

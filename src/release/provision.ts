@@ -2,9 +2,8 @@
 // created once preflight has planned them (nothing is created before every check passed).
 // Someone else creating one between our read and our create is fine: the one found is read
 // again and used when it is for Lambda.
-import { awsError, isAbort } from '../aws/errors.ts';
 import type { CodeDeployService, ReleaseDeps } from './deps.ts';
-import { ReleaseError } from './errors.ts';
+import { explainFailure, ReleaseError } from './errors.ts';
 import type { DeploymentPlan, GroupCreation } from './plan.ts';
 import type { CreatedResource } from './result.ts';
 
@@ -70,22 +69,18 @@ async function checkFoundGroup(cd: CodeDeployService, app: string, group: string
   );
 }
 
-async function attempt<T>(
+function attempt<T>(
   operation: string,
   doing: string,
   create: GroupCreation,
   fn: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isAbort(error)) throw error;
-    const e = awsError(error);
-    throw new ReleaseError(
-      'CODEDEPLOY_CREATE_FAILED',
+  return explainFailure(
+    'CODEDEPLOY_CREATE_FAILED',
+    (e) =>
       `CodeDeploy ${operation} failed while ${doing} (${e.name}: ${e.message}). ${createFix(e.name, operation, create)} No traffic was moved.`,
-    );
-  }
+    fn,
+  );
 }
 
 function createFix(name: string, operation: string, create: GroupCreation): string {

@@ -1,11 +1,10 @@
 // Code too large for Lambda's direct upload goes through S3: PutObject of the zip, then
 // UpdateFunctionCode names the object. The same zip already at the key (same size and
 // SHA-256, from the metadata or the checksum S3 stored) is not uploaded again.
-import { awsError, isAbort } from '../aws/errors.ts';
 import type { NewCode } from '../aws/lambda.ts';
 import { CODE_SHA256_METADATA, type S3ObjectInfo } from '../aws/s3.ts';
 import type { ReleaseDeps } from './deps.ts';
-import { ReleaseError } from './errors.ts';
+import { explainFailure } from './errors.ts';
 import type { CodeBundle, S3Upload } from './plan.ts';
 
 /** Puts the zip at `target` unless it is there already; returns what Lambda is to read. */
@@ -52,23 +51,19 @@ function holdsCode(found: S3ObjectInfo, code: CodeBundle): boolean {
   );
 }
 
-async function s3Call<T>(
+function s3Call<T>(
   operation: string,
   where: string,
   bucket: string,
   region: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isAbort(error)) throw error;
-    const e = awsError(error);
-    throw new ReleaseError(
-      'S3_UPLOAD_FAILED',
+  return explainFailure(
+    'S3_UPLOAD_FAILED',
+    (e) =>
       `S3 ${operation} failed while putting the new code at ${where} (${e.name}: ${e.message}). ${s3Fix(e.name, bucket, region)} Nothing was changed in Lambda.`,
-    );
-  }
+    fn,
+  );
 }
 
 function s3Fix(name: string, bucket: string, region: string): string {
