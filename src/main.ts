@@ -64,6 +64,7 @@ function shellDeps(
   return {
     lambda: new LambdaApi(clients.lambda, signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
+    s3: () => clients.s3(signal),
     clock: realClock,
     progress: log,
     output: (name, value) => {

@@ -3,6 +3,7 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { withErrorContext } from './errors.ts';
+import { createS3Api, type S3Api } from './s3.ts';
 
 export const USER_AGENT = 'lambda-gated-release/0.1';
 
@@ -21,6 +22,21 @@ export interface Clients {
   codedeploy: CodeDeployClient;
   /** One attempt per call: for CreateDeployment, which has no idempotency token (see deploy.ts). */
   codedeployOnce: CodeDeployClient;
+  /** S3 with the same settings, made (and its SDK loaded) on the first call only. */
+  s3: (signal?: AbortSignal) => Promise<S3Api>;
+}
+
+/**
+ * Whether S3 goes to a custom endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, as the SDK
+ * reads them): one takes path-style requests, since `<bucket>.<host>` names no such host.
+ */
+export function s3EndpointConfigured(
+  options: Pick<ClientOptions, 'endpoint'>,
+  env: Record<string, string | undefined> = process.env,
+): boolean {
+  if (options.endpoint) return true;
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return false;
+  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
 
 export function createClients(options: ClientOptions): Clients {
@@ -40,10 +56,15 @@ export function createClients(options: ClientOptions): Clients {
       throwOnRequestTimeout: true,
     },
   };
+  let s3: Promise<S3Api> | undefined;
   return {
     // Every error names its service and operation (errors.ts).
     lambda: withErrorContext(new LambdaClient(config)),
     codedeploy: withErrorContext(new CodeDeployClient(config)),
     codedeployOnce: withErrorContext(new CodeDeployClient({ ...config, maxAttempts: 1 })),
+    s3: (signal) => {
+      s3 ??= createS3Api({ ...config, forcePathStyle: s3EndpointConfigured(options) }, signal);
+      return s3;
+    },
   };
 }

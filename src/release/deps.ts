@@ -1,11 +1,15 @@
 // What the release needs from the outside world, passed in so tests can supply their own.
 import type {
+  CreateOutcome,
   DeploymentConfigInfo,
+  DeploymentGroupInfo,
   DeploymentRequest,
   DeploymentState,
   LifecycleEvent,
+  NewDeploymentGroup,
 } from '../aws/codedeploy.ts';
 import type { AliasInfo, FunctionState, InvokeResult, NewCode } from '../aws/lambda.ts';
+import type { S3Api } from '../aws/s3.ts';
 import type { TrafficRouting } from '../strategy.ts';
 import type { ProgressSink } from './result.ts';
 
@@ -29,12 +33,10 @@ export interface LambdaService {
 /** The CodeDeploy calls the release makes (CodeDeployApi in production). */
 export interface CodeDeployService {
   getApplication(name: string): Promise<{ computePlatform?: string } | undefined>;
-  getDeploymentGroup(
-    app: string,
-    group: string,
-  ): Promise<
-    { deploymentConfigName?: string; alarms: string[]; alarmsEnabled: boolean } | undefined
-  >;
+  getDeploymentGroup(app: string, group: string): Promise<DeploymentGroupInfo | undefined>;
+  /** Only with `codedeploy-role` (provision.ts); 'exists' when someone else made it first. */
+  createApplication(name: string): Promise<CreateOutcome>;
+  createDeploymentGroup(group: NewDeploymentGroup): Promise<CreateOutcome>;
   getDeploymentConfig(name: string): Promise<DeploymentConfigInfo | undefined>;
   listDeploymentConfigs(): Promise<string[]>;
   createDeploymentConfig(name: string, routing: TrafficRouting): Promise<void>;
@@ -66,9 +68,14 @@ export type OutputName =
   | 'function-arn'
   | 'code-sha256';
 
+/** The S3 calls the release makes (S3Api in production), for code uploaded through S3. */
+export type S3Service = S3Api;
+
 export interface ReleaseDeps {
   lambda: LambdaService;
   codedeploy: CodeDeployService;
+  /** S3, made on first use: only a release with `s3-bucket` and local code needs it. */
+  s3?: () => Promise<S3Service>;
   clock: Clock;
   progress: ProgressSink;
   /** Sets a step output the moment its value is known. */

@@ -12,6 +12,22 @@ export interface CodeBundle {
   sha256: string;
 }
 
+/** Where local code is put in S3 for Lambda to read (`s3-bucket` with `zip-file`/`code-dir`). */
+export interface S3Upload {
+  bucket: string;
+  key: string;
+}
+
+/** The CodeDeploy resources to create before the release needs them (`codedeploy-role`). */
+export interface GroupCreation {
+  /** The application is missing too (a group cannot exist without it). */
+  application: boolean;
+  serviceRoleArn: string;
+  /** The alarms the new group watches (`alarms`). */
+  alarms: string[];
+  autoRollback: boolean;
+}
+
 export interface Hook {
   hook: HookName;
   functionName: string;
@@ -26,6 +42,8 @@ export interface DeploymentPlan {
   configName: string;
   /** An inline strategy whose config does not exist yet and will be created. */
   createConfig: boolean;
+  /** The group (and maybe the application) does not exist yet and will be created. */
+  create?: GroupCreation;
   /** A deployment already active in the group. */
   activeDeploymentId?: string;
   /** It names the run, so a deployment whose id was lost can be found again. */
@@ -55,6 +73,8 @@ export interface Plan {
   source: Source;
   /** Zip bytes read or built locally. */
   code?: CodeBundle;
+  /** The local code goes through S3 (there when the code is uploaded). */
+  s3Upload?: S3Upload;
   /** True when the local code equals $LATEST's: no upload, so no new version for the same code. */
   codeUnchanged: boolean;
   versionDescription: string;

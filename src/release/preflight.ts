@@ -5,14 +5,20 @@ import { readFileSync } from 'node:fs';
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import { isAbort } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
-import { functionNameOf, type Settings } from '../settings/index.ts';
+import { defaultS3Key } from '../aws/s3.ts';
+import {
+  functionNameOf,
+  MAX_ZIP_BYTES,
+  type Settings,
+  tooLargeForDirectUpload,
+} from '../settings/index.ts';
 import { defaultTimeoutMinutes } from '../strategy.ts';
 import { checkAlias, describeWeights } from './alias.ts';
 import { findConfig } from './config.ts';
 import { busyError, deploymentDescription } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
-import type { CodeBundle, DeploymentPlan, Hook, Plan } from './plan.ts';
+import type { CodeBundle, DeploymentPlan, GroupCreation, Hook, Plan, S3Upload } from './plan.ts';
 import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -135,6 +141,30 @@ function localCode(
   return { code, codeUnchanged };
 }
 
+/**
+ * Where the local code goes in S3 with `s3-bucket`; without it, a zip over Lambda's 50 MB is
+ * refused here (a code-dir's size is known only once zipped), before any change.
+ */
+function s3UploadOf(
+  settings: Settings,
+  code: CodeBundle | undefined,
+  functionName: string,
+): S3Upload | undefined {
+  const { source } = settings;
+  if (!code || (source.kind !== 'zip-file' && source.kind !== 'code-dir')) return undefined;
+  const via = source.viaS3;
+  if (via) {
+    const hex = Buffer.from(code.sha256, 'base64').toString('hex');
+    return { bucket: via.bucket, key: via.key ?? defaultS3Key(hex, functionName) };
+  }
+  if (code.zip.byteLength > MAX_ZIP_BYTES)
+    throw new ReleaseError(
+      'CODE_TOO_LARGE',
+      `\`${source.kind}\` ${source.given} is ${tooLargeForDirectUpload(code.zip.byteLength)} Nothing was changed.`,
+    );
+  return undefined;
+}
+
 export function hooksOf(settings: Settings): Hook[] {
   const hooks: Hook[] = [];
   if (settings.beforeTrafficHook)
@@ -144,15 +174,35 @@ export function hooksOf(settings: Settings): Hook[] {
   return hooks;
 }
 
-/** The application and group exist, are for Lambda; returns the alarms the group watches. */
-async function checkGroup(settings: Settings, deps: ReleaseDeps): Promise<string[]> {
+/** What preflight found of the group: the alarms it watches, or that it is to be created. */
+interface GroupFound {
+  groupAlarms: string[];
+  create?: GroupCreation;
+}
+
+/**
+ * The application and group exist and are for Lambda; with `codedeploy-role`, a missing
+ * application or group is planned for creation instead (provision.ts makes it).
+ */
+async function checkGroup(settings: Settings, deps: ReleaseDeps): Promise<GroupFound> {
   const app = settings.application!;
   const group = settings.deploymentGroup!;
+  const role = settings.codedeployRole;
+  const create = (application: boolean): GroupFound => ({
+    groupAlarms: [],
+    create: {
+      application,
+      serviceRoleArn: role!,
+      alarms: settings.alarms,
+      autoRollback: settings.autoRollback,
+    },
+  });
   const application = await deps.codedeploy.getApplication(app);
+  if (!application && role) return create(true);
   if (!application)
     throw new ReleaseError(
       'APPLICATION_NOT_FOUND',
-      `CodeDeploy application \`${app}\` (\`application\`) does not exist in ${settings.region}.`,
+      `CodeDeploy application \`${app}\` (\`application\`) does not exist in ${settings.region}. Create it with compute platform Lambda, or give \`codedeploy-role\` (a CodeDeploy service role ARN) to have the action create it and the deployment group.`,
     );
   if (application.computePlatform !== 'Lambda')
     throw new ReleaseError(
@@ -160,12 +210,13 @@ async function checkGroup(settings: Settings, deps: ReleaseDeps): Promise<string
       `CodeDeploy application \`${app}\` (\`application\`) is for the ${application.computePlatform ?? 'unknown'} compute platform; Lambda releases need an application created with compute platform Lambda.`,
     );
   const dg = await deps.codedeploy.getDeploymentGroup(app, group);
+  if (!dg && role) return create(false);
   if (!dg)
     throw new ReleaseError(
       'DEPLOYMENT_GROUP_NOT_FOUND',
-      `Deployment group \`${group}\` (\`deployment-group\`) does not exist in application \`${app}\`.`,
+      `Deployment group \`${group}\` (\`deployment-group\`) does not exist in application \`${app}\`. Create it, or give \`codedeploy-role\` (a CodeDeploy service role ARN) to have the action create it.`,
     );
-  return dg.alarmsEnabled ? dg.alarms : [];
+  return { groupAlarms: dg.alarmsEnabled ? dg.alarms : [] };
 }
 
 /** Every hook function exists; a name CodeDeploy's managed policy cannot invoke is a warning. */
@@ -201,11 +252,14 @@ async function checkDeployment(
   deps: ReleaseDeps,
   warnings: string[],
 ): Promise<{ deployment: DeploymentPlan; groupAlarms: string[] }> {
-  const groupAlarms = await checkGroup(settings, deps);
+  const { groupAlarms, create } = await checkGroup(settings, deps);
   const strategy = await resolveStrategy(settings, deps);
   await checkHooks(settings, hooks, deps, warnings);
   const group = settings.deploymentGroup!;
-  const active = await deps.codedeploy.listActiveDeployments(settings.application!, group);
+  // A group still to be created has no deployments.
+  const active = create
+    ? []
+    : await deps.codedeploy.listActiveDeployments(settings.application!, group);
   const activeDeploymentId = active[0];
   if (activeDeploymentId && settings.ifBusy === 'fail')
     throw busyError(group, activeDeploymentId, settings.region);
@@ -213,6 +267,7 @@ async function checkDeployment(
     application: settings.application!,
     deploymentGroup: group,
     ...strategy,
+    ...(create ? { create } : {}),
     activeDeploymentId,
     description: deploymentDescription(settings),
     alarmGate: alarmGate(settings),
@@ -272,6 +327,7 @@ export async function preflight(
   }
   const promoted = await findPromoted(settings, functionName, deps);
   const { code, codeUnchanged } = localCode(settings, latest);
+  const s3Upload = s3UploadOf(settings, code, functionName);
 
   const hooks = hooksOf(settings);
   const side = direct ? undefined : await checkDeployment(settings, hooks, deps, warnings);
@@ -301,6 +357,7 @@ export async function preflight(
     promoted,
     source: settings.source,
     code,
+    ...(s3Upload ? { s3Upload } : {}),
     codeUnchanged,
     versionDescription: settings.versionDescription,
     smokeTestPayload: settings.smokeTestPayload,

@@ -88,7 +88,15 @@ export type NoteKind =
   /** The alias is left split between versions. */
   | 'traffic-split'
   /** The alias is on one version, but not the previous one. */
-  | 'alias-elsewhere';
+  | 'alias-elsewhere'
+  /** The action created CodeDeploy resources (`codedeploy-role`); ReleaseResult.created lists them. */
+  | 'created';
+
+/** A resource the release created for the team (`codedeploy-role`). */
+export interface CreatedResource {
+  kind: 'codedeploy-application' | 'deployment-group';
+  name: string;
+}
 
 export interface Note {
   kind: NoteKind;
@@ -134,6 +142,8 @@ export interface ReleaseResult {
   plan?: PlanSummary;
   /** Extra facts worth showing a person (warnings, what to do next). */
   notes: Note[];
+  /** What the release created besides the version and alias, in the order it did. */
+  created?: CreatedResource[];
 }
 
 export type ProgressEvent =

@@ -15,6 +15,7 @@ import { aliasUntouched, causeOfError } from './failure.ts';
 import { aliasState, type Outcome, settle, settleSuccess } from './outcome.ts';
 import type { Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
+import { provision } from './provision.ts';
 import { publishVersion } from './publish.ts';
 import type { ReleaseResult } from './result.ts';
 import {
@@ -113,6 +114,7 @@ const PHASES: Phase[] = [
   publish,
   stopIfReleased,
   smokeTest,
+  provisionPhase,
   createAlias,
   moveAlias,
   startDeploymentPhase,
@@ -245,6 +247,26 @@ async function smokeTest({ plan, deps, group, version }: Release): Promise<'done
       );
     }
     deps.progress({ kind: 'info', message: `Smoke test passed on version ${v}.` });
+  });
+  return 'next';
+}
+
+/** `codedeploy-role`: the application and group planned in preflight, before the alias needs them. */
+async function provisionPhase({ plan, deps, result, group }: Release): Promise<'done' | 'next'> {
+  const d = plan.deployment;
+  if (!d?.create) return 'next';
+  const create = d.create;
+  const created = await group('Create CodeDeploy resources', () => provision(d, create, deps));
+  if (created.length === 0) return 'next';
+  result.created = [...(result.created ?? []), ...created];
+  const names = created.map((c) =>
+    c.kind === 'codedeploy-application'
+      ? `CodeDeploy application ${c.name}`
+      : `deployment group ${c.name}`,
+  );
+  result.notes.push({
+    kind: 'created',
+    text: `Created ${names.join(' and ')} (service role ${create.serviceRoleArn}); later releases use ${created.length > 1 ? 'them' : 'it'} as they are.`,
   });
   return 'next';
 }

@@ -67,6 +67,20 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'Check the path; build the code in an earlier step of the same job.',
   ),
   own(
+    'CODE_TOO_LARGE',
+    'zip over 50 MB',
+    true,
+    "The zip built from `code-dir` is over Lambda's 50 MB limit for a direct upload.",
+    "Add `s3-bucket` (a bucket in the function's region): the action then uploads the zip to S3 and Lambda reads it from there.",
+  ),
+  own(
+    'S3_UPLOAD_FAILED',
+    'S3 upload failed',
+    false,
+    'Putting the zip in S3 (`s3-bucket`) failed: no such bucket, no permission, or S3 refused it. Nothing was changed in Lambda.',
+    "Create the bucket in the function's region, or fix `s3-bucket`; the role needs s3:PutObject and s3:GetObject on the key.",
+  ),
+  own(
     'VERSION_NOT_FOUND',
     'version not found',
     true,
@@ -113,7 +127,7 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'application not found',
     true,
     'The CodeDeploy application does not exist in the region.',
-    'Check `application` and `region`; create it with compute platform Lambda.',
+    'Check `application` and `region`; create it with compute platform Lambda, or give `codedeploy-role` to have the action create it and the group.',
   ),
   own(
     'APPLICATION_NOT_LAMBDA',
@@ -127,7 +141,14 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'deployment group not found',
     true,
     'The deployment group does not exist in the application.',
-    'Check `deployment-group`.',
+    'Check `deployment-group`, or give `codedeploy-role` to have the action create it.',
+  ),
+  own(
+    'CODEDEPLOY_CREATE_FAILED',
+    'CodeDeploy create failed',
+    false,
+    'Creating the missing CodeDeploy application or deployment group (`codedeploy-role`) failed. No traffic was moved.',
+    'Check `codedeploy-role` (trusts codedeploy.amazonaws.com, AWSCodeDeployRoleForLambda) and that the role the action runs as may call codedeploy:CreateApplication, codedeploy:CreateDeploymentGroup and iam:PassRole on it.',
   ),
   own(
     'STRATEGY_NOT_FOUND',

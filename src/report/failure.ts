@@ -3,14 +3,13 @@
 // function, every alarm, where traffic is in words, and what a person must do.
 import type { NoteKind, ReleaseResult } from '../release/result.ts';
 import { headline } from './headline.ts';
-import { plainMessage } from './message.ts';
 import { formatAliasState } from './progress.ts';
 
 /** The notes about where traffic was left that a person must act on. */
 const ACTIONABLE: readonly NoteKind[] = ['traffic-split', 'rollback-unfinished', 'rollback-failed'];
 
 /** The cause already says where traffic is (smoke test, timeout): no second sentence. */
-const SAYS_TRAFFIC = /\bno traffic (was )?moved\b|\btraffic is (back|not)\b|\bstill running\b/i;
+const SAYS_TRAFFIC = /\bno traffic (was )?moved\b|\btraffic is back on\b|\bstill running\b/i;
 
 function trafficSentence(r: ReleaseResult): string | undefined {
   if (r.cause && SAYS_TRAFFIC.test(r.cause.message)) return undefined;
@@ -28,18 +27,13 @@ function trafficSentence(r: ReleaseResult): string | undefined {
 export function failureMessage(r: ReleaseResult): string {
   const parts = [`${headline(r)}.`];
   const c = r.cause;
-  // Line by line: a list of input problems stays a list.
-  if (c)
-    parts.push(
-      `${c.code ? `${c.code}: ` : ''}${c.message.split('\n').map(plainMessage).join('\n')}`,
-    );
+  // As written: names in backticks, as the log shows them; a list of problems stays a list.
+  if (c) parts.push(`${c.code ? `${c.code}: ` : ''}${c.message}`);
   if (c?.alarms && c.alarms.length > 1) parts.push(`Alarms that fired: ${c.alarms.join(', ')}.`);
   const hook = r.hooks.find((h) => h.hook === c?.failedHook);
-  if (c?.failedHook && hook) parts.push(`Failed hook function: ${hook.functionName}.`);
+  if (c?.failedHook && hook) parts.push(`Failed hook: ${c.failedHook} (${hook.functionName}).`);
   const traffic = trafficSentence(r);
   if (traffic) parts.push(traffic);
-  parts.push(
-    ...r.notes.filter((n) => ACTIONABLE.includes(n.kind)).map((n) => plainMessage(n.text)),
-  );
+  parts.push(...r.notes.filter((n) => ACTIONABLE.includes(n.kind)).map((n) => n.text));
   return parts.join(' ');
 }

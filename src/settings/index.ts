@@ -24,10 +24,11 @@ export {
 } from './function-ref.ts';
 export { parseAlarms } from './gates.ts';
 export * from './limits.ts';
+export { tooLargeForDirectUpload } from './local-code.ts';
 export { checkAliasName, isValidAliasName, isValidBucketName, isValidImageUri } from './names.ts';
 export { SettingsError } from './problems.ts';
 export { defaultVersionDescription } from './source.ts';
-export type { Env, InputReader, OnEvent, Settings, Source } from './types.ts';
+export type { Env, InputReader, OnEvent, S3Staging, Settings, Source } from './types.ts';
 export { parseBoolean } from './values.ts';
 
 /** `files` is how the code-source checks see the disk: the real one unless a test fakes it. */

@@ -1,12 +1,22 @@
 // What readSettings hands on: one typed, validated Settings object.
 import type { Strategy } from '../strategy.ts';
 
+/** Where local code goes on its way to Lambda when it is too large to send directly. */
+export interface S3Staging {
+  bucket: string;
+  /** Undefined: a key derived from the zip's SHA-256 (defaultS3Key). */
+  key?: string;
+}
+
 export type Source =
   /** No code source: publish $LATEST as it stands. */
   | { kind: 'latest' }
-  /** `path` is resolved against the workspace; `given` is the input as written, for messages. */
-  | { kind: 'zip-file'; path: string; given: string }
-  | { kind: 'code-dir'; path: string; given: string }
+  /**
+   * `path` is resolved against the workspace; `given` is the input as written, for messages.
+   * `viaS3`: `s3-bucket` was given too, so the zip is uploaded there and Lambda reads it.
+   */
+  | { kind: 'zip-file'; path: string; given: string; viaS3?: S3Staging }
+  | { kind: 'code-dir'; path: string; given: string; viaS3?: S3Staging }
   | { kind: 's3'; bucket: string; key: string; objectVersion?: string }
   | { kind: 'image'; uri: string }
   /** Promotion: release this existing published version. */
@@ -23,6 +33,8 @@ export interface Settings {
   /** Required unless strategy is direct. */
   application?: string;
   deploymentGroup?: string;
+  /** Service role for creating a missing application / deployment group (`codedeploy-role`). */
+  codedeployRole?: string;
   strategy: Strategy;
   source: Source;
   versionDescription: string;

@@ -130,7 +130,7 @@ describe('on-timeout: rollback, and StopDeployment is denied', () => {
     expect(error).toMatch(/^::error::Timed out — stop failed, still running: /);
     expect(error).toContain('did not finish within 1 minute (timeout-minutes)');
     expect(error).toContain('CodeDeploy StopDeployment failed: AccessDeniedException');
-    expect(error).toContain('Allow codedeploy:StopDeployment');
+    expect(error).toContain('Allow `codedeploy:StopDeployment`');
     expect(run.summary).toMatch(/^### ⏱️ Timed out — stop failed, still running/);
     expect(run.state.finished).toBeUndefined();
     await emu.clearFaults();

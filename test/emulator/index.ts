@@ -7,6 +7,7 @@ import { type ControlApi, dispatchControl } from './control/api.ts';
 import { createControls } from './control/controls.ts';
 import { LambdaModel } from './lambda/model.ts';
 import { serviceApis, type World } from './registry.ts';
+import { S3Model } from './s3/model.ts';
 import { type CallRecord, EmulatorServer } from './server.ts';
 
 export type { EngineTiming } from './codedeploy/engine.ts';
@@ -23,6 +24,7 @@ export type {
   FunctionBehaviour,
   InvocationRecord,
 } from './lambda/model.ts';
+export type { BucketSpec, S3ObjectView } from './s3/model.ts';
 export type { CallRecord, FaultSpec, Service } from './server.ts';
 
 export interface EmulatorOptions {
@@ -52,10 +54,11 @@ function createWorld(opts: EmulatorOptions): World {
   const accountId = opts.accountId ?? '123456789012';
   const clock = new ScaledClock(opts.timeScale ?? 1);
   const lambda = new LambdaModel(clock, region, accountId);
+  const s3 = new S3Model(() => clock.now());
   const codedeploy = new CodeDeployModel(clock, accountId);
   const engine = new DeploymentEngine(clock, lambda, codedeploy, region);
   codedeploy.attach(engine);
-  return { clock, region, accountId, lambda, codedeploy, engine };
+  return { clock, region, accountId, lambda, s3, codedeploy, engine };
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {

@@ -1,13 +1,16 @@
 // The emulated AWS services. To add one: write its module (model, api, errors), then add one
 // line here. The key names it in the call log, in fault specs (`Service`) and in control
-// calls. The server asks the services in this order which one a request is for; Lambda and
-// CodeDeploy are the catch-alls (no X-Amz-Target / any other X-Amz-Target), so they stay last.
+// calls. The server asks the services in this order which one a request is for; S3 (any REST
+// path that is not Lambda's), Lambda (versioned paths, no X-Amz-Target) and CodeDeploy (any
+// other X-Amz-Target) are the catch-alls, so they stay last.
 import type { Clock } from './clock.ts';
 import { CodeDeployApi } from './codedeploy/api.ts';
 import type { DeploymentEngine } from './codedeploy/engine.ts';
 import type { CodeDeployModel } from './codedeploy/resources.ts';
 import { LambdaApi } from './lambda/api.ts';
 import type { LambdaModel } from './lambda/model.ts';
+import type { S3Model } from './s3/model.ts';
+import { S3ServiceApi } from './s3/service.ts';
 import type { ServiceApi } from './service.ts';
 
 /** The state every service's API may read or drive. */
@@ -16,12 +19,14 @@ export interface World {
   region: string;
   accountId: string;
   lambda: LambdaModel;
+  s3: S3Model;
   codedeploy: CodeDeployModel;
   engine: DeploymentEngine;
 }
 
 export const SERVICES = {
-  lambda: (w: World): ServiceApi => new LambdaApi(w.lambda),
+  s3: (w: World): ServiceApi => new S3ServiceApi(w.s3),
+  lambda: (w: World): ServiceApi => new LambdaApi(w.lambda, w.s3),
   codedeploy: (w: World): ServiceApi => new CodeDeployApi(w.codedeploy, w.engine, w.lambda),
 };
 

@@ -23,7 +23,8 @@ export interface CallRecord {
   mutating: boolean;
 }
 
-const MAX_BODY = 100 * 1024 * 1024;
+/** Room for a PutObject of a package at Lambda's 250 MB unzipped limit, aws-chunked framing included. */
+const MAX_BODY = 260 * 1024 * 1024;
 
 export interface ServerDeps {
   clock: Clock;

@@ -427,11 +427,18 @@ describe('bad input through the bundle: exit 1, one ::error:: naming the input, 
       .filter((l) => l.startsWith('::error'))
       .map(unescapeData);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`^::error::Invalid input: \`${escapeRe(name)}\``));
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^::error::Not started — invalid input\\. INVALID_INPUT: Invalid input: \`${escapeRe(name)}\``,
+      ),
+    );
     expect(errors[0]).toMatch(valid);
-    // Nothing else in the log claims anything: no outputs, no summary.
-    expect(run.outputs).toEqual({});
-    expect(run.summary).toBe('');
+    // Every run that starts sets status (so `if: steps.x.outputs.status == 'failed'` fires)
+    // and writes a summary saying what was wrong and that nothing changed; nothing more.
+    expect(run.outputs).toEqual({ status: 'failed', 'rolled-back': 'false' });
+    expect(run.summary).toMatch(/^### ⛔ Not started — invalid input\n/);
+    expect(run.summary).toContain(`\`${name}\``);
+    expect(run.summary).toContain('Nothing was changed in AWS');
     expect(await proc.calls()).toEqual([]);
   });
 });

@@ -593,7 +593,9 @@ describe('races', () => {
     );
     expect(emu.versions(FN)).toHaveLength(3);
     expect(ourDeployments()).toHaveLength(0);
-    expect(failureMessage(run.result)).toMatch(/^The release did not start\. GROUP_BUSY: /);
+    expect(failureMessage(run.result)).toMatch(
+      /^Not started — group busy: live stays on v1\. GROUP_BUSY: /,
+    );
   });
 
   it('another deployment starts between preflight and CreateDeployment, if-busy: wait → waits, deploys from where the alias is now', async () => {

@@ -54,7 +54,8 @@ const BASE = {
 /** Fake, but shaped like the real thing; each is distinctive enough to find in any output. */
 const SECRETS = {
   AWS_ACCESS_KEY_ID: 'AKIAHARDENING0FAKE01',
-  AWS_SECRET_ACCESS_KEY: 'hardening+Fake/Secret=Key0123456789abcdefXYZ',
+  // Nothing in common with the runner's fake GITHUB_SHA, which the summary's commit link shows.
+  AWS_SECRET_ACCESS_KEY: 'hardening+Fake/Secret=KeyQwErTyUiOpZxCvXYZ',
   AWS_SESSION_TOKEN:
     'IQoJb3JpZ2luX2VjEHardeningFakeSessionToken0123456789//////////wEaCXVzLWVhc3QtMSJH',
 };
@@ -123,7 +124,9 @@ describe('(a) credentials never appear in any output', () => {
   it('bad input', async () => {
     const s = await steps({ ...BASE, alias: '$LATEST' });
     expect(s.main.exitCode).toBe(1);
-    expect(s.main.stdout).toMatch(/::error::Invalid input: `alias`/);
+    expect(s.main.stdout).toMatch(
+      /::error::Not started — invalid input\. INVALID_INPUT: Invalid input: `alias`/,
+    );
     expectNoSecrets(everything(s));
     expect(s.trapped).toBe('');
   });
@@ -316,7 +319,9 @@ describe('(b) text from inputs and AWS cannot inject commands, HTML or table bre
     expect(s.main.exitCode).toBe(1);
     const commands = s.main.stdout.split('\n').filter((l) => /^\s*::/.test(l));
     expect(commands).toHaveLength(1);
-    expect(commands[0]).toMatch(/^::error::Invalid input: `before-traffic-hook`/);
+    expect(commands[0]).toMatch(
+      /^::error::Not started — invalid input\. INVALID_INPUT: Invalid input: `before-traffic-hook`/,
+    );
     expectNoInjectedCommands(s.main.stdout);
     expect(await proc.calls()).toEqual([]);
   });

@@ -77,6 +77,7 @@ export function depsFor(
   const deps: ReleaseDeps = {
     lambda: new LambdaApi(clients.lambda, extra.signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, extra.signal, clients.codedeployOnce),
+    s3: () => clients.s3(extra.signal),
     clock: emu.clock,
     progress: (e) => events.push(e),
     output: (name, value) => {

@@ -19,7 +19,7 @@ function codesInSource(): Set<string> {
   for (const file of sources('src')) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(
-      /ReleaseError\(\s*'([A-Z_]+)'|\bcode: '([A-Z_]+)'|leftRunning\(\s*\w+,\s*'([A-Z_]+)'/g,
+      /ReleaseError\(\s*'([A-Z0-9_]+)'|\bcode: '([A-Z0-9_]+)'|leftRunning\(\s*\w+,\s*'([A-Z0-9_]+)'/g,
     ))
       found.add((m[1] ?? m[2] ?? m[3])!);
   }
@@ -27,7 +27,7 @@ function codesInSource(): Set<string> {
   const union = readFileSync('src/release/errors.ts', 'utf8').match(
     /type ReleaseErrorCode =([^;]*);/,
   );
-  for (const m of union?.[1]?.matchAll(/'([A-Z_]+)'/g) ?? []) found.add(m[1]!);
+  for (const m of union?.[1]?.matchAll(/'([A-Z0-9_]+)'/g) ?? []) found.add(m[1]!);
   return found;
 }
 

@@ -16,6 +16,7 @@ import type {
   FunctionBehaviour,
   InvocationRecord,
 } from '../lambda/model.ts';
+import type { S3ObjectView } from '../s3/model.ts';
 import type { CallRecord } from '../server.ts';
 
 export interface DeploymentGroupOptions {
@@ -43,6 +44,10 @@ export interface ControlApi {
   aliasHistory(fn: string, alias: string): AliasHistoryEntry[];
   versions(fn: string): { version: string; codeSha256: string; description: string }[];
   invocations(fn?: string): InvocationRecord[];
+  /** A bucket; `region` defaults to the emulator's. */
+  createBucket(name: string, opts?: { region?: string; versioning?: boolean }): void;
+  /** The newest version of an object, or undefined. */
+  s3Object(bucket: string, key: string): S3ObjectView | undefined;
   createApplication(name: string, computePlatform?: 'Lambda' | 'Server' | 'ECS'): void;
   createDeploymentGroup(app: string, group: string, opts?: DeploymentGroupOptions): void;
   createDeploymentConfig(
@@ -86,6 +91,8 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   aliasHistory: ['fn', 'alias'],
   versions: ['fn'],
   invocations: ['fn'],
+  createBucket: ['name', 'opts'],
+  s3Object: ['bucket', 'key'],
   createApplication: ['name', 'computePlatform'],
   createDeploymentGroup: ['app', 'group', 'opts'],
   createDeploymentConfig: ['name', 'routing'],

@@ -18,9 +18,11 @@ export function createControls(w: World, server: () => EmulatorServer): Controls
       w.engine.reset();
       w.lambda.reset();
       w.codedeploy.reset();
+      w.s3.reset();
       server().reset();
     },
     ...lambdaControls(w),
+    ...s3Controls(w),
     ...codeDeployControls(w),
     ...serverControls(w, server),
   };
@@ -70,12 +72,32 @@ function lambdaControls({ lambda, engine }: World): LambdaControls {
   };
 }
 
+type S3Controls = Pick<Controls, 'createBucket' | 's3Object'>;
+
+function s3Controls({ s3, region }: World): S3Controls {
+  return {
+    createBucket(name, opts = {}) {
+      s3.createBucket({
+        name,
+        region: opts.region ?? region,
+        versioning: opts.versioning ?? false,
+      });
+    },
+    s3Object(bucket, key) {
+      return s3.view(bucket, key);
+    },
+  };
+}
+
 type ServerControls = Pick<
   Controls,
   'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
 
-type CodeDeployControls = Omit<Controls, keyof LambdaControls | keyof ServerControls | 'reset'>;
+type CodeDeployControls = Omit<
+  Controls,
+  keyof LambdaControls | keyof S3Controls | keyof ServerControls | 'reset'
+>;
 
 function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
   const defaultRole = `arn:aws:iam::${accountId}:role/CodeDeployServiceRole`;
