@@ -1,5 +1,6 @@
 // The data that flows out of a release: progress events while it runs, one ReleaseResult at
 // the end. The log and the job summary both render these; neither talks to AWS.
+import type { CanaryReport } from '../gates/report.ts';
 
 export type ReleaseStatus =
   | 'succeeded'
@@ -81,7 +82,9 @@ export type NoteKind =
   /** The alias is left split between versions. */
   | 'traffic-split'
   /** The alias is on one version, but not the previous one. */
-  | 'alias-elsewhere';
+  | 'alias-elsewhere'
+  /** The deployment still runs, so its metric-gate alarms were left for CodeDeploy. */
+  | 'gate-alarms-left';
 
 export interface Note {
   kind: NoteKind;
@@ -120,6 +123,8 @@ export interface ReleaseResult {
   plan?: PlanSummary;
   /** Extra facts worth showing a person (warnings, what to do next). */
   notes: Note[];
+  /** With `metric-gates`: each version's metrics over the release and each gate's verdict. */
+  canary?: CanaryReport;
 }
 
 export type ProgressEvent =
