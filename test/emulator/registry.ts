@@ -3,6 +3,8 @@
 // calls. The server asks the services in this order which one a request is for; Lambda and
 // CodeDeploy are the catch-alls (no X-Amz-Target / any other X-Amz-Target), so they stay last.
 import type { Clock } from './clock.ts';
+import type { CloudWatchModel } from './cloudwatch/model.ts';
+import { CloudWatchService } from './cloudwatch/service.ts';
 import { CodeDeployApi } from './codedeploy/api.ts';
 import type { DeploymentEngine } from './codedeploy/engine.ts';
 import type { CodeDeployModel } from './codedeploy/resources.ts';
@@ -18,9 +20,12 @@ export interface World {
   lambda: LambdaModel;
   codedeploy: CodeDeployModel;
   engine: DeploymentEngine;
+  /** Metrics of synthetic alias traffic, and alarms (CodeDeploy reads their state). */
+  cloudwatch: CloudWatchModel;
 }
 
 export const SERVICES = {
+  cloudwatch: (w: World): ServiceApi => new CloudWatchService(w.cloudwatch),
   lambda: (w: World): ServiceApi => new LambdaApi(w.lambda),
   codedeploy: (w: World): ServiceApi => new CodeDeployApi(w.codedeploy, w.engine, w.lambda),
 };

@@ -18,10 +18,12 @@ export function createControls(w: World, server: () => EmulatorServer): Controls
       w.engine.reset();
       w.lambda.reset();
       w.codedeploy.reset();
+      w.cloudwatch.reset();
       server().reset();
     },
     ...lambdaControls(w),
     ...codeDeployControls(w),
+    ...cloudWatchControls(w),
     ...serverControls(w, server),
   };
 }
@@ -75,7 +77,30 @@ type ServerControls = Pick<
   'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
 
-type CodeDeployControls = Omit<Controls, keyof LambdaControls | keyof ServerControls | 'reset'>;
+type CloudWatchControls = Pick<Controls, 'setTraffic' | 'setVersionBehaviour' | 'metricAlarms'>;
+
+function cloudWatchControls({ cloudwatch }: World): CloudWatchControls {
+  return {
+    setTraffic(fn, alias, spec) {
+      cloudwatch.setTraffic(fn, alias, spec ?? undefined);
+    },
+    setVersionBehaviour(fn, version, behaviour) {
+      cloudwatch.setVersionBehaviour(fn, version, behaviour);
+    },
+    metricAlarms() {
+      return cloudwatch.alarms().map((a) => ({
+        name: a.config.AlarmName,
+        state: a.state,
+        stateReason: a.stateReason,
+      }));
+    },
+  };
+}
+
+type CodeDeployControls = Omit<
+  Controls,
+  keyof LambdaControls | keyof ServerControls | keyof CloudWatchControls | 'reset'
+>;
 
 function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
   const defaultRole = `arn:aws:iam::${accountId}:role/CodeDeployServiceRole`;

@@ -1,0 +1,53 @@
+// Metric gates in process against the emulator: CodeDeploy stops on the gates' alarms, the
+// canary report says what each version did, and the alarms are gone afterwards.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { ALIAS, FN, mutating, runRelease, seed } from './harness.ts';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ timeScale: 600 });
+});
+afterAll(() => emu.close());
+beforeEach(() => {
+  emu.reset();
+  seed(emu, { versions: 2, live: '1' });
+  emu.setVersionBehaviour(FN, '1', { errorRate: 0, medianMs: 80, p99Ms: 200 });
+  emu.setTraffic(FN, ALIAS, { requestsPerMinute: 600 });
+});
+
+const gated = { version: '2', strategy: 'canary 20% 6m', 'poll-interval': '5' };
+
+describe('metric gates', () => {
+  it('a version failing 20% of requests is stopped by the error-rate gate and rolled back', async () => {
+    emu.setVersionBehaviour(FN, '2', { errorRate: 0.2 });
+    const run = await runRelease(emu, { ...gated, 'metric-gates': 'error-rate < 1%' });
+    expect(run.result.status).toBe('stopped');
+    expect(run.result.rolledBack).toBe(true);
+    expect(run.result.cause?.code).toBe('ALARM_ACTIVE');
+    expect(run.result.cause?.message).toMatch(
+      /Metric gate `error-rate < 1%` stopped it: the new version's error-rate was (1\d|2\d)(\.\d+)?%/,
+    );
+    expect(run.result.canary?.stoppedBy?.gate.text).toBe('error-rate < 1%');
+    expect(run.result.canary?.newVersion.requests).toBeGreaterThan(50);
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
+    expect(emu.metricAlarms()).toEqual([]);
+    expect(mutating(run.calls)).toEqual(
+      expect.arrayContaining(['PutMetricAlarm', 'CreateDeployment', 'DeleteAlarms']),
+    );
+  });
+
+  it('a healthy version passes every gate and the report holds both versions', async () => {
+    emu.setVersionBehaviour(FN, '2', { errorRate: 0, medianMs: 90, p99Ms: 300 });
+    const run = await runRelease(emu, {
+      ...gated,
+      'metric-gates': 'error-rate < 1%\np99-duration < 800ms\nthrottles = 0',
+    });
+    expect(run.result.status).toBe('succeeded');
+    const canary = run.result.canary!;
+    expect(canary.gates.map((g) => g.verdict)).toEqual(['pass', 'pass', 'pass']);
+    expect(canary.newVersion.requests).toBeGreaterThan(100);
+    expect(canary.previousVersion?.requests).toBeGreaterThan(100);
+    expect(emu.metricAlarms()).toEqual([]);
+  });
+});
