@@ -6,6 +6,7 @@
 import { aliasUrl, deploymentUrl } from '../aws/console.ts';
 import type { AliasState, Origin, ReleaseResult, TrafficPoint } from '../release/result.ts';
 import { functionNameOf } from '../settings/index.ts';
+import { canarySection } from './canary.ts';
 import { escapeMarkdown, inlineCode, toSingleLine, truncate } from './escape.ts';
 import { formatAliasState, formatDuration, formatPercent, isSplit } from './progress.ts';
 
@@ -395,6 +396,7 @@ export function renderSummary(result: ReleaseResult): string {
   if (r.status === 'planned') sections.push(planSection(r));
   sections.push(detailsTable(r));
   sections.push(timelineSection(r));
+  sections.push(canarySection(r.canary));
   sections.push(hooksSection(r));
   sections.push(notesSection(r));
   const markdown = `${sections
