@@ -50,4 +50,37 @@ describe('metric gates', () => {
     expect(canary.previousVersion?.requests).toBeGreaterThan(100);
     expect(emu.metricAlarms()).toEqual([]);
   });
+
+  it('more alarms than CodeDeploy takes are refused before any change', async () => {
+    emu.reset();
+    seed(emu, {
+      versions: 2,
+      live: '1',
+      group: { alarms: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9'] },
+    });
+    const run = await runRelease(emu, {
+      ...gated,
+      'metric-gates': 'error-rate < 1%\np99-duration < 800ms',
+    });
+    expect(run.result.status).toBe('failed');
+    expect(run.result.cause?.code).toBe('TOO_MANY_ALARMS');
+    expect(run.result.cause?.message).toMatch(/9 alarms already apply.*adds 2.*at most 10/);
+    expect(mutating(run.calls)).toEqual([]);
+  });
+
+  it("with `alarms` the gates join those alarms, not the group's", async () => {
+    emu.reset();
+    seed(emu, { versions: 2, live: '1', group: { alarms: ['group-alarm'] } });
+    emu.setAlarm('mine', 'OK');
+    emu.setTraffic(FN, ALIAS, { requestsPerMinute: 600 });
+    const run = await runRelease(emu, { ...gated, alarms: 'mine', 'metric-gates': 'errors = 0' });
+    expect(run.result.status).toBe('succeeded');
+    const d = emu.deployments().find((x) => x.creator === 'user') as {
+      overrideAlarmConfiguration?: { enabled: boolean; alarms: { name: string }[] };
+    };
+    expect(d.overrideAlarmConfiguration).toMatchObject({
+      enabled: true,
+      alarms: [{ name: 'mine' }, { name: 'lgr-gate/orders/live/v2/1-errors' }],
+    });
+  });
 });
