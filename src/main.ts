@@ -181,8 +181,9 @@ async function cancel(
   // The deployment is stopped (or left): the gates' report, then their alarms deleted.
   if (gates) {
     const cloudwatch = await cloudWatchFor({ region: settings.region, maxAttempts: 3 }, signal);
+    const deploymentId = result.deploymentId ?? gates.deploymentId;
     await closeGatesInto(
-      { ...gates, cloudwatch },
+      { ...gates, cloudwatch, deploymentId },
       { ...deps, progress: log, onGates: saveGates },
       result,
     );

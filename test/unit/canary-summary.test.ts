@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { VersionMetrics } from '../../src/gates/metrics.ts';
 import { canaryReport } from '../../src/gates/report.ts';
 import { canarySection } from '../../src/report/canary.ts';
-import { gates, target } from '../gates-fixtures.ts';
+import { gates } from '../gates-fixtures.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 0, 6, 12, 0);
