@@ -87,12 +87,12 @@ function findings(c: CanaryReport): string[] {
   return out.map((line) => `- ${line}`);
 }
 
-/** The canary section, or nothing for a release without metric gates. */
+/** The canary section as one Markdown block, or none for a release without metric gates. */
 export function canarySection(c: CanaryReport | undefined): string[] {
   if (!c) return [];
   const facts = findings(c);
-  return [
-    '### Canary report',
+  const lines = [
+    '#### Canary report',
     '',
     "Each version on the alias during the release, from Lambda's per-version metrics (`ExecutedVersion`).",
     '',
@@ -101,4 +101,5 @@ export function canarySection(c: CanaryReport | undefined): string[] {
     ...gatesTable(c),
     ...(facts.length ? ['', ...facts] : []),
   ];
+  return [lines.join('\n')];
 }

@@ -54,7 +54,7 @@ describe('metric gates under the runner', () => {
       /::error::.*ALARM_ACTIVE.*Metric gate `error-rate < 1%` stopped it: the new version's error-rate was \d+(\.\d+)?%/,
     );
     expect(run.stdout).toMatch(/gate error-rate < 1%: /);
-    expect(run.summary).toContain('### Canary report');
+    expect(run.summary).toContain('#### Canary report');
     expect(run.summary).toMatch(
       /\| `error-rate < 1%` \| 1% \| \d+(\.\d+)?% \| ❌ fail \(stopped the release\) \|/,
     );
