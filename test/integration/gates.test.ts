@@ -83,4 +83,17 @@ describe('metric gates', () => {
       alarms: [{ name: 'mine' }, { name: 'lgr-gate/orders/live/v2/1-errors' }],
     });
   });
+
+  it('with wait: false the alarms stay for CodeDeploy, and the result says so', async () => {
+    emu.setVersionBehaviour(FN, '2', { errorRate: 0.2 });
+    const run = await runRelease(emu, {
+      ...gated,
+      wait: 'false',
+      'metric-gates': 'error-rate < 1%',
+    });
+    expect(run.result.status).toBe('started');
+    expect(emu.metricAlarms().map((a) => a.name)).toEqual(['lgr-gate/orders/live/v2/1-error-rate']);
+    expect(run.result.notes.map((n) => n.kind)).toContain('gate-alarms-left');
+    expect(mutating(run.calls)).not.toContain('DeleteAlarms');
+  });
 });
