@@ -1,7 +1,7 @@
 // The CodeDeploy deployment: its config, the AppSpec, CreateDeployment, and waiting for a
 // busy group.
 import { createHash } from 'node:crypto';
-import { type DeploymentRequest, isTerminal } from '../aws/codedeploy.ts';
+import { type AlarmGate, type DeploymentRequest, isTerminal } from '../aws/codedeploy.ts';
 import { deploymentUrl } from '../aws/console.ts';
 import { awsError, isAbort, isAwsError } from '../aws/errors.ts';
 import { checkAlias } from './alias.ts';
@@ -120,12 +120,15 @@ export async function startDeployment(
   until: number,
   deps: ReleaseDeps,
   onRebase: (version: string) => void,
+  /** With metric gates: creates their alarms and says what the deployment watches. */
+  alarmsFor?: (currentVersion: string) => Promise<AlarmGate>,
 ): Promise<{ deploymentId: string; currentVersion: string }> {
   let currentVersion = pre.current!.version;
   await ensureConfig(d, deps);
   for (;;) {
     try {
-      const deploymentId = await createDeployment(pre, d, currentVersion, targetVersion, deps);
+      const gated = alarmsFor ? { ...d, alarmGate: await alarmsFor(currentVersion) } : d;
+      const deploymentId = await createDeployment(pre, gated, currentVersion, targetVersion, deps);
       return { deploymentId, currentVersion };
     } catch (error) {
       // Another deployment started between preflight and now.

@@ -1,4 +1,6 @@
 // What the release needs from the outside world, passed in so tests can supply their own.
+
+import type { CloudWatchApi } from '../aws/cloudwatch-types.ts';
 import type {
   CreateOutcome,
   DeploymentConfigInfo,
@@ -11,6 +13,7 @@ import type {
 import type { AliasInfo, FunctionState, InvokeResult, NewCode } from '../aws/lambda.ts';
 import type { S3Api } from '../aws/s3.ts';
 import type { TrafficRouting } from '../strategy.ts';
+import type { GateRun } from './gates.ts';
 import type { ProgressSink } from './result.ts';
 
 /** The Lambda calls the release makes (LambdaApi in production; a plain object will do). */
@@ -82,6 +85,10 @@ export interface ReleaseDeps {
   output(name: OutputName, value: string): void;
   /** Called the moment a deployment exists (the post step's backstop needs its id). */
   onDeployment?(id: string): void;
+  /** CloudWatch, loaded on first use: only releases with metric gates call it. */
+  cloudwatch?: () => Promise<CloudWatchApi>;
+  /** Hears of the gate alarms the moment they are about to exist, and undefined once deleted. */
+  onGates?(run: GateRun | undefined): void;
   /** Runs one phase (the runner shows it as a collapsible group). */
   group?<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Fires on cancellation: in-flight calls and sleeps are abandoned. */

@@ -2,6 +2,7 @@
 // takes the plan (not the settings), so what a phase may rely on is written down here.
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
+import type { Gate } from '../gates/parse.ts';
 import type { OnEvent, Source } from '../settings/index.ts';
 import type { TrafficRouting } from '../strategy.ts';
 import type { HookName, PlanSummary } from './result.ts';
@@ -83,6 +84,10 @@ export interface Plan {
   hooks: Hook[];
   /** The alarms that can stop the deployment (the release's and the group's), by name. */
   alarms: string[];
+  /** The group's own alarms (when its alarm configuration is enabled). */
+  groupAlarms: string[];
+  /** `metric-gates`: one alarm each, created just before the deployment. */
+  metricGates: Gate[];
   timeoutMinutes: number;
   pollIntervalMs: number;
   dryRun: boolean;

@@ -18,6 +18,7 @@ import { findConfig } from './config.ts';
 import { busyError, deploymentDescription } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import { checkAlarmCount } from './gates.ts';
 import type { CodeBundle, DeploymentPlan, GroupCreation, Hook, Plan, S3Upload } from './plan.ts';
 import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
@@ -326,6 +327,11 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
   const hooks = hooksOf(settings);
   const side = direct ? undefined : await checkDeployment(settings, hooks, deps, warnings);
   const deployment = side?.deployment;
+  if (deployment) checkAlarmCount(settings.metricGates, deployment.alarmGate, side.groupAlarms);
+  if (!current && settings.metricGates.length > 0)
+    warnings.push(
+      `\`metric-gates\` do not apply to this release: alias ${settings.alias} does not exist yet, so it is created on the new version with no traffic to shift and nothing to judge.`,
+    );
   // While another deployment runs the alias is legitimately mid-shift; with if-busy: wait it
   // is checked again once that deployment has ended.
   if (!deployment?.activeDeploymentId) checkAlias(current, settings.alias, functionName, direct);
@@ -358,6 +364,8 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
     deployment,
     hooks,
     alarms: [...new Set([...settings.alarms, ...(side?.groupAlarms ?? [])])],
+    groupAlarms: side?.groupAlarms ?? [],
+    metricGates: deployment && current ? settings.metricGates : [],
     timeoutMinutes,
     pollIntervalMs: settings.pollIntervalSeconds * 1000,
     dryRun: settings.dryRun,

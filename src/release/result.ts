@@ -1,5 +1,6 @@
 // The data that flows out of a release: progress events while it runs, one ReleaseResult at
 // the end. The log and the job summary both render these; neither talks to AWS.
+import type { CanaryReport } from '../gates/report.ts';
 
 export type ReleaseStatus =
   | 'succeeded'
@@ -90,7 +91,9 @@ export type NoteKind =
   /** The alias is on one version, but not the previous one. */
   | 'alias-elsewhere'
   /** The action created CodeDeploy resources (`codedeploy-role`); ReleaseResult.created lists them. */
-  | 'created';
+  | 'created'
+  /** The deployment still runs, so its metric-gate alarms were left for CodeDeploy. */
+  | 'gate-alarms-left';
 
 /** A resource the release created for the team (`codedeploy-role`). */
 export interface CreatedResource {
@@ -144,6 +147,8 @@ export interface ReleaseResult {
   notes: Note[];
   /** What the release created besides the version and alias, in the order it did. */
   created?: CreatedResource[];
+  /** With `metric-gates`: each version's metrics over the release and each gate's verdict. */
+  canary?: CanaryReport;
 }
 
 export type ProgressEvent =

@@ -11,6 +11,14 @@ import { uploadCode } from './code.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import {
+  alarmsWithoutGates,
+  armGates,
+  closeGatesInto,
+  type GateRun,
+  logGatesOnTraffic,
+  openGates,
+} from './gates.ts';
 import { aliasState, type Outcome, settle, settleSuccess } from './outcome.ts';
 import type { Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
@@ -55,11 +63,12 @@ export async function release(
   deps: ReleaseDeps,
   result: ReleaseResult = initialResult(settings, deps.clock.now()),
 ): Promise<ReleaseResult> {
+  let r: Release | undefined;
   try {
     const group = groupOf(deps);
     const { plan, busyUntil } = await plan_(settings, deps, group);
     recordPlan(plan, deps, result);
-    const r: Release = { plan, busyUntil, deps, result, group };
+    r = { plan, busyUntil, deps, result, group };
     for (const phase of PHASES) if ((await phase(r)) === 'done') break;
   } catch (error) {
     if (isAbort(error) || deps.signal?.aborted) throw error;
@@ -70,6 +79,7 @@ export async function release(
         ? { code: error.code, message: error.message }
         : { code: e.name, message: e.message };
   }
+  if (r?.gates) await closeGatesInto(r.gates, deps, result);
   result.endedAt = deps.clock.now();
   deps.output('status', result.status);
   deps.output('rolled-back', String(result.rolledBack));
@@ -92,6 +102,8 @@ interface Release {
   target?: WatchTarget;
   /** Where the watch left it (watch). */
   watched?: WatchState;
+  /** The metric gates' alarms, once they are being created (start deployment). */
+  gates?: GateRun;
 }
 
 /** A phase: does its part, or nothing when it does not apply; 'done' ends the release. */
@@ -281,13 +293,25 @@ async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
   const { plan, deps, result } = r;
   const d = plan.deployment!;
   const v = r.version!.version;
+  const gates = await openGates(plan, v, deps);
+  r.gates = gates;
+  const existing = alarmsWithoutGates(d.alarmGate, plan.groupAlarms);
   const started = await r.group('Start deployment', () =>
-    startDeployment(plan, d, v, r.busyUntil, deps, (moved) => {
-      result.previousVersion = moved;
-      deps.output('previous-version', moved);
-    }),
+    startDeployment(
+      plan,
+      d,
+      v,
+      r.busyUntil,
+      deps,
+      (moved) => {
+        result.previousVersion = moved;
+        deps.output('previous-version', moved);
+      },
+      gates && ((current) => armGates(gates, current, existing, d, deps)),
+    ),
   );
   const { deploymentId } = started;
+  if (gates) gates.deploymentId = deploymentId;
   result.deploymentId = deploymentId;
   deps.output('deployment-id', deploymentId);
   deps.onDeployment?.(deploymentId);
@@ -297,6 +321,7 @@ async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
     consoleUrl: deploymentUrl(plan.region, deploymentId),
   });
   r.target = watchTarget(plan, v, deploymentId, started.currentVersion);
+  if (gates) r.target.alarms.push(...gates.alarmNames);
   if (d.wait) return 'next';
   result.status = 'started';
   return 'done';
@@ -306,9 +331,17 @@ async function watch(r: Release): Promise<'done' | 'next'> {
   const target = r.target!;
   // The timeout counts from our deployment's start; waiting for a busy group had its own.
   const deadline = r.deps.clock.now() + r.plan.timeoutMinutes * 60_000;
-  r.watched = await r.group('Watch deployment', () =>
-    watchDeployment(target, deadline, r.plan.pollIntervalMs, r.deps),
-  );
+  const logged = r.gates ? logGatesOnTraffic(r.gates, r.deps) : undefined;
+  r.watched = await r.group('Watch deployment', async () => {
+    const watched = await watchDeployment(
+      target,
+      deadline,
+      r.plan.pollIntervalMs,
+      logged?.deps ?? r.deps,
+    );
+    await logged?.flush();
+    return watched;
+  });
   r.result.timeline = r.watched.timeline;
   r.result.hooks = r.watched.hooks;
   return 'next';

@@ -45,6 +45,10 @@ function deploymentSteps(
     steps.push(`Wait for the active deployment ${d.activeDeploymentId} to end (if-busy: wait)`);
   const hooks = p.hooks.map((h) => `${h.hook} hook ${h.functionName}`);
   const alarms = d.alarmGate.use === 'these' ? d.alarmGate.names : [];
+  if (p.metricGates.length)
+    steps.push(
+      `Create ${p.metricGates.length} CloudWatch alarm${p.metricGates.length === 1 ? '' : 's'} for the metric gates (${p.metricGates.map((g) => g.text).join('; ')}), deleted when the release ends`,
+    );
   steps.push(
     `Start a CodeDeploy deployment (${d.configName}) shifting alias ${p.alias} from version ${from} to ${target}${hooks.length ? `, with ${hooks.join(' and ')}` : ''}${alarms.length ? `, stopped by alarms ${alarms.join(', ')}` : ''}`,
   );

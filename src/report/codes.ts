@@ -158,6 +158,20 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'Wait for it or stop it, set `if-busy: wait`, or give the job a `concurrency` group.',
   ),
   own(
+    'TOO_MANY_ALARMS',
+    'too many alarms',
+    true,
+    'The `metric-gates` alarms and the alarms that already apply (`alarms`, or the deployment group’s) are more than the 10 CodeDeploy takes per deployment.',
+    'Remove gates, or alarms from `alarms` or the group, so that at most 10 remain.',
+  ),
+  own(
+    'GATE_ALARMS_FAILED',
+    'gate alarms failed',
+    false,
+    'CloudWatch refused to create the `metric-gates` alarms (or to remove ones an earlier run left), so the gates could not be enforced and no deployment was started.',
+    'Grant the role the README’s MetricGateAlarms and MetricGateReads statements; the message names the CloudWatch error.',
+  ),
+  own(
     'ALIAS_MOVED',
     'alias moved',
     false,

@@ -7,6 +7,7 @@ import { readDeployment } from './deployment.ts';
 import { type FileProbe, nodeFiles } from './files.ts';
 import { readFunction } from './function.ts';
 import { readGates } from './gates.ts';
+import { readMetricGates } from './metric-gates.ts';
 import { reader } from './problems.ts';
 import { readRunOptions } from './run-options.ts';
 import { readSource } from './source.ts';
@@ -38,7 +39,8 @@ export function readSettings(input: InputReader, env: Env, files: FileProbe = no
   const deployment = readDeployment(r);
   const what = readSource(r, files, fn.settings.alias);
   const gates = readGates(r, fn.place, deployment.strategy);
+  const metric = readMetricGates(r, deployment.strategy);
   const run = readRunOptions(r);
   r.check();
-  return { ...fn.settings, ...deployment, ...what, ...gates, ...run };
+  return { ...fn.settings, ...deployment, ...what, ...gates, ...metric, ...run };
 }

@@ -328,6 +328,7 @@ describe('readSettings: happy paths', () => {
       alarms: [],
       ignoreAlarms: false,
       autoRollback: true,
+      metricGates: [],
       wait: true,
       pollIntervalSeconds: 15,
       onTimeout: 'rollback',
@@ -399,6 +400,7 @@ describe('readSettings: happy paths', () => {
       alarms: ['errors', 'latency', 'throttles'],
       ignoreAlarms: false,
       autoRollback: false,
+      metricGates: [],
       smokeTestPayload: '[1, 2]',
       wait: false,
       timeoutMinutes: 90,
@@ -792,5 +794,33 @@ describe('readSettings: the disk through the file probe', () => {
     expect(problemsWith({ 'code-dir': 'src' }, files, noWorkspace)).toEqual([
       expect.stringMatching(/looked at `\/elsewhere\/src`/),
     ]);
+  });
+});
+
+describe('metric-gates', () => {
+  it('reads one gate a line', () => {
+    const s = read({
+      ...BASE,
+      'metric-gates': 'error-rate < 1%\n\n# latency\np99-duration < 800ms',
+    });
+    expect(s.metricGates.map((g) => [g.metric.name, g.operator, g.bound])).toEqual([
+      ['error-rate', '<', { kind: 'constant', value: 1 }],
+      ['p99-duration', '<', { kind: 'constant', value: 800 }],
+    ]);
+  });
+
+  it('refuses a line that does not parse, naming it, with the valid forms', () => {
+    const [p] = problemsOf({ ...BASE, 'metric-gates': 'error-rate < 1%\nlatency < 5' });
+    expect(p).toMatch(/^`metric-gates` cannot be read: line 2 `latency < 5`: .*Valid forms/);
+  });
+
+  it('refuses gates with strategy: direct, which has no CodeDeploy to enforce them', () => {
+    const [p] = problemsOf({
+      'function-name': 'my-fn',
+      alias: 'live',
+      strategy: 'direct',
+      'metric-gates': 'error-rate < 1%',
+    });
+    expect(p).toMatch(/^`metric-gates` cannot be used with `strategy: direct`/);
   });
 });

@@ -3,6 +3,7 @@
 // body — either an array of positional arguments or an object of named ones. The answer is
 // `{"result": ...}` (200) or `{"error": "..."}` (400). AWS never uses that path.
 // README.md lists every operation with its arguments.
+import type { TrafficSpec, VersionBehaviour } from '../cloudwatch/model.ts';
 import type { EngineTiming } from '../codedeploy/engine.ts';
 import type {
   DeploymentInfoLike,
@@ -68,6 +69,12 @@ export interface ControlApi {
     target: string,
     configName?: string,
   ): string;
+  /** Synthetic requests a minute on `fn:alias`, split by the alias's weights; undefined stops them. */
+  setTraffic(fn: string, alias: string, spec?: TrafficSpec): void;
+  /** How one version's invocations behave in that traffic: error rate and durations. */
+  setVersionBehaviour(fn: string, version: string, behaviour: VersionBehaviour): void;
+  /** Every CloudWatch metric alarm, by name. */
+  metricAlarms(): { name: string; state: string; stateReason: string }[];
   injectFault(f: FaultSpec): void;
   clearFaults(): void;
   deployments(): DeploymentInfoLike[];
@@ -101,6 +108,9 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   failNextRollback: [],
   setTiming: 'body',
   startDeployment: ['app', 'group', 'fn', 'alias', 'current', 'target', 'configName'],
+  setTraffic: ['fn', 'alias', 'spec'],
+  setVersionBehaviour: ['fn', 'version', 'behaviour'],
+  metricAlarms: [],
   injectFault: 'body',
   clearFaults: [],
   deployments: [],

@@ -19,11 +19,13 @@ export function createControls(w: World, server: () => EmulatorServer): Controls
       w.lambda.reset();
       w.codedeploy.reset();
       w.s3.reset();
+      w.cloudwatch.reset();
       server().reset();
     },
     ...lambdaControls(w),
     ...s3Controls(w),
     ...codeDeployControls(w),
+    ...cloudWatchControls(w),
     ...serverControls(w, server),
   };
 }
@@ -94,9 +96,33 @@ type ServerControls = Pick<
   'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
 
+type CloudWatchControls = Pick<Controls, 'setTraffic' | 'setVersionBehaviour' | 'metricAlarms'>;
+
+function cloudWatchControls({ cloudwatch }: World): CloudWatchControls {
+  return {
+    setTraffic(fn, alias, spec) {
+      cloudwatch.setTraffic(fn, alias, spec ?? undefined);
+    },
+    setVersionBehaviour(fn, version, behaviour) {
+      cloudwatch.setVersionBehaviour(fn, version, behaviour);
+    },
+    metricAlarms() {
+      return cloudwatch.alarms().map((a) => ({
+        name: a.config.AlarmName,
+        state: a.state,
+        stateReason: a.stateReason,
+      }));
+    },
+  };
+}
+
 type CodeDeployControls = Omit<
   Controls,
-  keyof LambdaControls | keyof S3Controls | keyof ServerControls | 'reset'
+  | keyof LambdaControls
+  | keyof S3Controls
+  | keyof ServerControls
+  | keyof CloudWatchControls
+  | 'reset'
 >;
 
 function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
