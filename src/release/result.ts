@@ -81,7 +81,9 @@ export type NoteKind =
   /** The alias is left split between versions. */
   | 'traffic-split'
   /** The alias is on one version, but not the previous one. */
-  | 'alias-elsewhere';
+  | 'alias-elsewhere'
+  /** strategy: direct moved a split alias wholly onto the new version (ReleaseResult.clearedSplit). */
+  | 'split-cleared';
 
 export interface Note {
   kind: NoteKind;
@@ -116,6 +118,8 @@ export interface ReleaseResult {
   cause?: Cause;
   /** The alias as last read back from Lambda. */
   finalAlias?: AliasState;
+  /** The split a direct move cleared: the alias as it was, weights and all. */
+  clearedSplit?: AliasState;
   /** Set for dry runs (and kept for real runs: what was planned). */
   plan?: PlanSummary;
   /** Extra facts worth showing a person (warnings, what to do next). */

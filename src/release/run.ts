@@ -7,6 +7,7 @@ import type { FunctionState } from '../aws/lambda.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
+import { createAliasOnce, isSplit, pointAliasPinned, splitCleared } from './alias.ts';
 import { uploadCode } from './code.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
@@ -230,9 +231,7 @@ async function createAlias({
   version,
 }: Release): Promise<'done' | 'next'> {
   if (plan.current) return 'next';
-  const created = await group('Create alias', () =>
-    deps.lambda.createAlias(plan.functionRef, plan.alias, version!.version),
-  );
+  const created = await group('Create alias', () => createAliasOnce(deps, plan, version!.version));
   deps.output('alias-arn', created.arn);
   result.aliasArn = created.arn;
   result.status = 'created';
@@ -246,13 +245,21 @@ async function moveAlias(r: Release): Promise<'done' | 'next'> {
   const { plan, deps, result } = r;
   if (plan.deployment) return 'next';
   const v = r.version!.version;
-  const moved = await r.group('Move alias', () =>
-    deps.lambda.pointAlias(plan.functionRef, plan.alias, v, plan.current?.revisionId),
-  );
+  const moved = await r.group('Move alias', () => pointAliasPinned(deps, plan, v));
   result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
+  if (isSplit(plan.current)) noteSplitCleared(plan, v, r);
   merge(result, await settleSuccess(watchTarget(plan, v, ''), deps));
   result.finalAlias ??= aliasState(moved);
   return 'done';
+}
+
+/** The direct move fixed a split alias: a warning now, a note and the split in the result. */
+function noteSplitCleared(plan: Plan, version: string, { deps, result }: Release): void {
+  const was = aliasState(plan.current!);
+  const text = splitCleared(plan.alias, was, version);
+  deps.progress({ kind: 'warning', message: text });
+  result.notes.push({ kind: 'split-cleared', text });
+  result.clearedSplit = was;
 }
 
 async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {

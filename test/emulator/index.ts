@@ -23,7 +23,7 @@ export type {
   FunctionBehaviour,
   InvocationRecord,
 } from './lambda/model.ts';
-export type { CallRecord, FaultSpec, Service } from './server.ts';
+export type { CallRecord, FaultSpec, Service, TriggerSpec } from './server.ts';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */

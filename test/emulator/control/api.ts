@@ -17,6 +17,7 @@ import type {
   InvocationRecord,
 } from '../lambda/model.ts';
 import type { CallRecord } from '../server.ts';
+import type { TriggerSpec } from '../triggers.ts';
 
 export interface DeploymentGroupOptions {
   deploymentConfigName?: string;
@@ -65,6 +66,8 @@ export interface ControlApi {
   ): string;
   injectFault(f: FaultSpec): void;
   clearFaults(): void;
+  /** Someone else's action when a matching call arrives (triggers.ts); `run` works in process only. */
+  onCall(t: TriggerSpec): void;
   deployments(): DeploymentInfoLike[];
   state(): unknown;
 }
@@ -96,6 +99,7 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   startDeployment: ['app', 'group', 'fn', 'alias', 'current', 'target', 'configName'],
   injectFault: 'body',
   clearFaults: [],
+  onCall: 'body',
   deployments: [],
   state: [],
   calls: [],

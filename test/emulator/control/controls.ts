@@ -72,7 +72,7 @@ function lambdaControls({ lambda, engine }: World): LambdaControls {
 
 type ServerControls = Pick<
   Controls,
-  'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
+  'injectFault' | 'clearFaults' | 'onCall' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
 
 type CodeDeployControls = Omit<Controls, keyof LambdaControls | keyof ServerControls | 'reset'>;
@@ -159,6 +159,9 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
     clearFaults() {
       server().clearFaults();
     },
+    onCall(t) {
+      server().onCall(t);
+    },
     deployments(): DeploymentInfoLike[] {
       engine.advance();
       return engine.all().map((d) => snapshot(d));
@@ -171,6 +174,7 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
         codedeploy: codedeploy.state(),
         engine: engine.state(),
         faults: server().faults(),
+        triggers: server().triggers(),
         calls: [...server().calls],
       };
     },
