@@ -1,10 +1,11 @@
 // What the production alias must look like for CodeDeploy to shift it, how to fix it, and
 // the alias writes that do without CodeDeploy (a first release's CreateAlias, a direct move).
-import { isAwsError } from '../aws/errors.ts';
+import { awsError, isAwsError } from '../aws/errors.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
 import type { AliasState } from './result.ts';
+import { retryWhile } from './retry.ts';
 
 export function describeWeights(alias: AliasState): string {
   const extra = Object.entries(alias.weights)
@@ -52,7 +53,9 @@ export function checkAlias(
 
 export function aliasMoved(alias: string, now: AliasInfo | undefined, when: string): ReleaseError {
   const where = now
-    ? `version ${now.version}${isSplit(now) ? ` (${describeWeights(now)})` : ''}`
+    ? isSplit(now)
+      ? `split between versions (${describeWeights(now)})`
+      : `version ${now.version}`
     : 'nowhere (it was deleted)';
   return new ReleaseError(
     'ALIAS_MOVED',
@@ -60,7 +63,15 @@ export function aliasMoved(alias: string, now: AliasInfo | undefined, when: stri
   );
 }
 
-type AliasDeps = Pick<ReleaseDeps, 'lambda'>;
+type AliasDeps = Pick<ReleaseDeps, 'lambda' | 'clock' | 'progress' | 'signal'>;
+
+/** 409 "An update is in progress" (not "Alias already exists"): it clears, so wait. */
+function updateInProgress(error: unknown): boolean {
+  return (
+    isAwsError(error, 'ResourceConflictException') &&
+    /in progress/i.test(awsError(error).message)
+  );
+}
 
 /**
  * UpdateAlias pinned to the RevisionId preflight read, so a change made since is refused
@@ -73,7 +84,9 @@ export async function pointAliasPinned(
   version: string,
 ): Promise<AliasInfo> {
   try {
-    return await deps.lambda.pointAlias(p.functionRef, p.alias, version, p.current?.revisionId);
+    return await retryWhile(deps, 'UpdateAlias', updateInProgress, () =>
+      deps.lambda.pointAlias(p.functionRef, p.alias, version, p.current?.revisionId),
+    );
   } catch (error) {
     if (!isAwsError(error, 'PreconditionFailedException')) throw error;
     const now = await deps.lambda.getAlias(p.functionRef, p.alias);
@@ -89,9 +102,11 @@ export async function createAliasOnce(
   version: string,
 ): Promise<AliasInfo> {
   try {
-    return await deps.lambda.createAlias(p.functionRef, p.alias, version);
+    return await retryWhile(deps, 'CreateAlias', updateInProgress, () =>
+      deps.lambda.createAlias(p.functionRef, p.alias, version),
+    );
   } catch (error) {
-    if (!isAwsError(error, 'ResourceConflictException')) throw error;
+    if (!isAwsError(error, 'ResourceConflictException') || updateInProgress(error)) throw error;
     const now = await deps.lambda.getAlias(p.functionRef, p.alias);
     if (!now) throw error;
     if (isWhollyOn(now, version)) return now;

@@ -3,7 +3,7 @@
 // over. Always returns a ReleaseResult; only cancellation escapes as an error.
 import { deploymentUrl } from '../aws/console.ts';
 import { awsError, isAbort } from '../aws/errors.ts';
-import type { FunctionState } from '../aws/lambda.ts';
+import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
@@ -57,7 +57,11 @@ export async function release(
 ): Promise<ReleaseResult> {
   try {
     const group = groupOf(deps);
-    const { plan, busyUntil } = await plan_(settings, deps, group);
+    // A split alias stays as it is unless this run moves it: the summary must show it.
+    const seen = (a: AliasInfo | undefined) => {
+      result.finalAlias = isSplit(a) ? aliasState(a!) : undefined;
+    };
+    const { plan, busyUntil } = await plan_(settings, deps, group, seen);
     recordPlan(plan, deps, result);
     const r: Release = { plan, busyUntil, deps, result, group };
     for (const phase of PHASES) if ((await phase(r)) === 'done') break;
@@ -116,10 +120,11 @@ async function plan_(
   settings: Settings,
   deps: ReleaseDeps,
   group: Group,
+  seen: (alias: AliasInfo | undefined) => void,
 ): Promise<{ plan: Plan; busyUntil: number }> {
   const check = () =>
     group('Preflight', async () => {
-      const p = await preflight(settings, deps);
+      const p = await preflight(settings, deps, seen);
       for (const step of p.summary.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
       return p;
     });
@@ -247,9 +252,9 @@ async function moveAlias(r: Release): Promise<'done' | 'next'> {
   const v = r.version!.version;
   const moved = await r.group('Move alias', () => pointAliasPinned(deps, plan, v));
   result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
+  result.finalAlias = aliasState(moved);
   if (isSplit(plan.current)) noteSplitCleared(plan, v, r);
   merge(result, await settleSuccess(watchTarget(plan, v, ''), deps));
-  result.finalAlias ??= aliasState(moved);
   return 'done';
 }
 
