@@ -68,8 +68,7 @@ type AliasDeps = Pick<ReleaseDeps, 'lambda' | 'clock' | 'progress' | 'signal'>;
 /** 409 "An update is in progress" (not "Alias already exists"): it clears, so wait. */
 function updateInProgress(error: unknown): boolean {
   return (
-    isAwsError(error, 'ResourceConflictException') &&
-    /in progress/i.test(awsError(error).message)
+    isAwsError(error, 'ResourceConflictException') && /in progress/i.test(awsError(error).message)
   );
 }
 

@@ -121,8 +121,7 @@ export async function cancelRelease(
 async function nothingStarted(deps: StopDeps, c: Cancelled, cause: Cause): Promise<CancelResult> {
   const alias = await deps.lambda.getAlias(c.functionName, c.alias).catch(() => undefined);
   const unmoved =
-    !alias ||
-    (alias.version === c.previousVersion && Object.keys(alias.weights).length === 0);
+    !alias || (alias.version === c.previousVersion && Object.keys(alias.weights).length === 0);
   const split = alias && Object.keys(alias.weights).length > 0 ? ', split between versions' : '';
   cause.message += unmoved
     ? ' No deployment had started; no traffic moved.'

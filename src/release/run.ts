@@ -7,7 +7,7 @@ import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
-import { createAliasOnce, isSplit, pointAliasPinned, splitCleared } from './alias.ts';
+import { createAliasOnce, isSplit, isWhollyOn, pointAliasPinned, splitCleared } from './alias.ts';
 import { uploadCode } from './code.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
@@ -199,7 +199,8 @@ async function publish(r: Release): Promise<'done' | 'next'> {
 }
 
 async function stopIfReleased({ plan, result, version }: Release): Promise<'done' | 'next'> {
-  if (!plan.current || plan.current.version !== version!.version) return 'next';
+  // A split alias whose main version is this one still needs the move that clears it.
+  if (!plan.current || !isWhollyOn(plan.current, version!.version)) return 'next';
   result.status = 'skipped';
   result.finalAlias = aliasState(plan.current);
   result.notes.push({

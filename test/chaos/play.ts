@@ -82,7 +82,11 @@ function faultSpec(f: ChaosFault): FaultSpec {
   const service = CODEDEPLOY_OPS.includes(f.operation) ? 'codedeploy' : 'lambda';
   const base = { service, operation: f.operation, count: f.count } as const;
   if (f.kind === 'slow') return { ...base, kind: 'slow', delayMs: 5 };
-  if (f.kind === 'stall') return { ...base, kind: 'slow', delayMs: REQUEST_TIMEOUT_MS + 40 };
+  // The call is made at once, its answer outlasts the client's timeout: a slow answer. (A
+  // slow start beyond the timeout would, at this time scale, land minutes of emulated time
+  // late: no AWS request stays in flight that long.)
+  if (f.kind === 'stall')
+    return { ...base, kind: 'slow', slowAnswer: true, delayMs: REQUEST_TIMEOUT_MS + 40 };
   return { ...base, kind: f.kind, retryAfterSeconds: 0 };
 }
 
@@ -190,8 +194,8 @@ export async function play(emu: Emulator, s: Schedule): Promise<Played> {
     );
     Object.assign(result, outcome);
   }
-  // A slowed call the client gave up on still runs on the server: let it land in this run's
-  // world, not the next one's.
+  // A slowed call is still on the server after the client moved on: let it land (and be
+  // logged) in this run's world, not the next one's.
   const slowest = Math.max(0, ...s.faults.map((f) => faultSpec(f).delayMs ?? 0));
   if (slowest) await new Promise((r) => setTimeout(r, slowest + 10));
   const description = deploymentDescription(settings);

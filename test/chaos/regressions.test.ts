@@ -61,4 +61,19 @@ describe('chaos regressions', () => {
     expect(p.result.status).toBe('created');
     expect(p.alias).toEqual({ version: '3', weights: {} });
   });
+
+  // The alias was split with the released version as its main one: the release said "already
+  // points at version 2, nothing new" and left the split.
+  it('direct onto the main version of a split alias clears the split, not skipped', async () => {
+    const s: Schedule = {
+      scenario: { ...base, strategy: 'direct', source: 'version', start: 'single' },
+      faults: [],
+      meddle: { atCall: 0, what: 'alias', version: '2', weight: 0.1 },
+    };
+    expect(await check(emu, s)).toEqual([]);
+    const p = await play(emu, s);
+    expect(p.result.status).toBe('succeeded');
+    expect(p.alias).toEqual({ version: '2', weights: {} });
+    expect(p.result.notes.map((n) => n.kind)).toContain('split-cleared');
+  });
 });

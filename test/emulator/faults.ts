@@ -23,6 +23,11 @@ export interface FaultSpec {
   count?: number;
   /** Real ms a `slow` response is delayed (default 1000). */
   delayMs?: number;
+  /**
+   * `slow` only: run the call at once and delay its answer instead (a slow answer, not a
+   * slow start): a client that gives up meanwhile has had its change made all the same.
+   */
+  slowAnswer?: boolean;
   /** Retry-After seconds on Lambda throttles (default 1). */
   retryAfterSeconds?: number;
 }

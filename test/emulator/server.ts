@@ -182,6 +182,7 @@ export class EmulatorServer {
       answer = () => error(asApiError(e));
     }
     await this.#fire(service, call.operation, 'after');
+    if (typeof fault === 'object') await new Promise((r) => setTimeout(r, fault.answerAfterMs));
     if (fault !== 'lose') return answer();
     // The operation ran; its answer is lost on the way back.
     record(0, 'AnswerLost');
@@ -202,7 +203,7 @@ export class EmulatorServer {
 
   /**
    * Apply the first matching fault: 'answered' when the request was answered (or dropped),
-   * 'lose' when it is to run but its answer be lost.
+   * 'lose' when it is to run but its answer be lost, a delay when its answer is to be slow.
    */
   async #fault(
     service: Service,
@@ -211,10 +212,11 @@ export class EmulatorServer {
     req: IncomingMessage,
     record: LogCall,
     error: (e: ApiError) => void,
-  ): Promise<'answered' | 'lose' | undefined> {
+  ): Promise<'answered' | 'lose' | { answerAfterMs: number } | undefined> {
     const f = this.#faults.take(service, api, call.operation);
     if (!f) return undefined;
     if (f.kind === 'lose') return 'lose';
+    if (f.kind === 'slow' && f.slowAnswer) return { answerAfterMs: f.delayMs ?? 1000 };
     if (f.kind === 'slow') {
       await new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
       return undefined;
