@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import { isAbort } from '../aws/errors.ts';
-import type { FunctionState } from '../aws/lambda.ts';
+import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { defaultS3Key } from '../aws/s3.ts';
 import {
   functionNameOf,
@@ -309,13 +309,19 @@ async function resolveStrategy(
   return { routing: config.routing, configName: config.name, createConfig: false };
 }
 
-export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<Plan> {
+/** `seen` hears of the alias as read, before any check can refuse. */
+export async function preflight(
+  settings: Settings,
+  deps: ReleaseDeps,
+  seen?: (alias: AliasInfo | undefined) => void,
+): Promise<Plan> {
   const fn = settings.functionName;
   const direct = settings.strategy.kind === 'direct';
   const warnings: string[] = [];
 
   const { latest, functionName } = await findFunction(settings, deps);
   const current = await deps.lambda.getAlias(fn, settings.alias);
+  seen?.(current);
   if (current) {
     deps.output('alias-arn', current.arn);
     deps.output('previous-version', current.version);

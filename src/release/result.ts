@@ -93,7 +93,9 @@ export type NoteKind =
   /** The action created CodeDeploy resources (`codedeploy-role`); ReleaseResult.created lists them. */
   | 'created'
   /** The deployment still runs, so its metric-gate alarms were left for CodeDeploy. */
-  | 'gate-alarms-left';
+  | 'gate-alarms-left'
+  /** strategy: direct moved a split alias wholly onto the new version (ReleaseResult.clearedSplit). */
+  | 'split-cleared';
 
 /** A resource the release created for the team (`codedeploy-role`). */
 export interface CreatedResource {
@@ -141,6 +143,8 @@ export interface ReleaseResult {
   cause?: Cause;
   /** The alias as last read back from Lambda. */
   finalAlias?: AliasState;
+  /** The split a direct move cleared: the alias as it was, weights and all. */
+  clearedSplit?: AliasState;
   /** Set for dry runs (and kept for real runs: what was planned). */
   plan?: PlanSummary;
   /** Extra facts worth showing a person (warnings, what to do next). */

@@ -3,10 +3,11 @@
 // over. Always returns a ReleaseResult; only cancellation escapes as an error.
 import { deploymentUrl } from '../aws/console.ts';
 import { awsError, isAbort } from '../aws/errors.ts';
-import type { FunctionState } from '../aws/lambda.ts';
+import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
+import { createAliasOnce, isSplit, isWhollyOn, pointAliasPinned, splitCleared } from './alias.ts';
 import { uploadCode } from './code.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
@@ -66,7 +67,11 @@ export async function release(
   let r: Release | undefined;
   try {
     const group = groupOf(deps);
-    const { plan, busyUntil } = await plan_(settings, deps, group);
+    // A split alias stays as it is unless this run moves it: the summary must show it.
+    const seen = (a: AliasInfo | undefined) => {
+      result.finalAlias = isSplit(a) ? aliasState(a!) : undefined;
+    };
+    const { plan, busyUntil } = await plan_(settings, deps, group, seen);
     recordPlan(plan, deps, result);
     r = { plan, busyUntil, deps, result, group };
     for (const phase of PHASES) if ((await phase(r)) === 'done') break;
@@ -129,10 +134,11 @@ async function plan_(
   settings: Settings,
   deps: ReleaseDeps,
   group: Group,
+  seen: (alias: AliasInfo | undefined) => void,
 ): Promise<{ plan: Plan; busyUntil: number }> {
   const check = () =>
     group('Preflight', async () => {
-      const p = await preflight(settings, deps);
+      const p = await preflight(settings, deps, seen);
       for (const step of p.summary.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
       return p;
     });
@@ -207,7 +213,8 @@ async function publish(r: Release): Promise<'done' | 'next'> {
 }
 
 async function stopIfReleased({ plan, result, version }: Release): Promise<'done' | 'next'> {
-  if (!plan.current || plan.current.version !== version!.version) return 'next';
+  // A split alias whose main version is this one still needs the move that clears it.
+  if (!plan.current || !isWhollyOn(plan.current, version!.version)) return 'next';
   result.status = 'skipped';
   result.finalAlias = aliasState(plan.current);
   result.notes.push({
@@ -264,9 +271,7 @@ async function createAlias({
   version,
 }: Release): Promise<'done' | 'next'> {
   if (plan.current) return 'next';
-  const created = await group('Create alias', () =>
-    deps.lambda.createAlias(plan.functionRef, plan.alias, version!.version),
-  );
+  const created = await group('Create alias', () => createAliasOnce(deps, plan, version!.version));
   deps.output('alias-arn', created.arn);
   result.aliasArn = created.arn;
   result.status = 'created';
@@ -280,13 +285,21 @@ async function moveAlias(r: Release): Promise<'done' | 'next'> {
   const { plan, deps, result } = r;
   if (plan.deployment) return 'next';
   const v = r.version!.version;
-  const moved = await r.group('Move alias', () =>
-    deps.lambda.pointAlias(plan.functionRef, plan.alias, v, plan.current?.revisionId),
-  );
+  const moved = await r.group('Move alias', () => pointAliasPinned(deps, plan, v));
   result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
+  result.finalAlias = aliasState(moved);
+  if (isSplit(plan.current)) noteSplitCleared(plan, v, r);
   merge(result, await settleSuccess(watchTarget(plan, v, ''), deps));
-  result.finalAlias ??= aliasState(moved);
   return 'done';
+}
+
+/** The direct move fixed a split alias: a warning now, a note and the split in the result. */
+function noteSplitCleared(plan: Plan, version: string, { deps, result }: Release): void {
+  const was = aliasState(plan.current!);
+  const text = splitCleared(plan.alias, was, version);
+  deps.progress({ kind: 'warning', message: text });
+  result.notes.push({ kind: 'split-cleared', text });
+  result.clearedSplit = was;
 }
 
 async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {

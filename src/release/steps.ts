@@ -3,6 +3,7 @@
 
 import { sourceWords } from '../report/words.ts';
 import { describeRouting, routingSteps, shiftMinutes } from '../strategy.ts';
+import { describeWeights } from './alias.ts';
 import type { DeploymentPlan, GroupCreation, Plan } from './plan.ts';
 import type { PlanSummary } from './result.ts';
 
@@ -91,7 +92,12 @@ export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
     if (p.deployment?.create) steps.push(...creationSteps(p.deployment, p.deployment.create));
     steps.push(`Create alias ${p.alias} on ${target} (first release: no traffic to shift)`);
   } else if (!p.deployment) {
-    steps.push(`Move alias ${p.alias} from version ${p.current.version} to ${target} at once`);
+    const split = Object.keys(p.current.weights).length
+      ? ` (split: ${describeWeights(p.current)}), clearing the split`
+      : '';
+    steps.push(
+      `Move alias ${p.alias} from version ${p.current.version} to ${target} at once${split}`,
+    );
   } else {
     steps.push(...deploymentSteps(p, p.deployment, p.current.version, target));
   }

@@ -12,15 +12,22 @@ export interface FaultSpec {
    * service's `faults`); a service without one for the kind is never hit by it. `conflict` is
    * Lambda's 409 ResourceConflictException "An update is in progress", as AWS sends it while
    * an earlier update of the function is still being applied (CodeDeploy has no such error).
-   * `drop` closes the connection; `slow` delays the call, then lets it run.
+   * `drop` closes the connection before the call runs; `lose` lets the call run, then
+   * closes the connection instead of answering (the change is made, the caller never hears
+   * of it); `slow` delays the call, then lets it run.
    */
-  kind: ErrorFaultKind | 'drop' | 'slow';
+  kind: ErrorFaultKind | 'drop' | 'lose' | 'slow';
   /** Probability 0..1 that a matching call is hit (default 1). */
   rate?: number;
   /** Hit this many calls, then stop. */
   count?: number;
   /** Real ms a `slow` response is delayed (default 1000). */
   delayMs?: number;
+  /**
+   * `slow` only: run the call at once and delay its answer instead (a slow answer, not a
+   * slow start): a client that gives up meanwhile has had its change made all the same.
+   */
+  slowAnswer?: boolean;
   /** Retry-After seconds on Lambda throttles (default 1). */
   retryAfterSeconds?: number;
 }
@@ -49,7 +56,10 @@ export class Faults {
     const f = this.#faults.find(
       (x) =>
         (x.service === undefined || x.service === service) &&
-        (x.kind === 'drop' || x.kind === 'slow' || api.faults[x.kind] !== undefined) &&
+        (x.kind === 'drop' ||
+          x.kind === 'lose' ||
+          x.kind === 'slow' ||
+          api.faults[x.kind] !== undefined) &&
         (x.operation === undefined || x.operation === operation) &&
         (x.remaining === undefined || x.remaining > 0) &&
         Math.random() < (x.rate ?? 1),

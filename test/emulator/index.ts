@@ -28,7 +28,7 @@ export type {
   InvocationRecord,
 } from './lambda/model.ts';
 export type { BucketSpec, S3ObjectView } from './s3/model.ts';
-export type { CallRecord, FaultSpec, Service } from './server.ts';
+export type { CallRecord, FaultSpec, Service, TriggerSpec } from './server.ts';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */

@@ -19,6 +19,7 @@ import type {
 } from '../lambda/model.ts';
 import type { S3ObjectView } from '../s3/model.ts';
 import type { CallRecord } from '../server.ts';
+import type { TriggerSpec } from '../triggers.ts';
 
 export interface DeploymentGroupOptions {
   deploymentConfigName?: string;
@@ -77,6 +78,8 @@ export interface ControlApi {
   metricAlarms(): { name: string; state: string; stateReason: string }[];
   injectFault(f: FaultSpec): void;
   clearFaults(): void;
+  /** Someone else's action when a matching call arrives (triggers.ts); `run` works in process only. */
+  onCall(t: TriggerSpec): void;
   deployments(): DeploymentInfoLike[];
   state(): unknown;
 }
@@ -113,6 +116,7 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   metricAlarms: [],
   injectFault: 'body',
   clearFaults: [],
+  onCall: 'body',
   deployments: [],
   state: [],
   calls: [],

@@ -93,7 +93,7 @@ function s3Controls({ s3, region }: World): S3Controls {
 
 type ServerControls = Pick<
   Controls,
-  'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
+  'injectFault' | 'clearFaults' | 'onCall' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
 
 type CloudWatchControls = Pick<Controls, 'setTraffic' | 'setVersionBehaviour' | 'metricAlarms'>;
@@ -207,6 +207,9 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
     clearFaults() {
       server().clearFaults();
     },
+    onCall(t) {
+      server().onCall(t);
+    },
     deployments(): DeploymentInfoLike[] {
       engine.advance();
       return engine.all().map((d) => snapshot(d));
@@ -219,6 +222,7 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
         codedeploy: codedeploy.state(),
         engine: engine.state(),
         faults: server().faults(),
+        triggers: server().triggers(),
         calls: [...server().calls],
       };
     },
