@@ -1,6 +1,7 @@
 // The "whole version" inputs → DesiredConfig. Every problem goes to the collector at once; the
 // caller refuses the release before any AWS call when there is one. See docs/aws-semantics.md.
-import { parseBoolean, parseAlarms as splitList } from '../settings/index.ts';
+import { parseAlarms as splitList } from '../settings/gates.ts';
+import { parseBoolean } from '../settings/values.ts';
 import {
   checkDescription,
   checkHandler,

@@ -1,4 +1,5 @@
 // What readSettings hands on: one typed, validated Settings object.
+import type { DesiredConfig } from '../function-config/index.ts';
 import type { Strategy } from '../strategy.ts';
 
 export type Source =
@@ -44,6 +45,8 @@ export interface Settings {
   dryRun: boolean;
   summary: boolean;
   region: string;
+  /** The whole-version inputs: configuration fields, architecture, create-function. */
+  config: DesiredConfig;
 }
 
 export type Env = Record<string, string | undefined>;
