@@ -349,6 +349,8 @@ export const UNSIGNED_ACTIONS = new Set(['sts:AssumeRoleWithWebIdentity']);
 export const DOCUMENTED_EXTRA_ACTIONS: Record<string, string> = {
   'codedeploy:UpdateDeploymentGroup':
     'CreateDeployment with overrideAlarmConfiguration (the `alarms` input) needs it, per the API model',
+  'iam:PassRole':
+    'CreateFunction, and UpdateFunctionConfiguration with a Role (`execution-role`), pass the execution role to Lambda',
   'codedeploy:RegisterApplicationRevision':
     'CreateDeployment registers the AppSpec revision with the application, per the CodeDeploy permissions reference',
 };

@@ -1,5 +1,6 @@
 // The data that flows out of a release: progress events while it runs, one ReleaseResult at
 // the end. The log and the job summary both render these; neither talks to AWS.
+import type { ConfigChange } from '../function-config/index.ts';
 
 export type ReleaseStatus =
   | 'succeeded'
@@ -81,7 +82,18 @@ export type NoteKind =
   /** The alias is left split between versions. */
   | 'traffic-split'
   /** The alias is on one version, but not the previous one. */
-  | 'alias-elsewhere';
+  | 'alias-elsewhere'
+  /** The configuration of $LATEST was changed (or would be, in a dry run) before publishing. */
+  | 'configuration'
+  /** The function did not exist and was created (`create-function`). */
+  | 'created-function';
+
+/** The configuration inputs' effect: what differs from $LATEST, keys only for the environment. */
+export interface ConfigurationResult {
+  changes: ConfigChange[];
+  /** False while only planned (dry run, or a release that stopped before the update). */
+  applied: boolean;
+}
 
 export interface Note {
   kind: NoteKind;
@@ -116,6 +128,10 @@ export interface ReleaseResult {
   cause?: Cause;
   /** The alias as last read back from Lambda. */
   finalAlias?: AliasState;
+  /** What the configuration inputs changed; absent when none was given or nothing differed. */
+  configuration?: ConfigurationResult;
+  /** True when this release created the function (`create-function`). */
+  createdFunction?: boolean;
   /** Set for dry runs (and kept for real runs: what was planned). */
   plan?: PlanSummary;
   /** Extra facts worth showing a person (warnings, what to do next). */

@@ -15,6 +15,7 @@ import type {
   CreateFunctionSpec,
   FunctionBehaviour,
   InvocationRecord,
+  VersionSummary,
 } from '../lambda/model.ts';
 import type { CallRecord } from '../server.ts';
 
@@ -41,7 +42,7 @@ export interface ControlApi {
     alias: string,
   ): { version: string; weights: Record<string, number> } | undefined;
   aliasHistory(fn: string, alias: string): AliasHistoryEntry[];
-  versions(fn: string): { version: string; codeSha256: string; description: string }[];
+  versions(fn: string): VersionSummary[];
   invocations(fn?: string): InvocationRecord[];
   createApplication(name: string, computePlatform?: 'Lambda' | 'Server' | 'ECS'): void;
   createDeploymentGroup(app: string, group: string, opts?: DeploymentGroupOptions): void;
