@@ -1,6 +1,6 @@
 // Waiting for Lambda: $LATEST until an update or a creation has been applied, and a published
 // version until it is Active (SnapStart versions are Pending for minutes while the snapshot is
-// made). See docs/aws-semantics.md "Readiness".
+// made). See docs/aws-semantics.md "Readiness: CreateFunction, SnapStart and failed updates".
 import type { FunctionState } from '../aws/lambda.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';

@@ -491,7 +491,7 @@ export class LambdaModel {
       versions: [],
       nextVersion: 1,
       aliases: new Map(),
-      behaviour: {},
+      behaviour: this.pendingBehaviour(spec.name),
       invocations: [],
     };
     this.#functions.set(spec.name, fn);
