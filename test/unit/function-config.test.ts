@@ -310,6 +310,15 @@ describe('secrets', () => {
     expect(environmentSecrets(desired).sort()).toEqual(['one', 'two']);
     expect(environmentSecrets(await ok({}))).toEqual([]);
   });
+
+  it('environmentSecrets also gives each line of a value of several lines', async () => {
+    const desired = await ok({ environment: 'KEY: |\n  -----BEGIN-----\n  c2VjcmV0\n' });
+    expect(environmentSecrets(desired)).toEqual([
+      '-----BEGIN-----\nc2VjcmV0\n',
+      '-----BEGIN-----',
+      'c2VjcmV0',
+    ]);
+  });
 });
 
 describe('function-configuration', () => {

@@ -156,28 +156,17 @@ export function checkSettings(body: Record<string, unknown>, region: string): vo
     }
   }
   checkEnvironment(body['Environment']);
-  const tracing = body['TracingConfig'];
-  if (
-    isRecord(tracing) &&
-    tracing['Mode'] !== undefined &&
-    !['Active', 'PassThrough'].includes(String(tracing['Mode']))
-  )
-    throw validation(
-      String(tracing['Mode']),
-      'tracingConfig.mode',
-      'Member must satisfy enum value set: [Active, PassThrough]',
-    );
-  const snap = body['SnapStart'];
-  if (
-    isRecord(snap) &&
-    snap['ApplyOn'] !== undefined &&
-    !['PublishedVersions', 'None'].includes(String(snap['ApplyOn']))
-  )
-    throw validation(
-      String(snap['ApplyOn']),
-      'snapStart.applyOn',
-      'Member must satisfy enum value set: [PublishedVersions, None]',
-    );
+  checkEnum(body, 'TracingConfig', 'Mode', ['Active', 'PassThrough']);
+  checkEnum(body, 'SnapStart', 'ApplyOn', ['PublishedVersions', 'None']);
+}
+
+/** An enum sub-field (`TracingConfig.Mode`), refused as the API model's constraint words it. */
+function checkEnum(body: Record<string, unknown>, field: string, sub: string, values: string[]) {
+  const obj = body[field];
+  const v = isRecord(obj) ? obj[sub] : undefined;
+  if (v === undefined || values.includes(String(v))) return;
+  const member = `${field[0]!.toLowerCase()}${field.slice(1)}.${sub[0]!.toLowerCase()}${sub.slice(1)}`;
+  throw validation(String(v), member, `Member must satisfy enum value set: [${values.join(', ')}]`);
 }
 
 /** Applies the fields a request gives; a field left out stays as it is. */
