@@ -4,6 +4,7 @@
 //   inputs, outputs  the tables, from action.yml
 //   strategies       the strategies table, from src/strategy.ts
 //   summary          the example job summary, rendered by src/report/summary.ts
+//   errors           the table of error codes, from src/report/codes.ts
 // Checked (written by hand, compared with the code):
 //   iam              the JSON policy lists exactly the AWS API actions src/ calls
 //   examples         every `with:` key of this action's steps is an input of action.yml, and
@@ -15,6 +16,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ReleaseResult } from '../src/release/result.ts';
+import { CODEDEPLOY_CODES, type ErrorCode, OWN_CODES } from '../src/report/codes.ts';
 import { renderSummary } from '../src/report/summary.ts';
 import {
   defaultTimeoutMinutes,
@@ -269,7 +271,20 @@ export function exampleSummary(): string {
 // ---------------------------------------------------------------------------------------------
 // Markers
 
-export const GENERATED = ['inputs', 'outputs', 'strategies', 'summary'] as const;
+/** Every error code a release ends with: what it means, what to do, whether anything changed. */
+export function errorsTable(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const row = (c: ErrorCode, from: string) =>
+    `| \`${c.code}\` | ${from} | ${cell(c.meaning)} | ${cell(c.fix)} |`;
+  return [
+    '| Code | Raised | What happened | What to do |',
+    '|---|---|---|---|',
+    ...OWN_CODES.map((c) => row(c, c.beforeChange ? 'before any change' : 'during the release')),
+    ...CODEDEPLOY_CODES.map((c) => row(c, 'by CodeDeploy')),
+  ].join('\n');
+}
+
+export const GENERATED = ['inputs', 'outputs', 'strategies', 'summary', 'errors'] as const;
 export type GeneratedName = (typeof GENERATED)[number];
 
 function markers(name: string): { start: string; end: string } {
@@ -306,6 +321,7 @@ export function generatedSections(actionYml: string): Record<GeneratedName, stri
     outputs: outputsTable(spec),
     strategies: strategiesTable(),
     summary: exampleSummary(),
+    errors: errorsTable(),
   };
 }
 
@@ -613,7 +629,7 @@ function cli(args: string[]): number {
   if (check) {
     if (stale.length)
       problems.unshift(
-        `the generated section(s) ${stale.join(', ')} differ from the code (action.yml, src/strategy.ts, src/report/summary.ts). Run \`npm run docs\`.`,
+        `the generated section(s) ${stale.join(', ')} differ from the code (action.yml, src/strategy.ts, src/report/summary.ts, src/report/codes.ts). Run \`npm run docs\`.`,
       );
   } else if (stale.length) {
     writeFileSync(join(ROOT, 'README.md'), generateReadme(readme, actionYml));

@@ -22,7 +22,12 @@ export interface TrafficPoint {
   /** epoch milliseconds */
   at: number;
   newPercent: number;
+  /** What moved the traffic here, when the release knows it; the summary infers it otherwise. */
+  event?: TrafficEvent;
 }
+
+/** Why traffic moved: a shift by the strategy, or a stop (and the rollback that follows it). */
+export type TrafficEvent = 'start' | 'shift' | 'alarm' | 'hook' | 'timeout' | 'cancel' | 'rollback';
 
 export type HookName = 'BeforeAllowTraffic' | 'AfterAllowTraffic';
 
@@ -65,6 +70,8 @@ export interface PlanSummary {
   shiftMinutes: number;
   /** How long the action would wait for the deployment, in minutes. */
   timeoutMinutes: number;
+  /** Where that wait comes from: `timeout-minutes`, or derived from the strategy and hooks. */
+  timeoutFrom?: 'input' | 'strategy';
 }
 
 /** What a note is about: the failure message picks the ones a person must act on by kind. */
@@ -111,7 +118,14 @@ export interface ReleaseResult {
   version?: string;
   /** The version the alias pointed at before; absent on a first release. */
   previousVersion?: string;
+  /**
+   * The alias as preflight read it: `null` when it did not exist, absent when it was not read
+   * (the release failed before). The summary says "first release" only on `null` or `created`.
+   */
+  aliasBefore?: AliasState | null;
   codeSha256?: string;
+  /** Size of the uploaded code package in bytes, when the action uploaded one. */
+  codeSize?: number;
   /** In words: "zip file app.zip", "$LATEST as it stands", "version 7", ... */
   source: string;
   origin: Origin;
