@@ -1,4 +1,6 @@
 // What readSettings hands on: one typed, validated Settings object.
+
+import type { DesiredConfig } from '../function-config/index.ts';
 import type { Gate } from '../gates/parse.ts';
 import type { Strategy } from '../strategy.ts';
 
@@ -59,6 +61,8 @@ export interface Settings {
   dryRun: boolean;
   summary: boolean;
   region: string;
+  /** The whole-version inputs: configuration fields, architecture, create-function. */
+  config: DesiredConfig;
 }
 
 export type Env = Record<string, string | undefined>;
