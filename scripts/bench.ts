@@ -182,7 +182,7 @@ async function pollCost() {
         emu.createApplication('app', 'Lambda');
         emu.createDeploymentGroup('app', 'group');
         const clients = createClients({ region: emu.region, endpoint: emu.url });
-        const settings = readSettings(
+        const settings = await readSettings(
           (n) =>
             ({
               'function-name': 'orders',

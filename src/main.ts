@@ -1,12 +1,15 @@
 // The shell around the release: inputs in; outputs, log, summary and exit code out.
 import * as core from '@actions/core';
-import { createClients } from './aws/clients.ts';
+import { cloudWatchFor, createClients } from './aws/clients.ts';
+import type { CloudWatchApi } from './aws/cloudwatch-types.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
 import { LambdaApi } from './aws/lambda.ts';
+import { environmentSecrets } from './function-config/index.ts';
 import { cancelRelease } from './release/cancel.ts';
 import { CLOCK_SKEW_MS, deploymentDescription } from './release/deploy.ts';
 import { type ReleaseDeps, realClock } from './release/deps.ts';
 import { invalidInputResult } from './release/failure.ts';
+import { closeGatesInto, type GateRun } from './release/gates.ts';
 import { endTimeline } from './release/outcome.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
@@ -42,7 +45,10 @@ async function writeSummary(enabled: boolean, result: ReleaseResult): Promise<vo
 async function readInputs(): Promise<Settings | undefined> {
   const input = (name: string) => core.getInput(name);
   try {
-    return readSettings(input, process.env);
+    const settings = await readSettings(input, process.env);
+    // Before any line is logged: every environment value may be a secret.
+    for (const value of environmentSecrets(settings.config)) core.setSecret(value);
+    return settings;
   } catch (error) {
     const result = invalidInputResult(error, input, process.env, Date.now());
     core.setOutput('status', result.status);
@@ -59,9 +65,13 @@ function shellDeps(
   settings: Settings,
   signal: AbortSignal,
   onDeployment: (id: string) => void,
+  onGates: (run: GateRun | undefined) => void,
 ): ReleaseDeps {
   const clients = createClients({ region: settings.region });
+  let cloudwatch: Promise<CloudWatchApi> | undefined;
   return {
+    cloudwatch: () => (cloudwatch ??= cloudWatchFor({ region: settings.region }, signal)),
+    onGates,
     lambda: new LambdaApi(clients.lambda, signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
     s3: () => clients.s3(signal),
@@ -97,10 +107,19 @@ export async function main(): Promise<void> {
     since: result.startedAt - CLOCK_SKEW_MS,
   });
   let deploymentId: string | undefined;
+  let gates: GateRun | undefined;
   let cancelling: Promise<void> | undefined;
-  const deps = shellDeps(settings, controller.signal, (id) => {
-    deploymentId = id;
-  });
+  const deps = shellDeps(
+    settings,
+    controller.signal,
+    (id) => {
+      deploymentId = id;
+    },
+    (run) => {
+      gates = run;
+      saveGates(run);
+    },
+  );
 
   const onSignal = (signal: string) => {
     if (cancelling) {
@@ -109,7 +128,7 @@ export async function main(): Promise<void> {
     }
     core.warning(`${signal} received: the workflow run is being cancelled.`);
     controller.abort();
-    cancelling = cancel(settings, result, deploymentId);
+    cancelling = cancel(settings, result, deploymentId, gates);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -155,6 +174,7 @@ async function cancel(
   settings: Settings,
   result: ReleaseResult,
   deploymentId: string | undefined,
+  gates: GateRun | undefined,
 ): Promise<void> {
   // Nothing may outlast the window, or the runner kills the step before it has said what it did.
   const deadline = Date.now() + CANCEL_WINDOW_MS;
@@ -192,6 +212,21 @@ async function cancel(
       Date.now(),
       outcome.rolledBack ? 'cancel' : undefined,
     );
+  // The deployment is stopped (or left): the gates' report, then their alarms deleted.
+  if (gates) {
+    const cloudwatch = await cloudWatchFor({ region: settings.region, maxAttempts: 3 }, signal);
+    const deploymentId = result.deploymentId ?? gates.deploymentId;
+    await closeGatesInto(
+      { ...gates, cloudwatch, deploymentId },
+      { ...deps, progress: log, onGates: saveGates },
+      result,
+    );
+  }
+}
+
+/** The post step deletes the gate alarms main could not (none once they are deleted). */
+function saveGates(run: GateRun | undefined): void {
+  saveRelease({ gateAlarms: run?.alarmNames ?? [] });
 }
 
 /** How this run's deployment is found when its id was never seen. */

@@ -1,22 +1,43 @@
 // The backstop after the step: if main died or was killed while our deployment was still
 // running, stop it with rollback (on-cancel: rollback) and say what was found.
 import * as core from '@actions/core';
-import { createClients } from './aws/clients.ts';
+import { cloudWatchFor, createClients } from './aws/clients.ts';
 import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
 import { describeAwsError } from './aws/errors.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { stopAndConfirm } from './release/cancel.ts';
 import { findOwnDeployment } from './release/deploy.ts';
 import { realClock } from './release/deps.ts';
+import { deleteLeftAlarms } from './release/gates.ts';
 import { formatAliasState } from './report/progress.ts';
-import { loadState } from './state.ts';
+import { loadState, type ReleaseState } from './state.ts';
 
 export async function post(): Promise<void> {
   const state = loadState();
   const d = state.release;
+  if (!d) return;
   // Main reported everything itself (including wait: false and on-timeout: leave, where the
   // deployment is meant to run on): nothing to back up.
-  if (!d || state.finished) return;
+  const id = state.finished ? d.deploymentId : await backstop(d);
+  if (d.gateAlarms?.length) await deleteGateAlarms(d, d.gateAlarms, id);
+}
+
+/** Metric-gate alarms main did not get to delete (killed, or CloudWatch failed). */
+async function deleteGateAlarms(d: ReleaseState, names: string[], id?: string): Promise<void> {
+  try {
+    const options = { region: d.region, maxAttempts: 4, requestTimeoutMs: 5_000 };
+    const codedeploy = new CodeDeployApi(createClients(options).codedeploy);
+    const cloudwatch = await cloudWatchFor(options);
+    core.info(await deleteLeftAlarms(cloudwatch, codedeploy, names, id));
+  } catch (error) {
+    core.warning(
+      `Post step could not delete the metric-gate alarms ${names.join(', ')}: ${(error as Error).message}. The next release of this alias deletes them.`,
+    );
+  }
+}
+
+/** Stops our deployment if main died while it ran; returns its id when one was found. */
+async function backstop(d: ReleaseState): Promise<string | undefined> {
   const clients = createClients({ region: d.region, maxAttempts: 4, requestTimeoutMs: 5_000 });
   const lambda = new LambdaApi(clients.lambda);
   const codedeploy = new CodeDeployApi(clients.codedeploy);
@@ -31,7 +52,7 @@ export async function post(): Promise<void> {
           since: d.since,
         })
       : undefined);
-  if (!id) return;
+  if (!id) return undefined;
   const previous = d.previous ?? '';
   try {
     const info = await codedeploy.getDeployment(id);
@@ -44,11 +65,11 @@ export async function post(): Promise<void> {
         core.warning(
           `Alias ${d.alias} is split (${formatAliasState(alias)}). Point it at one version before the next release.`,
         );
-      return;
+      return id;
     }
     if (d.onCancel === 'leave') {
       core.warning(`Deployment ${id} is still ${info.status}; left running (on-cancel: leave).`);
-      return;
+      return id;
     }
     core.warning(
       `Deployment ${id} is still ${info.status} after the step ended: stopping it with rollback.`,
@@ -75,4 +96,5 @@ export async function post(): Promise<void> {
       `Post step could not check deployment ${id}: ${describeAwsError(error, `checking deployment ${id} after the step`).message}`,
     );
   }
+  return id;
 }

@@ -16,6 +16,8 @@ export interface ReleaseState {
   /** The version the alias was on before, once known. */
   previous?: string;
   deploymentId?: string;
+  /** Metric-gate alarms that exist (or are being created) and are not deleted yet. */
+  gateAlarms?: string[];
 }
 
 export interface SavedState {

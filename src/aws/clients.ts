@@ -2,6 +2,7 @@
 // (AWS_ENDPOINT_URL*, OIDC web identity, ...); we set only what the release needs.
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { CloudWatchApi } from './cloudwatch-types.ts';
 import { withErrorContext } from './errors.ts';
 import { createS3Api, type S3Api } from './s3.ts';
 
@@ -39,8 +40,9 @@ export function s3EndpointConfigured(
   return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
 
-export function createClients(options: ClientOptions): Clients {
-  const config = {
+/** The settings every client of the release shares (CloudWatch's too, see cloudWatchFor). */
+export function clientConfig(options: ClientOptions) {
+  return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     // 10 attempts: even with 37% of calls refused (throttling plus 5xx), one call in ~20,000
@@ -55,7 +57,11 @@ export function createClients(options: ClientOptions): Clients {
       // a response that never comes would hang the step instead of being retried.
       throwOnRequestTimeout: true,
     },
-  };
+  } as const;
+}
+
+export function createClients(options: ClientOptions): Clients {
+  const config = clientConfig(options);
   let s3: Promise<S3Api> | undefined;
   return {
     // Every error names its service and operation (errors.ts).
@@ -67,4 +73,16 @@ export function createClients(options: ClientOptions): Clients {
       return s3;
     },
   };
+}
+
+/**
+ * The CloudWatch adapter, its SDK loaded only now: a release without metric gates never reads
+ * it, so its start-up does not grow (the bundle keeps it in a chunk of its own).
+ */
+export async function cloudWatchFor(
+  options: ClientOptions,
+  signal?: AbortSignal,
+): Promise<CloudWatchApi> {
+  const { createCloudWatch } = await import('./cloudwatch.ts');
+  return createCloudWatch({ ...clientConfig(options) }, signal);
 }

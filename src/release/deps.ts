@@ -1,4 +1,6 @@
 // What the release needs from the outside world, passed in so tests can supply their own.
+
+import type { CloudWatchApi } from '../aws/cloudwatch-types.ts';
 import type {
   CreateOutcome,
   DeploymentConfigInfo,
@@ -8,9 +10,17 @@ import type {
   LifecycleEvent,
   NewDeploymentGroup,
 } from '../aws/codedeploy.ts';
-import type { AliasInfo, FunctionState, InvokeResult, NewCode } from '../aws/lambda.ts';
+import type {
+  AliasInfo,
+  FunctionState,
+  InvokeResult,
+  NewCode,
+  NewFunction,
+} from '../aws/lambda.ts';
 import type { S3Api } from '../aws/s3.ts';
+import type { Architecture, ConfigFields, CurrentConfig } from '../function-config/index.ts';
 import type { TrafficRouting } from '../strategy.ts';
+import type { GateRun } from './gates.ts';
 import type { ProgressSink } from './result.ts';
 
 /** The Lambda calls the release makes (LambdaApi in production; a plain object will do). */
@@ -19,7 +29,16 @@ export interface LambdaService {
   getFunction(fn: string): Promise<FunctionState | undefined>;
   getVersion(fn: string, version: string): Promise<FunctionState | undefined>;
   getAlias(fn: string, alias: string): Promise<AliasInfo | undefined>;
-  updateCode(fn: string, code: NewCode, revisionId: string): Promise<FunctionState>;
+  updateCode(
+    fn: string,
+    code: NewCode,
+    revisionId: string,
+    architecture?: Architecture,
+  ): Promise<FunctionState>;
+  /** $LATEST's configuration; undefined when the function does not exist. */
+  getConfiguration(fn: string): Promise<CurrentConfig | undefined>;
+  updateConfiguration(fn: string, fields: ConfigFields, revisionId: string): Promise<FunctionState>;
+  createFunction(fn: string, spec: NewFunction): Promise<FunctionState>;
   publishVersion(
     fn: string,
     p: { codeSha256: string; revisionId: string; description: string },
@@ -82,6 +101,10 @@ export interface ReleaseDeps {
   output(name: OutputName, value: string): void;
   /** Called the moment a deployment exists (the post step's backstop needs its id). */
   onDeployment?(id: string): void;
+  /** CloudWatch, loaded on first use: only releases with metric gates call it. */
+  cloudwatch?: () => Promise<CloudWatchApi>;
+  /** Hears of the gate alarms the moment they are about to exist, and undefined once deleted. */
+  onGates?(run: GateRun | undefined): void;
   /** Runs one phase (the runner shows it as a collapsible group). */
   group?<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Fires on cancellation: in-flight calls and sleeps are abandoned. */

@@ -6,6 +6,7 @@ import type { AlarmGate } from '../aws/codedeploy.ts';
 import { isAbort } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { defaultS3Key } from '../aws/s3.ts';
+import { diffConfig } from '../function-config/index.ts';
 import {
   functionNameOf,
   MAX_ZIP_BYTES,
@@ -18,7 +19,16 @@ import { findConfig } from './config.ts';
 import { busyError, deploymentDescription } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
-import type { CodeBundle, DeploymentPlan, GroupCreation, Hook, Plan, S3Upload } from './plan.ts';
+import { checkAlarmCount } from './gates.ts';
+import type {
+  CodeBundle,
+  ConfigurationPlan,
+  DeploymentPlan,
+  GroupCreation,
+  Hook,
+  Plan,
+  S3Upload,
+} from './plan.ts';
 import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -62,21 +72,51 @@ async function nextVersionNumber(deps: ReleaseDeps, fn: string): Promise<string 
   }
 }
 
+/** $LATEST, or undefined when it is missing and `create-function` will create it. */
 async function findFunction(
   settings: Settings,
   deps: ReleaseDeps,
-): Promise<{ latest: FunctionState; functionName: string }> {
+): Promise<{ latest?: FunctionState; functionName: string }> {
   const fn = settings.functionName;
   const latest = await deps.lambda.getFunction(fn);
-  if (!latest)
+  if (!latest) {
+    if (settings.config.createFunction) return { functionName: functionNameOf(fn) };
     throw new ReleaseError(
       'FUNCTION_NOT_FOUND',
-      `Function \`${fn}\` was not found in ${settings.region}. Check \`function-name\` and \`region\`.`,
+      `Function \`${fn}\` was not found in ${settings.region}. Check \`function-name\` and \`region\`; to create it on this release, set \`create-function: true\` with \`execution-role\` (and \`runtime\` + \`handler\` for a .zip).`,
     );
+  }
   deps.output('function-arn', latest.arn.replace(/:\$LATEST$/, ''));
   const functionName = functionNameOf(latest.arn) || functionNameOf(fn);
   checkPackageType(settings, latest, functionName);
+  checkHealthy(latest, functionName);
   return { latest, functionName };
+}
+
+/** A function whose last update failed (or that failed) is refused before anything changes. */
+function checkHealthy(latest: FunctionState, functionName: string): void {
+  if (latest.lastUpdateStatus === 'Failed')
+    throw new ReleaseError(
+      'LAST_UPDATE_FAILED',
+      `The last update of \`${functionName}\` failed (LastUpdateStatus Failed): ${latest.lastUpdateStatusReason ?? 'no reason given'}. Nothing was changed. Fix the cause, then update the function once so that Lambda reports LastUpdateStatus Successful, and run the release again.`,
+    );
+  if (latest.state === 'Failed')
+    throw new ReleaseError(
+      'LAST_UPDATE_FAILED',
+      `\`${functionName}\` is in State Failed: ${latest.stateReason ?? 'no reason given'}. Nothing was changed. Fix the cause and run the release again.`,
+    );
+}
+
+/** The configuration inputs against $LATEST's configuration (against nothing for a new function). */
+async function planConfiguration(
+  settings: Settings,
+  latest: FunctionState | undefined,
+  deps: ReleaseDeps,
+): Promise<ConfigurationPlan | undefined> {
+  const desired = settings.config;
+  if (Object.keys(desired.fields).length === 0 && !desired.architecture) return undefined;
+  const current = latest ? await deps.lambda.getConfiguration(settings.functionName) : undefined;
+  return { desired, diff: diffConfig(desired, current ?? {}) };
 }
 
 /** For promotions (`version`, `from-alias`): the published version to release. */
@@ -123,7 +163,7 @@ async function findPromoted(
 
 function localCode(
   settings: Settings,
-  latest: FunctionState,
+  latest: FunctionState | undefined,
 ): { code?: CodeBundle; codeUnchanged: boolean } {
   let code: CodeBundle | undefined;
   try {
@@ -136,8 +176,9 @@ function localCode(
   }
   const { source } = settings;
   const codeUnchanged =
-    (code !== undefined && code.sha256 === latest.codeSha256) ||
-    (source.kind === 'image' && latest.imageUri === source.uri);
+    latest !== undefined &&
+    ((code !== undefined && code.sha256 === latest.codeSha256) ||
+      (source.kind === 'image' && latest.imageUri === source.uri));
   return { code, codeUnchanged };
 }
 
@@ -308,7 +349,7 @@ async function resolveStrategy(
   return { routing: config.routing, configName: config.name, createConfig: false };
 }
 
-/** `seen` hears of the alias the moment it is read, so a check that fails later keeps it. */
+/** `seen` hears of the alias as read, before any check can refuse. */
 export async function preflight(
   settings: Settings,
   deps: ReleaseDeps,
@@ -316,10 +357,10 @@ export async function preflight(
 ): Promise<Plan> {
   const fn = settings.functionName;
   const direct = settings.strategy.kind === 'direct';
-  const warnings: string[] = [];
+  const warnings: string[] = [...settings.config.warnings];
 
   const { latest, functionName } = await findFunction(settings, deps);
-  const current = await deps.lambda.getAlias(fn, settings.alias);
+  const current = latest ? await deps.lambda.getAlias(fn, settings.alias) : undefined;
   seen?.(current);
   if (current) {
     deps.output('alias-arn', current.arn);
@@ -328,10 +369,19 @@ export async function preflight(
   const promoted = await findPromoted(settings, functionName, deps);
   const { code, codeUnchanged } = localCode(settings, latest);
   const s3Upload = s3UploadOf(settings, code, functionName);
+  const configuration = await planConfiguration(settings, latest, deps);
+  const create: Plan['create'] = latest
+    ? undefined
+    : { packageType: settings.source.kind === 'image' ? 'Image' : 'Zip' };
 
   const hooks = hooksOf(settings);
   const side = direct ? undefined : await checkDeployment(settings, hooks, deps, warnings);
   const deployment = side?.deployment;
+  if (deployment) checkAlarmCount(settings.metricGates, deployment.alarmGate, side.groupAlarms);
+  if (!current && settings.metricGates.length > 0)
+    warnings.push(
+      `\`metric-gates\` do not apply to this release: alias ${settings.alias} does not exist yet, so it is created on the new version with no traffic to shift and nothing to judge.`,
+    );
   // While another deployment runs the alias is legitimately mid-shift; with if-busy: wait it
   // is checked again once that deployment has ended.
   if (!deployment?.activeDeploymentId) checkAlias(current, settings.alias, functionName, direct);
@@ -339,10 +389,16 @@ export async function preflight(
   // A dry run names the version it would publish: new code always gets the next number.
   const uploads =
     !promoted &&
-    !codeUnchanged &&
-    ['zip-file', 'code-dir', 's3', 'image'].includes(settings.source.kind);
-  const predictedVersion =
-    settings.dryRun && uploads ? await nextVersionNumber(deps, fn) : undefined;
+    ((!codeUnchanged && ['zip-file', 'code-dir', 's3', 'image'].includes(settings.source.kind)) ||
+      configuration?.diff.request !== undefined ||
+      configuration?.diff.architecture !== undefined);
+  const predictedVersion = !settings.dryRun
+    ? undefined
+    : create
+      ? '1'
+      : uploads
+        ? await nextVersionNumber(deps, fn)
+        : undefined;
   const routing = deployment?.routing;
   const timeoutMinutes =
     settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);
@@ -353,6 +409,8 @@ export async function preflight(
     functionName,
     alias: settings.alias,
     latest,
+    create,
+    configuration,
     current,
     promoted,
     source: settings.source,
@@ -364,6 +422,8 @@ export async function preflight(
     deployment,
     hooks,
     alarms: [...new Set([...settings.alarms, ...(side?.groupAlarms ?? [])])],
+    groupAlarms: side?.groupAlarms ?? [],
+    metricGates: deployment && current ? settings.metricGates : [],
     timeoutMinutes,
     pollIntervalMs: settings.pollIntervalSeconds * 1000,
     dryRun: settings.dryRun,

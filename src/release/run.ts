@@ -4,19 +4,32 @@
 import { deploymentUrl } from '../aws/console.ts';
 import { isAbort } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
+import { describeChanges } from '../function-config/index.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
+import { createAliasOnce, isSplit, isWhollyOn, pointAliasPinned, splitCleared } from './alias.ts';
 import { uploadCode } from './code.ts';
+import { configureFunction } from './configure.ts';
+import { createFunction } from './create.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
 import { aliasUntouched, causeOfError } from './failure.ts';
+import {
+  alarmsWithoutGates,
+  armGates,
+  closeGatesInto,
+  type GateRun,
+  logGatesOnTraffic,
+  openGates,
+} from './gates.ts';
 import { aliasState, type Outcome, settle, settleSuccess } from './outcome.ts';
 import type { Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { provision } from './provision.ts';
 import { publishVersion } from './publish.ts';
+import { waitUntilVersionReady } from './ready.ts';
 import type { ReleaseResult } from './result.ts';
 import {
   hookResults,
@@ -64,15 +77,24 @@ export async function release(
 ): Promise<ReleaseResult> {
   // The phase the release is in, for what an error message says the action was doing.
   let phase: string | undefined;
+  let r: Release | undefined;
   try {
     const outer = groupOf(deps);
     const group: Group = (name, fn) => {
       phase = name;
       return outer(name, fn);
     };
-    const { plan, busyUntil } = await plan_(settings, deps, group, result);
+    // What preflight read is kept even when a later check fails (busy group, split alias,
+    // ...). A split alias stays as it is unless this run moves it: the summary must show it.
+    const seen = (a: AliasInfo | undefined) => {
+      result.aliasBefore = a ? aliasState(a) : null;
+      result.previousVersion = a?.version;
+      result.aliasArn = a?.arn;
+      result.finalAlias = isSplit(a) ? aliasState(a!) : undefined;
+    };
+    const { plan, busyUntil } = await plan_(settings, deps, group, seen);
     recordPlan(plan, deps, result);
-    const r: Release = { plan, busyUntil, deps, result, group };
+    r = { plan, busyUntil, deps, result, group };
     for (const phase of PHASES) if ((await phase(r)) === 'done') break;
   } catch (error) {
     if (isAbort(error) || deps.signal?.aborted) throw error;
@@ -80,6 +102,7 @@ export async function release(
     result.cause = causeOfError(error, phase);
     aliasUntouched(result, phase);
   }
+  if (r?.gates) await closeGatesInto(r.gates, deps, result);
   result.endedAt = deps.clock.now();
   deps.output('status', result.status);
   deps.output('rolled-back', String(result.rolledBack));
@@ -89,7 +112,10 @@ export async function release(
 /** What the phases share: the plan, and the slots each phase fills for the ones after it. */
 interface Release {
   readonly plan: Plan;
-  /** epoch ms: until when a busy group may be waited for (counted from the first preflight). */
+  /**
+   * epoch ms: the release's deadline (timeout-minutes counted from the first preflight): until
+   * when a busy group, or a version that is not Active yet, may be waited for.
+   */
   readonly busyUntil: number;
   readonly deps: ReleaseDeps;
   readonly result: ReleaseResult;
@@ -102,6 +128,8 @@ interface Release {
   target?: WatchTarget;
   /** Where the watch left it (watch). */
   watched?: WatchState;
+  /** The metric gates' alarms, once they are being created (start deployment). */
+  gates?: GateRun;
 }
 
 /** A phase: does its part, or nothing when it does not apply; 'done' ends the release. */
@@ -110,9 +138,12 @@ type Phase = (r: Release) => Promise<'done' | 'next'>;
 /** The phases after preflight, in order. */
 const PHASES: Phase[] = [
   stopIfDryRun,
+  createFunctionPhase,
   upload,
+  configure,
   publish,
   stopIfReleased,
+  ready,
   smokeTest,
   provisionPhase,
   createAlias,
@@ -127,14 +158,8 @@ async function plan_(
   settings: Settings,
   deps: ReleaseDeps,
   group: Group,
-  result: ReleaseResult,
+  seen: (alias: AliasInfo | undefined) => void,
 ): Promise<{ plan: Plan; busyUntil: number }> {
-  // What preflight read is kept even when a later check fails (busy group, split alias, ...).
-  const seen = (alias: AliasInfo | undefined) => {
-    result.aliasBefore = alias ? aliasState(alias) : null;
-    result.previousVersion = alias?.version;
-    result.aliasArn = alias?.arn;
-  };
   const check = () =>
     group('Preflight', async () => {
       const p = await preflight(settings, deps, seen);
@@ -155,7 +180,9 @@ async function plan_(
 
 function recordPlan(plan: Plan, deps: ReleaseDeps, result: ReleaseResult): void {
   result.functionName = plan.functionName;
-  result.functionArn = plan.latest.arn.replace(/:\$LATEST$/, '');
+  result.functionArn = plan.latest?.arn.replace(/:\$LATEST$/, '');
+  const changes = plan.configuration?.diff.changes ?? [];
+  if (changes.length > 0) result.configuration = { changes, applied: false };
   result.aliasArn = plan.current?.arn;
   result.previousVersion = plan.current?.version;
   result.plan = plan.summary;
@@ -182,14 +209,55 @@ async function stopIfDryRun({ plan, deps, result }: Release): Promise<'done' | '
     });
   }
   if (result.version) deps.output('version', result.version);
+  if (result.configuration)
+    result.notes.push({
+      kind: 'configuration',
+      text: `The configuration would change: ${describeChanges(result.configuration.changes).join('; ')}.`,
+    });
   return 'done';
 }
 
 // From here on AWS is modified.
 
+/** create-function: the function is made from the code and the configuration at once. */
+async function createFunctionPhase(r: Release): Promise<'done' | 'next'> {
+  const { plan, result } = r;
+  if (!plan.create) return 'next';
+  r.latest = await r.group('Create function', () => createFunction(plan, r.deps));
+  result.functionArn = r.latest.arn.replace(/:\$LATEST$/, '');
+  result.createdFunction = true;
+  if (result.configuration) result.configuration.applied = true;
+  result.notes.push({
+    kind: 'created-function',
+    text: `Function ${plan.functionName} did not exist and was created (create-function), from ${sourceWords(plan.source)}.`,
+  });
+  return 'next';
+}
+
 async function upload(r: Release): Promise<'done' | 'next'> {
-  if (r.plan.promoted) return 'next';
+  if (r.plan.promoted || r.plan.create) return 'next';
   r.latest = await r.group('Upload code', () => uploadCode(r.plan, r.deps));
+  return 'next';
+}
+
+/** The configuration inputs' fields that differ, after the code and before the publish. */
+async function configure(r: Release): Promise<'done' | 'next'> {
+  const { plan, result } = r;
+  const configuration = plan.configuration;
+  if (plan.promoted || plan.create || !configuration) return 'next';
+  if (configuration.diff.request) {
+    const latest = r.latest!;
+    r.latest = await r.group('Update configuration', () =>
+      configureFunction(plan.functionRef, configuration, latest, r.deps),
+    );
+  }
+  if (result.configuration) {
+    result.configuration.applied = true;
+    result.notes.push({
+      kind: 'configuration',
+      text: `The configuration changed before publishing: ${describeChanges(result.configuration.changes).join('; ')}.`,
+    });
+  }
   return 'next';
 }
 
@@ -216,14 +284,27 @@ async function publish(r: Release): Promise<'done' | 'next'> {
  * update counts); otherwise it returns the existing one, so the log says which it was.
  */
 function publishedWords(plan: Plan, latest: FunctionState, v: string): string {
-  if (latest.revisionId !== plan.latest.revisionId) return `Published version ${v}.`;
+  // A function this run created, or $LATEST it updated: a new version.
+  if (!plan.latest || latest.revisionId !== plan.latest.revisionId)
+    return `Published version ${v}.`;
   if (plan.current?.version === v)
     return `PublishVersion returned version ${v}, which alias ${plan.alias} is already on: $LATEST has not changed since that version was published.`;
   return `PublishVersion returned version ${v}: this run did not change $LATEST (it already held this code), so that is the version last published from it unless someone changed $LATEST since.`;
 }
 
+/** A version is released only once Active (SnapStart versions are Pending for minutes). */
+async function ready(r: Release): Promise<'done' | 'next'> {
+  const v = r.version!;
+  if (v.state === undefined || v.state === 'Active') return 'next';
+  r.version = await r.group('Wait until the version is ready', () =>
+    waitUntilVersionReady(r.plan.functionRef, v, r.busyUntil, r.deps),
+  );
+  return 'next';
+}
+
 async function stopIfReleased({ plan, result, version }: Release): Promise<'done' | 'next'> {
-  if (!plan.current || plan.current.version !== version!.version) return 'next';
+  // A split alias whose main version is this one still needs the move that clears it.
+  if (!plan.current || !isWhollyOn(plan.current, version!.version)) return 'next';
   result.status = 'skipped';
   result.finalAlias = aliasState(plan.current);
   result.notes.push({
@@ -280,9 +361,7 @@ async function createAlias({
   version,
 }: Release): Promise<'done' | 'next'> {
   if (plan.current) return 'next';
-  const created = await group('Create alias', () =>
-    deps.lambda.createAlias(plan.functionRef, plan.alias, version!.version),
-  );
+  const created = await group('Create alias', () => createAliasOnce(deps, plan, version!.version));
   deps.output('alias-arn', created.arn);
   result.aliasArn = created.arn;
   result.status = 'created';
@@ -296,26 +375,46 @@ async function moveAlias(r: Release): Promise<'done' | 'next'> {
   const { plan, deps, result } = r;
   if (plan.deployment) return 'next';
   const v = r.version!.version;
-  const moved = await r.group('Move alias', () =>
-    deps.lambda.pointAlias(plan.functionRef, plan.alias, v, plan.current?.revisionId),
-  );
+  const moved = await r.group('Move alias', () => pointAliasPinned(deps, plan, v));
   result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
+  result.finalAlias = aliasState(moved);
+  if (isSplit(plan.current)) noteSplitCleared(plan, v, r);
   merge(result, await settleSuccess(watchTarget(plan, v, ''), deps));
-  result.finalAlias ??= aliasState(moved);
   return 'done';
+}
+
+/** The direct move fixed a split alias: a warning now, a note and the split in the result. */
+function noteSplitCleared(plan: Plan, version: string, { deps, result }: Release): void {
+  const was = aliasState(plan.current!);
+  const text = splitCleared(plan.alias, was, version);
+  deps.progress({ kind: 'warning', message: text });
+  result.notes.push({ kind: 'split-cleared', text });
+  result.clearedSplit = was;
 }
 
 async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
   const { plan, deps, result } = r;
   const d = plan.deployment!;
   const v = r.version!.version;
+  const gates = await openGates(plan, v, deps);
+  r.gates = gates;
+  const existing = alarmsWithoutGates(d.alarmGate, plan.groupAlarms);
   const started = await r.group('Start deployment', () =>
-    startDeployment(plan, d, v, r.busyUntil, deps, (moved) => {
-      result.previousVersion = moved;
-      deps.output('previous-version', moved);
-    }),
+    startDeployment(
+      plan,
+      d,
+      v,
+      r.busyUntil,
+      deps,
+      (moved) => {
+        result.previousVersion = moved;
+        deps.output('previous-version', moved);
+      },
+      gates && ((current) => armGates(gates, current, existing, d, deps)),
+    ),
   );
   const { deploymentId } = started;
+  if (gates) gates.deploymentId = deploymentId;
   result.deploymentId = deploymentId;
   deps.output('deployment-id', deploymentId);
   deps.onDeployment?.(deploymentId);
@@ -325,6 +424,7 @@ async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
     consoleUrl: deploymentUrl(plan.region, deploymentId),
   });
   r.target = watchTarget(plan, v, deploymentId, started.currentVersion);
+  if (gates) r.target.alarms.push(...gates.alarmNames);
   if (d.wait) return 'next';
   result.status = 'started';
   return 'done';
@@ -337,9 +437,18 @@ async function watch(r: Release): Promise<'done' | 'next'> {
   // The watch fills the result's own lists, so a cancelled run still has what was seen.
   r.result.hooks = hookResults(undefined, target);
   const seen = { timeline: r.result.timeline, hooks: r.result.hooks };
-  r.watched = await r.group('Watch deployment', () =>
-    watchDeployment(target, deadline, r.plan.pollIntervalMs, r.deps, seen),
-  );
+  const logged = r.gates ? logGatesOnTraffic(r.gates, r.deps) : undefined;
+  r.watched = await r.group('Watch deployment', async () => {
+    const watched = await watchDeployment(
+      target,
+      deadline,
+      r.plan.pollIntervalMs,
+      logged?.deps ?? r.deps,
+      seen,
+    );
+    await logged?.flush();
+    return watched;
+  });
   return 'next';
 }
 

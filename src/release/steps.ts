@@ -1,8 +1,10 @@
 // The plan in words: each change the release would make, in order (dry runs show it, the
 // summary keeps it).
 
+import { describeChanges } from '../function-config/index.ts';
 import { sourceWords } from '../report/words.ts';
 import { describeRouting, routingSteps, shiftMinutes } from '../strategy.ts';
+import { describeWeights } from './alias.ts';
 import type { DeploymentPlan, GroupCreation, Plan } from './plan.ts';
 import type { PlanSummary } from './result.ts';
 
@@ -13,22 +15,41 @@ function codeSteps(p: Omit<Plan, 'summary'>): string[] {
         ? `Release version ${p.promoted.version}, which alias ${p.promoted.fromAlias} points at (nothing uploaded or published)`
         : `Release existing version ${p.promoted.version} (nothing uploaded or published)`,
     ];
+  if (p.create) return createSteps(p);
   const steps: string[] = [];
   const bytes = p.code ? ` (${p.code.zip.byteLength} bytes, SHA-256 ${p.code.sha256})` : '';
   const s3 = p.s3Upload;
+  const arch = p.configuration?.diff.architecture;
   if (p.source.kind !== 'latest') {
     steps.push(
-      p.codeUnchanged
+      p.codeUnchanged && !arch
         ? `Skip the upload: ${sourceWords(p.source)} is identical to $LATEST`
         : s3
-          ? `Upload ${sourceWords(p.source)}${bytes} to s3://${s3.bucket}/${s3.key} (unless the same zip is already there), then update $LATEST from it`
-          : `Upload ${sourceWords(p.source)} as $LATEST${bytes}`,
+          ? `Upload ${sourceWords(p.source)}${bytes} to s3://${s3.bucket}/${s3.key} (unless the same zip is already there), then update $LATEST from it${arch ? ` for architecture ${arch}` : ''}`
+          : `Upload ${sourceWords(p.source)} as $LATEST${bytes}${arch ? ` for architecture ${arch}` : ''}`,
     );
+  }
+  const diff = p.configuration?.diff;
+  if (diff?.request) {
+    const fields = diff.changes.filter((c) => c.kind !== 'value' || c.field !== 'Architectures');
+    steps.push(`Update the configuration of $LATEST: ${describeChanges(fields).join('; ')}`);
+  } else if (p.configuration) {
+    steps.push('Leave the configuration: the configuration inputs match $LATEST');
   }
   steps.push(
     `Publish ${p.predictedVersion ? `version ${p.predictedVersion}` : 'a version'} of $LATEST with description "${p.versionDescription}"`,
   );
   return steps;
+}
+
+/** create-function: the function does not exist yet. */
+function createSteps(p: Omit<Plan, 'summary'>): string[] {
+  const fields = Object.keys(p.configuration?.desired.fields ?? {});
+  const arch = p.configuration?.desired.architecture;
+  return [
+    `Create function ${p.functionName} (${p.create!.packageType === 'Image' ? 'container image' : '.zip'}) from ${sourceWords(p.source)}, with ${[...fields, ...(arch ? [`Architectures ${arch}`] : [])].join(', ')}`,
+    `Publish version 1 with description "${p.versionDescription}"`,
+  ];
 }
 
 function deploymentSteps(
@@ -45,6 +66,10 @@ function deploymentSteps(
     steps.push(`Wait for the active deployment ${d.activeDeploymentId} to end (if-busy: wait)`);
   const hooks = p.hooks.map((h) => `${h.hook} hook ${h.functionName}`);
   const alarms = d.alarmGate.use === 'these' ? d.alarmGate.names : [];
+  if (p.metricGates.length)
+    steps.push(
+      `Create ${p.metricGates.length} CloudWatch alarm${p.metricGates.length === 1 ? '' : 's'} for the metric gates (${p.metricGates.map((g) => g.text).join('; ')}), deleted when the release ends`,
+    );
   steps.push(
     `Start a CodeDeploy deployment (${d.configName}) shifting alias ${p.alias} from version ${from} to ${target}${hooks.length ? `, with ${hooks.join(' and ')}` : ''}${alarms.length ? `, stopped by alarms ${alarms.join(', ')}` : ''}`,
   );
@@ -87,7 +112,12 @@ export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
     if (p.deployment?.create) steps.push(...creationSteps(p.deployment, p.deployment.create));
     steps.push(`Create alias ${p.alias} on ${target} (first release: no traffic to shift)`);
   } else if (!p.deployment) {
-    steps.push(`Move alias ${p.alias} from version ${p.current.version} to ${target} at once`);
+    const split = Object.keys(p.current.weights).length
+      ? ` (split: ${describeWeights(p.current)}), clearing the split`
+      : '';
+    steps.push(
+      `Move alias ${p.alias} from version ${p.current.version} to ${target} at once${split}`,
+    );
   } else {
     steps.push(...deploymentSteps(p, p.deployment, p.current.version, target));
   }

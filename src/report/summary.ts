@@ -8,6 +8,7 @@
 import { alarmUrl, aliasUrl, deploymentUrl, logGroupUrl, versionUrl } from '../aws/console.ts';
 import type { ReleaseResult } from '../release/result.ts';
 import { functionNameOf } from '../settings/index.ts';
+import { canarySection } from './canary.ts';
 import { errorCode } from './codes.ts';
 import { escapeMarkdown, inlineCode, toSingleLine, truncate } from './escape.ts';
 import {
@@ -404,6 +405,7 @@ export function renderSummary(result: ReleaseResult, context: RunContext = {}): 
   if (h.kind === 'planned') blocks.push(...planSection(r));
   const timeline = timelineSection(r);
   if (timeline.length > 0) blocks.push(timeline.join('\n'));
+  blocks.push(...canarySection(r.canary));
   blocks.push(...detailsSection(r, h));
   return fitToSize(`${blocks.join('\n\n')}\n`, SUMMARY_MAX_BYTES);
 }

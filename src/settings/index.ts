@@ -6,7 +6,9 @@
 import { readDeployment } from './deployment.ts';
 import { type FileProbe, nodeFiles } from './files.ts';
 import { readFunction } from './function.ts';
+import { readFunctionConfig } from './function-config.ts';
 import { readGates } from './gates.ts';
+import { readMetricGates } from './metric-gates.ts';
 import { reader } from './problems.ts';
 import { readRunOptions } from './run-options.ts';
 import { readSource } from './source.ts';
@@ -32,13 +34,19 @@ export type { Env, InputReader, OnEvent, S3Staging, Settings, Source } from './t
 export { parseBoolean } from './values.ts';
 
 /** `files` is how the code-source checks see the disk: the real one unless a test fakes it. */
-export function readSettings(input: InputReader, env: Env, files: FileProbe = nodeFiles): Settings {
+export async function readSettings(
+  input: InputReader,
+  env: Env,
+  files: FileProbe = nodeFiles,
+): Promise<Settings> {
   const r = reader(input, env);
   const fn = readFunction(r);
   const deployment = readDeployment(r);
   const what = readSource(r, files, fn.settings.alias);
   const gates = readGates(r, fn.place, deployment.strategy);
+  const metric = readMetricGates(r, deployment.strategy);
   const run = readRunOptions(r);
+  const config = await readFunctionConfig(r, fn.settings.region, what.source);
   r.check();
-  return { ...fn.settings, ...deployment, ...what, ...gates, ...run };
+  return { ...fn.settings, ...deployment, ...what, ...gates, ...metric, ...run, ...config };
 }

@@ -1,4 +1,7 @@
 // What readSettings hands on: one typed, validated Settings object.
+
+import type { DesiredConfig } from '../function-config/index.ts';
+import type { Gate } from '../gates/parse.ts';
 import type { Strategy } from '../strategy.ts';
 
 /** Where local code goes on its way to Lambda when it is too large to send directly. */
@@ -44,6 +47,8 @@ export interface Settings {
   /** Deploy without alarm gating (overrideAlarmConfiguration enabled: false), e.g. to ship the fix for a firing alarm. */
   ignoreAlarms: boolean;
   autoRollback: boolean;
+  /** `metric-gates`: each becomes a CloudWatch alarm CodeDeploy watches (src/gates/). */
+  metricGates: Gate[];
   /** Validated JSON text. */
   smokeTestPayload?: string;
   wait: boolean;
@@ -56,6 +61,8 @@ export interface Settings {
   dryRun: boolean;
   summary: boolean;
   region: string;
+  /** The whole-version inputs: configuration fields, architecture, create-function. */
+  config: DesiredConfig;
 }
 
 export type Env = Record<string, string | undefined>;

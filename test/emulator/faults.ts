@@ -12,17 +12,24 @@ export interface FaultSpec {
    * service's `faults`); a service without one for the kind is never hit by it. `conflict` is
    * Lambda's 409 ResourceConflictException "An update is in progress", as AWS sends it while
    * an earlier update of the function is still being applied (CodeDeploy has no such error).
-   * `denied` is IAM's AccessDeniedException naming the action. `drop` closes the connection;
-   * `slow` delays the call, then lets it run; `bad-gateway` is a proxy's 502 HTML page in
-   * place of the service's answer.
+   * `denied` is IAM's AccessDeniedException naming the action.
+   * `drop` closes the connection before the call runs; `lose` lets the call run, then
+   * closes the connection instead of answering (the change is made, the caller never hears
+   * of it); `slow` delays the call, then lets it run; `bad-gateway` is a proxy's 502 HTML
+   * page in place of the service's answer.
    */
-  kind: ErrorFaultKind | 'drop' | 'slow' | 'bad-gateway';
+  kind: ErrorFaultKind | 'drop' | 'lose' | 'slow' | 'bad-gateway';
   /** Probability 0..1 that a matching call is hit (default 1). */
   rate?: number;
   /** Hit this many calls, then stop. */
   count?: number;
   /** Real ms a `slow` response is delayed (default 1000). */
   delayMs?: number;
+  /**
+   * `slow` only: run the call at once and delay its answer instead (a slow answer, not a
+   * slow start): a client that gives up meanwhile has had its change made all the same.
+   */
+  slowAnswer?: boolean;
   /** Retry-After seconds on Lambda throttles (default 1). */
   retryAfterSeconds?: number;
 }
@@ -52,6 +59,7 @@ export class Faults {
       (x) =>
         (x.service === undefined || x.service === service) &&
         (x.kind === 'drop' ||
+          x.kind === 'lose' ||
           x.kind === 'slow' ||
           x.kind === 'bad-gateway' ||
           api.faults[x.kind] !== undefined) &&

@@ -1,6 +1,8 @@
 // The AWS emulator for tests. Start it with startEmulator() and point the SDK clients
 // (endpoint) or the action (AWS_ENDPOINT_URL) at `emu.url`. See README.md.
 import { type Clock, ScaledClock } from './clock.ts';
+import { CloudWatchModel } from './cloudwatch/model.ts';
+import { weightsAt } from './cloudwatch/service.ts';
 import { DeploymentEngine } from './codedeploy/engine.ts';
 import { CodeDeployModel } from './codedeploy/resources.ts';
 import { type ControlApi, dispatchControl } from './control/api.ts';
@@ -10,6 +12,7 @@ import { serviceApis, type World } from './registry.ts';
 import { S3Model } from './s3/model.ts';
 import { type CallRecord, EmulatorServer } from './server.ts';
 
+export type { TrafficSpec, VersionBehaviour } from './cloudwatch/model.ts';
 export type { EngineTiming } from './codedeploy/engine.ts';
 export type {
   DeploymentInfoLike,
@@ -25,7 +28,7 @@ export type {
   InvocationRecord,
 } from './lambda/model.ts';
 export type { BucketSpec, S3ObjectView } from './s3/model.ts';
-export type { CallRecord, FaultSpec, Service } from './server.ts';
+export type { CallRecord, FaultSpec, Service, TriggerSpec } from './server.ts';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -58,7 +61,15 @@ function createWorld(opts: EmulatorOptions): World {
   const codedeploy = new CodeDeployModel(clock, accountId);
   const engine = new DeploymentEngine(clock, lambda, codedeploy, region);
   codedeploy.attach(engine);
-  return { clock, region, accountId, lambda, s3, codedeploy, engine };
+  const cloudwatch = new CloudWatchModel({
+    now: () => clock.now(),
+    aliasWeights: (fn, alias, at) => weightsAt(lambda.aliasHistory(fn, alias), at),
+    region,
+    accountId,
+  });
+  // CodeDeploy reads the state of an alarm no test set from CloudWatch, as AWS does.
+  engine.useAlarmSource((name) => cloudwatch.alarmState(name));
+  return { clock, region, accountId, lambda, s3, codedeploy, engine, cloudwatch };
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {

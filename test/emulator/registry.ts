@@ -4,6 +4,8 @@
 // path that is not Lambda's), Lambda (versioned paths, no X-Amz-Target) and CodeDeploy (any
 // other X-Amz-Target) are the catch-alls, so they stay last.
 import type { Clock } from './clock.ts';
+import type { CloudWatchModel } from './cloudwatch/model.ts';
+import { CloudWatchService } from './cloudwatch/service.ts';
 import { CodeDeployApi } from './codedeploy/api.ts';
 import type { DeploymentEngine } from './codedeploy/engine.ts';
 import type { CodeDeployModel } from './codedeploy/resources.ts';
@@ -22,9 +24,12 @@ export interface World {
   s3: S3Model;
   codedeploy: CodeDeployModel;
   engine: DeploymentEngine;
+  /** Metrics of synthetic alias traffic, and alarms (CodeDeploy reads their state). */
+  cloudwatch: CloudWatchModel;
 }
 
 export const SERVICES = {
+  cloudwatch: (w: World): ServiceApi => new CloudWatchService(w.cloudwatch),
   s3: (w: World): ServiceApi => new S3ServiceApi(w.s3),
   lambda: (w: World): ServiceApi => new LambdaApi(w.lambda, w.s3),
   codedeploy: (w: World): ServiceApi => new CodeDeployApi(w.codedeploy, w.engine, w.lambda),

@@ -3,6 +3,7 @@
 // body — either an array of positional arguments or an object of named ones. The answer is
 // `{"result": ...}` (200) or `{"error": "..."}` (400). AWS never uses that path.
 // README.md lists every operation with its arguments.
+import type { TrafficSpec, VersionBehaviour } from '../cloudwatch/model.ts';
 import type { EngineTiming } from '../codedeploy/engine.ts';
 import type {
   DeploymentInfoLike,
@@ -15,9 +16,11 @@ import type {
   CreateFunctionSpec,
   FunctionBehaviour,
   InvocationRecord,
+  VersionSummary,
 } from '../lambda/model.ts';
 import type { S3ObjectView } from '../s3/model.ts';
 import type { CallRecord } from '../server.ts';
+import type { TriggerSpec } from '../triggers.ts';
 
 export interface DeploymentGroupOptions {
   deploymentConfigName?: string;
@@ -42,7 +45,7 @@ export interface ControlApi {
     alias: string,
   ): { version: string; weights: Record<string, number> } | undefined;
   aliasHistory(fn: string, alias: string): AliasHistoryEntry[];
-  versions(fn: string): { version: string; codeSha256: string; description: string }[];
+  versions(fn: string): VersionSummary[];
   invocations(fn?: string): InvocationRecord[];
   /** A bucket; `region` defaults to the emulator's. */
   createBucket(name: string, opts?: { region?: string; versioning?: boolean }): void;
@@ -68,8 +71,16 @@ export interface ControlApi {
     target: string,
     configName?: string,
   ): string;
+  /** Synthetic requests a minute on `fn:alias`, split by the alias's weights; undefined stops them. */
+  setTraffic(fn: string, alias: string, spec?: TrafficSpec): void;
+  /** How one version's invocations behave in that traffic: error rate and durations. */
+  setVersionBehaviour(fn: string, version: string, behaviour: VersionBehaviour): void;
+  /** Every CloudWatch metric alarm, by name. */
+  metricAlarms(): { name: string; state: string; stateReason: string }[];
   injectFault(f: FaultSpec): void;
   clearFaults(): void;
+  /** Someone else's action when a matching call arrives (triggers.ts); `run` works in process only. */
+  onCall(t: TriggerSpec): void;
   deployments(): DeploymentInfoLike[];
   state(): unknown;
 }
@@ -101,8 +112,12 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   failNextRollback: [],
   setTiming: 'body',
   startDeployment: ['app', 'group', 'fn', 'alias', 'current', 'target', 'configName'],
+  setTraffic: ['fn', 'alias', 'spec'],
+  setVersionBehaviour: ['fn', 'version', 'behaviour'],
+  metricAlarms: [],
   injectFault: 'body',
   clearFaults: [],
+  onCall: 'body',
   deployments: [],
   state: [],
   calls: [],

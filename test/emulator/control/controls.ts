@@ -19,11 +19,13 @@ export function createControls(w: World, server: () => EmulatorServer): Controls
       w.lambda.reset();
       w.codedeploy.reset();
       w.s3.reset();
+      w.cloudwatch.reset();
       server().reset();
     },
     ...lambdaControls(w),
     ...s3Controls(w),
     ...codeDeployControls(w),
+    ...cloudWatchControls(w),
     ...serverControls(w, server),
   };
 }
@@ -91,12 +93,36 @@ function s3Controls({ s3, region }: World): S3Controls {
 
 type ServerControls = Pick<
   Controls,
-  'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
+  'injectFault' | 'clearFaults' | 'onCall' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
+
+type CloudWatchControls = Pick<Controls, 'setTraffic' | 'setVersionBehaviour' | 'metricAlarms'>;
+
+function cloudWatchControls({ cloudwatch }: World): CloudWatchControls {
+  return {
+    setTraffic(fn, alias, spec) {
+      cloudwatch.setTraffic(fn, alias, spec ?? undefined);
+    },
+    setVersionBehaviour(fn, version, behaviour) {
+      cloudwatch.setVersionBehaviour(fn, version, behaviour);
+    },
+    metricAlarms() {
+      return cloudwatch.alarms().map((a) => ({
+        name: a.config.AlarmName,
+        state: a.state,
+        stateReason: a.stateReason,
+      }));
+    },
+  };
+}
 
 type CodeDeployControls = Omit<
   Controls,
-  keyof LambdaControls | keyof S3Controls | keyof ServerControls | 'reset'
+  | keyof LambdaControls
+  | keyof S3Controls
+  | keyof ServerControls
+  | keyof CloudWatchControls
+  | 'reset'
 >;
 
 function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
@@ -181,6 +207,9 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
     clearFaults() {
       server().clearFaults();
     },
+    onCall(t) {
+      server().onCall(t);
+    },
     deployments(): DeploymentInfoLike[] {
       engine.advance();
       return engine.all().map((d) => snapshot(d));
@@ -193,6 +222,7 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
         codedeploy: codedeploy.state(),
         engine: engine.state(),
         faults: server().faults(),
+        triggers: server().triggers(),
         calls: [...server().calls],
       };
     },
