@@ -1,7 +1,8 @@
 // The shell around the release: inputs in; outputs, log, summary and exit code out.
 import * as core from '@actions/core';
-import { createClients } from './aws/clients.ts';
+import { type CredentialProvider, createClients } from './aws/clients.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
+import { roleToAssumeCredentials } from './aws/credentials.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { cancelRelease } from './release/cancel.ts';
 import { CLOCK_SKEW_MS, deploymentDescription } from './release/deploy.ts';
@@ -42,16 +43,45 @@ function readInputs(): Settings | undefined {
   }
 }
 
+/**
+ * role-to-assume: credentials from the job's own OIDC token, refreshed before they expire for
+ * the whole step (cancel path included). Without it, the SDK's default chain.
+ */
+export function shellCredentials(
+  role: Settings['credentials']['role'],
+  region: string,
+): CredentialProvider | undefined {
+  if (!role) return undefined;
+  return roleToAssumeCredentials(
+    role,
+    region,
+    (audience) => core.getIDToken(audience),
+    ({ expiration, refreshes }) =>
+      core.info(
+        `${refreshes ? 'Refreshed the' : 'Got'} AWS credentials of role-to-assume ${role.roleArn}; they last until ${new Date(expiration).toISOString()}.`,
+      ),
+  );
+}
+
 /** The release's outside world: AWS clients, the runner's log, outputs and saved state. */
 function shellDeps(
   settings: Settings,
   signal: AbortSignal,
   onDeployment: (id: string) => void,
+  credentials: CredentialProvider | undefined,
 ): ReleaseDeps {
-  const clients = createClients({ region: settings.region });
+  const clients = createClients({ region: settings.region, credentials });
   return {
-    lambda: new LambdaApi(clients.lambda, signal),
-    codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
+    lambda: new LambdaApi(() => clients.lambda, signal),
+    codedeploy: new CodeDeployApi(
+      () => clients.codedeploy,
+      signal,
+      () => clients.codedeployOnce,
+    ),
+    polling: {
+      lambda: new LambdaApi(() => clients.lambdaPoll, signal),
+      codedeploy: new CodeDeployApi(() => clients.codedeployPoll, signal),
+    },
     clock: realClock,
     progress: log,
     output: (name, value) => {
@@ -82,12 +112,19 @@ export async function main(): Promise<void> {
     deploymentGroup: own?.deploymentGroup,
     description: deploymentDescription(settings),
     since: result.startedAt - CLOCK_SKEW_MS,
+    role: settings.credentials.role,
   });
   let deploymentId: string | undefined;
   let cancelling: Promise<void> | undefined;
-  const deps = shellDeps(settings, controller.signal, (id) => {
-    deploymentId = id;
-  });
+  const credentials = shellCredentials(settings.credentials.role, settings.region);
+  const deps = shellDeps(
+    settings,
+    controller.signal,
+    (id) => {
+      deploymentId = id;
+    },
+    credentials,
+  );
 
   const onSignal = (signal: string) => {
     if (cancelling) {
@@ -96,7 +133,7 @@ export async function main(): Promise<void> {
     }
     core.warning(`${signal} received: the workflow run is being cancelled.`);
     controller.abort();
-    cancelling = cancel(settings, result, deploymentId);
+    cancelling = cancel(settings, result, deploymentId, credentials);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -134,6 +171,7 @@ async function cancel(
   settings: Settings,
   result: ReleaseResult,
   deploymentId: string | undefined,
+  credentials: CredentialProvider | undefined,
 ): Promise<void> {
   // Nothing may outlast the window, or the runner kills the step before it has said what it did.
   const deadline = Date.now() + CANCEL_WINDOW_MS;
@@ -141,11 +179,12 @@ async function cancel(
     region: settings.region,
     maxAttempts: 3,
     requestTimeoutMs: 3_000,
+    credentials,
   });
   const signal = AbortSignal.timeout(CANCEL_WINDOW_MS);
   const deps = {
-    lambda: new LambdaApi(clients.lambda, signal),
-    codedeploy: new CodeDeployApi(clients.codedeploy, signal),
+    lambda: new LambdaApi(() => clients.lambda, signal),
+    codedeploy: new CodeDeployApi(() => clients.codedeploy, signal),
     clock: realClock,
   };
   const find = settings.strategy.kind === 'direct' ? undefined : ownDeployment(settings, result);
@@ -158,6 +197,8 @@ async function cancel(
       deploymentId,
       find,
       previousVersion: result.previousVersion,
+      region: settings.region,
+      usingRoleToAssume: credentials !== undefined,
     },
     deadline,
   );

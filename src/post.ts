@@ -3,8 +3,10 @@
 import * as core from '@actions/core';
 import { createClients } from './aws/clients.ts';
 import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
+import { isExpiredCredentials } from './aws/credential-errors.ts';
 import { LambdaApi } from './aws/lambda.ts';
-import { stopAndConfirm } from './release/cancel.ts';
+import { shellCredentials } from './main.ts';
+import { expiredMessage, stopAndConfirm } from './release/cancel.ts';
 import { findOwnDeployment } from './release/deploy.ts';
 import { realClock } from './release/deps.ts';
 import { formatAliasState } from './report/progress.ts';
@@ -16,9 +18,14 @@ export async function post(): Promise<void> {
   // Main reported everything itself (including wait: false and on-timeout: leave, where the
   // deployment is meant to run on): nothing to back up.
   if (!d || state.finished) return;
-  const clients = createClients({ region: d.region, maxAttempts: 4, requestTimeoutMs: 5_000 });
-  const lambda = new LambdaApi(clients.lambda);
-  const codedeploy = new CodeDeployApi(clients.codedeploy);
+  const clients = createClients({
+    region: d.region,
+    maxAttempts: 4,
+    requestTimeoutMs: 5_000,
+    credentials: shellCredentials(d.role, d.region),
+  });
+  const lambda = new LambdaApi(() => clients.lambda);
+  const codedeploy = new CodeDeployApi(() => clients.codedeploy);
   // Killed while CreateDeployment was in flight, main never saw the id: look for it.
   const id =
     d.deploymentId ??
@@ -70,6 +77,11 @@ export async function post(): Promise<void> {
         `Deployment ${id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${previous}.`,
       );
   } catch (error) {
-    core.warning(`Post step could not check deployment ${id}: ${(error as Error).message}`);
+    // Retrying cannot renew expired credentials: say so now, and what still guards the deployment.
+    if (isExpiredCredentials(error))
+      core.setFailed(
+        `Post step could not check deployment ${id}: ${expiredMessage(error, id, { region: d.region, usingRoleToAssume: d.role !== undefined })}`,
+      );
+    else core.warning(`Post step could not check deployment ${id}: ${(error as Error).message}`);
   }
 }

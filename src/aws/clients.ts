@@ -1,9 +1,17 @@
-// SDK clients. Endpoints, credentials and the rest come from the standard SDK chain
-// (AWS_ENDPOINT_URL*, OIDC web identity, ...); we set only what the release needs.
+// SDK clients, each built the first time it is used. Endpoints come from the standard SDK
+// chain (AWS_ENDPOINT_URL*); credentials too, unless `credentials` is given (role-to-assume).
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { isExpiredCredentials } from './credential-errors.ts';
 
 export const USER_AGENT = 'lambda-gated-release/0.1';
+
+/** Credentials for every client; `invalidate` (role-to-assume) lets a refused call get new ones. */
+export type CredentialProvider = (() => Promise<AwsCredentialIdentity>) & {
+  memoized?: boolean;
+  invalidate?(): void;
+};
 
 export interface ClientOptions {
   region: string;
@@ -13,19 +21,29 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** Overrides the endpoint (tests); users set AWS_ENDPOINT_URL instead. */
   endpoint?: string;
+  /** Absent: the SDK's default chain. */
+  credentials?: CredentialProvider;
 }
 
 export interface Clients {
-  lambda: LambdaClient;
-  codedeploy: CodeDeployClient;
+  readonly lambda: LambdaClient;
+  readonly codedeploy: CodeDeployClient;
   /** One attempt per call: for CreateDeployment, which has no idempotency token (see deploy.ts). */
-  codedeployOnce: CodeDeployClient;
+  readonly codedeployOnce: CodeDeployClient;
+  /** For the watch's polls: few attempts, since the watch backs off and goes on by itself. */
+  readonly lambdaPoll: LambdaClient;
+  readonly codedeployPoll: CodeDeployClient;
 }
 
-export function createClients(options: ClientOptions): Clients {
-  const config = {
+/** Attempts of one poll: the SDK's back-off would outgrow poll-interval in an outage. */
+const POLL_ATTEMPTS = 3;
+
+/** The configuration every SDK client of the release shares (S3, CloudWatch... included). */
+export function clientConfig(options: ClientOptions) {
+  return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     // 10 attempts: even with 37% of calls refused (throttling plus 5xx), one call in ~20,000
     // exhausts them, against one in 400 with 6; CodeDeploy throttles hard and publishes no limits.
     maxAttempts: options.maxAttempts ?? 10,
@@ -39,9 +57,86 @@ export function createClients(options: ClientOptions): Clients {
       throwOnRequestTimeout: true,
     },
   };
+}
+
+type Handler = (args: unknown) => Promise<unknown>;
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      mw: (next: Handler, context: { clientName?: string; commandName?: string }) => Handler,
+      o: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/**
+ * A call AWS refuses as expired: with refreshable credentials (a clock that disagrees with
+ * AWS's about the expiry) it gets new ones and goes out once more; an error that stays is
+ * tagged with the call (`$call`: "CodeDeploy GetDeployment"), which the SDK's error lacks.
+ */
+export function onExpiredCredentials<C>(client: C, credentials?: CredentialProvider): C {
+  (client as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (!isExpiredCredentials(error)) throw error;
+        const call = `${(context.clientName ?? '').replace(/Client$/, '')} ${(context.commandName ?? '').replace(/Command$/, '')}`;
+        if (!credentials?.invalidate) throw Object.assign(error as object, { $call: call });
+        credentials.invalidate();
+        return next(args).catch((again: unknown) => {
+          throw isExpiredCredentials(again)
+            ? Object.assign(again as object, { $call: call })
+            : again;
+        });
+      }
+    },
+    { step: 'initialize', name: 'expiredCredentials' },
+  );
+  return client;
+}
+
+/** `make`, called once, the first time the value is read. */
+export function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
+export function createClients(options: ClientOptions): Clients {
+  const config = clientConfig(options);
+  const { credentials } = options;
+  const lambda = lazy(() => onExpiredCredentials(new LambdaClient(config), credentials));
+  const codedeploy = lazy(() => onExpiredCredentials(new CodeDeployClient(config), credentials));
+  const once = lazy(() =>
+    onExpiredCredentials(new CodeDeployClient({ ...config, maxAttempts: 1 }), credentials),
+  );
+  const lambdaPoll = lazy(() =>
+    onExpiredCredentials(new LambdaClient({ ...config, maxAttempts: POLL_ATTEMPTS }), credentials),
+  );
+  const codedeployPoll = lazy(() =>
+    onExpiredCredentials(
+      new CodeDeployClient({ ...config, maxAttempts: POLL_ATTEMPTS }),
+      credentials,
+    ),
+  );
   return {
-    lambda: new LambdaClient(config),
-    codedeploy: new CodeDeployClient(config),
-    codedeployOnce: new CodeDeployClient({ ...config, maxAttempts: 1 }),
+    get lambdaPoll() {
+      return lambdaPoll();
+    },
+    get codedeployPoll() {
+      return codedeployPoll();
+    },
+    get lambda() {
+      return lambda();
+    },
+    get codedeploy() {
+      return codedeploy();
+    },
+    get codedeployOnce() {
+      return once();
+    },
   };
 }

@@ -164,15 +164,33 @@ export function routingToAws(r: TrafficRouting): TrafficRoutingConfig {
   return { type: 'AllAtOnce' };
 }
 
+/** A client, or how to get it when it is first needed (clients.ts builds them lazily). */
+type ClientSource<C> = C | (() => C);
+
 export class CodeDeployApi {
-  readonly client: CodeDeployClient;
-  /** Sends CreateDeployment: without the SDK's retries, which could start a second deployment. */
-  readonly once: CodeDeployClient;
+  readonly #client: () => CodeDeployClient;
+  readonly #once: () => CodeDeployClient;
+  /** The Lambda target of each deployment: one per Lambda deployment, so it is looked up once. */
+  readonly #targetIds = new Map<string, string>();
   signal?: AbortSignal;
-  constructor(client: CodeDeployClient, signal?: AbortSignal, once?: CodeDeployClient) {
-    this.client = client;
-    this.once = once ?? client;
+  constructor(
+    client: ClientSource<CodeDeployClient>,
+    signal?: AbortSignal,
+    once?: ClientSource<CodeDeployClient>,
+  ) {
+    this.#client = typeof client === 'function' ? client : () => client;
+    const o = once ?? client;
+    this.#once = typeof o === 'function' ? o : () => o;
     this.signal = signal;
+  }
+
+  get client(): CodeDeployClient {
+    return this.#client();
+  }
+
+  /** Sends CreateDeployment: without the SDK's retries, which could start a second deployment. */
+  get once(): CodeDeployClient {
+    return this.#once();
   }
 
   private get opts() {
@@ -309,18 +327,19 @@ export class CodeDeployApi {
 
   /** The Lambda target's lifecycle events; undefined before the deployment has started. */
   async getLambdaTarget(id: string): Promise<LifecycleEvent[] | undefined> {
-    const list = await orUndefined(
-      this.client.send(new ListDeploymentTargetsCommand({ deploymentId: id }), this.opts),
-      'DeploymentNotStartedException',
-    );
-    const targetIds = list?.targetIds ?? [];
-    if (targetIds.length === 0) return undefined;
+    let targetId = this.#targetIds.get(id);
+    if (!targetId) {
+      const list = await orUndefined(
+        this.client.send(new ListDeploymentTargetsCommand({ deploymentId: id }), this.opts),
+        'DeploymentNotStartedException',
+      );
+      targetId = list?.targetIds?.[0];
+      if (!targetId) return undefined;
+      this.#targetIds.set(id, targetId);
+    }
     const out = await orUndefined(
       this.client.send(
-        new BatchGetDeploymentTargetsCommand({
-          deploymentId: id,
-          targetIds: targetIds.slice(0, 25),
-        }),
+        new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: [targetId] }),
         this.opts,
       ),
       'DeploymentNotStartedException',

@@ -84,11 +84,16 @@ function toAlias(a: {
 }
 
 export class LambdaApi {
-  readonly client: LambdaClient;
+  readonly #client: () => LambdaClient;
   signal?: AbortSignal;
-  constructor(client: LambdaClient, signal?: AbortSignal) {
-    this.client = client;
+  /** A client, or how to get it when first needed (clients.ts builds them lazily). */
+  constructor(client: LambdaClient | (() => LambdaClient), signal?: AbortSignal) {
+    this.#client = typeof client === 'function' ? client : () => client;
     this.signal = signal;
+  }
+
+  get client(): LambdaClient {
+    return this.#client();
   }
 
   private get opts() {

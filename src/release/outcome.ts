@@ -7,7 +7,7 @@ import { clearWeightsCommand } from './alias.ts';
 import type { Group, ReleaseDeps } from './deps.ts';
 import type { DeploymentPlan, Plan } from './plan.ts';
 import type { AliasState, Cause, HookName, Note, ReleaseStatus } from './result.ts';
-import { type WatchState, type WatchTarget, watchDeployment } from './watch.ts';
+import { outageWords, type WatchState, type WatchTarget, watchDeployment } from './watch.ts';
 
 export interface Outcome {
   status: ReleaseStatus;
@@ -157,8 +157,24 @@ export async function settleSuccess(w: WatchTarget, deps: ReleaseDeps): Promise<
   };
 }
 
-/** The watch ended (or gave up): what happened to traffic, and why. */
+/** The watch ended (or gave up): what happened to traffic, and why; the outages ridden out. */
 export async function settle(
+  pre: Plan,
+  d: DeploymentPlan,
+  target: WatchTarget,
+  state: WatchState,
+  deps: ReleaseDeps,
+  group: Group,
+): Promise<Outcome> {
+  const outcome = await settleWatched(pre, d, target, state, deps, group);
+  const lost: Note[] = state.outages.map((o) => ({
+    kind: 'lost-contact',
+    text: `${outageWords(o)}.`,
+  }));
+  return { ...outcome, notes: [...lost, ...outcome.notes] };
+}
+
+async function settleWatched(
   pre: Plan,
   d: DeploymentPlan,
   target: WatchTarget,
@@ -191,7 +207,7 @@ function lostContact(pre: Plan, target: WatchTarget, state: WatchState): Outcome
   return leftRunning(
     state,
     'LOST_CONTACT',
-    `Lost contact with AWS while watching deployment ${target.deploymentId} (${state.lostContact}). The deployment was left running, not stopped; its outcome is in the console: ${url}`,
+    `Lost contact with AWS while watching deployment ${target.deploymentId} (${state.lostContact}), and timeout-minutes (${pre.timeoutMinutes}) passed before it came back. The deployment was left running, not stopped: CodeDeploy's own alarms and automatic rollback still guard it; its outcome is in the console: ${url}`,
   );
 }
 

@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AlarmGate } from '../aws/codedeploy.ts';
+import { credentialLifetimeWarning, expectedReleaseMs } from '../aws/credential-lifetime.ts';
 import { isAbort } from '../aws/errors.ts';
 import type { FunctionState } from '../aws/lambda.ts';
 import { functionNameOf, type Settings } from '../settings/index.ts';
-import { defaultTimeoutMinutes } from '../strategy.ts';
+import { defaultTimeoutMinutes, shiftMinutes } from '../strategy.ts';
 import { checkAlias, describeWeights } from './alias.ts';
 import { findConfig } from './config.ts';
 import { busyError, deploymentDescription } from './deploy.ts';
@@ -284,6 +285,18 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
   const routing = deployment?.routing;
   const timeoutMinutes =
     settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);
+  const expectedMs = expectedReleaseMs({
+    shiftMinutes: routing ? shiftMinutes(routing) : 0,
+    timeoutMinutes,
+    wait: settings.wait,
+  });
+  const { credentials } = settings;
+  const lifetime = credentialLifetimeWarning(
+    credentials.sessionFromEnv ? { AWS_SESSION_TOKEN: 'set' } : {},
+    expectedMs,
+    credentials.role !== undefined,
+  );
+  if (lifetime) warnings.push(lifetime);
 
   const plan: Omit<Plan, 'summary'> = {
     region: settings.region,

@@ -81,7 +81,9 @@ export type NoteKind =
   /** The alias is left split between versions. */
   | 'traffic-split'
   /** The alias is on one version, but not the previous one. */
-  | 'alias-elsewhere';
+  | 'alias-elsewhere'
+  /** AWS could not be reached for a while during the watch, which rode it out. */
+  | 'lost-contact';
 
 export interface Note {
   kind: NoteKind;

@@ -2,6 +2,8 @@
 // with the plan and what the phases before it handed on, and says whether the release is
 // over. Always returns a ReleaseResult; only cancellation escapes as an error.
 import { deploymentUrl } from '../aws/console.ts';
+import { expiredCredentialsError, isExpiredCredentials } from '../aws/credential-errors.ts';
+import { expectedReleaseMs, sessionSecondsNeeded } from '../aws/credential-lifetime.ts';
 import { awsError, isAbort } from '../aws/errors.ts';
 import type { FunctionState } from '../aws/lambda.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
@@ -63,10 +65,13 @@ export async function release(
   } catch (error) {
     if (isAbort(error) || deps.signal?.aborted) throw error;
     const e = awsError(error);
+    const failure = isExpiredCredentials(error)
+      ? credentialsExpired(error, settings, result)
+      : error;
     result.status = 'failed';
     result.cause =
-      error instanceof ReleaseError
-        ? { code: error.code, message: error.message }
+      failure instanceof ReleaseError
+        ? { code: failure.code, message: failure.message }
         : { code: e.name, message: e.message };
   }
   result.endedAt = deps.clock.now();
@@ -296,6 +301,20 @@ async function settlePhase(r: Release): Promise<'done' | 'next'> {
   const outcome = await settle(r.plan, r.plan.deployment!, r.target!, r.watched!, r.deps, r.group);
   merge(r.result, outcome);
   return 'done';
+}
+
+/** Expired credentials end the release at once, naming what is left running. */
+function credentialsExpired(error: unknown, settings: Settings, result: ReleaseResult) {
+  const id = result.deploymentId;
+  const plan = result.plan;
+  return expiredCredentialsError(error, {
+    deploymentId: id,
+    consoleUrl: id ? deploymentUrl(settings.region, id) : undefined,
+    usingRoleToAssume: settings.credentials.role !== undefined,
+    secondsNeeded: plan
+      ? sessionSecondsNeeded(expectedReleaseMs({ ...plan, wait: settings.wait }))
+      : undefined,
+  });
 }
 
 function merge(result: ReleaseResult, outcome: Outcome): void {

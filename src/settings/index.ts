@@ -3,6 +3,7 @@
 //
 // Each group of inputs has its own parser, pure on (inputs, env), all reporting to one
 // collector; a new group is one more parser file and one more line below.
+import { readCredentials } from './credentials.ts';
 import { readDeployment } from './deployment.ts';
 import { type FileProbe, nodeFiles } from './files.ts';
 import { readFunction } from './function.ts';
@@ -12,6 +13,7 @@ import { readRunOptions } from './run-options.ts';
 import { readSource } from './source.ts';
 import type { Env, InputReader, Settings } from './types.ts';
 
+export type { CredentialSettings, RoleToAssume } from './credentials.ts';
 export type { FileProbe, FileStat } from './files.ts';
 export { nodeFiles } from './files.ts';
 export type { FunctionArn, FunctionRef } from './function-ref.ts';
@@ -38,6 +40,7 @@ export function readSettings(input: InputReader, env: Env, files: FileProbe = no
   const what = readSource(r, files, fn.settings.alias);
   const gates = readGates(r, fn.place, deployment.strategy);
   const run = readRunOptions(r);
+  const credentials = readCredentials(r);
   r.check();
-  return { ...fn.settings, ...deployment, ...what, ...gates, ...run };
+  return { ...fn.settings, ...deployment, ...what, ...gates, ...run, ...credentials };
 }

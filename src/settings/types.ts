@@ -1,5 +1,6 @@
 // What readSettings hands on: one typed, validated Settings object.
 import type { Strategy } from '../strategy.ts';
+import type { CredentialSettings } from './credentials.ts';
 
 export type Source =
   /** No code source: publish $LATEST as it stands. */
@@ -44,6 +45,7 @@ export interface Settings {
   dryRun: boolean;
   summary: boolean;
   region: string;
+  credentials: CredentialSettings;
 }
 
 export type Env = Record<string, string | undefined>;

@@ -23,17 +23,32 @@ export interface FaultSpec {
   delayMs?: number;
   /** Retry-After seconds on Lambda throttles (default 1). */
   retryAfterSeconds?: number;
+  /** Emulated ms after injection before the fault starts hitting (default 0). */
+  afterMs?: number;
+  /** Emulated ms the fault hits for, from its start (default: until cleared). An outage. */
+  forMs?: number;
 }
 
 interface FaultState extends FaultSpec {
   remaining?: number;
+  /** Emulated epoch ms window in which it hits. */
+  from: number;
+  until: number;
 }
 
 export class Faults {
   #faults: FaultState[] = [];
 
-  inject(f: FaultSpec): void {
-    this.#faults.push({ ...f, ...(f.count !== undefined ? { remaining: f.count } : {}) });
+  /** `now`: emulated epoch ms, from which afterMs / forMs count. */
+  inject(f: FaultSpec, now = 0): void {
+    const from = now + (f.afterMs ?? 0);
+    const until = f.forMs !== undefined ? from + f.forMs : Number.POSITIVE_INFINITY;
+    this.#faults.push({
+      ...f,
+      ...(f.count !== undefined ? { remaining: f.count } : {}),
+      from,
+      until,
+    });
   }
 
   clear(): void {
@@ -41,13 +56,15 @@ export class Faults {
   }
 
   list(): FaultSpec[] {
-    return this.#faults.map((f) => ({ ...f }));
+    return this.#faults.map(({ remaining: _r, from: _f, until: _u, ...f }) => f);
   }
 
   /** The fault that hits this call, if any (and count it). Every matching fault gets its own roll. */
-  take(service: Service, api: ServiceApi, operation: string): FaultSpec | undefined {
+  take(service: Service, api: ServiceApi, operation: string, now = 0): FaultSpec | undefined {
     const f = this.#faults.find(
       (x) =>
+        now >= x.from &&
+        now < x.until &&
         (x.service === undefined || x.service === service) &&
         (x.kind === 'drop' || x.kind === 'slow' || api.faults[x.kind] !== undefined) &&
         (x.operation === undefined || x.operation === operation) &&

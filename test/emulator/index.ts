@@ -6,8 +6,10 @@ import { CodeDeployModel } from './codedeploy/resources.ts';
 import { type ControlApi, dispatchControl } from './control/api.ts';
 import { createControls } from './control/controls.ts';
 import { LambdaModel } from './lambda/model.ts';
-import { serviceApis, type World } from './registry.ts';
+import { OidcTokenService } from './oidc.ts';
+import { credentialRefusal, serviceApis, type World } from './registry.ts';
 import { type CallRecord, EmulatorServer } from './server.ts';
+import { StsModel } from './sts/model.ts';
 
 export type { EngineTiming } from './codedeploy/engine.ts';
 export type {
@@ -55,7 +57,10 @@ function createWorld(opts: EmulatorOptions): World {
   const codedeploy = new CodeDeployModel(clock, accountId);
   const engine = new DeploymentEngine(clock, lambda, codedeploy, region);
   codedeploy.attach(engine);
-  return { clock, region, accountId, lambda, codedeploy, engine };
+  const now = () => clock.now();
+  const sts = new StsModel(now);
+  const oidc = new OidcTokenService({ now });
+  return { clock, region, accountId, lambda, codedeploy, engine, sts, oidc };
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
@@ -69,6 +74,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clock: world.clock,
     services: serviceApis(world),
     tick: () => world.engine.advance(),
+    routes: [world.oidc],
+    refuse: (service, headers, query) => credentialRefusal(world, service, headers, query),
     control: (op, body) => dispatchControl(api, op, body),
   });
   const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');

@@ -2,13 +2,19 @@
 // line here. The key names it in the call log, in fault specs (`Service`) and in control
 // calls. The server asks the services in this order which one a request is for; Lambda and
 // CodeDeploy are the catch-alls (no X-Amz-Target / any other X-Amz-Target), so they stay last.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from './clock.ts';
 import { CodeDeployApi } from './codedeploy/api.ts';
 import type { DeploymentEngine } from './codedeploy/engine.ts';
 import type { CodeDeployModel } from './codedeploy/resources.ts';
 import { LambdaApi } from './lambda/api.ts';
 import type { LambdaModel } from './lambda/model.ts';
-import type { ServiceApi } from './service.ts';
+import type { OidcTokenService } from './oidc.ts';
+import type { HttpResult, ServiceApi } from './service.ts';
+import { StsApi } from './sts/api.ts';
+import type { SignedService } from './sts/errors.ts';
+import type { StsModel } from './sts/model.ts';
+import { refuseCredentials } from './sts/signature.ts';
 
 /** The state every service's API may read or drive. */
 export interface World {
@@ -18,9 +24,13 @@ export interface World {
   lambda: LambdaModel;
   codedeploy: CodeDeployModel;
   engine: DeploymentEngine;
+  sts: StsModel;
+  /** The runner's OIDC token endpoint (not an AWS service: the server routes it first). */
+  oidc: OidcTokenService;
 }
 
 export const SERVICES = {
+  sts: (w: World): ServiceApi => new StsApi(w.sts, (ms) => w.clock.realEpoch(ms)),
   lambda: (w: World): ServiceApi => new LambdaApi(w.lambda),
   codedeploy: (w: World): ServiceApi => new CodeDeployApi(w.codedeploy, w.engine, w.lambda),
 };
@@ -30,4 +40,19 @@ export type Service = keyof typeof SERVICES;
 /** Every service's API, in the order the server asks them. */
 export function serviceApis(w: World): [Service, ServiceApi][] {
   return (Object.keys(SERVICES) as Service[]).map((name) => [name, SERVICES[name](w)]);
+}
+
+/**
+ * A signed call whose session credentials STS issued and that have expired (or whose token
+ * does not match) is refused before any other service's operation runs, in that service's
+ * wire form, as AWS refuses it (docs/aws-semantics.md). STS checks its own callers itself.
+ */
+export function credentialRefusal(
+  w: World,
+  service: Service,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): HttpResult | undefined {
+  if (service === 'sts') return undefined;
+  return refuseCredentials(w.sts, service as SignedService, headers, query);
 }

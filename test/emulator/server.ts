@@ -31,6 +31,14 @@ export interface ServerDeps {
   /** Bring the clock-driven state up to now (before and after every operation). */
   tick: () => void;
   control: (op: string, body: unknown, method: string) => Promise<unknown> | unknown;
+  /** Endpoints that are not AWS services (the runner's OIDC token service), asked first. */
+  routes?: { handles(url: URL): boolean; handle(req: IncomingMessage, url: URL): HttpResult }[];
+  /** The refusal of a call signed with expired or unknown session credentials, if it is one. */
+  refuse?: (
+    service: Service,
+    headers: IncomingMessage['headers'],
+    query: URLSearchParams,
+  ) => HttpResult | undefined;
 }
 
 type LogCall = (status: number, errorCode?: string) => void;
@@ -73,7 +81,7 @@ export class EmulatorServer {
   }
 
   injectFault(f: FaultSpec): void {
-    this.#faults.inject(f);
+    this.#faults.inject(f, this.#deps.clock.now());
   }
 
   clearFaults(): void {
@@ -103,6 +111,11 @@ export class EmulatorServer {
     }
     if (url.pathname.startsWith('/__emulator/')) {
       await this.#onControl(url, req, res, body);
+      return;
+    }
+    const route = this.#deps.routes?.find((r) => r.handles(url));
+    if (route) {
+      send(res, route.handle(req, url));
       return;
     }
     const target = header(req, 'x-amz-target');
@@ -156,8 +169,10 @@ export class EmulatorServer {
     };
     const error = (e: ApiError) => respond(api.errorResponse(e), e.code);
     if (call.error) return error(call.error);
-    if (!hasAuth(req)) return error(api.unauthenticated());
+    if (!call.unsigned && !hasAuth(req)) return error(api.unauthenticated());
     if (await this.#fault(service, api, call, req, record, error)) return;
+    const refused = this.#deps.refuse?.(service, req.headers, request.url.searchParams);
+    if (refused) return respond(refused, errorCodeOf(refused));
     try {
       this.#deps.tick();
       const r = call.run();
@@ -177,7 +192,7 @@ export class EmulatorServer {
     record: LogCall,
     error: (e: ApiError) => void,
   ): Promise<boolean> {
-    const f = this.#faults.take(service, api, call.operation);
+    const f = this.#faults.take(service, api, call.operation, this.#deps.clock.now());
     if (!f) return false;
     if (f.kind === 'slow') {
       await new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
@@ -210,6 +225,16 @@ export class EmulatorServer {
       mutating,
     });
   }
+}
+
+/** The error code a refusal carries, for the call log. */
+function errorCodeOf(r: HttpResult): string {
+  const text = String(r.body ?? '');
+  return (
+    /"__type":"([^"]+)"|<Code>([^<]+)<\/Code>/.exec(text)?.slice(1).find(Boolean) ??
+    r.headers?.['X-Amzn-ErrorType'] ??
+    'CredentialsRefused'
+  );
 }
 
 function asApiError(e: unknown): ApiError {

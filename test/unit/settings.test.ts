@@ -315,6 +315,7 @@ describe('readSettings: happy paths', () => {
       dryRun: false,
       summary: true,
       region: 'us-east-1',
+      credentials: { sessionFromEnv: false },
     } satisfies Settings);
   });
 
@@ -388,6 +389,7 @@ describe('readSettings: happy paths', () => {
       dryRun: true,
       summary: false,
       region: 'eu-central-1',
+      credentials: { sessionFromEnv: false },
     } satisfies Settings);
   });
 

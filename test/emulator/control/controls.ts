@@ -18,9 +18,12 @@ export function createControls(w: World, server: () => EmulatorServer): Controls
       w.engine.reset();
       w.lambda.reset();
       w.codedeploy.reset();
+      w.sts.reset();
+      w.oidc.reset();
       server().reset();
     },
     ...lambdaControls(w),
+    ...credentialControls(w),
     ...codeDeployControls(w),
     ...serverControls(w, server),
   };
@@ -75,7 +78,36 @@ type ServerControls = Pick<
   'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
 
-type CodeDeployControls = Omit<Controls, keyof LambdaControls | keyof ServerControls | 'reset'>;
+type CredentialControls = Pick<
+  Controls,
+  | 'configureRole'
+  | 'expireCredentials'
+  | 'sessions'
+  | 'assumeCalls'
+  | 'setOidc'
+  | 'oidcEnv'
+  | 'oidcTokens'
+>;
+
+function credentialControls({ sts, oidc }: World): CredentialControls {
+  return {
+    configureRole: (spec) => sts.configureRole(spec),
+    expireCredentials: (accessKeyId, at) => sts.expire(accessKeyId, at),
+    sessions: () => sts.sessions(),
+    assumeCalls: () => [...sts.assumeCalls],
+    setOidc(o) {
+      if (o.subject !== undefined) oidc.subject = o.subject;
+      if (o.lifetimeMs !== undefined) oidc.lifetimeMs = o.lifetimeMs;
+    },
+    oidcEnv: (baseUrl) => oidc.env(baseUrl),
+    oidcTokens: () => oidc.issued.map(({ sub, aud, exp }) => ({ sub, aud, exp })),
+  };
+}
+
+type CodeDeployControls = Omit<
+  Controls,
+  keyof LambdaControls | keyof ServerControls | keyof CredentialControls | 'reset'
+>;
 
 function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
   const defaultRole = `arn:aws:iam::${accountId}:role/CodeDeployServiceRole`;
