@@ -12,9 +12,10 @@ export interface FaultSpec {
    * service's `faults`); a service without one for the kind is never hit by it. `conflict` is
    * Lambda's 409 ResourceConflictException "An update is in progress", as AWS sends it while
    * an earlier update of the function is still being applied (CodeDeploy has no such error).
-   * `drop` closes the connection; `slow` delays the call, then lets it run.
+   * `drop` closes the connection; `slow` delays the call, then lets it run. `denied` answers
+   * AccessDenied in the service's form, as AWS does when the caller's policy lacks the action.
    */
-  kind: ErrorFaultKind | 'drop' | 'slow';
+  kind: ErrorFaultKind | 'drop' | 'slow' | 'denied';
   /** Probability 0..1 that a matching call is hit (default 1). */
   rate?: number;
   /** Hit this many calls, then stop. */
@@ -66,7 +67,10 @@ export class Faults {
         now >= x.from &&
         now < x.until &&
         (x.service === undefined || x.service === service) &&
-        (x.kind === 'drop' || x.kind === 'slow' || api.faults[x.kind] !== undefined) &&
+        (x.kind === 'drop' ||
+          x.kind === 'slow' ||
+          x.kind === 'denied' ||
+          api.faults[x.kind] !== undefined) &&
         (x.operation === undefined || x.operation === operation) &&
         (x.remaining === undefined || x.remaining > 0) &&
         Math.random() < (x.rate ?? 1),

@@ -203,6 +203,10 @@ export class EmulatorServer {
       req.socket.destroy();
       return true;
     }
+    if (f.kind === 'denied') {
+      error(accessDenied(service, call.operation));
+      return true;
+    }
     const answer = api.faults[f.kind];
     if (!answer) return false;
     error(answer(call, f));
@@ -225,6 +229,16 @@ export class EmulatorServer {
       mutating,
     });
   }
+}
+
+/** AccessDenied as each service names it (CodeDeploy answers 400, the others 403). */
+function accessDenied(service: Service, operation: string): ApiError {
+  const code = service === 'sts' ? 'AccessDenied' : 'AccessDeniedException';
+  return new ApiError(
+    service === 'codedeploy' ? 400 : 403,
+    code,
+    `User: arn:aws:sts::123456789012:assumed-role/deployer/lambda-gated-release is not authorized to perform: ${service}:${operation} because no identity-based policy allows the ${service}:${operation} action`,
+  );
 }
 
 /** The error code a refusal carries, for the call log. */
