@@ -9,13 +9,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createClients } from '../src/aws/clients.ts';
-import { CodeDeployApi } from '../src/aws/codedeploy.ts';
-import { LambdaApi } from '../src/aws/lambda.ts';
-import { release } from '../src/release/run.ts';
-import { readSettings } from '../src/settings/index.ts';
 import { runStep, startEmulatorProcess } from '../test/e2e/runner.ts';
-import { startEmulator } from '../test/emulator/index.ts';
+import { pollCost } from './bench-polling.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist/index.js');
@@ -164,66 +159,6 @@ async function endToEnd() {
     `all-at-once release end to end, minus the emulator's time: ${fmt(median(times))} (median of ${times.length})`,
   );
   void lags;
-}
-
-/** Calls per deployment-minute on the emulator's scaled clock, against a fixed 5-second poller. */
-async function pollCost() {
-  // Scale 30: an HTTP round trip (~3 ms) stays under 0.1 emulated seconds.
-  const emu = await startEmulator({ timeScale: 30 });
-  try {
-    for (const strategy of [
-      'Canary10Percent5Minutes',
-      'Linear10PercentEvery1Minute',
-      'AllAtOnce',
-    ]) {
-      for (const pollInterval of ['15', '60']) {
-        emu.reset();
-        emu.createFunction({ name: 'orders', code: 'v1', versions: 2, aliases: { live: '1' } });
-        emu.createApplication('app', 'Lambda');
-        emu.createDeploymentGroup('app', 'group');
-        const clients = createClients({ region: emu.region, endpoint: emu.url });
-        const settings = readSettings(
-          (n) =>
-            ({
-              'function-name': 'orders',
-              alias: 'live',
-              application: 'app',
-              'deployment-group': 'group',
-              strategy,
-              version: '2',
-              'poll-interval': pollInterval,
-            })[n] ?? '',
-          { AWS_REGION: emu.region },
-        );
-        const before = emu.calls.length;
-        const result = await release(settings, {
-          lambda: new LambdaApi(clients.lambda),
-          codedeploy: new CodeDeployApi(clients.codedeploy),
-          clock: emu.clock,
-          progress: () => {},
-          output: () => {},
-        });
-        const end = emu.clock.now();
-        const calls = emu.calls.slice(before);
-        const d = emu.deployments()[0];
-        if (!d)
-          throw new Error(
-            `${strategy}: no deployment (${result.status}: ${result.cause?.message})`,
-          );
-        const ms = ((d.completeTime ?? end / 1000) - d.createTime) * 1000;
-        const minutes = ms / 60_000;
-        const getDeployment = calls.filter((c) => c.operation === 'GetDeployment').length;
-        const lambda = calls.filter((c) => c.service === 'lambda').length;
-        const fixed = Math.ceil(ms / 5_000);
-        const lag = end / 1000 - (d.completeTime ?? end / 1000);
-        console.log(
-          `${strategy.padEnd(28)} poll-interval ${pollInterval.padStart(2)} s: ${result.status}, ${minutes.toFixed(1)} min; GetDeployment ${getDeployment} (${(getDeployment / minutes).toFixed(1)}/min) vs fixed 5 s poller ${fixed} (${(fixed / minutes).toFixed(1)}/min); Lambda calls ${lambda} (${(lambda / minutes).toFixed(1)}/min); terminal noticed after ${lag.toFixed(1)} s`,
-        );
-      }
-    }
-  } finally {
-    await emu.close();
-  }
 }
 
 await main();

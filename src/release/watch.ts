@@ -85,9 +85,19 @@ export function hookResults(events: LifecycleEvent[] | undefined, w: WatchTarget
 
 const HOOK_ENDED = new Set(['Succeeded', 'Failed', 'Skipped']);
 
-/** Whether the lifecycle events are worth reading: a configured hook has not ended yet. */
+/**
+ * Whether the lifecycle events are worth reading: a configured hook has not ended and can be
+ * moving now. BeforeAllowTraffic runs before any traffic moves; AfterAllowTraffic only once
+ * all of it has (CodeDeploy runs it after the last shift), so the shift's minutes in between
+ * need no target reads. At the end, whatever is still open is read once for the report.
+ */
 function hooksPending(state: WatchState): boolean {
-  return state.hooks.some((h) => !HOOK_ENDED.has(h.status));
+  const allMoved = (state.timeline.at(-1)?.newPercent ?? 0) >= 100;
+  return state.hooks.some(
+    (h) =>
+      !HOOK_ENDED.has(h.status) &&
+      (h.hook === 'BeforeAllowTraffic' || allMoved || isTerminal(state.info.status)),
+  );
 }
 
 /**
@@ -99,7 +109,10 @@ function aliasDue(state: WatchState, seen: PollSeen, schedule: PollSchedule, now
   if (seen.changed || isTerminal(state.info.status)) return true;
   if (seen.awaitingShift) return true;
   const before = state.hooks.find((h) => h.hook === 'BeforeAllowTraffic');
-  if (state.timeline.length === 0) return !before || HOOK_ENDED.has(before.status);
+  // Until the first shift is seen, every poll (once BeforeAllowTraffic has passed): it comes
+  // moments after the start, and the strategy's later shifts are timed from it.
+  if (!state.timeline.some((p) => p.newPercent > 0))
+    return !before || HOOK_ENDED.has(before.status);
   return schedule.shiftDue(seen.aliasReadAt ?? 0, now);
 }
 

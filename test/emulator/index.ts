@@ -36,6 +36,8 @@ export interface EmulatorOptions {
   accountId?: string;
   /** Interface to bind (default 127.0.0.1). */
   host?: string;
+  /** A clock of the caller's (a benchmark's virtual one); timeScale is then ignored. */
+  clock?: Clock;
 }
 
 export interface Emulator extends ControlApi {
@@ -52,7 +54,7 @@ export interface Emulator extends ControlApi {
 function createWorld(opts: EmulatorOptions): World {
   const region = opts.region ?? 'us-east-1';
   const accountId = opts.accountId ?? '123456789012';
-  const clock = new ScaledClock(opts.timeScale ?? 1);
+  const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1);
   const lambda = new LambdaModel(clock, region, accountId);
   const codedeploy = new CodeDeployModel(clock, accountId);
   const engine = new DeploymentEngine(clock, lambda, codedeploy, region);
