@@ -153,7 +153,7 @@ type Delays = (attempt: number) => number;
 /** A baseline poller on the deployment our release started with wait: false. */
 async function baseline(emu: Emulator, clock: VirtualClock, c: Case, delay: Delays, full: boolean) {
   const s = await start(emu, clock, c, false);
-  const cd = s.clients.codedeploy;
+  const cd = await s.clients.codedeploy();
   const lambda = s.clients.lambda;
   for (let attempt = 1; ; attempt++) {
     await clock.sleep(delay(attempt));

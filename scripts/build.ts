@@ -45,8 +45,9 @@ const result = await build({
       },
     },
     {
-      // @actions/http-client imports undici (400 kB) only for the proxy dispatcher of
-      // core.getIDToken, which this action never calls. A stub keeps dist/ small.
+      // @actions/http-client imports undici (400 kB) only for getAgentDispatcher (the proxy
+      // dispatcher of octokit's fetch), which this action never calls; core.getIDToken, which
+      // role-to-assume uses, goes through node:https. A stub keeps dist/ small.
       name: 'stub-undici',
       setup(b) {
         b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'stub' }));

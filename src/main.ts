@@ -73,14 +73,10 @@ function shellDeps(
   const clients = createClients({ region: settings.region, credentials });
   return {
     lambda: new LambdaApi(() => clients.lambda, signal),
-    codedeploy: new CodeDeployApi(
-      () => clients.codedeploy,
-      signal,
-      () => clients.codedeployOnce,
-    ),
+    codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
     polling: {
       lambda: new LambdaApi(() => clients.lambdaPoll, signal),
-      codedeploy: new CodeDeployApi(() => clients.codedeployPoll, signal),
+      codedeploy: new CodeDeployApi(clients.codedeployPoll, signal),
     },
     clock: realClock,
     progress: log,
@@ -184,7 +180,7 @@ async function cancel(
   const signal = AbortSignal.timeout(CANCEL_WINDOW_MS);
   const deps = {
     lambda: new LambdaApi(() => clients.lambda, signal),
-    codedeploy: new CodeDeployApi(() => clients.codedeploy, signal),
+    codedeploy: new CodeDeployApi(clients.codedeploy, signal),
     clock: realClock,
   };
   const find = settings.strategy.kind === 'direct' ? undefined : ownDeployment(settings, result);

@@ -25,7 +25,7 @@ export async function post(): Promise<void> {
     credentials: shellCredentials(d.role, d.region),
   });
   const lambda = new LambdaApi(() => clients.lambda);
-  const codedeploy = new CodeDeployApi(() => clients.codedeploy);
+  const codedeploy = new CodeDeployApi(clients.codedeploy);
   // Killed while CreateDeployment was in flight, main never saw the id: look for it.
   const id =
     d.deploymentId ??

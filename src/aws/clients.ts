@@ -1,6 +1,6 @@
 // SDK clients, each built the first time it is used. Endpoints come from the standard SDK
 // chain (AWS_ENDPOINT_URL*); credentials too, unless `credentials` is given (role-to-assume).
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { isExpiredCredentials } from './credential-errors.ts';
@@ -25,14 +25,18 @@ export interface ClientOptions {
   credentials?: CredentialProvider;
 }
 
+/**
+ * Each client is built the first time it is read. CodeDeploy's are functions: their SDK module
+ * is loaded then too (the first request of every release is Lambda's).
+ */
 export interface Clients {
   readonly lambda: LambdaClient;
-  readonly codedeploy: CodeDeployClient;
+  readonly codedeploy: () => Promise<CodeDeployClient>;
   /** One attempt per call: for CreateDeployment, which has no idempotency token (see deploy.ts). */
-  readonly codedeployOnce: CodeDeployClient;
+  readonly codedeployOnce: () => Promise<CodeDeployClient>;
   /** For the watch's polls: few attempts, since the watch backs off and goes on by itself. */
   readonly lambdaPoll: LambdaClient;
-  readonly codedeployPoll: CodeDeployClient;
+  readonly codedeployPoll: () => Promise<CodeDeployClient>;
 }
 
 /** Attempts of one poll: the SDK's back-off would outgrow poll-interval in an outage. */
@@ -109,34 +113,27 @@ export function createClients(options: ClientOptions): Clients {
   const config = clientConfig(options);
   const { credentials } = options;
   const lambda = lazy(() => onExpiredCredentials(new LambdaClient(config), credentials));
-  const codedeploy = lazy(() => onExpiredCredentials(new CodeDeployClient(config), credentials));
-  const once = lazy(() =>
-    onExpiredCredentials(new CodeDeployClient({ ...config, maxAttempts: 1 }), credentials),
-  );
+  const codedeployWith = (attempts?: number) =>
+    lazy(async () => {
+      const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
+      const c = new CodeDeployClient(attempts ? { ...config, maxAttempts: attempts } : config);
+      return onExpiredCredentials(c, credentials);
+    });
+  const codedeploy = codedeployWith();
+  const once = codedeployWith(1);
+  const codedeployPoll = codedeployWith(POLL_ATTEMPTS);
   const lambdaPoll = lazy(() =>
     onExpiredCredentials(new LambdaClient({ ...config, maxAttempts: POLL_ATTEMPTS }), credentials),
-  );
-  const codedeployPoll = lazy(() =>
-    onExpiredCredentials(
-      new CodeDeployClient({ ...config, maxAttempts: POLL_ATTEMPTS }),
-      credentials,
-    ),
   );
   return {
     get lambdaPoll() {
       return lambdaPoll();
     },
-    get codedeployPoll() {
-      return codedeployPoll();
-    },
+    codedeployPoll,
     get lambda() {
       return lambda();
     },
-    get codedeploy() {
-      return codedeploy();
-    },
-    get codedeployOnce() {
-      return once();
-    },
+    codedeploy,
+    codedeployOnce: once,
   };
 }

@@ -1,22 +1,13 @@
 // Thin CodeDeploy adapter: SDK calls in, plain data out. "Does not exist" becomes `undefined`.
-import {
-  BatchGetDeploymentTargetsCommand,
-  type CodeDeployClient,
-  CreateDeploymentCommand,
-  type CreateDeploymentCommandInput,
-  CreateDeploymentConfigCommand,
-  type DeploymentInfo,
-  GetApplicationCommand,
-  GetDeploymentCommand,
-  GetDeploymentConfigCommand,
-  GetDeploymentGroupCommand,
-  type LambdaTarget,
-  ListDeploymentConfigsCommand,
-  ListDeploymentsCommand,
-  type ListDeploymentsCommandInput,
-  ListDeploymentTargetsCommand,
-  StopDeploymentCommand,
-  type TrafficRoutingConfig,
+// The SDK module is loaded on first use (clients.ts): the first AWS request, a Lambda one, goes
+// out without evaluating it, and a strategy: direct release never loads it.
+import type {
+  CodeDeployClient,
+  CreateDeploymentCommandInput,
+  DeploymentInfo,
+  LambdaTarget,
+  ListDeploymentsCommandInput,
+  TrafficRoutingConfig,
 } from '@aws-sdk/client-codedeploy';
 import type { TrafficRouting } from '../strategy.ts';
 import { isAwsError, orUndefined } from './errors.ts';
@@ -165,11 +156,11 @@ export function routingToAws(r: TrafficRouting): TrafficRoutingConfig {
 }
 
 /** A client, or how to get it when it is first needed (clients.ts builds them lazily). */
-type ClientSource<C> = C | (() => C);
+type ClientSource<C> = C | (() => C | Promise<C>);
 
 export class CodeDeployApi {
-  readonly #client: () => CodeDeployClient;
-  readonly #once: () => CodeDeployClient;
+  readonly #client: () => Promise<CodeDeployClient>;
+  readonly #once: () => Promise<CodeDeployClient>;
   /** The Lambda target of each deployment: one per Lambda deployment, so it is looked up once. */
   readonly #targetIds = new Map<string, string>();
   signal?: AbortSignal;
@@ -178,19 +169,11 @@ export class CodeDeployApi {
     signal?: AbortSignal,
     once?: ClientSource<CodeDeployClient>,
   ) {
-    this.#client = typeof client === 'function' ? client : () => client;
+    this.#client = async () => (typeof client === 'function' ? client() : client);
+    // once: sends CreateDeployment without the SDK's retries, which could start a second deployment.
     const o = once ?? client;
-    this.#once = typeof o === 'function' ? o : () => o;
+    this.#once = async () => (typeof o === 'function' ? o() : o);
     this.signal = signal;
-  }
-
-  get client(): CodeDeployClient {
-    return this.#client();
-  }
-
-  /** Sends CreateDeployment: without the SDK's retries, which could start a second deployment. */
-  get once(): CodeDeployClient {
-    return this.#once();
   }
 
   private get opts() {
@@ -198,8 +181,12 @@ export class CodeDeployApi {
   }
 
   async getApplication(name: string): Promise<{ computePlatform?: string } | undefined> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      this.client.send(new GetApplicationCommand({ applicationName: name }), this.opts),
+      (await this.#client()).send(
+        new cd.GetApplicationCommand({ applicationName: name }),
+        this.opts,
+      ),
       'ApplicationDoesNotExistException',
     );
     return out && { computePlatform: out.application?.computePlatform };
@@ -211,9 +198,13 @@ export class CodeDeployApi {
   ): Promise<
     { deploymentConfigName?: string; alarms: string[]; alarmsEnabled: boolean } | undefined
   > {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      this.client.send(
-        new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: group }),
+      (await this.#client()).send(
+        new cd.GetDeploymentGroupCommand({
+          applicationName: app,
+          deploymentGroupName: group,
+        }),
         this.opts,
       ),
       'DeploymentGroupDoesNotExistException',
@@ -228,8 +219,12 @@ export class CodeDeployApi {
   }
 
   async getDeploymentConfig(name: string): Promise<DeploymentConfigInfo | undefined> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      this.client.send(new GetDeploymentConfigCommand({ deploymentConfigName: name }), this.opts),
+      (await this.#client()).send(
+        new cd.GetDeploymentConfigCommand({ deploymentConfigName: name }),
+        this.opts,
+      ),
       'DeploymentConfigDoesNotExistException',
     );
     if (!out) return undefined;
@@ -242,11 +237,12 @@ export class CodeDeployApi {
   }
 
   async listDeploymentConfigs(): Promise<string[]> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await this.client.send(
-        new ListDeploymentConfigsCommand({ nextToken }),
+      const out = await (await this.#client()).send(
+        new cd.ListDeploymentConfigsCommand({ nextToken }),
         this.opts,
       );
       names.push(...(out.deploymentConfigsList ?? []));
@@ -256,8 +252,9 @@ export class CodeDeployApi {
   }
 
   async createDeploymentConfig(name: string, routing: TrafficRouting): Promise<void> {
-    await this.client.send(
-      new CreateDeploymentConfigCommand({
+    const cd = await import('@aws-sdk/client-codedeploy');
+    await (await this.#client()).send(
+      new cd.CreateDeploymentConfigCommand({
         deploymentConfigName: name,
         computePlatform: 'Lambda',
         trafficRoutingConfig: routingToAws(routing),
@@ -271,8 +268,9 @@ export class CodeDeployApi {
   }
 
   async createDeployment(request: DeploymentRequest): Promise<string> {
-    const out = await this.once.send(
-      new CreateDeploymentCommand(toCreateDeploymentInput(request)),
+    const cd = await import('@aws-sdk/client-codedeploy');
+    const out = await (await this.#once()).send(
+      new cd.CreateDeploymentCommand(toCreateDeploymentInput(request)),
       this.opts,
     );
     return out.deploymentId ?? '';
@@ -288,11 +286,12 @@ export class CodeDeployApi {
     group: string,
     filter: Pick<ListDeploymentsCommandInput, 'includeOnlyStatuses' | 'createTimeRange'>,
   ): Promise<string[]> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await this.client.send(
-        new ListDeploymentsCommand({
+      const out = await (await this.#client()).send(
+        new cd.ListDeploymentsCommand({
           applicationName: app,
           deploymentGroupName: group,
           ...filter,
@@ -307,15 +306,23 @@ export class CodeDeployApi {
   }
 
   async getDeployment(id: string): Promise<DeploymentState> {
-    const out = await this.client.send(new GetDeploymentCommand({ deploymentId: id }), this.opts);
+    const cd = await import('@aws-sdk/client-codedeploy');
+    const out = await (await this.#client()).send(
+      new cd.GetDeploymentCommand({ deploymentId: id }),
+      this.opts,
+    );
     return toDeploymentState(out.deploymentInfo);
   }
 
   /** Returns 'completed' when the deployment had already ended (not an error for us). */
   async stopDeployment(id: string, rollback: boolean): Promise<string> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     try {
-      const out = await this.client.send(
-        new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: rollback }),
+      const out = await (await this.#client()).send(
+        new cd.StopDeploymentCommand({
+          deploymentId: id,
+          autoRollbackEnabled: rollback,
+        }),
         this.opts,
       );
       return out.status ?? 'Pending';
@@ -327,10 +334,14 @@ export class CodeDeployApi {
 
   /** The Lambda target's lifecycle events; undefined before the deployment has started. */
   async getLambdaTarget(id: string): Promise<LifecycleEvent[] | undefined> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     let targetId = this.#targetIds.get(id);
     if (!targetId) {
       const list = await orUndefined(
-        this.client.send(new ListDeploymentTargetsCommand({ deploymentId: id }), this.opts),
+        (await this.#client()).send(
+          new cd.ListDeploymentTargetsCommand({ deploymentId: id }),
+          this.opts,
+        ),
         'DeploymentNotStartedException',
       );
       targetId = list?.targetIds?.[0];
@@ -338,8 +349,11 @@ export class CodeDeployApi {
       this.#targetIds.set(id, targetId);
     }
     const out = await orUndefined(
-      this.client.send(
-        new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: [targetId] }),
+      (await this.#client()).send(
+        new cd.BatchGetDeploymentTargetsCommand({
+          deploymentId: id,
+          targetIds: [targetId],
+        }),
         this.opts,
       ),
       'DeploymentNotStartedException',

@@ -1,11 +1,12 @@
 // The poll loop: GetDeployment on the strategy's schedule, the live traffic split from the
 // alias, the hooks' lifecycle events; progress events whenever something changes.
 import { type DeploymentState, isTerminal, type LifecycleEvent } from '../aws/codedeploy.ts';
+import { isExpiredCredentials } from '../aws/credential-errors.ts';
 import { awsError } from '../aws/errors.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
 import { formatDuration } from '../report/progress.ts';
 import type { TrafficRouting } from '../strategy.ts';
-import type { ReleaseDeps } from './deps.ts';
+import type { CodeDeployService, ReleaseDeps } from './deps.ts';
 import type { Hook, Plan } from './plan.ts';
 import type { HookResult, TrafficPoint } from './result.ts';
 import { isTransient } from './retry.ts';
@@ -123,6 +124,29 @@ interface PollSeen {
   aliasReadAt?: number;
   /** A shift was due and the alias has not shown it yet. */
   awaitingShift: boolean;
+  /** The endpoint cannot read deployment targets: hooks are judged from the deployment alone. */
+  noTargets?: boolean;
+}
+
+/**
+ * The hooks' lifecycle events. They only inform the report, so an endpoint that cannot read
+ * targets (an unknown operation, say) is not asked again and the watch goes on without them;
+ * what no later poll can fix either (denied, expired, throttling and the network) goes up.
+ */
+async function lifecycleEvents(
+  codedeploy: Pick<CodeDeployService, 'getLambdaTarget'>,
+  id: string,
+  seen: PollSeen,
+): Promise<LifecycleEvent[] | undefined> {
+  try {
+    return await codedeploy.getLambdaTarget(id);
+  } catch (error) {
+    const name = awsError(error).name;
+    if (isTransient(error) || isExpiredCredentials(error) || /AccessDenied|Abort/.test(name))
+      throw error;
+    seen.noTargets = true;
+    return undefined;
+  }
 }
 
 /** One poll: the status; the hooks while one is pending; the alias when traffic may have moved. */
@@ -142,8 +166,12 @@ async function poll(
   }
   state.info = info;
   if (info.status !== 'InProgress' && !isTerminal(info.status)) return { changed };
-  if (w.hooks.length && hooksPending(state)) {
-    const hooks = hookResults(await aws.codedeploy.getLambdaTarget(w.deploymentId), w);
+  const events =
+    w.hooks.length && !seen.noTargets && hooksPending(state)
+      ? await lifecycleEvents(aws.codedeploy, w.deploymentId, seen)
+      : undefined;
+  if (events) {
+    const hooks = hookResults(events, w);
     hooks.forEach((h, i) => {
       if (h.status !== state.hooks[i]?.status) {
         changed = true;
