@@ -752,3 +752,56 @@ describe('readSettings: the disk through the file probe', () => {
     ]);
   });
 });
+
+describe('credentials', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/ci/deployer';
+  const OIDC = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner/token?api-version=2.0',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't',
+  };
+
+  it('role-to-assume with its defaults', () => {
+    const s = read({ ...BASE, 'role-to-assume': ROLE }, { ...envFor(), ...OIDC });
+    expect(s.credentials).toEqual({
+      role: {
+        roleArn: ROLE,
+        sessionName: 'lambda-gated-release',
+        audience: 'sts.amazonaws.com',
+        durationSeconds: 3600,
+      },
+      sessionFromEnv: false,
+    });
+  });
+
+  it('without it: the SDK chain, and whether the environment holds session credentials', () => {
+    expect(read(BASE, { ...envFor(), AWS_SESSION_TOKEN: 'x' }).credentials).toEqual({
+      sessionFromEnv: true,
+    });
+  });
+
+  it('refuses a job that cannot get an OIDC token, naming the permission', () => {
+    const problems = problemsOf({ ...BASE, 'role-to-assume': ROLE });
+    expect(problems).toEqual([
+      expect.stringMatching(/^`role-to-assume` .*permissions: id-token: write/),
+    ]);
+  });
+
+  it('refuses what is not a role ARN, a bad session name and an impossible duration', () => {
+    const problems = problemsOf(
+      {
+        ...BASE,
+        'role-to-assume': 'arn:aws:iam::123456789012:user/deployer',
+        'role-session-name': 'has space',
+        'role-duration-seconds': '60',
+      },
+      { ...envFor(), ...OIDC },
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^`role-to-assume`: .*not an IAM role ARN.*arn:aws:iam::<12-digit account>:role\/<name>/,
+      ),
+      expect.stringMatching(/^`role-session-name`: .*2 to 64 characters/),
+      expect.stringMatching(/^`role-duration-seconds`: .*900 to 43200/),
+    ]);
+  });
+});
