@@ -158,15 +158,9 @@ export async function settleSuccess(w: WatchTarget, deps: ReleaseDeps): Promise<
 }
 
 /** The watch ended (or gave up): what happened to traffic, and why; the outages ridden out. */
-export async function settle(
-  pre: Plan,
-  d: DeploymentPlan,
-  target: WatchTarget,
-  state: WatchState,
-  deps: ReleaseDeps,
-  group: Group,
-): Promise<Outcome> {
-  const outcome = await settleWatched(pre, d, target, state, deps, group);
+export async function settle(...args: Parameters<typeof settleWatched>): Promise<Outcome> {
+  const state = args[3];
+  const outcome = await settleWatched(...args);
   const lost: Note[] = state.outages.map((o) => ({
     kind: 'lost-contact',
     text: `${outageWords(o)}.`,

@@ -3,6 +3,7 @@
 // outage ridden out, a denied call that ends the watch at once.
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FaultSpec } from '../emulator/index.ts';
 import { type EmulatorProcess, runStep, startEmulatorProcess } from './runner.ts';
 
 /** 1 emulated minute = 100 real ms: a 90-minute linear release takes about 9 s. */
@@ -68,6 +69,16 @@ async function sessionFromSts(durationSeconds: number): Promise<Record<string, s
     AWS_ACCESS_KEY_ID: c.AccessKeyId!,
     AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
     AWS_SESSION_TOKEN: c.SessionToken!,
+  };
+}
+
+/** Injects `fault` once, when the log first shows 10% of traffic on the new version. */
+function onceTrafficAt10(fault: FaultSpec): (line: string) => void {
+  let injected = false;
+  return (line) => {
+    if (injected || !/traffic: .*10%/.test(line)) return;
+    injected = true;
+    void emu.injectFault(fault);
   };
 }
 
@@ -160,15 +171,10 @@ describe('contact with AWS', () => {
     await emu.createFunction({ name: 'orders', code: 'v', versions: 2, aliases: { live: '1' } });
     await emu.createApplication('orders-app', 'Lambda');
     await emu.createDeploymentGroup('orders-app', 'orders-live');
-    let injected = false;
     const run = await runStep({
       emulatorUrl: emu.url,
       inputs: { ...inputs, strategy: 'Canary10Percent5Minutes' },
-      onLine: (line) => {
-        if (injected || !/traffic: .*10%/.test(line)) return;
-        injected = true;
-        void emu.injectFault({ kind: 'drop', forMs: 3 * 60_000 });
-      },
+      onLine: onceTrafficAt10({ kind: 'drop', forMs: 3 * 60_000 }),
     });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('succeeded');
@@ -180,15 +186,14 @@ describe('contact with AWS', () => {
   });
 
   it('a denied call mid-watch ends the watch at once with its cause', async () => {
-    let injected = false;
     const run = await runStep({
       emulatorUrl: emu.url,
       inputs: { ...inputs, strategy: 'Canary10Percent30Minutes' },
-      onLine: (line) => {
-        if (injected || !/traffic: .*10%/.test(line)) return;
-        injected = true;
-        void emu.injectFault({ service: 'codedeploy', operation: 'GetDeployment', kind: 'denied' });
-      },
+      onLine: onceTrafficAt10({
+        service: 'codedeploy',
+        operation: 'GetDeployment',
+        kind: 'denied',
+      }),
     });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/::error::.*AccessDeniedException.*codedeploy:GetDeployment/);
