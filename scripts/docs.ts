@@ -4,6 +4,8 @@
 //   inputs, outputs  the tables, from action.yml
 //   strategies       the strategies table, from src/strategy.ts
 //   summary          the example job summary, rendered by src/report/summary.ts
+//   errors           the table of error codes, from src/report/codes.ts
+//   iam-inputs       which IAM actions only some inputs need, from IAM_NEEDED_WITH
 // Checked (written by hand, compared with the code):
 //   iam              the JSON policy lists exactly the AWS API actions src/ calls
 //   examples         every `with:` key of this action's steps is an input of action.yml, and
@@ -15,6 +17,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ReleaseResult } from '../src/release/result.ts';
+import { CODEDEPLOY_CODES, type ErrorCode, OWN_CODES } from '../src/report/codes.ts';
 import { renderSummary } from '../src/report/summary.ts';
 import {
   defaultTimeoutMinutes,
@@ -269,7 +272,27 @@ export function exampleSummary(): string {
 // ---------------------------------------------------------------------------------------------
 // Markers
 
-export const GENERATED = ['inputs', 'outputs', 'strategies', 'summary'] as const;
+/** Every error code a release ends with: what it means, what to do, whether anything changed. */
+export function errorsTable(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const row = (c: ErrorCode, from: string) =>
+    `| \`${c.code}\` | ${from} | ${cell(c.meaning)} | ${cell(c.fix)} |`;
+  return [
+    '| Code | Raised | What happened | What to do |',
+    '|---|---|---|---|',
+    ...OWN_CODES.map((c) => row(c, c.beforeChange ? 'before any change' : 'during the release')),
+    ...CODEDEPLOY_CODES.map((c) => row(c, 'by CodeDeploy')),
+  ].join('\n');
+}
+
+export const GENERATED = [
+  'inputs',
+  'outputs',
+  'strategies',
+  'summary',
+  'errors',
+  'iam-inputs',
+] as const;
 export type GeneratedName = (typeof GENERATED)[number];
 
 function markers(name: string): { start: string; end: string } {
@@ -306,6 +329,8 @@ export function generatedSections(actionYml: string): Record<GeneratedName, stri
     outputs: outputsTable(spec),
     strategies: strategiesTable(),
     summary: exampleSummary(),
+    errors: errorsTable(),
+    'iam-inputs': iamInputsTable(),
   };
 }
 
@@ -351,7 +376,43 @@ export const DOCUMENTED_EXTRA_ACTIONS: Record<string, string> = {
     'CreateDeployment with overrideAlarmConfiguration (the `alarms` input) needs it, per the API model',
   'codedeploy:RegisterApplicationRevision':
     'CreateDeployment registers the AppSpec revision with the application, per the CodeDeploy permissions reference',
+  'iam:PassRole':
+    'CreateDeploymentGroup hands `codedeploy-role` to CodeDeploy, which IAM allows only with iam:PassRole on that role',
+  's3:GetObjectVersion':
+    "Lambda reads code from S3 with the caller's permissions, and a pinned object version (a versioned bucket, or `s3-object-version`) needs this one",
 };
+
+/**
+ * The actions only some releases need, and which inputs need them: the README's table
+ * (generated). An action missing here is needed by every release (of its strategy kind).
+ * New inputs that call AWS add their actions here and to the policy.
+ */
+export const IAM_NEEDED_WITH: Record<string, string> = {
+  'lambda:UpdateFunctionCode': 'a code source (`zip-file`, `code-dir`, `s3-bucket`, `image-uri`)',
+  'lambda:InvokeFunction': '`smoke-test-payload`',
+  'codedeploy:UpdateDeploymentGroup':
+    "`alarms` or `ignore-alarms` (the deployment overrides the group's alarms)",
+  'codedeploy:ListDeploymentConfigs':
+    'an inline `strategy` (`canary 25% 15m`, `linear 20% 2m`, `all-at-once`)',
+  'codedeploy:CreateDeploymentConfig': 'an inline `strategy`, the first time that routing is used',
+  'codedeploy:CreateApplication': '`codedeploy-role`, when `application` does not exist',
+  'codedeploy:CreateDeploymentGroup': '`codedeploy-role`, when `deployment-group` does not exist',
+  'iam:PassRole': '`codedeploy-role` (on that role, passed to `codedeploy.amazonaws.com`)',
+  's3:PutObject': '`s3-bucket` with `zip-file` or `code-dir` (the upload)',
+  's3:GetObject': '`s3-bucket` (HeadObject before the upload; Lambda reads the code with it)',
+  's3:GetObjectVersion': 'code in a versioned bucket, or `s3-object-version`',
+  'cloudwatch:PutMetricAlarm': '`metric-gates`',
+  'cloudwatch:DeleteAlarms': '`metric-gates`',
+  'cloudwatch:DescribeAlarms': '`metric-gates`',
+  'cloudwatch:GetMetricData': '`metric-gates`',
+};
+
+export function iamInputsTable(): string {
+  return table(
+    ['Action', 'Needed only with'],
+    Object.entries(IAM_NEEDED_WITH).map(([action, inputs]) => [`\`${action}\``, inputs]),
+  );
+}
 
 export interface ScannedAction {
   action: string;
@@ -611,7 +672,7 @@ function cli(args: string[]): number {
   if (check) {
     if (stale.length)
       problems.unshift(
-        `the generated section(s) ${stale.join(', ')} differ from the code (action.yml, src/strategy.ts, src/report/summary.ts). Run \`npm run docs\`.`,
+        `the generated section(s) ${stale.join(', ')} differ from the code (action.yml, src/strategy.ts, src/report/summary.ts, src/report/codes.ts). Run \`npm run docs\`.`,
       );
   } else if (stale.length) {
     writeFileSync(join(ROOT, 'README.md'), generateReadme(readme, actionYml));

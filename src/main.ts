@@ -1,12 +1,14 @@
 // The shell around the release: inputs in; outputs, log, summary and exit code out.
 import * as core from '@actions/core';
-import { type CredentialProvider, createClients } from './aws/clients.ts';
+import { type CredentialProvider, cloudWatchFor, createClients } from './aws/clients.ts';
+import type { CloudWatchApi } from './aws/cloudwatch-types.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
 import { roleToAssumeCredentials } from './aws/credentials.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { cancelRelease } from './release/cancel.ts';
 import { CLOCK_SKEW_MS, deploymentDescription } from './release/deploy.ts';
 import { type ReleaseDeps, realClock } from './release/deps.ts';
+import { closeGatesInto, type GateRun } from './release/gates.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
 import { neutralizeWorkflowCommands } from './report/escape.ts';
@@ -68,16 +70,22 @@ function shellDeps(
   settings: Settings,
   signal: AbortSignal,
   onDeployment: (id: string) => void,
+  onGates: (run: GateRun | undefined) => void,
   credentials: CredentialProvider | undefined,
 ): ReleaseDeps {
-  const clients = createClients({ region: settings.region, credentials });
+  const options = { region: settings.region, credentials };
+  const clients = createClients(options);
+  let cloudwatch: Promise<CloudWatchApi> | undefined;
   return {
+    cloudwatch: () => (cloudwatch ??= cloudWatchFor(options, signal)),
+    onGates,
     lambda: new LambdaApi(() => clients.lambda, signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
     polling: {
       lambda: new LambdaApi(() => clients.lambdaPoll, signal),
       codedeploy: new CodeDeployApi(clients.codedeployPoll, signal),
     },
+    s3: () => clients.s3(signal),
     clock: realClock,
     progress: log,
     output: (name, value) => {
@@ -111,6 +119,7 @@ export async function main(): Promise<void> {
     role: settings.credentials.role,
   });
   let deploymentId: string | undefined;
+  let gates: GateRun | undefined;
   let cancelling: Promise<void> | undefined;
   const credentials = shellCredentials(settings.credentials.role, settings.region);
   const deps = shellDeps(
@@ -118,6 +127,10 @@ export async function main(): Promise<void> {
     controller.signal,
     (id) => {
       deploymentId = id;
+    },
+    (run) => {
+      gates = run;
+      saveGates(run);
     },
     credentials,
   );
@@ -129,7 +142,7 @@ export async function main(): Promise<void> {
     }
     core.warning(`${signal} received: the workflow run is being cancelled.`);
     controller.abort();
-    cancelling = cancel(settings, result, deploymentId, credentials);
+    cancelling = cancel(settings, result, deploymentId, gates, credentials);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -167,6 +180,7 @@ async function cancel(
   settings: Settings,
   result: ReleaseResult,
   deploymentId: string | undefined,
+  gates: GateRun | undefined,
   credentials: CredentialProvider | undefined,
 ): Promise<void> {
   // Nothing may outlast the window, or the runner kills the step before it has said what it did.
@@ -199,6 +213,24 @@ async function cancel(
     deadline,
   );
   Object.assign(result, outcome);
+  // The deployment is stopped (or left): the gates' report, then their alarms deleted.
+  if (gates) {
+    const cloudwatch = await cloudWatchFor(
+      { region: settings.region, maxAttempts: 3, credentials },
+      signal,
+    );
+    const deploymentId = result.deploymentId ?? gates.deploymentId;
+    await closeGatesInto(
+      { ...gates, cloudwatch, deploymentId },
+      { ...deps, progress: log, onGates: saveGates },
+      result,
+    );
+  }
+}
+
+/** The post step deletes the gate alarms main could not (none once they are deleted). */
+function saveGates(run: GateRun | undefined): void {
+  saveRelease({ gateAlarms: run?.alarmNames ?? [] });
 }
 
 /** How this run's deployment is found when its id was never seen. */

@@ -1,7 +1,7 @@
 // The backstop after the step: if main died or was killed while our deployment was still
 // running, stop it with rollback (on-cancel: rollback) and say what was found.
 import * as core from '@actions/core';
-import { createClients } from './aws/clients.ts';
+import { cloudWatchFor, createClients } from './aws/clients.ts';
 import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
 import { isExpiredCredentials } from './aws/credential-errors.ts';
 import { LambdaApi } from './aws/lambda.ts';
@@ -9,21 +9,47 @@ import { shellCredentials } from './main.ts';
 import { expiredMessage, stopAndConfirm } from './release/cancel.ts';
 import { findOwnDeployment } from './release/deploy.ts';
 import { realClock } from './release/deps.ts';
+import { deleteLeftAlarms } from './release/gates.ts';
 import { formatAliasState } from './report/progress.ts';
-import { loadState } from './state.ts';
+import { loadState, type ReleaseState } from './state.ts';
 
 export async function post(): Promise<void> {
   const state = loadState();
   const d = state.release;
+  if (!d) return;
   // Main reported everything itself (including wait: false and on-timeout: leave, where the
   // deployment is meant to run on): nothing to back up.
-  if (!d || state.finished) return;
-  const clients = createClients({
+  const id = state.finished ? d.deploymentId : await backstop(d);
+  if (d.gateAlarms?.length) await deleteGateAlarms(d, d.gateAlarms, id);
+}
+
+/** The post step's clients: few attempts, and role-to-assume's own credentials when main used it. */
+function postOptions(d: ReleaseState) {
+  return {
     region: d.region,
     maxAttempts: 4,
     requestTimeoutMs: 5_000,
     credentials: shellCredentials(d.role, d.region),
-  });
+  };
+}
+
+/** Metric-gate alarms main did not get to delete (killed, or CloudWatch failed). */
+async function deleteGateAlarms(d: ReleaseState, names: string[], id?: string): Promise<void> {
+  try {
+    const options = postOptions(d);
+    const codedeploy = new CodeDeployApi(createClients(options).codedeploy);
+    const cloudwatch = await cloudWatchFor(options);
+    core.info(await deleteLeftAlarms(cloudwatch, codedeploy, names, id));
+  } catch (error) {
+    core.warning(
+      `Post step could not delete the metric-gate alarms ${names.join(', ')}: ${(error as Error).message}. The next release of this alias deletes them.`,
+    );
+  }
+}
+
+/** Stops our deployment if main died while it ran; returns its id when one was found. */
+async function backstop(d: ReleaseState): Promise<string | undefined> {
+  const clients = createClients(postOptions(d));
   const lambda = new LambdaApi(() => clients.lambda);
   const codedeploy = new CodeDeployApi(clients.codedeploy);
   // Killed while CreateDeployment was in flight, main never saw the id: look for it.
@@ -37,7 +63,7 @@ export async function post(): Promise<void> {
           since: d.since,
         })
       : undefined);
-  if (!id) return;
+  if (!id) return undefined;
   const previous = d.previous ?? '';
   try {
     const info = await codedeploy.getDeployment(id);
@@ -50,11 +76,11 @@ export async function post(): Promise<void> {
         core.warning(
           `Alias ${d.alias} is split (${formatAliasState(alias)}). Point it at one version before the next release.`,
         );
-      return;
+      return id;
     }
     if (d.onCancel === 'leave') {
       core.warning(`Deployment ${id} is still ${info.status}; left running (on-cancel: leave).`);
-      return;
+      return id;
     }
     core.warning(
       `Deployment ${id} is still ${info.status} after the step ended: stopping it with rollback.`,
@@ -84,4 +110,5 @@ export async function post(): Promise<void> {
       );
     else core.warning(`Post step could not check deployment ${id}: ${(error as Error).message}`);
   }
+  return id;
 }

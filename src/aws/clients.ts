@@ -3,7 +3,9 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import type { CloudWatchApi } from './cloudwatch-types.ts';
 import { isExpiredCredentials } from './credential-errors.ts';
+import { createS3Api, type S3Api } from './s3.ts';
 
 export const USER_AGENT = 'lambda-gated-release/0.1';
 
@@ -37,12 +39,27 @@ export interface Clients {
   /** For the watch's polls: few attempts, since the watch backs off and goes on by itself. */
   readonly lambdaPoll: LambdaClient;
   readonly codedeployPoll: () => Promise<CodeDeployClient>;
+  /** S3 with the same settings, made (and its SDK loaded) on the first call only. */
+  readonly s3: (signal?: AbortSignal) => Promise<S3Api>;
+}
+
+/**
+ * Whether S3 goes to a custom endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, as the SDK
+ * reads them): one takes path-style requests, since `<bucket>.<host>` names no such host.
+ */
+export function s3EndpointConfigured(
+  options: Pick<ClientOptions, 'endpoint'>,
+  env: Record<string, string | undefined> = process.env,
+): boolean {
+  if (options.endpoint) return true;
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return false;
+  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
 
 /** Attempts of one poll: the SDK's back-off would outgrow poll-interval in an outage. */
 const POLL_ATTEMPTS = 3;
 
-/** The configuration every SDK client of the release shares (S3, CloudWatch... included). */
+/** The settings every client of the release shares (S3's and CloudWatch's too, credentials included). */
 export function clientConfig(options: ClientOptions) {
   return {
     region: options.region,
@@ -60,7 +77,7 @@ export function clientConfig(options: ClientOptions) {
       // a response that never comes would hang the step instead of being retried.
       throwOnRequestTimeout: true,
     },
-  };
+  } as const;
 }
 
 type Handler = (args: unknown) => Promise<unknown>;
@@ -125,7 +142,12 @@ export function createClients(options: ClientOptions): Clients {
   const lambdaPoll = lazy(() =>
     onExpiredCredentials(new LambdaClient({ ...config, maxAttempts: POLL_ATTEMPTS }), credentials),
   );
+  let s3: Promise<S3Api> | undefined;
   return {
+    s3: (signal) => {
+      s3 ??= createS3Api({ ...config, forcePathStyle: s3EndpointConfigured(options) }, signal);
+      return s3;
+    },
     get lambdaPoll() {
       return lambdaPoll();
     },
@@ -136,4 +158,16 @@ export function createClients(options: ClientOptions): Clients {
     codedeploy,
     codedeployOnce: once,
   };
+}
+
+/**
+ * The CloudWatch adapter, its SDK loaded only now: a release without metric gates never reads
+ * it, so its start-up does not grow (the bundle keeps it in a chunk of its own).
+ */
+export async function cloudWatchFor(
+  options: ClientOptions,
+  signal?: AbortSignal,
+): Promise<CloudWatchApi> {
+  const { createCloudWatch } = await import('./cloudwatch.ts');
+  return createCloudWatch({ ...clientConfig(options) }, signal);
 }

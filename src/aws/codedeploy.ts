@@ -109,12 +109,37 @@ function toCreateDeploymentInput(r: DeploymentRequest): CreateDeploymentCommandI
   };
 }
 
+/** A deployment group for a Lambda function, as the action creates it (`codedeploy-role`). */
+export interface NewDeploymentGroup {
+  application: string;
+  deploymentGroup: string;
+  serviceRoleArn: string;
+  /** The group's alarms (alarm configuration enabled when there are any). */
+  alarms: string[];
+  /** Roll back on failure, on an alarm and on a stop request. */
+  autoRollback: boolean;
+}
+
+/** The group config every deployment of the action overrides; a Lambda one, so the group is valid on its own. */
+const NEW_GROUP_CONFIG = 'CodeDeployDefault.LambdaAllAtOnce';
+
+/** Whether a create made the resource or found it already there (someone else made it). */
+export type CreateOutcome = 'created' | 'exists';
+
 /** Statuses in which a deployment still holds its group (one active deployment per group). */
 export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 export const TERMINAL_STATUSES = ['Succeeded', 'Failed', 'Stopped'];
 
 export function isTerminal(status: string | undefined): boolean {
   return status !== undefined && TERMINAL_STATUSES.includes(status);
+}
+
+/** A deployment group, in the fields the release reads. */
+export interface DeploymentGroupInfo {
+  deploymentConfigName?: string;
+  computePlatform?: string;
+  alarms: string[];
+  alarmsEnabled: boolean;
 }
 
 export interface DeploymentConfigInfo {
@@ -192,12 +217,7 @@ export class CodeDeployApi {
     return out && { computePlatform: out.application?.computePlatform };
   }
 
-  async getDeploymentGroup(
-    app: string,
-    group: string,
-  ): Promise<
-    { deploymentConfigName?: string; alarms: string[]; alarmsEnabled: boolean } | undefined
-  > {
+  async getDeploymentGroup(app: string, group: string): Promise<DeploymentGroupInfo | undefined> {
     const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
       (await this.#client()).send(
@@ -213,9 +233,60 @@ export class CodeDeployApi {
     const info = out.deploymentGroupInfo;
     return {
       deploymentConfigName: info?.deploymentConfigName,
+      computePlatform: info?.computePlatform,
       alarmsEnabled: info?.alarmConfiguration?.enabled ?? false,
       alarms: (info?.alarmConfiguration?.alarms ?? []).map((a) => a.name ?? '').filter(Boolean),
     };
+  }
+
+  async createApplication(name: string): Promise<CreateOutcome> {
+    const cd = await import('@aws-sdk/client-codedeploy');
+    try {
+      await (await this.#client()).send(
+        new cd.CreateApplicationCommand({ applicationName: name, computePlatform: 'Lambda' }),
+        this.opts,
+      );
+      return 'created';
+    } catch (error) {
+      if (isAwsError(error, 'ApplicationAlreadyExistsException')) return 'exists';
+      throw error;
+    }
+  }
+
+  async createDeploymentGroup(g: NewDeploymentGroup): Promise<CreateOutcome> {
+    const cd = await import('@aws-sdk/client-codedeploy');
+    try {
+      await (await this.#client()).send(
+        new cd.CreateDeploymentGroupCommand({
+          applicationName: g.application,
+          deploymentGroupName: g.deploymentGroup,
+          serviceRoleArn: g.serviceRoleArn,
+          deploymentConfigName: NEW_GROUP_CONFIG,
+          // The only style CodeDeploy accepts for Lambda (docs/aws-semantics.md).
+          deploymentStyle: {
+            deploymentType: 'BLUE_GREEN',
+            deploymentOption: 'WITH_TRAFFIC_CONTROL',
+          },
+          ...(g.alarms.length
+            ? {
+                alarmConfiguration: {
+                  enabled: true,
+                  ignorePollAlarmFailure: false,
+                  alarms: g.alarms.map((name) => ({ name })),
+                },
+              }
+            : {}),
+          autoRollbackConfiguration: g.autoRollback
+            ? { enabled: true, events: [...ROLLBACK_EVENTS] }
+            : { enabled: false, events: [] },
+        }),
+        this.opts,
+      );
+      return 'created';
+    } catch (error) {
+      if (isAwsError(error, 'DeploymentGroupAlreadyExistsException')) return 'exists';
+      throw error;
+    }
   }
 
   async getDeploymentConfig(name: string): Promise<DeploymentConfigInfo | undefined> {

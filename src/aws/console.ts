@@ -43,3 +43,25 @@ export function versionUrl(region: string, functionName: string, version: string
   const name = encodePart(functionNameOf(functionName));
   return `${consoleBase(region)}/lambda/home?region=${encodePart(region)}#/functions/${name}/versions/${encodePart(version)}`;
 }
+
+/** The CloudWatch console page of an alarm. */
+export function alarmUrl(region: string, alarm: string): string {
+  return `${consoleBase(region)}/cloudwatch/home?region=${encodePart(region)}#alarmsV2:alarm/${encodePart(alarm)}`;
+}
+
+/** The CloudWatch Logs console page of a function's log group (`/aws/lambda/<name>`). */
+export function logGroupUrl(region: string, functionName: string): string {
+  // The console's route wants the group name percent-encoded twice, `%` written as `$25`.
+  const group = encodePart(encodePart(`/aws/lambda/${functionNameOf(functionName)}`)).replace(
+    /%/g,
+    '$',
+  );
+  return `${consoleBase(region)}/cloudwatch/home?region=${encodePart(region)}#logsV2:log-groups/log-group/${group}`;
+}
+
+/** True for a URL into an AWS console, as this file makes them. */
+export function isConsoleUrl(url: string): boolean {
+  return /^https:\/\/([a-z0-9-]+\.)?console\.(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)\/[^\s<>()`|\\]*$/.test(
+    url,
+  );
+}

@@ -9,6 +9,8 @@ export interface S3ObjectInfo {
   etag: string;
   versionId?: string;
   metadata: Record<string, string>;
+  /** base64 SHA-256 S3 stored from the upload's checksum, when it was given one. */
+  checksumSha256?: string;
 }
 
 export interface S3PutResult {
@@ -18,7 +20,10 @@ export interface S3PutResult {
 }
 
 export interface S3Api {
-  /** undefined when the object does not exist. */
+  /**
+   * undefined when the object does not exist, or when S3 will not say: without
+   * s3:ListBucket, HEAD of a missing key answers 403 instead of 404.
+   */
   headObject(bucket: string, key: string): Promise<S3ObjectInfo | undefined>;
   /** Uploads the zip; `sha256Base64` is Lambda's CodeSha256 of it, which S3 checks the bytes against. */
   putObject(
@@ -32,22 +37,32 @@ export interface S3Api {
 /** The metadata key that records the code's SHA-256 on the object. */
 export const CODE_SHA256_METADATA = 'code-sha256';
 
-export async function createS3Api(config: S3ClientConfig): Promise<S3Api & { destroy(): void }> {
+/** `signal` abandons the calls in flight when the run is cancelled. */
+export async function createS3Api(
+  config: S3ClientConfig,
+  signal?: AbortSignal,
+): Promise<S3Api & { destroy(): void }> {
   const s3 = await import('@aws-sdk/client-s3');
   const client = new s3.S3Client(config);
+  const opts = { abortSignal: signal };
   return {
     async headObject(bucket, key) {
       try {
-        const out = await client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key }));
+        const out = await client.send(
+          new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+          opts,
+        );
         return {
           size: out.ContentLength ?? 0,
           etag: out.ETag ?? '',
           ...(out.VersionId ? { versionId: out.VersionId } : {}),
           metadata: out.Metadata ?? {},
+          ...(out.ChecksumSHA256 ? { checksumSha256: out.ChecksumSHA256 } : {}),
         };
       } catch (e) {
-        // HEAD answers carry no body: a missing object or bucket is a bare 404.
-        if (isAwsError(e, 'NotFound', 'NoSuchKey')) return undefined;
+        // HEAD answers carry no body: a missing object or bucket is a bare 404 (403 when the
+        // caller may not list the bucket); either way the upload goes ahead.
+        if (isAwsError(e, 'NotFound', 'NoSuchKey', 'Forbidden', 'AccessDenied')) return undefined;
         throw e;
       }
     },
@@ -61,6 +76,7 @@ export async function createS3Api(config: S3ClientConfig): Promise<S3Api & { des
           ChecksumSHA256: sha256Base64,
           Metadata: { [CODE_SHA256_METADATA]: sha256Base64 },
         }),
+        opts,
       );
       return { etag: out.ETag ?? '', ...(out.VersionId ? { versionId: out.VersionId } : {}) };
     },

@@ -7,6 +7,7 @@ import { formatAliasState } from '../report/progress.ts';
 import type { OnEvent } from '../settings/index.ts';
 import { findOwnDeployment, type OwnDeploymentQuery } from './deploy.ts';
 import type { Clock, ReleaseDeps } from './deps.ts';
+import { aliasState } from './outcome.ts';
 import type { AliasState, Cause, ReleaseStatus } from './result.ts';
 
 export interface CancelOutcome {
@@ -90,10 +91,7 @@ export async function cancelRelease(
   const id =
     c.deploymentId ??
     (find && (await findOwnDeployment(deps.codedeploy, find).catch(() => undefined)));
-  if (!id) {
-    cause.message += ' No deployment had started; no traffic moved.';
-    return { status: 'stopped', cause };
-  }
+  if (!id) return nothingStarted(deps, c, cause);
   if (c.onCancel === 'leave') {
     cause.message += ` Deployment ${id} was left running (on-cancel: leave).`;
     return { status: 'failed', cause, deploymentId: id };
@@ -135,6 +133,21 @@ export function expiredMessage(
     consoleUrl: c.region ? deploymentUrl(c.region, id) : undefined,
     usingRoleToAssume: c.usingRoleToAssume ?? false,
   }).message;
+}
+
+/**
+ * No deployment to stop: where the alias is, read once (best effort). A direct move may
+ * have landed just before the cancel, and a split the run found is still there.
+ */
+async function nothingStarted(deps: StopDeps, c: Cancelled, cause: Cause): Promise<CancelResult> {
+  const alias = await deps.lambda.getAlias(c.functionName, c.alias).catch(() => undefined);
+  const unmoved =
+    !alias || (alias.version === c.previousVersion && Object.keys(alias.weights).length === 0);
+  const split = alias && Object.keys(alias.weights).length > 0 ? ', split between versions' : '';
+  cause.message += unmoved
+    ? ' No deployment had started; no traffic moved.'
+    : ` No deployment had started; alias ${c.alias} is on ${formatAliasState(alias)}${split}.`;
+  return { status: 'stopped', cause, ...(alias ? { finalAlias: aliasState(alias) } : {}) };
 }
 
 function stopMessage(id: string, c: Cancelled, out: CancelOutcome): string {

@@ -5,6 +5,7 @@ import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
 import type { Plan } from './plan.ts';
 import { isUpdateInProgress, retryWhile } from './retry.ts';
+import { stageInS3 } from './s3-upload.ts';
 
 function newCode(pre: Plan): NewCode | undefined {
   const s = pre.source;
@@ -36,12 +37,14 @@ export async function uploadCode(pre: Plan, deps: ReleaseDeps): Promise<Function
       kind: 'info',
       message: 'Waiting for an update of $LATEST already in progress.',
     });
+  const sent =
+    pre.code && pre.s3Upload ? await stageInS3(pre.code, pre.s3Upload, pre.region, deps) : code;
   const before = await waitUntilUpdated(fn, deps, pre.latest);
   /** The CodeSha256 Lambda gave our upload: $LATEST must still hold it once applied. */
   let uploaded: string;
   try {
     const out = await retryWhile(deps, 'UpdateFunctionCode', isUpdateInProgress, () =>
-      deps.lambda.updateCode(fn, code, before.revisionId),
+      deps.lambda.updateCode(fn, sent, before.revisionId),
     );
     uploaded = out.codeSha256;
   } catch (error) {

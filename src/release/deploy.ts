@@ -1,10 +1,11 @@
 // The CodeDeploy deployment: its config, the AppSpec, CreateDeployment, and waiting for a
 // busy group.
 import { createHash } from 'node:crypto';
-import { type DeploymentRequest, isTerminal } from '../aws/codedeploy.ts';
+import { type AlarmGate, type DeploymentRequest, isTerminal } from '../aws/codedeploy.ts';
 import { deploymentUrl } from '../aws/console.ts';
 import { awsError, isAbort, isAwsError } from '../aws/errors.ts';
-import { checkAlias } from './alias.ts';
+import { aliasMoved, checkAlias, isWhollyOn } from './alias.ts';
+import { ensureConfig } from './config.ts';
 import type { CodeDeployService, ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
 import type { DeploymentPlan, Plan } from './plan.ts';
@@ -50,17 +51,6 @@ export function appSpec(a: AppSpecInput): string {
 /** CodeDeploy's appSpecContent.sha256: lowercase hex over the exact UTF-8 content. */
 export function sha256Hex(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
-}
-
-/** CreateDeploymentConfig for an inline strategy; a config created meanwhile by a parallel run is fine. */
-export async function ensureConfig(d: DeploymentPlan, deps: ReleaseDeps): Promise<void> {
-  if (!d.createConfig) return;
-  try {
-    await deps.codedeploy.createDeploymentConfig(d.configName, d.routing);
-    deps.progress({ kind: 'info', message: `Created deployment config ${d.configName}.` });
-  } catch (error) {
-    if (!isAwsError(error, 'DeploymentConfigAlreadyExistsException')) throw error;
-  }
 }
 
 /** CodeDeploy's older documented limit is 100 characters. */
@@ -120,12 +110,16 @@ export async function startDeployment(
   until: number,
   deps: ReleaseDeps,
   onRebase: (version: string) => void,
+  /** With metric gates: creates their alarms and says what the deployment watches. */
+  alarmsFor?: (currentVersion: string) => Promise<AlarmGate>,
 ): Promise<{ deploymentId: string; currentVersion: string }> {
   let currentVersion = pre.current!.version;
   await ensureConfig(d, deps);
+  await confirmAlias(pre, deps);
   for (;;) {
     try {
-      const deploymentId = await createDeployment(pre, d, currentVersion, targetVersion, deps);
+      const gated = alarmsFor ? { ...d, alarmGate: await alarmsFor(currentVersion) } : d;
+      const deploymentId = await createDeployment(pre, gated, currentVersion, targetVersion, deps);
       return { deploymentId, currentVersion };
     } catch (error) {
       // Another deployment started between preflight and now.
@@ -144,6 +138,17 @@ export async function startDeployment(
       onRebase(currentVersion);
     }
   }
+}
+
+/**
+ * CreateDeployment cannot be pinned to the alias as read, and CodeDeploy fails a deployment
+ * whose AppSpec CurrentVersion is not where the alias is (docs/aws-semantics.md): so the
+ * alias is read again right before, and a change since preflight is refused by name.
+ */
+async function confirmAlias(pre: Plan, deps: ReleaseDeps): Promise<void> {
+  const now = await deps.lambda.getAlias(pre.functionRef, pre.alias);
+  if (!isWhollyOn(now, pre.current!.version))
+    throw aliasMoved(pre.alias, now, 'after preflight read it on version ' + pre.current!.version);
 }
 
 /**

@@ -1,12 +1,19 @@
 // What the release needs from the outside world, passed in so tests can supply their own.
+
+import type { CloudWatchApi } from '../aws/cloudwatch-types.ts';
 import type {
+  CreateOutcome,
   DeploymentConfigInfo,
+  DeploymentGroupInfo,
   DeploymentRequest,
   DeploymentState,
   LifecycleEvent,
+  NewDeploymentGroup,
 } from '../aws/codedeploy.ts';
 import type { AliasInfo, FunctionState, InvokeResult, NewCode } from '../aws/lambda.ts';
+import type { S3Api } from '../aws/s3.ts';
 import type { TrafficRouting } from '../strategy.ts';
+import type { GateRun } from './gates.ts';
 import type { ProgressSink } from './result.ts';
 
 /** The Lambda calls the release makes (LambdaApi in production; a plain object will do). */
@@ -29,12 +36,10 @@ export interface LambdaService {
 /** The CodeDeploy calls the release makes (CodeDeployApi in production). */
 export interface CodeDeployService {
   getApplication(name: string): Promise<{ computePlatform?: string } | undefined>;
-  getDeploymentGroup(
-    app: string,
-    group: string,
-  ): Promise<
-    { deploymentConfigName?: string; alarms: string[]; alarmsEnabled: boolean } | undefined
-  >;
+  getDeploymentGroup(app: string, group: string): Promise<DeploymentGroupInfo | undefined>;
+  /** Only with `codedeploy-role` (provision.ts); 'exists' when someone else made it first. */
+  createApplication(name: string): Promise<CreateOutcome>;
+  createDeploymentGroup(group: NewDeploymentGroup): Promise<CreateOutcome>;
   getDeploymentConfig(name: string): Promise<DeploymentConfigInfo | undefined>;
   listDeploymentConfigs(): Promise<string[]>;
   createDeploymentConfig(name: string, routing: TrafficRouting): Promise<void>;
@@ -66,15 +71,24 @@ export type OutputName =
   | 'function-arn'
   | 'code-sha256';
 
+/** The S3 calls the release makes (S3Api in production), for code uploaded through S3. */
+export type S3Service = S3Api;
+
 export interface ReleaseDeps {
   lambda: LambdaService;
   codedeploy: CodeDeployService;
+  /** S3, made on first use: only a release with `s3-bucket` and local code needs it. */
+  s3?: () => Promise<S3Service>;
   clock: Clock;
   progress: ProgressSink;
   /** Sets a step output the moment its value is known. */
   output(name: OutputName, value: string): void;
   /** Called the moment a deployment exists (the post step's backstop needs its id). */
   onDeployment?(id: string): void;
+  /** CloudWatch, loaded on first use: only releases with metric gates call it. */
+  cloudwatch?: () => Promise<CloudWatchApi>;
+  /** Hears of the gate alarms the moment they are about to exist, and undefined once deleted. */
+  onGates?(run: GateRun | undefined): void;
   /** Runs one phase (the runner shows it as a collapsible group). */
   group?<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Fires on cancellation: in-flight calls and sleeps are abandoned. */

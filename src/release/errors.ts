@@ -1,5 +1,6 @@
 // The release's own failures: a code a person (and the summary) can act on, and a message
 // that is the whole explanation.
+import { type AwsErrorLike, awsError, isAbort } from '../aws/errors.ts';
 
 export type ReleaseErrorCode =
   | 'FUNCTION_NOT_FOUND'
@@ -12,6 +13,8 @@ export type ReleaseErrorCode =
   | 'ALIAS_ON_LATEST'
   | 'ALIAS_MOVED'
   | 'CODE_UNREADABLE'
+  | 'CODE_TOO_LARGE'
+  | 'S3_UPLOAD_FAILED'
   | 'CODE_CHANGED_CONCURRENTLY'
   | 'CODE_UPDATE_FAILED'
   | 'CODE_UPDATE_TIMEOUT'
@@ -20,12 +23,15 @@ export type ReleaseErrorCode =
   | 'APPLICATION_NOT_FOUND'
   | 'APPLICATION_NOT_LAMBDA'
   | 'DEPLOYMENT_GROUP_NOT_FOUND'
+  | 'CODEDEPLOY_CREATE_FAILED'
   | 'STRATEGY_NOT_FOUND'
   | 'STRATEGY_CONFLICT'
   | 'HOOK_NOT_FOUND'
   | 'GROUP_BUSY'
   | 'SMOKE_TEST_FAILED'
   | 'TIMEOUT'
+  | 'TOO_MANY_ALARMS'
+  | 'GATE_ALARMS_FAILED'
   | 'OIDC_TOKEN_UNAVAILABLE'
   | 'ASSUME_ROLE_DENIED'
   | 'ASSUME_ROLE_FAILED'
@@ -37,5 +43,22 @@ export class ReleaseError extends Error {
     super(message);
     this.name = 'ReleaseError';
     this.code = code;
+  }
+}
+
+/**
+ * Runs one AWS call; a failure (cancellation aside) becomes a ReleaseError with `code` whose
+ * message `explain` writes from the AWS error (service, operation, what was being done, fix).
+ */
+export async function explainFailure<T>(
+  code: ReleaseErrorCode,
+  explain: (e: AwsErrorLike) => string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new ReleaseError(code, explain(awsError(error)));
   }
 }

@@ -3,7 +3,7 @@
 import { isTerminal } from '../aws/codedeploy.ts';
 import { deploymentUrl } from '../aws/console.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
-import { clearWeightsCommand } from './alias.ts';
+import { clearWeightsCommand, isWhollyOn } from './alias.ts';
 import type { Group, ReleaseDeps } from './deps.ts';
 import type { DeploymentPlan, Plan } from './plan.ts';
 import type { AliasState, Cause, HookName, Note, ReleaseStatus } from './result.ts';
@@ -36,10 +36,6 @@ export function alarmsIn(message: string | undefined, known: string[] = []): str
 
 export function aliasState(a: AliasInfo): AliasState {
   return { version: a.version, weights: a.weights };
-}
-
-function isWhollyOn(a: AliasInfo | undefined, version: string): boolean {
-  return !!a && a.version === version && Object.keys(a.weights).length === 0;
 }
 
 function causeOf(state: WatchState, knownAlarms: string[]): Cause {

@@ -2,6 +2,7 @@
 // takes the plan (not the settings), so what a phase may rely on is written down here.
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
+import type { Gate } from '../gates/parse.ts';
 import type { OnEvent, Source } from '../settings/index.ts';
 import type { TrafficRouting } from '../strategy.ts';
 import type { HookName, PlanSummary } from './result.ts';
@@ -10,6 +11,22 @@ export interface CodeBundle {
   zip: Uint8Array;
   /** base64 SHA-256, the way Lambda reports CodeSha256 */
   sha256: string;
+}
+
+/** Where local code is put in S3 for Lambda to read (`s3-bucket` with `zip-file`/`code-dir`). */
+export interface S3Upload {
+  bucket: string;
+  key: string;
+}
+
+/** The CodeDeploy resources to create before the release needs them (`codedeploy-role`). */
+export interface GroupCreation {
+  /** The application is missing too (a group cannot exist without it). */
+  application: boolean;
+  serviceRoleArn: string;
+  /** The alarms the new group watches (`alarms`). */
+  alarms: string[];
+  autoRollback: boolean;
 }
 
 export interface Hook {
@@ -26,6 +43,8 @@ export interface DeploymentPlan {
   configName: string;
   /** An inline strategy whose config does not exist yet and will be created. */
   createConfig: boolean;
+  /** The group (and maybe the application) does not exist yet and will be created. */
+  create?: GroupCreation;
   /** A deployment already active in the group. */
   activeDeploymentId?: string;
   /** It names the run, so a deployment whose id was lost can be found again. */
@@ -55,6 +74,8 @@ export interface Plan {
   source: Source;
   /** Zip bytes read or built locally. */
   code?: CodeBundle;
+  /** The local code goes through S3 (there when the code is uploaded). */
+  s3Upload?: S3Upload;
   /** True when the local code equals $LATEST's: no upload, so no new version for the same code. */
   codeUnchanged: boolean;
   versionDescription: string;
@@ -63,6 +84,10 @@ export interface Plan {
   hooks: Hook[];
   /** The alarms that can stop the deployment (the release's and the group's), by name. */
   alarms: string[];
+  /** The group's own alarms (when its alarm configuration is enabled). */
+  groupAlarms: string[];
+  /** `metric-gates`: one alarm each, created just before the deployment. */
+  metricGates: Gate[];
   timeoutMinutes: number;
   pollIntervalMs: number;
   dryRun: boolean;

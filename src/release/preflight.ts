@@ -5,15 +5,22 @@ import { readFileSync } from 'node:fs';
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import { credentialLifetimeWarning, expectedReleaseMs } from '../aws/credential-lifetime.ts';
 import { isAbort } from '../aws/errors.ts';
-import type { FunctionState } from '../aws/lambda.ts';
-import { functionNameOf, type Settings } from '../settings/index.ts';
+import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
+import { defaultS3Key } from '../aws/s3.ts';
+import {
+  functionNameOf,
+  MAX_ZIP_BYTES,
+  type Settings,
+  tooLargeForDirectUpload,
+} from '../settings/index.ts';
 import { defaultTimeoutMinutes, shiftMinutes } from '../strategy.ts';
 import { checkAlias, describeWeights } from './alias.ts';
 import { findConfig } from './config.ts';
 import { busyError, deploymentDescription } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
-import type { CodeBundle, DeploymentPlan, Hook, Plan } from './plan.ts';
+import { checkAlarmCount } from './gates.ts';
+import type { CodeBundle, DeploymentPlan, GroupCreation, Hook, Plan, S3Upload } from './plan.ts';
 import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -136,6 +143,30 @@ function localCode(
   return { code, codeUnchanged };
 }
 
+/**
+ * Where the local code goes in S3 with `s3-bucket`; without it, a zip over Lambda's 50 MB is
+ * refused here (a code-dir's size is known only once zipped), before any change.
+ */
+function s3UploadOf(
+  settings: Settings,
+  code: CodeBundle | undefined,
+  functionName: string,
+): S3Upload | undefined {
+  const { source } = settings;
+  if (!code || (source.kind !== 'zip-file' && source.kind !== 'code-dir')) return undefined;
+  const via = source.viaS3;
+  if (via) {
+    const hex = Buffer.from(code.sha256, 'base64').toString('hex');
+    return { bucket: via.bucket, key: via.key ?? defaultS3Key(hex, functionName) };
+  }
+  if (code.zip.byteLength > MAX_ZIP_BYTES)
+    throw new ReleaseError(
+      'CODE_TOO_LARGE',
+      `\`${source.kind}\` ${source.given} is ${tooLargeForDirectUpload(code.zip.byteLength)} Nothing was changed.`,
+    );
+  return undefined;
+}
+
 export function hooksOf(settings: Settings): Hook[] {
   const hooks: Hook[] = [];
   if (settings.beforeTrafficHook)
@@ -145,15 +176,35 @@ export function hooksOf(settings: Settings): Hook[] {
   return hooks;
 }
 
-/** The application and group exist, are for Lambda; returns the alarms the group watches. */
-async function checkGroup(settings: Settings, deps: ReleaseDeps): Promise<string[]> {
+/** What preflight found of the group: the alarms it watches, or that it is to be created. */
+interface GroupFound {
+  groupAlarms: string[];
+  create?: GroupCreation;
+}
+
+/**
+ * The application and group exist and are for Lambda; with `codedeploy-role`, a missing
+ * application or group is planned for creation instead (provision.ts makes it).
+ */
+async function checkGroup(settings: Settings, deps: ReleaseDeps): Promise<GroupFound> {
   const app = settings.application!;
   const group = settings.deploymentGroup!;
+  const role = settings.codedeployRole;
+  const create = (application: boolean): GroupFound => ({
+    groupAlarms: [],
+    create: {
+      application,
+      serviceRoleArn: role!,
+      alarms: settings.alarms,
+      autoRollback: settings.autoRollback,
+    },
+  });
   const application = await deps.codedeploy.getApplication(app);
+  if (!application && role) return create(true);
   if (!application)
     throw new ReleaseError(
       'APPLICATION_NOT_FOUND',
-      `CodeDeploy application \`${app}\` (\`application\`) does not exist in ${settings.region}.`,
+      `CodeDeploy application \`${app}\` (\`application\`) does not exist in ${settings.region}. Create it with compute platform Lambda, or give \`codedeploy-role\` (a CodeDeploy service role ARN) to have the action create it and the deployment group.`,
     );
   if (application.computePlatform !== 'Lambda')
     throw new ReleaseError(
@@ -161,12 +212,13 @@ async function checkGroup(settings: Settings, deps: ReleaseDeps): Promise<string
       `CodeDeploy application \`${app}\` (\`application\`) is for the ${application.computePlatform ?? 'unknown'} compute platform; Lambda releases need an application created with compute platform Lambda.`,
     );
   const dg = await deps.codedeploy.getDeploymentGroup(app, group);
+  if (!dg && role) return create(false);
   if (!dg)
     throw new ReleaseError(
       'DEPLOYMENT_GROUP_NOT_FOUND',
-      `Deployment group \`${group}\` (\`deployment-group\`) does not exist in application \`${app}\`.`,
+      `Deployment group \`${group}\` (\`deployment-group\`) does not exist in application \`${app}\`. Create it, or give \`codedeploy-role\` (a CodeDeploy service role ARN) to have the action create it.`,
     );
-  return dg.alarmsEnabled ? dg.alarms : [];
+  return { groupAlarms: dg.alarmsEnabled ? dg.alarms : [] };
 }
 
 /** Every hook function exists; a name CodeDeploy's managed policy cannot invoke is a warning. */
@@ -202,11 +254,14 @@ async function checkDeployment(
   deps: ReleaseDeps,
   warnings: string[],
 ): Promise<{ deployment: DeploymentPlan; groupAlarms: string[] }> {
-  const groupAlarms = await checkGroup(settings, deps);
+  const { groupAlarms, create } = await checkGroup(settings, deps);
   const strategy = await resolveStrategy(settings, deps);
   await checkHooks(settings, hooks, deps, warnings);
   const group = settings.deploymentGroup!;
-  const active = await deps.codedeploy.listActiveDeployments(settings.application!, group);
+  // A group still to be created has no deployments.
+  const active = create
+    ? []
+    : await deps.codedeploy.listActiveDeployments(settings.application!, group);
   const activeDeploymentId = active[0];
   if (activeDeploymentId && settings.ifBusy === 'fail')
     throw busyError(group, activeDeploymentId, settings.region);
@@ -214,6 +269,7 @@ async function checkDeployment(
     application: settings.application!,
     deploymentGroup: group,
     ...strategy,
+    ...(create ? { create } : {}),
     activeDeploymentId,
     description: deploymentDescription(settings),
     alarmGate: alarmGate(settings),
@@ -254,23 +310,35 @@ async function resolveStrategy(
   return { routing: config.routing, configName: config.name, createConfig: false };
 }
 
-export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<Plan> {
+/** `seen` hears of the alias as read, before any check can refuse. */
+export async function preflight(
+  settings: Settings,
+  deps: ReleaseDeps,
+  seen?: (alias: AliasInfo | undefined) => void,
+): Promise<Plan> {
   const fn = settings.functionName;
   const direct = settings.strategy.kind === 'direct';
   const warnings: string[] = [];
 
   const { latest, functionName } = await findFunction(settings, deps);
   const current = await deps.lambda.getAlias(fn, settings.alias);
+  seen?.(current);
   if (current) {
     deps.output('alias-arn', current.arn);
     deps.output('previous-version', current.version);
   }
   const promoted = await findPromoted(settings, functionName, deps);
   const { code, codeUnchanged } = localCode(settings, latest);
+  const s3Upload = s3UploadOf(settings, code, functionName);
 
   const hooks = hooksOf(settings);
   const side = direct ? undefined : await checkDeployment(settings, hooks, deps, warnings);
   const deployment = side?.deployment;
+  if (deployment) checkAlarmCount(settings.metricGates, deployment.alarmGate, side.groupAlarms);
+  if (!current && settings.metricGates.length > 0)
+    warnings.push(
+      `\`metric-gates\` do not apply to this release: alias ${settings.alias} does not exist yet, so it is created on the new version with no traffic to shift and nothing to judge.`,
+    );
   // While another deployment runs the alias is legitimately mid-shift; with if-busy: wait it
   // is checked again once that deployment has ended.
   if (!deployment?.activeDeploymentId) checkAlias(current, settings.alias, functionName, direct);
@@ -308,12 +376,15 @@ export async function preflight(settings: Settings, deps: ReleaseDeps): Promise<
     promoted,
     source: settings.source,
     code,
+    ...(s3Upload ? { s3Upload } : {}),
     codeUnchanged,
     versionDescription: settings.versionDescription,
     smokeTestPayload: settings.smokeTestPayload,
     deployment,
     hooks,
     alarms: [...new Set([...settings.alarms, ...(side?.groupAlarms ?? [])])],
+    groupAlarms: side?.groupAlarms ?? [],
+    metricGates: deployment && current ? settings.metricGates : [],
     timeoutMinutes,
     pollIntervalMs: settings.pollIntervalSeconds * 1000,
     dryRun: settings.dryRun,

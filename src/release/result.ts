@@ -1,5 +1,6 @@
 // The data that flows out of a release: progress events while it runs, one ReleaseResult at
 // the end. The log and the job summary both render these; neither talks to AWS.
+import type { CanaryReport } from '../gates/report.ts';
 
 export type ReleaseStatus =
   | 'succeeded'
@@ -21,7 +22,12 @@ export interface TrafficPoint {
   /** epoch milliseconds */
   at: number;
   newPercent: number;
+  /** What moved the traffic here, when the release knows it; the summary infers it otherwise. */
+  event?: TrafficEvent;
 }
+
+/** Why traffic moved: a shift by the strategy, or a stop (and the rollback that follows it). */
+export type TrafficEvent = 'start' | 'shift' | 'alarm' | 'hook' | 'timeout' | 'cancel' | 'rollback';
 
 export type HookName = 'BeforeAllowTraffic' | 'AfterAllowTraffic';
 
@@ -64,6 +70,8 @@ export interface PlanSummary {
   shiftMinutes: number;
   /** How long the action would wait for the deployment, in minutes. */
   timeoutMinutes: number;
+  /** Where that wait comes from: `timeout-minutes`, or derived from the strategy and hooks. */
+  timeoutFrom?: 'input' | 'strategy';
 }
 
 /** What a note is about: the failure message picks the ones a person must act on by kind. */
@@ -83,7 +91,19 @@ export type NoteKind =
   /** The alias is on one version, but not the previous one. */
   | 'alias-elsewhere'
   /** AWS could not be reached for a while during the watch, which rode it out. */
-  | 'lost-contact';
+  | 'lost-contact'
+  /** The action created CodeDeploy resources (`codedeploy-role`); ReleaseResult.created lists them. */
+  | 'created'
+  /** The deployment still runs, so its metric-gate alarms were left for CodeDeploy. */
+  | 'gate-alarms-left'
+  /** strategy: direct moved a split alias wholly onto the new version (ReleaseResult.clearedSplit). */
+  | 'split-cleared';
+
+/** A resource the release created for the team (`codedeploy-role`). */
+export interface CreatedResource {
+  kind: 'codedeploy-application' | 'deployment-group';
+  name: string;
+}
 
 export interface Note {
   kind: NoteKind;
@@ -101,7 +121,14 @@ export interface ReleaseResult {
   version?: string;
   /** The version the alias pointed at before; absent on a first release. */
   previousVersion?: string;
+  /**
+   * The alias as preflight read it: `null` when it did not exist, absent when it was not read
+   * (the release failed before). The summary says "first release" only on `null` or `created`.
+   */
+  aliasBefore?: AliasState | null;
   codeSha256?: string;
+  /** Size of the uploaded code package in bytes, when the action uploaded one. */
+  codeSize?: number;
   /** In words: "zip file app.zip", "$LATEST as it stands", "version 7", ... */
   source: string;
   origin: Origin;
@@ -118,10 +145,16 @@ export interface ReleaseResult {
   cause?: Cause;
   /** The alias as last read back from Lambda. */
   finalAlias?: AliasState;
+  /** The split a direct move cleared: the alias as it was, weights and all. */
+  clearedSplit?: AliasState;
   /** Set for dry runs (and kept for real runs: what was planned). */
   plan?: PlanSummary;
   /** Extra facts worth showing a person (warnings, what to do next). */
   notes: Note[];
+  /** What the release created besides the version and alias, in the order it did. */
+  created?: CreatedResource[];
+  /** With `metric-gates`: each version's metrics over the release and each gate's verdict. */
+  canary?: CanaryReport;
 }
 
 export type ProgressEvent =

@@ -5,17 +5,27 @@ import { deploymentUrl } from '../aws/console.ts';
 import { expiredCredentialsError, isExpiredCredentials } from '../aws/credential-errors.ts';
 import { expectedReleaseMs, sessionSecondsNeeded } from '../aws/credential-lifetime.ts';
 import { awsError, isAbort } from '../aws/errors.ts';
-import type { FunctionState } from '../aws/lambda.ts';
+import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
+import { createAliasOnce, isSplit, isWhollyOn, pointAliasPinned, splitCleared } from './alias.ts';
 import { uploadCode } from './code.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import {
+  alarmsWithoutGates,
+  armGates,
+  closeGatesInto,
+  type GateRun,
+  logGatesOnTraffic,
+  openGates,
+} from './gates.ts';
 import { aliasState, type Outcome, settle, settleSuccess } from './outcome.ts';
 import type { Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
+import { provision } from './provision.ts';
 import { publishVersion } from './publish.ts';
 import type { ReleaseResult } from './result.ts';
 import { type WatchState, type WatchTarget, watchDeployment, watchTarget } from './watch.ts';
@@ -56,11 +66,16 @@ export async function release(
   deps: ReleaseDeps,
   result: ReleaseResult = initialResult(settings, deps.clock.now()),
 ): Promise<ReleaseResult> {
+  let r: Release | undefined;
   try {
     const group = groupOf(deps);
-    const { plan, busyUntil } = await plan_(settings, deps, group);
+    // A split alias stays as it is unless this run moves it: the summary must show it.
+    const seen = (a: AliasInfo | undefined) => {
+      result.finalAlias = isSplit(a) ? aliasState(a!) : undefined;
+    };
+    const { plan, busyUntil } = await plan_(settings, deps, group, seen);
     recordPlan(plan, deps, result);
-    const r: Release = { plan, busyUntil, deps, result, group };
+    r = { plan, busyUntil, deps, result, group };
     for (const phase of PHASES) if ((await phase(r)) === 'done') break;
   } catch (error) {
     if (isAbort(error) || deps.signal?.aborted) throw error;
@@ -74,6 +89,7 @@ export async function release(
         ? { code: failure.code, message: failure.message }
         : { code: e.name, message: e.message };
   }
+  if (r?.gates) await closeGatesInto(r.gates, deps, result);
   result.endedAt = deps.clock.now();
   deps.output('status', result.status);
   deps.output('rolled-back', String(result.rolledBack));
@@ -96,6 +112,8 @@ interface Release {
   target?: WatchTarget;
   /** Where the watch left it (watch). */
   watched?: WatchState;
+  /** The metric gates' alarms, once they are being created (start deployment). */
+  gates?: GateRun;
 }
 
 /** A phase: does its part, or nothing when it does not apply; 'done' ends the release. */
@@ -108,6 +126,7 @@ const PHASES: Phase[] = [
   publish,
   stopIfReleased,
   smokeTest,
+  provisionPhase,
   createAlias,
   moveAlias,
   startDeploymentPhase,
@@ -120,10 +139,11 @@ async function plan_(
   settings: Settings,
   deps: ReleaseDeps,
   group: Group,
+  seen: (alias: AliasInfo | undefined) => void,
 ): Promise<{ plan: Plan; busyUntil: number }> {
   const check = () =>
     group('Preflight', async () => {
-      const p = await preflight(settings, deps);
+      const p = await preflight(settings, deps, seen);
       for (const step of p.summary.steps) deps.progress({ kind: 'info', message: `plan: ${step}` });
       return p;
     });
@@ -198,7 +218,8 @@ async function publish(r: Release): Promise<'done' | 'next'> {
 }
 
 async function stopIfReleased({ plan, result, version }: Release): Promise<'done' | 'next'> {
-  if (!plan.current || plan.current.version !== version!.version) return 'next';
+  // A split alias whose main version is this one still needs the move that clears it.
+  if (!plan.current || !isWhollyOn(plan.current, version!.version)) return 'next';
   result.status = 'skipped';
   result.finalAlias = aliasState(plan.current);
   result.notes.push({
@@ -226,6 +247,26 @@ async function smokeTest({ plan, deps, group, version }: Release): Promise<'done
   return 'next';
 }
 
+/** `codedeploy-role`: the application and group planned in preflight, before the alias needs them. */
+async function provisionPhase({ plan, deps, result, group }: Release): Promise<'done' | 'next'> {
+  const d = plan.deployment;
+  if (!d?.create) return 'next';
+  const create = d.create;
+  const created = await group('Create CodeDeploy resources', () => provision(d, create, deps));
+  if (created.length === 0) return 'next';
+  result.created = [...(result.created ?? []), ...created];
+  const names = created.map((c) =>
+    c.kind === 'codedeploy-application'
+      ? `CodeDeploy application ${c.name}`
+      : `deployment group ${c.name}`,
+  );
+  result.notes.push({
+    kind: 'created',
+    text: `Created ${names.join(' and ')} (service role ${create.serviceRoleArn}); later releases use ${created.length > 1 ? 'them' : 'it'} as they are.`,
+  });
+  return 'next';
+}
+
 /** A first release: there is no traffic to shift, so the alias is created on the version. */
 async function createAlias({
   plan,
@@ -235,9 +276,7 @@ async function createAlias({
   version,
 }: Release): Promise<'done' | 'next'> {
   if (plan.current) return 'next';
-  const created = await group('Create alias', () =>
-    deps.lambda.createAlias(plan.functionRef, plan.alias, version!.version),
-  );
+  const created = await group('Create alias', () => createAliasOnce(deps, plan, version!.version));
   deps.output('alias-arn', created.arn);
   result.aliasArn = created.arn;
   result.status = 'created';
@@ -251,26 +290,46 @@ async function moveAlias(r: Release): Promise<'done' | 'next'> {
   const { plan, deps, result } = r;
   if (plan.deployment) return 'next';
   const v = r.version!.version;
-  const moved = await r.group('Move alias', () =>
-    deps.lambda.pointAlias(plan.functionRef, plan.alias, v, plan.current?.revisionId),
-  );
+  const moved = await r.group('Move alias', () => pointAliasPinned(deps, plan, v));
   result.timeline.push({ at: deps.clock.now(), newPercent: 100 });
+  result.finalAlias = aliasState(moved);
+  if (isSplit(plan.current)) noteSplitCleared(plan, v, r);
   merge(result, await settleSuccess(watchTarget(plan, v, ''), deps));
-  result.finalAlias ??= aliasState(moved);
   return 'done';
+}
+
+/** The direct move fixed a split alias: a warning now, a note and the split in the result. */
+function noteSplitCleared(plan: Plan, version: string, { deps, result }: Release): void {
+  const was = aliasState(plan.current!);
+  const text = splitCleared(plan.alias, was, version);
+  deps.progress({ kind: 'warning', message: text });
+  result.notes.push({ kind: 'split-cleared', text });
+  result.clearedSplit = was;
 }
 
 async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
   const { plan, deps, result } = r;
   const d = plan.deployment!;
   const v = r.version!.version;
+  const gates = await openGates(plan, v, deps);
+  r.gates = gates;
+  const existing = alarmsWithoutGates(d.alarmGate, plan.groupAlarms);
   const started = await r.group('Start deployment', () =>
-    startDeployment(plan, d, v, r.busyUntil, deps, (moved) => {
-      result.previousVersion = moved;
-      deps.output('previous-version', moved);
-    }),
+    startDeployment(
+      plan,
+      d,
+      v,
+      r.busyUntil,
+      deps,
+      (moved) => {
+        result.previousVersion = moved;
+        deps.output('previous-version', moved);
+      },
+      gates && ((current) => armGates(gates, current, existing, d, deps)),
+    ),
   );
   const { deploymentId } = started;
+  if (gates) gates.deploymentId = deploymentId;
   result.deploymentId = deploymentId;
   deps.output('deployment-id', deploymentId);
   deps.onDeployment?.(deploymentId);
@@ -280,6 +339,7 @@ async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
     consoleUrl: deploymentUrl(plan.region, deploymentId),
   });
   r.target = watchTarget(plan, v, deploymentId, started.currentVersion);
+  if (gates) r.target.alarms.push(...gates.alarmNames);
   if (d.wait) return 'next';
   result.status = 'started';
   return 'done';
@@ -289,9 +349,17 @@ async function watch(r: Release): Promise<'done' | 'next'> {
   const target = r.target!;
   // The timeout counts from our deployment's start; waiting for a busy group had its own.
   const deadline = r.deps.clock.now() + r.plan.timeoutMinutes * 60_000;
-  r.watched = await r.group('Watch deployment', () =>
-    watchDeployment(target, deadline, r.plan.pollIntervalMs, r.deps),
-  );
+  const logged = r.gates ? logGatesOnTraffic(r.gates, r.deps) : undefined;
+  r.watched = await r.group('Watch deployment', async () => {
+    const watched = await watchDeployment(
+      target,
+      deadline,
+      r.plan.pollIntervalMs,
+      logged?.deps ?? r.deps,
+    );
+    await logged?.flush();
+    return watched;
+  });
   r.result.timeline = r.watched.timeline;
   r.result.hooks = r.watched.hooks;
   return 'next';

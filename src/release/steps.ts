@@ -3,7 +3,8 @@
 
 import { sourceWords } from '../report/words.ts';
 import { describeRouting, routingSteps, shiftMinutes } from '../strategy.ts';
-import type { DeploymentPlan, Plan } from './plan.ts';
+import { describeWeights } from './alias.ts';
+import type { DeploymentPlan, GroupCreation, Plan } from './plan.ts';
 import type { PlanSummary } from './result.ts';
 
 function codeSteps(p: Omit<Plan, 'summary'>): string[] {
@@ -14,11 +15,15 @@ function codeSteps(p: Omit<Plan, 'summary'>): string[] {
         : `Release existing version ${p.promoted.version} (nothing uploaded or published)`,
     ];
   const steps: string[] = [];
+  const bytes = p.code ? ` (${p.code.zip.byteLength} bytes, SHA-256 ${p.code.sha256})` : '';
+  const s3 = p.s3Upload;
   if (p.source.kind !== 'latest') {
     steps.push(
       p.codeUnchanged
         ? `Skip the upload: ${sourceWords(p.source)} is identical to $LATEST`
-        : `Upload ${sourceWords(p.source)} as $LATEST${p.code ? ` (${p.code.zip.byteLength} bytes, SHA-256 ${p.code.sha256})` : ''}`,
+        : s3
+          ? `Upload ${sourceWords(p.source)}${bytes} to s3://${s3.bucket}/${s3.key} (unless the same zip is already there), then update $LATEST from it`
+          : `Upload ${sourceWords(p.source)} as $LATEST${bytes}`,
     );
   }
   steps.push(
@@ -34,12 +39,17 @@ function deploymentSteps(
   target: string,
 ): string[] {
   const steps: string[] = [];
+  if (d.create) steps.push(...creationSteps(d, d.create));
   if (d.createConfig)
     steps.push(`Create deployment config ${d.configName} (${describeRouting(d.routing)})`);
   if (d.activeDeploymentId)
     steps.push(`Wait for the active deployment ${d.activeDeploymentId} to end (if-busy: wait)`);
   const hooks = p.hooks.map((h) => `${h.hook} hook ${h.functionName}`);
   const alarms = d.alarmGate.use === 'these' ? d.alarmGate.names : [];
+  if (p.metricGates.length)
+    steps.push(
+      `Create ${p.metricGates.length} CloudWatch alarm${p.metricGates.length === 1 ? '' : 's'} for the metric gates (${p.metricGates.map((g) => g.text).join('; ')}), deleted when the release ends`,
+    );
   steps.push(
     `Start a CodeDeploy deployment (${d.configName}) shifting alias ${p.alias} from version ${from} to ${target}${hooks.length ? `, with ${hooks.join(' and ')}` : ''}${alarms.length ? `, stopped by alarms ${alarms.join(', ')}` : ''}`,
   );
@@ -55,6 +65,20 @@ function deploymentSteps(
   return steps;
 }
 
+function creationSteps(d: DeploymentPlan, c: GroupCreation): string[] {
+  const steps: string[] = [];
+  if (c.application)
+    steps.push(`Create CodeDeploy application ${d.application} (compute platform Lambda)`);
+  const alarms = c.alarms.length ? `alarms ${c.alarms.join(', ')}` : 'no alarms';
+  const rollback = c.autoRollback
+    ? 'automatic rollback on failure, alarm and stop'
+    : 'no automatic rollback';
+  steps.push(
+    `Create deployment group ${d.deploymentGroup} (blue/green with traffic control, service role ${c.serviceRoleArn}, ${alarms}, ${rollback})`,
+  );
+  return steps;
+}
+
 export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
   const target = p.promoted
     ? `version ${p.promoted.version}`
@@ -64,9 +88,16 @@ export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
   const steps = codeSteps(p);
   if (p.smokeTestPayload) steps.push(`Invoke ${target} with the smoke-test payload`);
   if (!p.current) {
+    // The group is made now all the same, so that the next release can deploy through it.
+    if (p.deployment?.create) steps.push(...creationSteps(p.deployment, p.deployment.create));
     steps.push(`Create alias ${p.alias} on ${target} (first release: no traffic to shift)`);
   } else if (!p.deployment) {
-    steps.push(`Move alias ${p.alias} from version ${p.current.version} to ${target} at once`);
+    const split = Object.keys(p.current.weights).length
+      ? ` (split: ${describeWeights(p.current)}), clearing the split`
+      : '';
+    steps.push(
+      `Move alias ${p.alias} from version ${p.current.version} to ${target} at once${split}`,
+    );
   } else {
     steps.push(...deploymentSteps(p, p.deployment, p.current.version, target));
   }

@@ -3,11 +3,9 @@
 
 import type { AliasState, ProgressEvent } from '../release/result.ts';
 import { neutralizeWorkflowCommands, toSingleLine } from './escape.ts';
+import { formatDuration, versionLabel } from './words.ts';
 
-/** `v7` for a numbered version, the text itself otherwise (`$LATEST`). */
-export function versionLabel(version: string): string {
-  return /^\d+$/.test(version) ? `v${version}` : version;
-}
+export { formatDuration, versionLabel };
 
 /** A percentage with at most two decimals and no float noise: 10, 33.33, 0.5. */
 export function formatPercent(percent: number): string {
@@ -50,25 +48,13 @@ function compareVersions(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** `250 ms`, `1.2 s`, `45 s`, `2m 05s`. */
+/** `250 ms`, `1.2 s`, `45 s`, `2 min 5 s`. */
 export function formatDelay(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '0 ms';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 10_000) return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   return formatDuration(ms);
-}
-
-/** A duration for people: `6s`, `5m 06s`, `1h 40m 05s`. Whole seconds, rounded down. */
-export function formatDuration(ms: number): string {
-  const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${ss}s`;
-  if (m > 0) return `${m}m ${ss}s`;
-  return `${s}s`;
 }
 
 function trafficLine(newVersion: string, oldVersion: string, newPercent: number): string {

@@ -1,13 +1,33 @@
 // The job summary: a pure rendering of one ReleaseResult as GitHub-flavoured Markdown.
-// SREs read this instead of the AWS console, so it leads with what happened and where the
-// traffic is now. Every string that came from inputs or AWS is escaped, and every list is
-// capped, so the output stays far below GitHub's 1 MiB summary limit.
+// An SRE reads it instead of the AWS console, so it leads with one line of what happened, the
+// cause in one bold sentence, one row of facts and the traffic as it moved; everything else
+// is folded. It says only what the result says: an unknown fact is left out, not guessed.
+// Every string from inputs or AWS is escaped exactly once; every list is capped, so the output
+// stays far below GitHub's 1 MiB summary limit.
 
-import { aliasUrl, deploymentUrl } from '../aws/console.ts';
-import type { AliasState, Origin, ReleaseResult, TrafficPoint } from '../release/result.ts';
+import { alarmUrl, aliasUrl, deploymentUrl, logGroupUrl, versionUrl } from '../aws/console.ts';
+import type { ReleaseResult } from '../release/result.ts';
 import { functionNameOf } from '../settings/index.ts';
+import { canarySection } from './canary.ts';
+import { errorCode } from './codes.ts';
 import { escapeMarkdown, inlineCode, toSingleLine, truncate } from './escape.ts';
-import { formatAliasState, formatDuration, formatPercent, isSplit } from './progress.ts';
+import {
+  aliasStateMarkdown,
+  type Headline,
+  headline,
+  headlineMarkdown,
+  headlineOf,
+  markdownPiece,
+  neverGotTraffic,
+} from './headline.ts';
+import { link, renderMessage } from './message.ts';
+import { bar, capRows, percentText, type TimelineRow, timelineRows } from './timeline.ts';
+import { clock, formatBytes, formatDuration, formatMinutes, timestamp } from './words.ts';
+
+export { headline };
+
+/** @deprecated the log's last line: use `headline`. */
+export const outcomeLine = headline;
 
 /** GitHub refuses a step summary larger than this. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -22,13 +42,27 @@ const MAX = {
   message: 4000,
   alarms: 20,
   alarmName: 255,
-  timelineHead: 20,
-  timelineTail: 20,
   hooks: 20,
   planSteps: 50,
   notes: 30,
   item: 1000,
 } as const;
+
+/** Where the run happened, from the GITHUB_* variables, for the commit link. */
+export interface RunContext {
+  serverUrl?: string;
+  repository?: string;
+  sha?: string;
+}
+
+/** The run context from the environment; the shell passes it in, the renderer reads no env. */
+export function runContext(env: Record<string, string | undefined>): RunContext {
+  return {
+    serverUrl: env.GITHUB_SERVER_URL,
+    repository: env.GITHUB_REPOSITORY,
+    sha: env.GITHUB_SHA,
+  };
+}
 
 /** Escaped inline text, shortened first. */
 function md(s: string, max: number = MAX.text): string {
@@ -40,44 +74,13 @@ function code(s: string, max: number = MAX.name): string {
   return inlineCode(truncate(s, max));
 }
 
-/** A Markdown link; `url` comes from aws/console.ts, so it is already percent-encoded. */
-function link(text: string, url: string): string {
-  return `[${text}](${url.replace(/[\s()<>]/g, (c) => encodeURIComponent(c))})`;
-}
-
 /** `v8` for a numbered version, a code span otherwise (`$LATEST`). */
-function version(v: string | undefined, unknown = 'a new version'): string {
-  if (v === undefined || v === '') return unknown;
-  const t = truncate(v, MAX.version);
-  return /^\d+$/.test(t) ? `v${t}` : inlineCode(t);
+function version(v: string): string {
+  return markdownPiece({ version: truncate(v, MAX.version) });
 }
 
-function pad2(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-function validTime(ms: number): boolean {
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
-}
-
-/** `HH:MM:SS` in UTC. */
-function clock(ms: number): string {
-  if (!validTime(ms)) return '?';
-  const d = new Date(ms);
-  return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
-}
-
-/** `2025-06-01 12:00:05 UTC`. */
-function timestamp(ms: number): string {
-  if (!validTime(ms)) return '?';
-  return `${new Date(ms).toISOString().slice(0, 10)} ${clock(ms)} UTC`;
-}
-
-function minutes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return 'an unknown number of minutes';
-  const rounded = Math.round(n * 10) / 10;
-  const words = `${rounded} minute${rounded === 1 ? '' : 's'}`;
-  return rounded >= 60 ? `${words} (${formatDuration(rounded * 60_000)})` : words;
+function deploymentLink(r: ReleaseResult, id: string): string {
+  return link(md(id, MAX.id), deploymentUrl(r.region, id));
 }
 
 /** A fenced code block for a command to copy; the fence outgrows any backtick run in it. */
@@ -93,121 +96,191 @@ function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function headlineWord(r: ReleaseResult): string {
-  switch (r.status) {
-    case 'succeeded':
-      return 'Released';
-    case 'failed':
-      return r.rolledBack ? 'Rolled back' : 'Failed';
-    case 'stopped':
-      return r.rolledBack ? 'Rolled back' : 'Stopped';
-    case 'skipped':
-      return 'Skipped — nothing new to release';
-    case 'created':
-      return 'Alias created';
-    case 'started':
-      return 'Started';
-    case 'planned':
-      return 'Planned (dry run)';
-  }
+/** A list of names as `a`, `b` and `c`, capped. */
+function names(list: string[], render: (name: string) => string): string {
+  const shown = list.slice(0, MAX.alarms).map(render);
+  const more = list.length - shown.length;
+  if (more > 0) return `${shown.join(', ')} and ${more} more`;
+  return shown.length > 1
+    ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`
+    : (shown[0] ?? '');
 }
 
-function transition(r: ReleaseResult): string {
-  if (r.status === 'skipped' || r.previousVersion === undefined) {
-    return version(r.version ?? r.previousVersion);
-  }
-  return `${version(r.previousVersion)} → ${version(r.version)}`;
+/** How long the new version held its highest share before it fell (or until the end). */
+function heldAtPeak(
+  r: ReleaseResult,
+  rows: TimelineRow[],
+): { percent: number; ms: number } | undefined {
+  let i = rows.findLastIndex(
+    (row, j) => row.percent > 0 && (rows[j + 1]?.percent ?? 0) < row.percent,
+  );
+  if (i < 0) return undefined;
+  const until = rows[i + 1]?.at ?? r.endedAt;
+  while (i > 0 && rows[i - 1]!.percent === rows[i]!.percent) i--;
+  return { percent: rows[i]!.percent, ms: until - rows[i]!.at };
 }
 
-/** The outcome in one plain line, for the log: "Released: orders alias live, v7 → v8". */
-export function outcomeLine(r: ReleaseResult): string {
-  return `${headlineWord(r)}: ${r.functionName} alias ${r.alias}, ${transition(r)}${r.deploymentId ? ` (deployment ${r.deploymentId})` : ''}`;
+/** The cause in one sentence: what stopped it and when. Empty when nothing failed. */
+function causeSentence(r: ReleaseResult, h: Headline): string {
+  const c = r.cause;
+  if (!c) return '';
+  if (c.alarms && c.alarms.length > 0) {
+    const list = names(c.alarms, (a) => link(code(a, MAX.alarmName), alarmUrl(r.region, a)));
+    const held = heldAtPeak(r, timelineRows(r));
+    const v = r.version !== undefined ? version(r.version) : 'the new version';
+    const when = held
+      ? held.ms >= 1000
+        ? ` after ${v} had carried ${percentText(held.percent)} of traffic for ${formatDuration(held.ms)}`
+        : ` while ${v} had ${percentText(held.percent)} of traffic`
+      : neverGotTraffic(r)
+        ? ` before ${v} received traffic`
+        : '';
+    return `${c.alarms.length === 1 ? 'Alarm' : 'Alarms'} ${list} fired${when}.`;
+  }
+  if (c.failedHook) {
+    const fn = r.hooks.find((x) => x.hook === c.failedHook)?.functionName;
+    const where = fn ? ` ${link(code(fn), logGroupUrl(r.region, fn))}` : '';
+    const v = r.version !== undefined ? version(r.version) : 'the new version';
+    const when =
+      c.failedHook === 'BeforeAllowTraffic'
+        ? `, before any traffic moved to ${v}`
+        : `, after all traffic had moved to ${v}`;
+    return `The ${c.failedHook} hook${where} reported Failed${h.kind === 'rolled-back' || h.kind === 'before-traffic' || h.kind === 'not-rolled-back' ? when : ''}.`;
+  }
+  return c.message ? renderMessage(c.message, MAX.message) : '';
 }
 
-function failed(r: ReleaseResult): boolean {
-  return r.status === 'failed' || r.status === 'stopped';
+/** The command that puts all traffic back on the previous version, when it needs one. */
+function fixCommand(r: ReleaseResult, h: Headline): string[] {
+  if (h.kind !== 'split' && h.kind !== 'not-rolled-back') return [];
+  const back = r.previousVersion ?? r.finalAlias?.version;
+  if (back === undefined) return [];
+  const command = [
+    'aws lambda update-alias',
+    `--function-name ${shellQuote(truncate(r.functionName, MAX.name))}`,
+    `--name ${shellQuote(truncate(r.alias, MAX.name))}`,
+    `--function-version ${shellQuote(truncate(back, MAX.version))}`,
+    ...(h.kind === 'split' ? ['--routing-config AdditionalVersionWeights={}'] : []),
+    ...(r.region ? [`--region ${shellQuote(truncate(r.region, MAX.id))}`] : []),
+  ].join(' ');
+  const state =
+    h.kind === 'split'
+      ? `Alias ${code(r.alias)} sends ${aliasStateMarkdown(r.finalAlias!)}: traffic is **not** on one version, and every later deployment fails until it is.`
+      : `Alias ${code(r.alias)} sends all traffic to ${version(r.finalAlias!.version)} although the release did not succeed.`;
+  return [state, `To put all traffic back on ${version(back)}:`, codeBlock('sh', command)];
 }
 
-/** The alias as read back, in words, and the command that puts it right when it needs it. */
-function describeFinalAlias(r: ReleaseResult): { text: string; fix?: string } {
-  const a: AliasState | undefined = r.finalAlias;
-  if (a === undefined) {
-    return { text: 'unknown: the alias could not be read back; check it in the console' };
-  }
-  const back = r.previousVersion ?? a.version;
-  const fix = (routing: boolean): string =>
-    [
-      'aws lambda update-alias',
-      `--function-name ${shellQuote(truncate(r.functionName, MAX.name))}`,
-      `--name ${shellQuote(truncate(r.alias, MAX.name))}`,
-      `--function-version ${shellQuote(truncate(back, MAX.version))}`,
-      ...(routing ? ['--routing-config AdditionalVersionWeights={}'] : []),
-      ...(r.region ? [`--region ${shellQuote(truncate(r.region, MAX.id))}`] : []),
-    ].join(' ');
-  if (isSplit(a)) {
-    return {
-      text: `split: ${md(formatAliasState(a), MAX.text)} — traffic is **not** fully on one version; every later deployment will fail until the alias is cleared`,
-      fix: fix(true),
-    };
-  }
-  const v = version(a.version);
-  if (r.previousVersion !== undefined && a.version === r.previousVersion) {
-    return {
-      text: `100% on ${v} (previous version): ${r.rolledBack ? 'traffic is back on the previous version' : 'traffic is on the previous version'}`,
-    };
-  }
-  if (r.version !== undefined && a.version === r.version) {
-    if (failed(r) && r.previousVersion !== undefined) {
-      return {
-        text: `100% on ${v} (new version): the new version carries all traffic although the release did not succeed`,
-        fix: fix(false),
-      };
-    }
-    return { text: `100% on ${v} (new version)` };
-  }
-  const known = [
-    r.previousVersion !== undefined ? `previous ${version(r.previousVersion)}` : undefined,
-    r.version !== undefined ? `new ${version(r.version)}` : undefined,
-  ].filter((x) => x !== undefined);
-  return {
-    text: `100% on ${v}${known.length > 0 ? `: neither the ${known.join(' nor the ')} version` : ''}`,
-  };
+/** `canary 10% · 5 min`, `linear +10% every 10 min`, `all at once`: the strategy in short words. */
+function shortStrategy(r: ReleaseResult): string {
+  const s = r.strategy;
+  const words = (s.description || s.input)
+    .replace(/^canary: (\S+) for (.+?), then 100%$/, 'canary $1 · $2')
+    .replace(/^linear: (\S+) every (.+?), 100% after .*$/, 'linear $1 every $2')
+    .replace(/^direct: .*$/, 'direct, no CodeDeploy')
+    .replace(/\bminutes?\b/g, 'min')
+    .replace(/\bhours?\b/g, 'h');
+  return md(words);
 }
 
-function lead(r: ReleaseResult): string {
-  const alias = code(r.alias);
-  const deployment = r.deploymentId
-    ? link(code(r.deploymentId, MAX.id), deploymentUrl(r.region, r.deploymentId))
-    : undefined;
-  switch (r.status) {
-    case 'succeeded':
-      return `Alias ${alias} sends all traffic to ${version(r.version)}.`;
-    case 'failed':
-    case 'stopped': {
-      const what = deployment
-        ? `Deployment ${deployment} ${r.status === 'failed' ? 'failed' : 'was stopped'}`
-        : `The release ${r.status === 'failed' ? 'failed' : 'was stopped'}`;
-      if (r.rolledBack) {
-        const rolled = r.status === 'failed' ? 'and was rolled back' : 'and rolled back';
-        return `${what} ${rolled}: all traffic is on ${version(r.previousVersion)} again.`;
-      }
-      return `${what}. Alias ${alias} now: ${describeFinalAlias(r).text}.`;
-    }
-    case 'skipped':
-      return `Alias ${alias} already points at ${version(r.version ?? r.previousVersion)}: nothing was deployed.`;
-    case 'created':
-      return `Alias ${alias} did not exist; it was created on ${version(r.version)} with all traffic (no traffic shifting on a first release).`;
-    case 'started':
-      return `${deployment ? `Deployment ${deployment}` : 'The deployment'} started; the action did not wait for it to end (\`wait: false\`). Follow it in the console.`;
-    case 'planned':
-      return 'Dry run: everything was checked and nothing was changed.';
+/** The one row of facts: function, deployment, rollback, strategy, start, duration, commit. */
+function factsTable(r: ReleaseResult, h: Headline, context: RunContext): string[] {
+  const cols: [string, string][] = [];
+  // Plain link text: a code span in a narrow cell breaks at its hyphens.
+  cols.push([
+    'Function',
+    link(md(functionNameOf(r.functionName), MAX.name), aliasUrl(r.region, r.functionName, r.alias)),
+  ]);
+  if (r.deploymentId) cols.push(['Deployment', deploymentLink(r, r.deploymentId)]);
+  if (r.rollbackDeploymentId) cols.push(['Rollback', deploymentLink(r, r.rollbackDeploymentId)]);
+  // The strategy matters only where traffic shifted (or would).
+  if (
+    r.deploymentId ||
+    r.strategy.direct ||
+    h.kind === 'planned' ||
+    h.kind === 'promoted' ||
+    h.kind === 'released'
+  ) {
+    if (h.kind !== 'first' && h.kind !== 'skipped') cols.push(['Strategy', shortStrategy(r)]);
   }
+  cols.push(['Started', `${clock(r.startedAt)} UTC`]);
+  if (h.kind !== 'planned') cols.push(['Took', formatDuration(r.endedAt - r.startedAt)]);
+  const commit = commitLink(context);
+  if (commit) cols.push(['Commit', commit]);
+  return [
+    `| ${cols.map(([k]) => k).join(' | ')} |`,
+    `|${cols.map(() => '---').join('|')}|`,
+    `| ${cols.map(([, v]) => v).join(' | ')} |`,
+  ];
 }
 
-function originText(origin: Origin): string {
-  switch (origin.kind) {
+function commitLink(c: RunContext): string | undefined {
+  const { serverUrl, repository, sha } = c;
+  if (!serverUrl || !repository || !sha || !/^[0-9a-f]{7,64}$/i.test(sha)) return undefined;
+  if (
+    !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(serverUrl) ||
+    !/^[\w.-]+\/[\w.-]+$/.test(repository)
+  )
+    return undefined;
+  return link(sha.slice(0, 7), `${serverUrl}/${repository}/commit/${sha}`);
+}
+
+/** The traffic rows: a sentence for one row, a table for more. */
+function timelineSection(r: ReleaseResult): string[] {
+  // A skipped release moved nothing; a dry run and `wait: false` watched nothing.
+  if (r.status === 'skipped' || r.status === 'planned' || r.status === 'started') return [];
+  const rows = timelineRows(r);
+  if (rows.length === 0 || r.version === undefined) return [];
+  const v = version(r.version);
+  const since = (row: TimelineRow) => `+${formatDuration(row.at - r.startedAt)}`;
+  if (rows.length === 1) {
+    const row = rows[0]!;
+    return [
+      row.percent >= 100
+        ? `All traffic moved to ${v} at ${clock(row.at)} UTC (${since(row)}).`
+        : `${v} had ${percentText(row.percent)} of traffic at ${clock(row.at)} UTC (${since(row)}).`,
+    ];
+  }
+  const line = (row: TimelineRow) =>
+    `| ${clock(row.at)} | ${since(row)} | ${md(row.event)} | ${bar(row.percent)} ${percentText(row.percent)} |`;
+  const { head, skipped, tail } = capRows(rows);
+  return [
+    `| Time (UTC) | Since start | Event | On ${v} |`,
+    '|---|---:|---|---:|',
+    ...head.map(line),
+    ...(skipped > 0 ? [`| … | … | ${skipped} more changes | … |`] : []),
+    ...tail.map(line),
+  ];
+}
+
+function planSection(r: ReleaseResult): string[] {
+  const plan = r.plan;
+  if (!plan) return [];
+  const steps = plan.steps
+    .slice(0, MAX.planSteps)
+    .map((s, i) => `${i + 1}. ${renderMessage(s, MAX.item)}`);
+  if (plan.steps.length > MAX.planSteps) {
+    steps.push(`${MAX.planSteps + 1}. … and ${plan.steps.length - MAX.planSteps} more steps`);
+  }
+  const shifting =
+    plan.shiftMinutes > 0
+      ? `Traffic shifting takes ${formatMinutes(plan.shiftMinutes)} by the strategy`
+      : 'Traffic moves at once';
+  const from =
+    plan.timeoutFrom === 'input'
+      ? ' (`timeout-minutes`)'
+      : plan.timeoutFrom === 'strategy'
+        ? ' (derived from the strategy and hooks)'
+        : '';
+  return [
+    steps.length > 0 ? steps.join('\n') : 'Nothing to do.',
+    `${shifting}; the release would wait up to ${formatMinutes(plan.timeoutMinutes)}${from} for the deployment.`,
+  ];
+}
+
+function originText(r: ReleaseResult): string {
+  switch (r.origin.kind) {
     case 'alias':
-      return ` — promoted from alias ${code(origin.alias)}`;
+      return ` — promoted from alias ${code(r.origin.alias)}`;
     case 'version':
       return ' — version given';
     case 'published':
@@ -215,158 +288,69 @@ function originText(origin: Origin): string {
   }
 }
 
-function detailsTable(r: ReleaseResult): string[] {
-  const fn = functionNameOf(r.functionName);
+/** The folded facts: everything a person may want but does not need first. */
+function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
   const rows: [string, string][] = [];
-  rows.push(['Function', link(code(fn), aliasUrl(r.region, r.functionName, r.alias))]);
-  rows.push(['Alias', code(r.alias)]);
-  rows.push(['Previous version', version(r.previousVersion, 'none (the alias did not exist)')]);
-  rows.push([
-    'New version',
-    r.status === 'skipped'
-      ? `${version(r.version ?? r.previousVersion)} (unchanged)`
-      : version(r.version, r.status === 'planned' ? 'published when the release runs' : 'none'),
-  ]);
-  rows.push(['Source', `${md(r.source)}${originText(r.origin)}`]);
-  const config = r.strategy.configName
-    ? ` (${code(r.strategy.configName)})`
-    : r.strategy.direct
-      ? ' (no CodeDeploy deployment)'
-      : '';
-  rows.push(['Strategy', `${md(r.strategy.description || r.strategy.input)}${config}`]);
-  if (r.deploymentId) {
+  const fn = functionNameOf(r.functionName);
+  rows.push(['Alias', link(code(r.alias), aliasUrl(r.region, r.functionName, r.alias))]);
+  if (r.version !== undefined) {
+    const shown = version(r.version);
     rows.push([
-      'Deployment',
-      link(code(r.deploymentId, MAX.id), deploymentUrl(r.region, r.deploymentId)),
+      'Version',
+      /^\d+$/.test(r.version) && h.kind !== 'planned'
+        ? link(shown, versionUrl(r.region, fn, r.version))
+        : shown,
     ]);
   }
-  if (r.rollbackDeploymentId) {
-    rows.push([
-      'Rollback deployment',
-      link(code(r.rollbackDeploymentId, MAX.id), deploymentUrl(r.region, r.rollbackDeploymentId)),
-    ]);
-  }
-  rows.push(['Started', timestamp(r.startedAt)]);
-  rows.push(['Duration', formatDuration(r.endedAt - r.startedAt)]);
+  if (r.previousVersion !== undefined && r.previousVersion !== r.version)
+    rows.push(['Previous version', version(r.previousVersion)]);
+  else if (h.kind === 'first' || r.aliasBefore === null)
+    rows.push(['Previous version', `none: alias ${code(r.alias)} did not exist`]);
+  if (r.finalAlias && h.kind !== 'planned')
+    rows.push(['Alias now', aliasStateMarkdown(r.finalAlias)]);
+  rows.push(['Source', `${md(r.source)}${originText(r)}`]);
   if (r.codeSha256) rows.push(['Code SHA-256', code(r.codeSha256, MAX.id)]);
-  rows.push(['Status', code(r.status, MAX.id)]);
-  if (failed(r) || r.rollbackDeploymentId) rows.push(['Rolled back', r.rolledBack ? 'yes' : 'no']);
-  if (r.finalAlias) rows.push(['Alias now', md(formatAliasState(r.finalAlias))]);
+  if (r.codeSize !== undefined) rows.push(['Code size', formatBytes(r.codeSize)]);
+  const config = r.strategy.configName ? ` (${code(r.strategy.configName)})` : '';
+  // A first release and a skipped one shifted nothing: no strategy applied.
+  if (h.kind !== 'first' && h.kind !== 'skipped')
+    rows.push(['Strategy', `${md(r.strategy.description || r.strategy.input)}${config}`]);
+  for (const hook of r.hooks.slice(0, MAX.hooks)) {
+    const status = md(hook.status, MAX.id);
+    rows.push([
+      `${hook.hook} hook`,
+      `${link(code(hook.functionName), logGroupUrl(r.region, hook.functionName))}: ${hook.status === 'Failed' ? `**${status}**` : status}`,
+    ]);
+  }
+  if (r.hooks.length > MAX.hooks) rows.push(['Hooks', `… and ${r.hooks.length - MAX.hooks} more`]);
+  if (r.deploymentId && (r.status === 'failed' || r.status === 'stopped'))
+    rows.push(['Rolled back', r.rolledBack ? 'yes' : 'no']);
+  if (r.cause?.code) {
+    const known = errorCode(r.cause.code);
+    rows.push([
+      'Error code',
+      `${code(r.cause.code, MAX.id)}${known ? `: ${renderMessage(known.meaning, MAX.text)}` : ''}`,
+    ]);
+  }
+  // The bold sentence is ours for alarms and hooks; CodeDeploy's own words go here.
+  if (r.cause?.message && (r.cause.alarms?.length || r.cause.failedHook))
+    rows.push(['CodeDeploy said', renderMessage(r.cause.message, MAX.message)]);
+  rows.push(['Started', timestamp(r.startedAt)]);
+  rows.push(['Status output', code(r.status, MAX.id)]);
   if (r.region) rows.push(['Region', code(r.region, MAX.id)]);
-  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+  return rows;
 }
 
-function causeSection(r: ReleaseResult): string[] {
-  const out = ['### Cause', ''];
-  const c = r.cause;
-  if (c) {
-    const message = c.message ? md(c.message, MAX.message) : 'no message';
-    out.push(c.code ? `${code(c.code, MAX.id)}: ${message}` : message, '');
-  } else {
-    out.push('No cause was reported.', '');
-  }
-  const items: string[] = [];
-  if (c?.alarms && c.alarms.length > 0) {
-    const shown = c.alarms.slice(0, MAX.alarms).map((a) => code(a, MAX.alarmName));
-    const more = c.alarms.length - shown.length;
-    items.push(`Alarms that fired: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`);
-  }
-  if (c?.failedHook) {
-    const hook = r.hooks.find((h) => h.hook === c.failedHook);
-    items.push(
-      `Failed hook: ${code(c.failedHook, MAX.id)}${hook ? ` (function ${code(hook.functionName)})` : ''}`,
-    );
-  }
-  const alias = describeFinalAlias(r);
-  items.push(`Alias ${code(r.alias)} now: ${alias.text}`);
-  const rollback = r.rollbackDeploymentId
-    ? ` (rollback deployment ${link(code(r.rollbackDeploymentId, MAX.id), deploymentUrl(r.region, r.rollbackDeploymentId))})`
-    : '';
-  items.push(`Rolled back: ${r.rolledBack ? 'yes' : 'no'}${rollback}`);
-  out.push(...items.map((i) => `- ${i}`));
-  if (alias.fix) {
-    out.push(
-      '',
-      'To put all traffic back on the previous version:',
-      '',
-      codeBlock('sh', alias.fix),
-    );
-  }
-  return out;
-}
-
-/** Consecutive points with the same share collapse into the first of them. */
-function collapse(points: TrafficPoint[]): TrafficPoint[] {
-  const sorted = [...points].sort((a, b) => a.at - b.at);
-  const out: TrafficPoint[] = [];
-  for (const p of sorted) {
-    if (out.at(-1)?.newPercent !== p.newPercent) out.push(p);
-  }
-  return out;
-}
-
-function timelineSection(r: ReleaseResult): string[] {
-  const points = collapse(r.timeline);
-  if (points.length === 0) return [];
-  const row = (p: TrafficPoint): string => {
-    const pct = Number.isFinite(p.newPercent) ? `${formatPercent(p.newPercent)}%` : '?';
-    return `| ${clock(p.at)} | +${formatDuration(p.at - r.startedAt)} | ${pct} |`;
-  };
-  const head = MAX.timelineHead;
-  const tail = MAX.timelineTail;
-  const rows =
-    points.length <= head + tail + 1
-      ? points.map(row)
-      : [
-          ...points.slice(0, head).map(row),
-          `| … | … | ${points.length - head - tail} more changes |`,
-          ...points.slice(-tail).map(row),
-        ];
+function detailsSection(r: ReleaseResult, h: Headline): string[] {
+  const rows = detailRows(r, h).map(([k, v]) => `| ${k} | ${v} |`);
+  const notes = r.notes.slice(0, MAX.notes).map((n) => `- ${renderMessage(n.text, MAX.item)}`);
+  if (r.notes.length > MAX.notes) notes.push(`- … and ${r.notes.length - MAX.notes} more notes`);
   return [
-    '### Traffic',
-    '',
-    `| Time (UTC) | Since start | On ${version(r.version, 'the new version')} |`,
-    '|---|---|---|',
-    ...rows,
+    '<details><summary>Details</summary>',
+    ['| Fact | Value |', '|---|---|', ...rows].join('\n'),
+    ...(notes.length > 0 ? [notes.join('\n')] : []),
+    '</details>',
   ];
-}
-
-function hooksSection(r: ReleaseResult): string[] {
-  if (r.hooks.length === 0) return [];
-  const shown = r.hooks.slice(0, MAX.hooks);
-  const rows = shown.map((h) => {
-    const status = md(h.status, MAX.id);
-    return `| ${code(h.hook, MAX.id)} | ${code(h.functionName)} | ${h.status === 'Failed' ? `**${status}**` : status} |`;
-  });
-  if (r.hooks.length > shown.length) rows.push(`| … | … | ${r.hooks.length - shown.length} more |`);
-  return ['### Hooks', '', '| Hook | Function | Status |', '|---|---|---|', ...rows];
-}
-
-function planSection(r: ReleaseResult): string[] {
-  const plan = r.plan;
-  if (!plan) return ['### Plan', '', 'No plan was made.'];
-  const steps = plan.steps.slice(0, MAX.planSteps).map((s, i) => `${i + 1}. ${md(s, MAX.item)}`);
-  if (plan.steps.length > MAX.planSteps) {
-    steps.push(`${MAX.planSteps + 1}. … and ${plan.steps.length - MAX.planSteps} more steps`);
-  }
-  const shifting =
-    plan.shiftMinutes > 0
-      ? `Traffic shifting takes about ${minutes(plan.shiftMinutes)} by the strategy`
-      : 'Traffic moves at once';
-  return [
-    '### Plan',
-    '',
-    ...(steps.length > 0 ? steps : ['Nothing to do.']),
-    '',
-    `${shifting}; the action would wait up to ${minutes(plan.timeoutMinutes)} for the deployment.`,
-  ];
-}
-
-function notesSection(r: ReleaseResult): string[] {
-  if (r.notes.length === 0) return [];
-  const items = r.notes.slice(0, MAX.notes).map((n) => `- ${md(n.text, MAX.item)}`);
-  if (r.notes.length > MAX.notes) items.push(`- … and ${r.notes.length - MAX.notes} more notes`);
-  return ['### Notes', '', ...items];
 }
 
 /** Cuts at a line boundary so that the result fits in `maxBytes` of UTF-8. */
@@ -386,20 +370,19 @@ function fitToSize(markdown: string, maxBytes: number): string {
   return `${kept.join('\n')}${notice}`;
 }
 
-/** The job summary for one release, as Markdown. Pure: no I/O, no clock. */
-export function renderSummary(result: ReleaseResult): string {
+/** The job summary for one release, as Markdown. Pure: no I/O, no clock, no environment. */
+export function renderSummary(result: ReleaseResult, context: RunContext = {}): string {
   const r = result;
-  const title = `## ${headlineWord(r)}: ${code(functionNameOf(r.functionName))} alias ${code(r.alias)}, ${transition(r)}`;
-  const sections: string[][] = [[title, '', lead(r)]];
-  if (failed(r)) sections.push(causeSection(r));
-  if (r.status === 'planned') sections.push(planSection(r));
-  sections.push(detailsTable(r));
-  sections.push(timelineSection(r));
-  sections.push(hooksSection(r));
-  sections.push(notesSection(r));
-  const markdown = `${sections
-    .filter((s) => s.length > 0)
-    .map((s) => s.join('\n'))
-    .join('\n\n')}\n`;
-  return fitToSize(markdown, SUMMARY_MAX_BYTES);
+  const h = headlineOf(r);
+  const blocks: string[] = [`### ${headlineMarkdown(r)}`];
+  const cause = causeSentence(r, h);
+  if (cause) blocks.push(`**${cause}**`);
+  blocks.push(...fixCommand(r, h));
+  blocks.push(factsTable(r, h, context).join('\n'));
+  if (h.kind === 'planned') blocks.push(...planSection(r));
+  const timeline = timelineSection(r);
+  if (timeline.length > 0) blocks.push(timeline.join('\n'));
+  blocks.push(...canarySection(r.canary));
+  blocks.push(...detailsSection(r, h));
+  return fitToSize(`${blocks.join('\n\n')}\n`, SUMMARY_MAX_BYTES);
 }

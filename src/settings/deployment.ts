@@ -1,4 +1,5 @@
 // The CodeDeploy target: `strategy`, `application`, `deployment-group`.
+import { checkRole, quote } from '../function-config/checks.ts';
 import { parseStrategy, type Strategy } from '../strategy.ts';
 import { DEFAULT_STRATEGY } from './limits.ts';
 import type { Reader } from './problems.ts';
@@ -6,8 +7,9 @@ import type { Settings } from './types.ts';
 
 export function readDeployment(
   r: Reader,
-): Pick<Settings, 'strategy' | 'application' | 'deploymentGroup'> {
+): Pick<Settings, 'strategy' | 'application' | 'deploymentGroup' | 'codedeployRole'> {
   const strategy = readStrategy(r);
+  const codedeployRole = readCodeDeployRole(r);
   if (strategy.kind === 'direct') return { strategy }; // no CodeDeploy: the names are not used
   const application = readGroupName(
     r,
@@ -19,7 +21,19 @@ export function readDeployment(
     'deployment-group',
     'deployment group in that application',
   );
-  return { strategy, application, deploymentGroup };
+  return { strategy, application, deploymentGroup, ...(codedeployRole ? { codedeployRole } : {}) };
+}
+
+/**
+ * The service role CodeDeploy gets when the action creates the deployment group. The same
+ * check as src/function-config's (one role ARN form for both roles).
+ */
+function readCodeDeployRole(r: Reader): string | undefined {
+  const role = r.get('codedeploy-role');
+  if (role === '') return undefined;
+  const error = checkRole(role);
+  if (error) r.problem('codedeploy-role', `${quote(role)} ${error}`);
+  return role;
 }
 
 function readStrategy(r: Reader): Strategy {

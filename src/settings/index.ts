@@ -8,6 +8,7 @@ import { readDeployment } from './deployment.ts';
 import { type FileProbe, nodeFiles } from './files.ts';
 import { readFunction } from './function.ts';
 import { readGates } from './gates.ts';
+import { readMetricGates } from './metric-gates.ts';
 import { reader } from './problems.ts';
 import { readRunOptions } from './run-options.ts';
 import { readSource } from './source.ts';
@@ -26,10 +27,11 @@ export {
 } from './function-ref.ts';
 export { parseAlarms } from './gates.ts';
 export * from './limits.ts';
+export { tooLargeForDirectUpload } from './local-code.ts';
 export { checkAliasName, isValidAliasName, isValidBucketName, isValidImageUri } from './names.ts';
 export { SettingsError } from './problems.ts';
 export { defaultVersionDescription } from './source.ts';
-export type { Env, InputReader, OnEvent, Settings, Source } from './types.ts';
+export type { Env, InputReader, OnEvent, S3Staging, Settings, Source } from './types.ts';
 export { parseBoolean } from './values.ts';
 
 /** `files` is how the code-source checks see the disk: the real one unless a test fakes it. */
@@ -39,8 +41,9 @@ export function readSettings(input: InputReader, env: Env, files: FileProbe = no
   const deployment = readDeployment(r);
   const what = readSource(r, files, fn.settings.alias);
   const gates = readGates(r, fn.place, deployment.strategy);
+  const metric = readMetricGates(r, deployment.strategy);
   const run = readRunOptions(r);
   const credentials = readCredentials(r);
   r.check();
-  return { ...fn.settings, ...deployment, ...what, ...gates, ...run, ...credentials };
+  return { ...fn.settings, ...deployment, ...what, ...gates, ...metric, ...run, ...credentials };
 }

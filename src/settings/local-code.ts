@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { FileProbe, FileStat } from './files.ts';
 import { MAX_ZIP_BYTES } from './limits.ts';
 import { mb, type Reader, show } from './problems.ts';
-import type { Source } from './types.ts';
+import type { S3Staging, Source } from './types.ts';
 
 /**
  * Where the input points (against the workspace, else the working directory) and what is
@@ -25,11 +25,11 @@ function lookAt(
 }
 
 const ZIP_FORMS =
-  'Valid: the path of a .zip file (relative to the workspace), at most 50 MB; larger packages go through `s3-bucket` and `s3-key`.';
+  'Valid: the path of a .zip file (relative to the workspace), at most 50 MB; add `s3-bucket` to upload a larger one through S3.';
 // A local file header, or the end record that alone makes an empty archive.
 const ZIP_SIGNATURES = new Set(['PK\x03\x04', 'PK\x05\x06']);
 
-export function readZipFile(r: Reader, files: FileProbe, given: string): Source {
+export function readZipFile(r: Reader, files: FileProbe, given: string, viaS3?: S3Staging): Source {
   const { resolved, stat } = lookAt(r, files, 'zip-file', given, ZIP_FORMS);
   if (stat && stat.kind !== 'file') {
     r.problem(
@@ -48,21 +48,25 @@ export function readZipFile(r: Reader, files: FileProbe, given: string): Source 
         'zip-file',
         `${show(given)} is not a zip file (it does not start with a zip signature). ${ZIP_FORMS}`,
       );
-    } else if (head && stat.size > MAX_ZIP_BYTES) {
-      r.problem(
-        'zip-file',
-        `${show(given)} is ${mb(stat.size)}, over Lambda's 50 MB limit for direct upload. ` +
-          'Valid: a zip of at most 50 MB; upload a larger one to S3 and give `s3-bucket` and `s3-key` instead.',
-      );
+    } else if (head && stat.size > MAX_ZIP_BYTES && !viaS3) {
+      r.problem('zip-file', `${show(given)} is ${tooLargeForDirectUpload(stat.size)}`);
     }
   }
-  return { kind: 'zip-file', path: resolved, given };
+  return { kind: 'zip-file', path: resolved, given, ...(viaS3 ? { viaS3 } : {}) };
 }
 
 const DIR_FORMS =
   'Valid: the path of a directory (relative to the workspace) holding the code, at least one file.';
 
-export function readCodeDir(r: Reader, files: FileProbe, given: string): Source {
+/** The end of the refusal of a zip over 50 MB without `s3-bucket` (after "<what> is "). */
+export function tooLargeForDirectUpload(bytes: number): string {
+  return (
+    `${mb(bytes)} zipped, over Lambda's 50 MB limit for direct upload. ` +
+    "Add `s3-bucket` (a bucket in the function's region, optionally `s3-key`): the action then uploads the zip to S3 and Lambda reads it from there."
+  );
+}
+
+export function readCodeDir(r: Reader, files: FileProbe, given: string, viaS3?: S3Staging): Source {
   const { resolved, stat } = lookAt(r, files, 'code-dir', given, DIR_FORMS);
   if (stat && stat.kind !== 'directory') {
     r.problem(
@@ -72,5 +76,5 @@ export function readCodeDir(r: Reader, files: FileProbe, given: string): Source 
   } else if (stat && !files.hasAnyFile(resolved)) {
     r.problem('code-dir', `${show(given)} contains no files. ${DIR_FORMS}`);
   }
-  return { kind: 'code-dir', path: resolved, given };
+  return { kind: 'code-dir', path: resolved, given, ...(viaS3 ? { viaS3 } : {}) };
 }

@@ -4,11 +4,16 @@ import { MAX_DESCRIPTION_LENGTH } from './limits.ts';
 import { readCodeDir, readZipFile } from './local-code.ts';
 import { checkAliasName, isValidBucketName, isValidImageUri } from './names.ts';
 import { type Reader, show } from './problems.ts';
-import type { Env, Settings, Source } from './types.ts';
+import type { Env, S3Staging, Settings, Source } from './types.ts';
 
 const SOURCE_FORMS =
   'Give at most one of `zip-file`, `code-dir`, `s3-bucket` + `s3-key` (+ `s3-object-version`), ' +
-  '`image-uri`, `version` or `from-alias`; give none to publish $LATEST as it stands.';
+  '`image-uri`, `version` or `from-alias`; give none to publish $LATEST as it stands. ' +
+  '`s3-bucket` (+ `s3-key`) with `zip-file` or `code-dir` uploads that code through S3.';
+
+const S3_INPUTS = ['s3-bucket', 's3-key', 's3-object-version'];
+const s3Given = (r: Reader) => S3_INPUTS.some((n) => r.get(n) !== '');
+const localGiven = (r: Reader) => r.get('zip-file') !== '' || r.get('code-dir') !== '';
 
 /** One code source each: its label in messages, whether it was given, and its reader. */
 interface SourceInput {
@@ -21,16 +26,17 @@ const SOURCES: SourceInput[] = [
   {
     label: '`zip-file`',
     given: (r) => r.get('zip-file') !== '',
-    read: (r, files) => readZipFile(r, files, r.get('zip-file')),
+    read: (r, files) => readZipFile(r, files, r.get('zip-file'), readStaging(r)),
   },
   {
     label: '`code-dir`',
     given: (r) => r.get('code-dir') !== '',
-    read: (r, files) => readCodeDir(r, files, r.get('code-dir')),
+    read: (r, files) => readCodeDir(r, files, r.get('code-dir'), readStaging(r)),
   },
   {
+    // Code already in S3; with local code the S3 inputs say where to upload it instead.
     label: 'S3 (`s3-bucket`/`s3-key`)',
-    given: (r) => ['s3-bucket', 's3-key', 's3-object-version'].some((n) => r.get(n) !== ''),
+    given: (r) => s3Given(r) && !localGiven(r),
     read: (r) => readS3(r),
   },
   { label: '`image-uri`', given: (r) => r.get('image-uri') !== '', read: (r) => readImage(r) },
@@ -61,12 +67,10 @@ export function readSource(
   return { source, versionDescription: readVersionDescription(r) };
 }
 
-function readS3(r: Reader): Source {
+/** `s3-bucket` (required once any S3 input is given) and `s3-key` (when given), checked. */
+function checkBucketAndKey(r: Reader, forms: string, keyRequired: boolean): void {
   const bucket = r.get('s3-bucket');
   const key = r.get('s3-key');
-  const objectVersion = r.get('s3-object-version');
-  const forms =
-    'Valid: `s3-bucket` and `s3-key` together (an S3 bucket name and the key of a .zip), optionally `s3-object-version`.';
   if (!bucket)
     r.problem('s3-bucket', `is required with \`s3-key\`/\`s3-object-version\`. ${forms}`);
   else if (!isValidBucketName(bucket)) {
@@ -75,10 +79,35 @@ function readS3(r: Reader): Source {
       `${show(bucket)} is not a valid S3 bucket name. Valid: 3-63 lowercase letters, digits, \`.\` and \`-\`, starting and ending with a letter or digit, e.g. \`my-artifacts\`.`,
     );
   }
-  if (!key) r.problem('s3-key', `is required with \`s3-bucket\`. ${forms}`);
+  if (!key && keyRequired) r.problem('s3-key', `is required with \`s3-bucket\`. ${forms}`);
   else if (key.length > 1024) {
     r.problem('s3-key', `is ${key.length} characters long, over S3's 1024. ${forms}`);
   }
+}
+
+const STAGING_FORMS =
+  "Valid with `zip-file` or `code-dir`: `s3-bucket` (a bucket in the function's region), optionally `s3-key` (default `lambda-gated-release/<function>/<sha256>.zip`).";
+
+/** With local code: where to upload it in S3, or undefined when no S3 input was given. */
+function readStaging(r: Reader): S3Staging | undefined {
+  if (!s3Given(r)) return undefined;
+  checkBucketAndKey(r, STAGING_FORMS, false);
+  if (r.get('s3-object-version') !== '')
+    r.problem(
+      's3-object-version',
+      `names a version of code already in S3, but \`zip-file\`/\`code-dir\` gives the code: the upload makes the version. ${STAGING_FORMS}`,
+    );
+  const key = r.get('s3-key');
+  return { bucket: r.get('s3-bucket'), ...(key ? { key } : {}) };
+}
+
+function readS3(r: Reader): Source {
+  const bucket = r.get('s3-bucket');
+  const key = r.get('s3-key');
+  const objectVersion = r.get('s3-object-version');
+  const forms =
+    'Valid: `s3-bucket` and `s3-key` together (an S3 bucket name and the key of a .zip), optionally `s3-object-version`; or `s3-bucket` with `zip-file`/`code-dir` to upload that code through S3.';
+  checkBucketAndKey(r, forms, true);
   if (objectVersion.length > 1024) {
     r.problem(
       's3-object-version',

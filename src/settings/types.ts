@@ -1,13 +1,24 @@
 // What readSettings hands on: one typed, validated Settings object.
+import type { Gate } from '../gates/parse.ts';
 import type { Strategy } from '../strategy.ts';
 import type { CredentialSettings } from './credentials.ts';
+
+/** Where local code goes on its way to Lambda when it is too large to send directly. */
+export interface S3Staging {
+  bucket: string;
+  /** Undefined: a key derived from the zip's SHA-256 (defaultS3Key). */
+  key?: string;
+}
 
 export type Source =
   /** No code source: publish $LATEST as it stands. */
   | { kind: 'latest' }
-  /** `path` is resolved against the workspace; `given` is the input as written, for messages. */
-  | { kind: 'zip-file'; path: string; given: string }
-  | { kind: 'code-dir'; path: string; given: string }
+  /**
+   * `path` is resolved against the workspace; `given` is the input as written, for messages.
+   * `viaS3`: `s3-bucket` was given too, so the zip is uploaded there and Lambda reads it.
+   */
+  | { kind: 'zip-file'; path: string; given: string; viaS3?: S3Staging }
+  | { kind: 'code-dir'; path: string; given: string; viaS3?: S3Staging }
   | { kind: 's3'; bucket: string; key: string; objectVersion?: string }
   | { kind: 'image'; uri: string }
   /** Promotion: release this existing published version. */
@@ -24,6 +35,8 @@ export interface Settings {
   /** Required unless strategy is direct. */
   application?: string;
   deploymentGroup?: string;
+  /** Service role for creating a missing application / deployment group (`codedeploy-role`). */
+  codedeployRole?: string;
   strategy: Strategy;
   source: Source;
   versionDescription: string;
@@ -33,6 +46,8 @@ export interface Settings {
   /** Deploy without alarm gating (overrideAlarmConfiguration enabled: false), e.g. to ship the fix for a firing alarm. */
   ignoreAlarms: boolean;
   autoRollback: boolean;
+  /** `metric-gates`: each becomes a CloudWatch alarm CodeDeploy watches (src/gates/). */
+  metricGates: Gate[];
   /** Validated JSON text. */
   smokeTestPayload?: string;
   wait: boolean;

@@ -64,6 +64,8 @@ describe('the adapter', () => {
       etag: md5(zip),
       versionId: put.versionId,
       metadata: { 'code-sha256': sha256(zip).toString('base64') },
+      // HeadObject asks for the checksum S3 stored (ChecksumMode ENABLED).
+      checksumSha256: sha256(zip).toString('base64'),
     });
     expect(front.s3.getObject('artifacts-versioned', key, put.versionId)?.equals(zip)).toBe(true);
     const putCall = front.calls.find((c) => c.operation === 'PUT');

@@ -89,7 +89,7 @@ describe('the bundle under the runner protocol', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'planned', version: '2' });
     expect(run.stdout).toMatch(/plan: Start a CodeDeploy deployment/);
-    expect(run.summary).toMatch(/Planned/);
+    expect(run.summary).toMatch(/^### 📝 Dry run — nothing changed: /);
     const calls = await emu.calls();
     expect(calls.filter((c) => c.mutating)).toEqual([]);
   });

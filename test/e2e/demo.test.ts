@@ -29,7 +29,7 @@ it('npm run demo: the canary succeeds, the alarmed release stops and rolls back'
   expect(out).not.toMatch(/^FAIL /m);
   // The live log and both job summaries are shown.
   expect(out).toMatch(/traffic: 10% → v2/);
-  expect(out).toContain('## Released: `orders` alias `live`, v1 → v2');
-  expect(out).toContain('## Rolled back: `orders` alias `live`, v2 → v3');
+  expect(out).toContain('### ✅ Released: `live` v1 → v2');
+  expect(out).toMatch(/### ↩️ Rolled back — .*: `live` v2 → v3 → v2/);
   expect(code, out).toBe(0);
 }, 150_000);

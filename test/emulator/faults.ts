@@ -12,16 +12,23 @@ export interface FaultSpec {
    * service's `faults`); a service without one for the kind is never hit by it. `conflict` is
    * Lambda's 409 ResourceConflictException "An update is in progress", as AWS sends it while
    * an earlier update of the function is still being applied (CodeDeploy has no such error).
-   * `drop` closes the connection; `slow` delays the call, then lets it run. `denied` answers
-   * AccessDenied in the service's form, as AWS does when the caller's policy lacks the action.
+   * `drop` closes the connection before the call runs; `lose` lets the call run, then
+   * closes the connection instead of answering (the change is made, the caller never hears
+   * of it); `slow` delays the call, then lets it run. `denied` answers AccessDenied in the
+   * service's form, as AWS does when the caller's policy lacks the action.
    */
-  kind: ErrorFaultKind | 'drop' | 'slow' | 'denied';
+  kind: ErrorFaultKind | 'drop' | 'lose' | 'slow' | 'denied';
   /** Probability 0..1 that a matching call is hit (default 1). */
   rate?: number;
   /** Hit this many calls, then stop. */
   count?: number;
   /** Real ms a `slow` response is delayed (default 1000). */
   delayMs?: number;
+  /**
+   * `slow` only: run the call at once and delay its answer instead (a slow answer, not a
+   * slow start): a client that gives up meanwhile has had its change made all the same.
+   */
+  slowAnswer?: boolean;
   /** Retry-After seconds on Lambda throttles (default 1). */
   retryAfterSeconds?: number;
   /** Emulated ms after injection before the fault starts hitting (default 0). */
@@ -68,6 +75,7 @@ export class Faults {
         now < x.until &&
         (x.service === undefined || x.service === service) &&
         (x.kind === 'drop' ||
+          x.kind === 'lose' ||
           x.kind === 'slow' ||
           x.kind === 'denied' ||
           api.faults[x.kind] !== undefined) &&

@@ -1,6 +1,8 @@
 // The AWS emulator for tests. Start it with startEmulator() and point the SDK clients
 // (endpoint) or the action (AWS_ENDPOINT_URL) at `emu.url`. See README.md.
 import { type Clock, ScaledClock } from './clock.ts';
+import { CloudWatchModel } from './cloudwatch/model.ts';
+import { weightsAt } from './cloudwatch/service.ts';
 import { DeploymentEngine } from './codedeploy/engine.ts';
 import { CodeDeployModel } from './codedeploy/resources.ts';
 import { type ControlApi, dispatchControl } from './control/api.ts';
@@ -8,9 +10,11 @@ import { createControls } from './control/controls.ts';
 import { LambdaModel } from './lambda/model.ts';
 import { OidcTokenService } from './oidc.ts';
 import { credentialRefusal, serviceApis, type World } from './registry.ts';
+import { S3Model } from './s3/model.ts';
 import { type CallRecord, EmulatorServer } from './server.ts';
 import { StsModel } from './sts/model.ts';
 
+export type { TrafficSpec, VersionBehaviour } from './cloudwatch/model.ts';
 export type { EngineTiming } from './codedeploy/engine.ts';
 export type {
   DeploymentInfoLike,
@@ -25,7 +29,8 @@ export type {
   FunctionBehaviour,
   InvocationRecord,
 } from './lambda/model.ts';
-export type { CallRecord, FaultSpec, Service } from './server.ts';
+export type { BucketSpec, S3ObjectView } from './s3/model.ts';
+export type { CallRecord, FaultSpec, Service, TriggerSpec } from './server.ts';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -56,13 +61,22 @@ function createWorld(opts: EmulatorOptions): World {
   const accountId = opts.accountId ?? '123456789012';
   const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1);
   const lambda = new LambdaModel(clock, region, accountId);
+  const s3 = new S3Model(() => clock.now());
   const codedeploy = new CodeDeployModel(clock, accountId);
   const engine = new DeploymentEngine(clock, lambda, codedeploy, region);
   codedeploy.attach(engine);
+  const cloudwatch = new CloudWatchModel({
+    now: () => clock.now(),
+    aliasWeights: (fn, alias, at) => weightsAt(lambda.aliasHistory(fn, alias), at),
+    region,
+    accountId,
+  });
+  // CodeDeploy reads the state of an alarm no test set from CloudWatch, as AWS does.
+  engine.useAlarmSource((name) => cloudwatch.alarmState(name));
   const now = () => clock.now();
   const sts = new StsModel(now);
   const oidc = new OidcTokenService({ now });
-  return { clock, region, accountId, lambda, codedeploy, engine, sts, oidc };
+  return { clock, region, accountId, lambda, s3, codedeploy, engine, cloudwatch, sts, oidc };
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {

@@ -1,15 +1,20 @@
 // The emulated AWS services. To add one: write its module (model, api, errors), then add one
 // line here. The key names it in the call log, in fault specs (`Service`) and in control
-// calls. The server asks the services in this order which one a request is for; Lambda and
-// CodeDeploy are the catch-alls (no X-Amz-Target / any other X-Amz-Target), so they stay last.
+// calls. The server asks the services in this order which one a request is for; S3 (any REST
+// path that is not Lambda's), Lambda (versioned paths, no X-Amz-Target) and CodeDeploy (any
+// other X-Amz-Target) are the catch-alls, so they stay last.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from './clock.ts';
+import type { CloudWatchModel } from './cloudwatch/model.ts';
+import { CloudWatchService } from './cloudwatch/service.ts';
 import { CodeDeployApi } from './codedeploy/api.ts';
 import type { DeploymentEngine } from './codedeploy/engine.ts';
 import type { CodeDeployModel } from './codedeploy/resources.ts';
 import { LambdaApi } from './lambda/api.ts';
 import type { LambdaModel } from './lambda/model.ts';
 import type { OidcTokenService } from './oidc.ts';
+import type { S3Model } from './s3/model.ts';
+import { S3ServiceApi } from './s3/service.ts';
 import type { HttpResult, ServiceApi } from './service.ts';
 import { StsApi } from './sts/api.ts';
 import type { SignedService } from './sts/errors.ts';
@@ -22,8 +27,11 @@ export interface World {
   region: string;
   accountId: string;
   lambda: LambdaModel;
+  s3: S3Model;
   codedeploy: CodeDeployModel;
   engine: DeploymentEngine;
+  /** Metrics of synthetic alias traffic, and alarms (CodeDeploy reads their state). */
+  cloudwatch: CloudWatchModel;
   sts: StsModel;
   /** The runner's OIDC token endpoint (not an AWS service: the server routes it first). */
   oidc: OidcTokenService;
@@ -31,7 +39,9 @@ export interface World {
 
 export const SERVICES = {
   sts: (w: World): ServiceApi => new StsApi(w.sts, (ms) => w.clock.realEpoch(ms)),
-  lambda: (w: World): ServiceApi => new LambdaApi(w.lambda),
+  cloudwatch: (w: World): ServiceApi => new CloudWatchService(w.cloudwatch),
+  s3: (w: World): ServiceApi => new S3ServiceApi(w.s3),
+  lambda: (w: World): ServiceApi => new LambdaApi(w.lambda, w.s3),
   codedeploy: (w: World): ServiceApi => new CodeDeployApi(w.codedeploy, w.engine, w.lambda),
 };
 

@@ -8,10 +8,12 @@ import type { Clock } from './clock.ts';
 import { type FaultSpec, Faults } from './faults.ts';
 import type { Service } from './registry.ts';
 import type { AwsRequest, HttpResult, ServiceApi, ServiceCall } from './service.ts';
+import { type TriggerSpec, Triggers } from './triggers.ts';
 import { ApiError, uuid } from './util.ts';
 
 export type { FaultSpec } from './faults.ts';
 export type { Service } from './registry.ts';
+export type { TriggerSpec } from './triggers.ts';
 
 export interface CallRecord {
   service: Service;
@@ -23,7 +25,8 @@ export interface CallRecord {
   mutating: boolean;
 }
 
-const MAX_BODY = 100 * 1024 * 1024;
+/** Room for a PutObject of a package at Lambda's 250 MB unzipped limit, aws-chunked framing included. */
+const MAX_BODY = 260 * 1024 * 1024;
 
 export interface ServerDeps {
   clock: Clock;
@@ -47,6 +50,7 @@ export class EmulatorServer {
   readonly #deps: ServerDeps;
   readonly #server: Server;
   readonly #faults = new Faults();
+  readonly #triggers = new Triggers();
   readonly calls: CallRecord[] = [];
 
   constructor(deps: ServerDeps) {
@@ -92,8 +96,17 @@ export class EmulatorServer {
     return this.#faults.list();
   }
 
+  onCall(t: TriggerSpec): void {
+    this.#triggers.add(t);
+  }
+
+  triggers(): TriggerSpec[] {
+    return this.#triggers.list();
+  }
+
   reset(): void {
     this.#faults.clear();
+    this.#triggers.clear();
     this.calls.length = 0;
   }
 
@@ -170,20 +183,44 @@ export class EmulatorServer {
     const error = (e: ApiError) => respond(api.errorResponse(e), e.code);
     if (call.error) return error(call.error);
     if (!call.unsigned && !hasAuth(req)) return error(api.unauthenticated());
-    if (await this.#fault(service, api, call, req, record, error)) return;
+    await this.#fire(service, call.operation, 'before');
+    const fault = await this.#fault(service, api, call, req, record, error);
+    if (fault === 'answered') return;
     const refused = this.#deps.refuse?.(service, req.headers, request.url.searchParams);
     if (refused) return respond(refused, errorCodeOf(refused));
+    let answer: () => void;
     try {
       this.#deps.tick();
       const r = call.run();
       this.#deps.tick();
-      respond(r);
+      answer = () => respond(r);
     } catch (e) {
-      error(asApiError(e));
+      answer = () => error(asApiError(e));
+    }
+    await this.#fire(service, call.operation, 'after');
+    if (typeof fault === 'object') await new Promise((r) => setTimeout(r, fault.answerAfterMs));
+    if (fault !== 'lose') return answer();
+    // The operation ran; its answer is lost on the way back.
+    record(0, 'AnswerLost');
+    req.socket.destroy();
+  }
+
+  /** Someone else's action, timed to this call (triggers.ts). */
+  async #fire(service: Service, operation: string, when: 'before' | 'after'): Promise<void> {
+    for (const t of this.#triggers.take(service, operation, when)) {
+      try {
+        if (t.run) t.run();
+        else await this.#deps.control(t.op!, t.args, 'POST');
+      } catch (e) {
+        console.error(`emulator: trigger ${t.op ?? 'run'} failed: ${(e as Error).message}`);
+      }
     }
   }
 
-  /** Apply the first matching fault. Returns true when the request was answered (or dropped). */
+  /**
+   * Apply the first matching fault: 'answered' when the request was answered (or dropped),
+   * 'lose' when it is to run but its answer be lost, a delay when its answer is to be slow.
+   */
   async #fault(
     service: Service,
     api: ServiceApi,
@@ -191,26 +228,28 @@ export class EmulatorServer {
     req: IncomingMessage,
     record: LogCall,
     error: (e: ApiError) => void,
-  ): Promise<boolean> {
+  ): Promise<'answered' | 'lose' | { answerAfterMs: number } | undefined> {
     const f = this.#faults.take(service, api, call.operation, this.#deps.clock.now());
-    if (!f) return false;
+    if (!f) return undefined;
+    if (f.kind === 'lose') return 'lose';
+    if (f.kind === 'slow' && f.slowAnswer) return { answerAfterMs: f.delayMs ?? 1000 };
     if (f.kind === 'slow') {
       await new Promise((r) => setTimeout(r, f.delayMs ?? 1000));
-      return false;
+      return undefined;
     }
     if (f.kind === 'drop') {
       record(0, 'ConnectionDropped');
       req.socket.destroy();
-      return true;
+      return 'answered';
     }
     if (f.kind === 'denied') {
       error(accessDenied(service, call.operation));
-      return true;
+      return 'answered';
     }
     const answer = api.faults[f.kind];
-    if (!answer) return false;
+    if (!answer) return undefined;
     error(answer(call, f));
-    return true;
+    return 'answered';
   }
 
   #log(

@@ -664,7 +664,12 @@ describe('rollback that fails', () => {
     expect(said).toMatch(/Rollback deployment d-\w+ ended Failed/);
     // The job summary says the same, with the command to run.
     const summary = renderSummary(run.result);
-    expect(summary).toMatch(/split: 90% v1, 10% v2 — traffic is \*\*not\*\* fully on one version/);
+    expect(summary).toMatch(
+      /^### ⚠️ Traffic split 90\/10 — action needed: `live` now 90% v1, 10% v2$/m,
+    );
+    expect(summary).toContain(
+      'Alias `live` sends 90% v1, 10% v2: traffic is **not** on one version',
+    );
     expect(summary).toContain(
       'aws lambda update-alias --function-name orders --name live --function-version 1 --routing-config AdditionalVersionWeights={} --region us-east-1',
     );

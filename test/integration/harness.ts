@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClients } from '../../src/aws/clients.ts';
+import { cloudWatchFor, createClients } from '../../src/aws/clients.ts';
 import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
 import { LambdaApi } from '../../src/aws/lambda.ts';
 import type { ReleaseDeps } from '../../src/release/deps.ts';
@@ -77,7 +77,9 @@ export function depsFor(
   const deps: ReleaseDeps = {
     lambda: new LambdaApi(clients.lambda, extra.signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, extra.signal, clients.codedeployOnce),
+    s3: () => clients.s3(extra.signal),
     clock: emu.clock,
+    cloudwatch: () => cloudWatchFor({ region: emu.region, endpoint: emu.url }, extra.signal),
     progress: (e) => events.push(e),
     output: (name, value) => {
       outputs[name] = value;

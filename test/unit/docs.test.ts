@@ -13,6 +13,7 @@ import {
   GENERATED,
   generatedSections,
   generateReadme,
+  IAM_NEEDED_WITH,
   inputsTable,
   parseActionYml,
   ROOT,
@@ -74,6 +75,14 @@ describe('the IAM policy in README', () => {
   it('grants exactly the actions the code calls, plus the documented extras', () => {
     const extras = Object.keys(DOCUMENTED_EXTRA_ACTIONS).filter((a) => !scan.actions.includes(a));
     expect(granted).toEqual([...new Set([...scan.actions, ...extras])].sort());
+  });
+
+  it('says which inputs need each conditional action, and every one of them is granted', () => {
+    for (const action of Object.keys(IAM_NEEDED_WITH)) expect(granted).toContain(action);
+    const table = between(readme, 'iam-inputs');
+    expect(table).toContain('| `codedeploy:CreateDeploymentGroup` | `codedeploy-role`');
+    expect(table).toContain('| `s3:PutObject` | `s3-bucket` with `zip-file` or `code-dir`');
+    expect(table).toContain('| `iam:PassRole` | `codedeploy-role`');
   });
 
   it('explains each documented extra next to the policy', () => {

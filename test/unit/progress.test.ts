@@ -122,11 +122,14 @@ describe('formatAliasState', () => {
 
 describe('durations', () => {
   it('formats durations for people', () => {
-    expect(formatDuration(0)).toBe('0s');
-    expect(formatDuration(6_900)).toBe('6s');
-    expect(formatDuration(306_000)).toBe('5m 06s');
-    expect(formatDuration(6_005_000)).toBe('1h 40m 05s');
-    expect(formatDuration(-5)).toBe('0s');
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(6_900)).toBe('6 s');
+    expect(formatDuration(306_000)).toBe('5 min 6 s');
+    expect(formatDuration(300_000)).toBe('5 min');
+    expect(formatDuration(5_400_000)).toBe('1 h 30 min');
+    expect(formatDuration(6_005_000)).toBe('1 h 40 min');
+    expect(formatDuration(7_200_000)).toBe('2 h');
+    expect(formatDuration(-5)).toBe('0 s');
   });
 
   it('formats retry delays', () => {
@@ -134,6 +137,6 @@ describe('durations', () => {
     expect(formatDelay(1_234)).toBe('1.2 s');
     expect(formatDelay(2_000)).toBe('2.0 s');
     expect(formatDelay(45_000)).toBe('45 s');
-    expect(formatDelay(125_000)).toBe('2m 05s');
+    expect(formatDelay(125_000)).toBe('2 min 5 s');
   });
 });

@@ -166,19 +166,40 @@ const BAD: BadCase[] = [
     SOURCE_FORMS,
   ),
   c(
-    'zip and s3',
-    { 'zip-file': 'app.zip', 's3-bucket': 'my-bucket', 's3-key': 'a.zip' },
-    's3-bucket',
-    /`zip-file` and S3 \(`s3-bucket`\/`s3-key`\) were both given/,
+    'zip and s3 and image',
+    { 'zip-file': 'app.zip', 's3-bucket': 'my-bucket', 'image-uri': 'public.ecr.aws/x/y:1' },
+    'image-uri',
+    /`zip-file` and `image-uri` were both given/,
     SOURCE_FORMS,
+  ),
+  c(
+    'zip through s3 with an object version',
+    { 'zip-file': 'app.zip', 's3-bucket': 'my-bucket', 's3-object-version': 'v1' },
+    's3-object-version',
+    /names a version of code already in S3, but `zip-file`\/`code-dir` gives the code/,
+    /Valid with `zip-file` or `code-dir`: `s3-bucket`/,
+  ),
+  c(
+    'zip through s3 without a bucket',
+    { 'code-dir': 'code', 's3-key': 'builds/app.zip' },
+    's3-bucket',
+    /is required with `s3-key`/,
+    /Valid with `zip-file` or `code-dir`/,
+  ),
+  c(
+    'codedeploy-role not a role ARN',
+    { 'codedeploy-role': 'CodeDeployRole' },
+    'codedeploy-role',
+    /`CodeDeployRole` is not an IAM role ARN/,
+    /Valid: an IAM role ARN, `arn:<partition>:iam::<account>:role\/<name>`/,
   ),
   c('zip-file empty file', { 'zip-file': 'zero.zip' }, 'zip-file', /is not a zip file/, ZIP_FORMS),
   c(
     'zip-file over 50 MB',
     { 'zip-file': 'big.zip' },
     'zip-file',
-    /50\.0 MB, over Lambda's 50 MB limit/,
-    /`s3-bucket` and `s3-key`/,
+    /50\.0 MB zipped, over Lambda's 50 MB limit/,
+    /Add `s3-bucket`/,
   ),
   c(
     'image-uri without registry',
@@ -307,6 +328,7 @@ describe('readSettings: happy paths', () => {
       alarms: [],
       ignoreAlarms: false,
       autoRollback: true,
+      metricGates: [],
       wait: true,
       pollIntervalSeconds: 15,
       onTimeout: 'rollback',
@@ -379,6 +401,7 @@ describe('readSettings: happy paths', () => {
       alarms: ['errors', 'latency', 'throttles'],
       ignoreAlarms: false,
       autoRollback: false,
+      metricGates: [],
       smokeTestPayload: '[1, 2]',
       wait: false,
       timeoutMinutes: 90,
@@ -562,6 +585,25 @@ describe('readSettings: code sources', () => {
     ).toEqual({ kind: 's3', bucket: 'my.artifacts', key: 'a.zip', objectVersion: 'v123' });
   });
 
+  it('s3-bucket (and s3-key) with local code: the zip goes through S3', () => {
+    expect(read({ ...BASE, 'zip-file': 'app.zip', 's3-bucket': 'my-artifacts' }).source).toEqual({
+      kind: 'zip-file',
+      path: path.join(tmp, 'app.zip'),
+      given: 'app.zip',
+      viaS3: { bucket: 'my-artifacts' },
+    });
+    expect(
+      read({ ...BASE, 'code-dir': 'code', 's3-bucket': 'my-artifacts', 's3-key': 'big/app.zip' })
+        .source,
+    ).toMatchObject({ kind: 'code-dir', viaS3: { bucket: 'my-artifacts', key: 'big/app.zip' } });
+  });
+
+  it('codedeploy-role: a role ARN, not read for strategy: direct', () => {
+    const role = 'arn:aws:iam::123456789012:role/service-role/CodeDeployForLambda';
+    expect(read({ ...BASE, 'codedeploy-role': role }).codedeployRole).toBe(role);
+    expect(read({ ...BASE }).codedeployRole).toBeUndefined();
+  });
+
   it('image-uri', () => {
     const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/team/my-app:1.2.3';
     expect(read({ ...BASE, 'image-uri': uri }).source).toEqual({ kind: 'image', uri });
@@ -733,8 +775,12 @@ describe('readSettings: the disk through the file probe', () => {
   it('reads the size and signature from the probe, not the disk', () => {
     const big = fakeFiles({ 'a.zip': { bytes: 'PK\x05\x06', size: 60 * 1024 * 1024 } });
     expect(problemsWith({ 'zip-file': 'a.zip' }, big)).toEqual([
-      expect.stringMatching(/`a\.zip` is 60\.0 MB, over Lambda's 50 MB limit/),
+      expect.stringMatching(
+        /`a\.zip` is 60\.0 MB zipped, over Lambda's 50 MB limit.*Add `s3-bucket`/,
+      ),
     ]);
+    // With s3-bucket the same zip goes through S3.
+    expect(problemsWith({ 'zip-file': 'a.zip', 's3-bucket': 'my-artifacts' }, big)).toEqual([]);
     const text = fakeFiles({ 'a.zip': { bytes: 'PK' } });
     expect(problemsWith({ 'zip-file': 'a.zip' }, text)).toEqual([
       expect.stringMatching(/`a\.zip` is not a zip file/),
@@ -803,5 +849,33 @@ describe('credentials', () => {
       expect.stringMatching(/^`role-session-name`: .*2 to 64 characters/),
       expect.stringMatching(/^`role-duration-seconds`: .*900 to 43200/),
     ]);
+  });
+});
+
+describe('metric-gates', () => {
+  it('reads one gate a line', () => {
+    const s = read({
+      ...BASE,
+      'metric-gates': 'error-rate < 1%\n\n# latency\np99-duration < 800ms',
+    });
+    expect(s.metricGates.map((g) => [g.metric.name, g.operator, g.bound])).toEqual([
+      ['error-rate', '<', { kind: 'constant', value: 1 }],
+      ['p99-duration', '<', { kind: 'constant', value: 800 }],
+    ]);
+  });
+
+  it('refuses a line that does not parse, naming it, with the valid forms', () => {
+    const [p] = problemsOf({ ...BASE, 'metric-gates': 'error-rate < 1%\nlatency < 5' });
+    expect(p).toMatch(/^`metric-gates` cannot be read: line 2 `latency < 5`: .*Valid forms/);
+  });
+
+  it('refuses gates with strategy: direct, which has no CodeDeploy to enforce them', () => {
+    const [p] = problemsOf({
+      'function-name': 'my-fn',
+      alias: 'live',
+      strategy: 'direct',
+      'metric-gates': 'error-rate < 1%',
+    });
+    expect(p).toMatch(/^`metric-gates` cannot be used with `strategy: direct`/);
   });
 });

@@ -1,39 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ReleaseResult } from '../../src/release/result.ts';
-import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.ts';
+import { headline, renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.ts';
+import * as o from '../fixtures/outcomes.ts';
 
-const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);
-const s = (sec: number) => T0 + sec * 1000;
-
-function base(over: Partial<ReleaseResult> = {}): ReleaseResult {
-  return {
-    status: 'succeeded',
-    region: 'eu-west-1',
-    functionName: 'orders-api',
-    functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders-api',
-    alias: 'live',
-    aliasArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders-api:live',
-    version: '8',
-    previousVersion: '7',
-    codeSha256: 'q2lKb1bXh5Ukm9yZbGp0nMyWq2Zp3Q6cYl8d9wHn1qA=',
-    source: 'code-dir build/',
-    origin: { kind: 'published' },
-    strategy: {
-      input: 'Canary10Percent5Minutes',
-      description: 'canary: 10% for 5 minutes, then the rest',
-      configName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-      direct: false,
-    },
-    deploymentId: 'd-ABCDEF123',
-    rolledBack: false,
-    startedAt: T0,
-    endedAt: s(306),
-    timeline: [],
-    hooks: [],
-    notes: [],
-    ...over,
-  };
-}
+const { base, s } = o;
 
 /** Splits a GFM table row on its unescaped pipes. */
 function cells(row: string): string[] {
@@ -71,222 +41,236 @@ function expectTablesIntact(md: string): void {
   }
 }
 
-const canarySuccess = base({
-  timeline: [
-    { at: s(4), newPercent: 0 },
-    { at: s(20), newPercent: 0 },
-    { at: s(35), newPercent: 10 },
-    { at: s(120), newPercent: 10 },
-    { at: s(301), newPercent: 100 },
-  ],
-  hooks: [
-    { hook: 'BeforeAllowTraffic', functionName: 'CodeDeployHook_orders_pre', status: 'Succeeded' },
-    { hook: 'AfterAllowTraffic', functionName: 'CodeDeployHook_orders_post', status: 'Succeeded' },
-  ],
-  finalAlias: { version: '8', weights: {} },
-});
+const CONTEXT = {
+  serverUrl: 'https://github.com',
+  repository: 'acme/orders',
+  sha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+};
+const CONSOLE = 'https://eu-west-1.console.aws.amazon.com';
+const deployment = (id: string) =>
+  `[${id}](${CONSOLE}/codesuite/codedeploy/deployments/${id}?region=eu-west-1)`;
 
-const hookFailureRollback = base({
-  status: 'failed',
-  rolledBack: true,
-  rollbackDeploymentId: 'd-ROLLBACK1',
-  endedAt: s(95),
-  timeline: [{ at: s(3), newPercent: 0 }],
-  hooks: [
-    { hook: 'BeforeAllowTraffic', functionName: 'CodeDeployHook_orders_pre', status: 'Failed' },
-    { hook: 'AfterAllowTraffic', functionName: 'CodeDeployHook_orders_post', status: 'Skipped' },
-  ],
-  cause: {
-    code: 'HOOK_EXECUTION_FAILURE',
-    message:
-      'The deployment failed because one or more of the lifecycle event hooks returned a Failed status.',
-    failedHook: 'BeforeAllowTraffic',
-  },
-  finalAlias: { version: '7', weights: {} },
-});
-
-const alarmStop = base({
-  status: 'stopped',
-  rolledBack: true,
-  rollbackDeploymentId: 'd-ROLLBACK2',
-  endedAt: s(140),
-  timeline: [
-    { at: s(5), newPercent: 0 },
-    { at: s(30), newPercent: 10 },
-    { at: s(135), newPercent: 0 },
-  ],
-  hooks: [
-    { hook: 'BeforeAllowTraffic', functionName: 'CodeDeployHook_orders_pre', status: 'Succeeded' },
-  ],
-  cause: {
-    code: 'ALARM_ACTIVE',
-    message:
-      'One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <orders-5xx> <orders-p99-latency>',
-    alarms: ['orders-5xx', 'orders-p99-latency'],
-  },
-  finalAlias: { version: '7', weights: {} },
-});
-
-const splitAfterFailedRollback = base({
-  status: 'failed',
-  rolledBack: false,
-  rollbackDeploymentId: 'd-ROLLBACK3',
-  endedAt: s(200),
-  timeline: [
-    { at: s(5), newPercent: 0 },
-    { at: s(30), newPercent: 10 },
-  ],
-  cause: {
-    code: 'ALARM_ACTIVE',
-    message: 'Activated alarms: <orders-5xx>',
-    alarms: ['orders-5xx'],
-  },
-  finalAlias: { version: '7', weights: { '8': 0.1 } },
-  notes: [
-    {
-      kind: 'rollback-failed',
-      text: 'The rollback deployment d-ROLLBACK3 failed: the alias was changed outside CodeDeploy.',
-    },
-  ],
-});
-
-const skipped = base({
-  status: 'skipped',
-  version: '7',
-  previousVersion: '7',
-  deploymentId: undefined,
-  endedAt: s(12),
-  finalAlias: { version: '7', weights: {} },
-  notes: [
-    {
-      kind: 'nothing-new',
-      text: 'PublishVersion returned version 7, which the alias already points at: the code has not changed.',
-    },
-  ],
-});
-
-const created = base({
-  status: 'created',
-  version: '1',
-  previousVersion: undefined,
-  deploymentId: undefined,
-  endedAt: s(9),
-  finalAlias: { version: '1', weights: {} },
-});
-
-const dryRun = base({
-  status: 'planned',
-  version: undefined,
-  deploymentId: undefined,
-  codeSha256: undefined,
-  endedAt: s(3),
-  strategy: {
-    input: 'LambdaLinear10PercentEvery10Minutes',
-    description: 'linear: 10% more every 10 minutes',
-    configName: 'CodeDeployDefault.LambdaLinear10PercentEvery10Minutes',
-    direct: false,
-  },
-  plan: {
-    steps: [
-      'Zip build/ (deterministic) and upload it as the code of orders-api',
-      'Publish a new version with the description "acme/orders@1a2b3c4 run 42"',
-      'Start a CodeDeploy deployment of orders-app/production moving alias live from v7 to the new version',
-    ],
-    shiftMinutes: 90,
-    timeoutMinutes: 125,
-  },
-  notes: [{ kind: 'warning', text: 'Alarm orders-5xx is in state OK.' }],
-});
-
-const promotionDirect = base({
-  version: '12',
-  previousVersion: '11',
-  alias: 'test',
-  deploymentId: undefined,
-  codeSha256: undefined,
-  source: 'version 12 of alias dev',
-  origin: { kind: 'alias', alias: 'dev' },
-  strategy: {
-    input: 'direct',
-    description: 'direct: the alias moves at once',
-    direct: true,
-  },
-  endedAt: s(2),
-  finalAlias: { version: '12', weights: {} },
-});
-
-const started = base({
-  status: 'started',
-  endedAt: s(8),
-});
-
-const cases: [string, ReleaseResult][] = [
-  ['canary success', canarySuccess],
-  ['hook failure rolled back', hookFailureRollback],
-  ['alarm stop', alarmStop],
-  ['split alias after a failed rollback', splitAfterFailedRollback],
-  ['skipped', skipped],
-  ['alias created', created],
-  ['dry-run plan', dryRun],
-  ['promotion with direct strategy', promotionDirect],
-  ['started without waiting', started],
-];
+/** The first line, the bold cause and the traffic rows (time, event, share) of a summary. */
+function read(md: string) {
+  const lines = md.split('\n');
+  const traffic = lines
+    .filter((l) => /^\| \d\d:\d\d:\d\d \|/.test(l))
+    .map((l) => {
+      const c = cells(l).map((x) => x.trim());
+      return { time: c[2], event: c[3], share: c[4]?.split(' ').at(-1) };
+    });
+  return {
+    title: lines[0],
+    cause: lines.find((l) => l.startsWith('**')),
+    traffic,
+    folded: md.slice(md.indexOf('<details>')),
+    open: md.slice(0, md.indexOf('<details>')),
+  };
+}
 
 describe('renderSummary snapshots', () => {
-  for (const [name, result] of cases) {
+  for (const [name, result] of Object.entries(o.OUTCOMES)) {
     it(name, () => {
-      const md = renderSummary(result);
+      const md = renderSummary(result, CONTEXT);
       expectTablesIntact(md);
       expect(md).toMatchSnapshot();
     });
   }
 });
 
-describe('renderSummary content', () => {
-  it('leads with the status word, function, alias and versions', () => {
-    expect(renderSummary(canarySuccess).split('\n')[0]).toBe(
-      '## Released: `orders-api` alias `live`, v7 → v8',
+describe('the first line of each outcome', () => {
+  const cases: [ReleaseResult, string][] = [
+    [o.canary, 'Released: live v7 → v8'],
+    [o.alarmStop, 'Rolled back — alarm orders-5xx: live v7 → v8 → v7'],
+    [
+      o.hookFailure,
+      'Failed before traffic — BeforeAllowTraffic hook: live stays on v7; v8 never received traffic',
+    ],
+    [o.afterHookFailure, 'Rolled back — AfterAllowTraffic hook: live v7 → v8 → v7'],
+    [o.cancelled, 'Cancelled — rolled back: live v7 → v8 → v7'],
+    [o.cancelledBeforeDeployment, 'Cancelled — no deployment had started: live stays on v7'],
+    [o.busyGroup, 'Not started — group busy: live stays on v7'],
+    [o.functionNotFound, 'Not started — function not found'],
+    [
+      o.smokeTestFailed,
+      'Failed before traffic — smoke test failed: live stays on v7; v8 never received traffic',
+    ],
+    [o.timeoutRolledBack, 'Timed out — rolled back: live v7 → v8 → v7'],
+    [o.lostContact, 'Outcome unknown — lost contact: live last seen 90% v7, 10% v8'],
+    [o.splitAlias, 'Traffic split 90/10 — action needed: live now 90% v7, 10% v8'],
+    [o.newVersionLeftLive, 'Failed, not rolled back — AfterAllowTraffic hook: live v7 → v8'],
+    [o.skipped, 'Skipped — nothing new to release: live stays on v7'],
+    [o.firstRelease, 'First release — alias created: live → v1'],
+    [o.dryRun, 'Dry run — nothing changed: live v7 → v8'],
+    [o.promotion, 'Promoted — from dev: test v11 → v12'],
+    [o.started, 'Started — not waited for: live v7 → v8'],
+  ];
+  for (const [result, line] of cases) {
+    it(line, () => {
+      expect(headline(result)).toBe(line);
+      // The summary's heading says the same, with a glyph and names as code.
+      const title = read(renderSummary(result)).title!.replace(/`/g, '');
+      expect(title.startsWith('### ')).toBe(true);
+      expect(title.slice(title.indexOf(' ', 4) + 1)).toBe(line);
+    });
+  }
+
+  it('the words differ per outcome', () => {
+    const words = new Set(cases.map(([r]) => headline(r).split(/ — |: /)[0]));
+    // Four outcomes come twice, with different reasons: rolled back, cancelled, not started,
+    // failed before traffic.
+    expect(words.size).toBe(cases.length - 4);
+    expect(new Set(cases.map(([r]) => headline(r))).size).toBe(cases.length);
+  });
+});
+
+describe('facts of each outcome', () => {
+  it('canary: where traffic went, when, by what; the hooks and the code folded', () => {
+    const md = renderSummary(o.canary, CONTEXT);
+    const r = read(md);
+    expect(r.cause).toBeUndefined();
+    expect(r.traffic).toEqual([
+      { time: '+4 s', event: 'deployment started', share: '0%' },
+      { time: '+35 s', event: 'BeforeAllowTraffic passed · shift', share: '10%' },
+      { time: '+5 min 1 s', event: 'all traffic', share: '100%' },
+    ]);
+    expect(md).toContain('|---|---:|---|---:|');
+    expect(r.open).toContain(deployment('d-ABCDEF123'));
+    expect(r.open).toContain('| canary 10% · 5 min | 12:00:00 UTC | 5 min 6 s |');
+    expect(r.open).toContain(
+      '[1a2b3c4](https://github.com/acme/orders/commit/1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b)',
     );
-    expect(renderSummary(hookFailureRollback)).toMatch(/^## Rolled back: /);
-    expect(renderSummary(base({ status: 'failed', cause: { message: 'x' } }))).toMatch(
-      /^## Failed: /,
-    );
-    expect(renderSummary(base({ status: 'stopped', cause: { message: 'x' } }))).toMatch(
-      /^## Stopped: /,
-    );
-    expect(renderSummary(skipped)).toMatch(/^## Skipped — nothing new to release: /);
-    expect(renderSummary(created)).toMatch(/^## Alias created: `orders-api` alias `live`, v1\n/);
-    expect(renderSummary(started)).toMatch(/^## Started: /);
-    expect(renderSummary(dryRun)).toMatch(/^## Planned \(dry run\): .*v7 → a new version\n/);
+    expect(r.open).not.toContain('q2lKb1b');
+    expect(r.folded).toContain('| Code SHA-256 | `q2lKb1bXh5Ukm9yZbGp0nMyWq2Zp3Q6cYl8d9wHn1qA=` |');
+    expect(r.folded).toContain('| Code size | 3.2 MiB |');
+    expect(r.folded).toContain('$252Faws$252Flambda$252FCodeDeployHook_orders_pre): Succeeded');
+    // Nothing failed, so nothing says whether it rolled back.
+    expect(md).not.toContain('Rolled back');
   });
 
-  it('links the deployment, the rollback deployment and the alias', () => {
-    const md = renderSummary(hookFailureRollback);
-    expect(md).toContain(
-      '[`d-ABCDEF123`](https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-ABCDEF123?region=eu-west-1)',
+  it('alarm stop: the alarm linked, how long v8 had 10%, traffic back at 0%', () => {
+    const md = renderSummary(o.alarmStop);
+    const r = read(md);
+    expect(r.cause).toBe(
+      `**Alarm [\`orders-5xx\`](${CONSOLE}/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/orders-5xx) fired after v8 had carried 10% of traffic for 1 min 45 s.**`,
     );
-    expect(md).toContain('deployments/d-ROLLBACK1?region=eu-west-1');
-    expect(md).toContain(
-      '[`orders-api`](https://eu-west-1.console.aws.amazon.com/lambda/home?region=eu-west-1#/functions/orders-api/aliases/live)',
-    );
+    expect(r.traffic.at(-1)).toEqual({
+      time: '+2 min 15 s',
+      event: 'alarm · rollback',
+      share: '0%',
+    });
+    expect(r.open).toContain(deployment('d-ROLLBACK2'));
+    expect(r.folded).toContain('| Alias now | v7 |');
+    expect(r.folded).toContain('| Rolled back | yes |');
+    expect(r.folded).toContain('| CodeDeploy said | One or more alarms');
   });
 
-  it('shows the strategy in words, the duration and the code hash', () => {
-    const md = renderSummary(canarySuccess);
-    expect(md).toContain(
-      '| Strategy | canary: 10% for 5 minutes, then the rest (`CodeDeployDefault.LambdaCanary10Percent5Minutes`) |',
-    );
-    expect(md).toContain('| Duration | 5m 06s |');
-    expect(md).toContain('| Code SHA-256 | `q2lKb1bXh5Ukm9yZbGp0nMyWq2Zp3Q6cYl8d9wHn1qA=` |');
+  it('a rollback the timeline did not record still ends at where traffic is now', () => {
+    const r = read(renderSummary(o.alarmStopNoRollbackPoint));
+    expect(r.traffic.map((t) => t.share)).toEqual(['0%', '10%', '0%']);
+    expect(r.traffic.at(-1)?.time).toBe('+2 min 20 s');
   });
 
-  it('collapses consecutive duplicates in the traffic timeline', () => {
-    const md = renderSummary(canarySuccess);
-    expect(md).toContain('| 12:00:04 | +4s | 0% |');
-    expect(md).not.toContain('| 12:00:20 |');
-    expect(md).toContain('| 12:00:35 | +35s | 10% |');
-    expect(md).not.toContain('| 12:02:00 |');
-    expect(md).toContain('| 12:05:01 | +5m 01s | 100% |');
+  it('hook failure before traffic: the hook linked to its logs, no traffic table', () => {
+    const md = renderSummary(o.hookFailure);
+    const r = read(md);
+    expect(r.cause).toContain(
+      `The BeforeAllowTraffic hook [\`CodeDeployHook_orders_pre\`](${CONSOLE}/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252FCodeDeployHook_orders_pre) reported Failed, before any traffic moved to v8.`,
+    );
+    expect(r.traffic).toEqual([]);
+    expect(r.folded).toContain('**Failed**');
+  });
+
+  it('cancel: the cause as the action wrote it, traffic back', () => {
+    const r = read(renderSummary(o.cancelled));
+    expect(r.cause).toBe(
+      '**The workflow run was cancelled. Deployment d-ABCDEF123 was stopped with rollback; alias live is back on version 7.**',
+    );
+    expect(r.traffic.at(-1)).toMatchObject({ event: 'cancel · rollback', share: '0%' });
+  });
+
+  it('busy group: the action’s backticks and console URL render as code and a link, once', () => {
+    const md = renderSummary(o.busyGroup);
+    const r = read(md);
+    expect(r.cause).toBe(
+      `**Deployment group \`orders-live\` already has an active deployment d-OTHER999 ([console](${CONSOLE}/codesuite/codedeploy/deployments/d-OTHER999?region=eu-west-1)); CodeDeploy allows one at a time. Wait for it or stop it, or set \`if-busy: wait\`.**`,
+    );
+    expect(md).not.toContain('\\`');
+    // Nothing was deployed: no deployment, strategy, traffic or rollback rows.
+    expect(r.open).not.toContain('Deployment |');
+    expect(r.open).not.toContain('Strategy');
+    expect(md).not.toContain('Rolled back');
+    expect(r.traffic).toEqual([]);
+  });
+
+  it('a preflight failure says nothing about an alias it never read', () => {
+    const md = renderSummary(o.functionNotFound);
+    expect(md).not.toContain('Previous version');
+    expect(md).not.toContain('did not exist');
+    expect(md).not.toContain('Alias now');
+    expect(md).not.toMatch(/unknown/i);
+  });
+
+  it('split alias: the state, the command, no claim of a rollback', () => {
+    const md = renderSummary(o.splitAlias);
+    expect(md).toContain(
+      'Alias `live` sends 90% v7, 10% v8: traffic is **not** on one version, and every later deployment fails until it is.',
+    );
+    expect(md).toContain(
+      'aws lambda update-alias --function-name orders-api --name live --function-version 7 --routing-config AdditionalVersionWeights={} --region eu-west-1',
+    );
+    expect(md).toContain('| Rolled back | no |');
+  });
+
+  it('a failed release that left the new version live offers the way back', () => {
+    const md = renderSummary(o.newVersionLeftLive);
+    expect(md).toContain(
+      'Alias `live` sends all traffic to v8 although the release did not succeed.',
+    );
+    expect(md).toContain('--function-version 7 --region eu-west-1');
+    expect(md).not.toContain('--routing-config');
+  });
+
+  it('shell-quotes odd names in the fix command', () => {
+    const md = renderSummary({ ...o.splitAlias, alias: "it's live" });
+    expect(md).toContain(`--name 'it'\\''s live'`);
+  });
+
+  it('skipped: no traffic claimed, no strategy', () => {
+    const md = renderSummary(o.skipped);
+    expect(read(md).traffic).toEqual([]);
+    expect(md).not.toContain('moved');
+    expect(md).not.toContain('Strategy');
+  });
+
+  it('first release: one sentence for the one traffic point, no strategy, the alias did not exist', () => {
+    const md = renderSummary(o.firstRelease);
+    expect(md).toContain('All traffic moved to v1 at 12:00:09 UTC (+9 s).');
+    expect(md).not.toContain('Strategy');
+    expect(md).toContain('| Previous version | none: alias `live` did not exist |');
+  });
+
+  it('dry run: the plan, the derived wait, no duration', () => {
+    const md = renderSummary(o.dryRun);
+    expect(md).toContain('1. Zip build/ (deterministic) and upload it as the code of `orders-api`');
+    expect(md).toContain(
+      'Traffic shifting takes 1 h 30 min by the strategy; the release would wait up to 1 h 40 min (derived from the strategy and hooks) for the deployment.',
+    );
+    expect(read(md).open).not.toContain('Took');
+  });
+
+  it('promotion: where the version came from, the direct move in one sentence', () => {
+    const md = renderSummary(o.promotion);
+    expect(md).toContain('| Source | version 12 of alias dev — promoted from alias `dev` |');
+    expect(md).toContain('All traffic moved to v12 at 12:00:02 UTC (+2 s).');
+    expect(read(md).open).toContain('direct, no CodeDeploy');
+  });
+
+  it('wait: false: the deployment linked, nothing claimed about its end', () => {
+    const md = renderSummary(o.started);
+    expect(md).toContain(deployment('d-ABCDEF123'));
+    expect(md).not.toContain('Rolled back');
+    expect(read(md).traffic).toEqual([]);
   });
 
   it('caps the timeline with a row saying how many were left out', () => {
@@ -294,74 +278,20 @@ describe('renderSummary content', () => {
       at: s(i),
       newPercent: i % 2 ? 10 : 0,
     }));
-    const md = renderSummary(base({ timeline }));
-    expect(md).toContain('| … | … | 460 more changes |');
-    expect(md.split('\n').filter((l) => /^\| \d\d:\d\d:\d\d /.test(l))).toHaveLength(40);
-    expect(md).toContain('| 12:08:19 | +8m 19s | 10% |');
+    const md = renderSummary(base({ timeline, finalAlias: undefined }));
+    expect(md).toContain('| … | … | 460 more changes | … |');
+    expect(read(md).traffic).toHaveLength(40);
   });
 
-  it('names the alarms, the failed hook and the final alias state', () => {
-    const stop = renderSummary(alarmStop);
-    expect(stop).toContain('Alarms that fired: `orders-5xx`, `orders-p99-latency`');
-    expect(stop).toContain('`ALARM_ACTIVE`: One or more alarms');
-    expect(stop).toContain(
-      'now: 100% on v7 (previous version): traffic is back on the previous version',
-    );
-    expect(stop).toContain('Rolled back: yes');
-    const hook = renderSummary(hookFailureRollback);
-    expect(hook).toContain(
-      'Failed hook: `BeforeAllowTraffic` (function `CodeDeployHook_orders_pre`)',
-    );
-    expect(hook).toContain('| `BeforeAllowTraffic` | `CodeDeployHook_orders_pre` | **Failed** |');
-  });
-
-  it('says a split alias is not on one version and how to fix it', () => {
-    const md = renderSummary(splitAfterFailedRollback);
-    expect(md).toMatch(/^## Failed: /);
-    expect(md).toContain('split: 90% v7, 10% v8 — traffic is **not** fully on one version');
-    expect(md).toContain(
-      'aws lambda update-alias --function-name orders-api --name live --function-version 7 --routing-config AdditionalVersionWeights={} --region eu-west-1',
-    );
-    expect(md).toContain('Rolled back: no');
-  });
-
-  it('offers the way back when a failed release left the new version live', () => {
+  it('an unknown error code is shown as given', () => {
     const md = renderSummary(
       base({
         status: 'failed',
-        cause: {
-          code: 'HOOK_EXECUTION_FAILURE',
-          message: 'AfterAllowTraffic failed',
-          failedHook: 'AfterAllowTraffic',
-        },
-        finalAlias: { version: '8', weights: {} },
+        deploymentId: undefined,
+        cause: { code: 'AccessDeniedException', message: 'no' },
       }),
     );
-    expect(md).toContain('100% on v8 (new version): the new version carries all traffic');
-    expect(md).toContain('--function-version 7 --region eu-west-1');
-  });
-
-  it('shell-quotes odd names in the fix command', () => {
-    const md = renderSummary({ ...splitAfterFailedRollback, alias: "it's live" });
-    expect(md).toContain(`--name 'it'\\''s live'`);
-  });
-
-  it('shows the plan of a dry run', () => {
-    const md = renderSummary(dryRun);
-    expect(md).toContain('1. Zip build/ (deterministic) and upload it as the code of orders-api');
-    expect(md).toContain('3. Start a CodeDeploy deployment');
-    expect(md).toContain(
-      'Traffic shifting takes about 90 minutes (1h 30m 00s) by the strategy; the action would wait up to 125 minutes (2h 05m 00s) for the deployment.',
-    );
-  });
-
-  it('says where a promoted version came from', () => {
-    expect(renderSummary(promotionDirect)).toContain(
-      '| Source | version 12 of alias dev — promoted from alias `dev` |',
-    );
-    expect(renderSummary(base({ origin: { kind: 'version' }, source: 'version 5' }))).toContain(
-      '| Source | version 5 — version given |',
-    );
+    expect(md).toContain('| Error code | `AccessDeniedException` |');
   });
 });
 
@@ -406,7 +336,10 @@ describe('renderSummary escaping', () => {
     },
     finalAlias: { version: `7${evil}`, weights: { [`8${evil}`]: 0.25 } },
     plan: { steps: [evil, `1. ${evil}`], shiftMinutes: 10, timeoutMinutes: 20 },
-    notes: [evil, `- ${evil}`, `${evil}\n${evil}`].map((text) => ({ kind: 'warning', text })),
+    notes: [evil, `- ${evil}`, `${evil}\n${evil}`].map((text) => ({
+      kind: 'warning' as const,
+      text,
+    })),
   });
 
   for (const [name, result] of [
@@ -426,8 +359,9 @@ describe('renderSummary escaping', () => {
           expect(url).toMatch(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/[^<>()\s|`]*$/);
           return ']()';
         });
-      // The only HTML tags are the <code> elements the renderer makes itself.
-      for (const m of md.matchAll(/<\/?([a-zA-Z]+)/g)) expect(m[1]).toBe('code');
+      // The only HTML tags are the ones the renderer makes itself: <code>, and the fold.
+      for (const m of md.matchAll(/<\/?([a-zA-Z]+)/g))
+        expect(['code', 'details', 'summary']).toContain(m[1]);
       expect(md).not.toContain('<script');
       expect(md).not.toContain('<img');
       // Tables keep their shape: no pipe from the input ends a cell.
@@ -484,12 +418,15 @@ describe('renderSummary size', () => {
         shiftMinutes: 1,
         timeoutMinutes: 2,
       },
-      notes: Array.from({ length: 5_000 }, () => ({ kind: 'warning', text: big.slice(0, 20_000) })),
+      notes: Array.from({ length: 5_000 }, () => ({
+        kind: 'warning' as const,
+        text: big.slice(0, 20_000),
+      })),
     });
     for (const r of [result, { ...result, status: 'planned' } as ReleaseResult]) {
       const md = renderSummary(r);
       expect(Buffer.byteLength(md, 'utf8')).toBeLessThan(SUMMARY_LIMIT_BYTES);
-      expect(md.startsWith('## ')).toBe(true);
+      expect(md.startsWith('### ')).toBe(true);
       expect(md).toContain('more characters');
       expectTablesIntact(md);
     }

@@ -80,6 +80,8 @@ export class DeploymentEngine {
   readonly #executions = new Map<string, HookExecution>();
   readonly #alarms = new Map<string, { state: AlarmState; since: number }>();
   readonly #hooks = new Map<string, HookBehaviour>();
+  #alarmSource: (name: string) => { state: AlarmState; since: number } | undefined = () =>
+    undefined;
   #failNextRollback = false;
   #timing = { ...DEFAULT_TIMING };
   #timer: NodeJS.Timeout | undefined;
@@ -126,6 +128,11 @@ export class DeploymentEngine {
 
   alarmState(name: string): AlarmState | undefined {
     return this.#alarms.get(name)?.state;
+  }
+
+  /** Where the state of an alarm no test set comes from (the emulated CloudWatch). */
+  useAlarmSource(source: (name: string) => { state: AlarmState; since: number } | undefined): void {
+    this.#alarmSource = source;
   }
 
   setHook(functionName: string, b: HookBehaviour): void {
@@ -741,7 +748,7 @@ export class DeploymentEngine {
     const firing: string[] = [];
     const unknown: string[] = [];
     for (const { name } of cfg.alarms) {
-      const s = this.#alarms.get(name);
+      const s = this.#alarms.get(name) ?? this.#alarmSource(name);
       if (!s) unknown.push(name);
       else if (s.state === 'ALARM' && s.since <= t) firing.push(name);
     }

@@ -3,6 +3,7 @@
 // body — either an array of positional arguments or an object of named ones. The answer is
 // `{"result": ...}` (200) or `{"error": "..."}` (400). AWS never uses that path.
 // README.md lists every operation with its arguments.
+import type { TrafficSpec, VersionBehaviour } from '../cloudwatch/model.ts';
 import type { EngineTiming } from '../codedeploy/engine.ts';
 import type {
   DeploymentInfoLike,
@@ -16,8 +17,10 @@ import type {
   FunctionBehaviour,
   InvocationRecord,
 } from '../lambda/model.ts';
+import type { S3ObjectView } from '../s3/model.ts';
 import type { CallRecord } from '../server.ts';
 import type { RoleSpec, Session } from '../sts/model.ts';
+import type { TriggerSpec } from '../triggers.ts';
 
 export interface DeploymentGroupOptions {
   deploymentConfigName?: string;
@@ -44,6 +47,10 @@ export interface ControlApi {
   aliasHistory(fn: string, alias: string): AliasHistoryEntry[];
   versions(fn: string): { version: string; codeSha256: string; description: string }[];
   invocations(fn?: string): InvocationRecord[];
+  /** A bucket; `region` defaults to the emulator's. */
+  createBucket(name: string, opts?: { region?: string; versioning?: boolean }): void;
+  /** The newest version of an object, or undefined. */
+  s3Object(bucket: string, key: string): S3ObjectView | undefined;
   createApplication(name: string, computePlatform?: 'Lambda' | 'Server' | 'ECS'): void;
   createDeploymentGroup(app: string, group: string, opts?: DeploymentGroupOptions): void;
   createDeploymentConfig(
@@ -64,6 +71,12 @@ export interface ControlApi {
     target: string,
     configName?: string,
   ): string;
+  /** Synthetic requests a minute on `fn:alias`, split by the alias's weights; undefined stops them. */
+  setTraffic(fn: string, alias: string, spec?: TrafficSpec): void;
+  /** How one version's invocations behave in that traffic: error rate and durations. */
+  setVersionBehaviour(fn: string, version: string, behaviour: VersionBehaviour): void;
+  /** Every CloudWatch metric alarm, by name. */
+  metricAlarms(): { name: string; state: string; stateReason: string }[];
   injectFault(f: FaultSpec): void;
   /** A role AssumeRoleWithWebIdentity may assume (trust: subject pattern, audience, max session). */
   configureRole(spec: RoleSpec): void;
@@ -80,6 +93,8 @@ export interface ControlApi {
   /** Tokens the OIDC stand-in handed out (claims only). */
   oidcTokens(): { sub: string; aud: string; exp: number }[];
   clearFaults(): void;
+  /** Someone else's action when a matching call arrives (triggers.ts); `run` works in process only. */
+  onCall(t: TriggerSpec): void;
   deployments(): DeploymentInfoLike[];
   state(): unknown;
 }
@@ -101,6 +116,8 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   aliasHistory: ['fn', 'alias'],
   versions: ['fn'],
   invocations: ['fn'],
+  createBucket: ['name', 'opts'],
+  s3Object: ['bucket', 'key'],
   createApplication: ['name', 'computePlatform'],
   createDeploymentGroup: ['app', 'group', 'opts'],
   createDeploymentConfig: ['name', 'routing'],
@@ -109,6 +126,9 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   failNextRollback: [],
   setTiming: 'body',
   startDeployment: ['app', 'group', 'fn', 'alias', 'current', 'target', 'configName'],
+  setTraffic: ['fn', 'alias', 'spec'],
+  setVersionBehaviour: ['fn', 'version', 'behaviour'],
+  metricAlarms: [],
   injectFault: 'body',
   configureRole: 'body',
   expireCredentials: ['accessKeyId', 'at'],
@@ -118,6 +138,7 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   oidcEnv: ['baseUrl'],
   oidcTokens: [],
   clearFaults: [],
+  onCall: 'body',
   deployments: [],
   state: [],
   calls: [],

@@ -18,13 +18,17 @@ export function createControls(w: World, server: () => EmulatorServer): Controls
       w.engine.reset();
       w.lambda.reset();
       w.codedeploy.reset();
+      w.s3.reset();
+      w.cloudwatch.reset();
       w.sts.reset();
       w.oidc.reset();
       server().reset();
     },
     ...lambdaControls(w),
+    ...s3Controls(w),
     ...credentialControls(w),
     ...codeDeployControls(w),
+    ...cloudWatchControls(w),
     ...serverControls(w, server),
   };
 }
@@ -73,9 +77,26 @@ function lambdaControls({ lambda, engine }: World): LambdaControls {
   };
 }
 
+type S3Controls = Pick<Controls, 'createBucket' | 's3Object'>;
+
+function s3Controls({ s3, region }: World): S3Controls {
+  return {
+    createBucket(name, opts = {}) {
+      s3.createBucket({
+        name,
+        region: opts.region ?? region,
+        versioning: opts.versioning ?? false,
+      });
+    },
+    s3Object(bucket, key) {
+      return s3.view(bucket, key);
+    },
+  };
+}
+
 type ServerControls = Pick<
   Controls,
-  'injectFault' | 'clearFaults' | 'deployments' | 'state' | 'calls' | 'clock'
+  'injectFault' | 'clearFaults' | 'onCall' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
 
 type CredentialControls = Pick<
@@ -104,9 +125,34 @@ function credentialControls({ sts, oidc }: World): CredentialControls {
   };
 }
 
+type CloudWatchControls = Pick<Controls, 'setTraffic' | 'setVersionBehaviour' | 'metricAlarms'>;
+
+function cloudWatchControls({ cloudwatch }: World): CloudWatchControls {
+  return {
+    setTraffic(fn, alias, spec) {
+      cloudwatch.setTraffic(fn, alias, spec ?? undefined);
+    },
+    setVersionBehaviour(fn, version, behaviour) {
+      cloudwatch.setVersionBehaviour(fn, version, behaviour);
+    },
+    metricAlarms() {
+      return cloudwatch.alarms().map((a) => ({
+        name: a.config.AlarmName,
+        state: a.state,
+        stateReason: a.stateReason,
+      }));
+    },
+  };
+}
+
 type CodeDeployControls = Omit<
   Controls,
-  keyof LambdaControls | keyof ServerControls | keyof CredentialControls | 'reset'
+  | keyof LambdaControls
+  | keyof S3Controls
+  | keyof ServerControls
+  | keyof CloudWatchControls
+  | keyof CredentialControls
+  | 'reset'
 >;
 
 function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
@@ -191,6 +237,9 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
     clearFaults() {
       server().clearFaults();
     },
+    onCall(t) {
+      server().onCall(t);
+    },
     deployments(): DeploymentInfoLike[] {
       engine.advance();
       return engine.all().map((d) => snapshot(d));
@@ -203,6 +252,7 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
         codedeploy: codedeploy.state(),
         engine: engine.state(),
         faults: server().faults(),
+        triggers: server().triggers(),
         calls: [...server().calls],
       };
     },

@@ -1,6 +1,7 @@
 // Lambda's wire side (REST-JSON, API version 2015-03-31; docs/aws-semantics.md#lambda-wire-protocol):
 // the routes, each operation's request handling, and its answer.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { S3Model } from '../s3/model.ts';
 import type { AwsRequest, HttpResult, ServiceApi, ServiceCall } from '../service.ts';
 import { ApiError, isRecord, sha256Base64, uuid } from '../util.ts';
 import {
@@ -11,13 +12,8 @@ import {
   updateInProgress,
   validation,
 } from './errors.ts';
-import {
-  type CodeState,
-  type FunctionRecord,
-  imageCode,
-  type LambdaModel,
-  s3Code,
-} from './model.ts';
+import { type CodeState, type FunctionRecord, imageCode, type LambdaModel } from './model.ts';
+import { readS3Code } from './s3-code.ts';
 import { aliasConfig, latestConfig, qualifiedConfig, versionConfig } from './shapes.ts';
 
 export interface LambdaRoute {
@@ -75,16 +71,22 @@ export const LAMBDA_MUTATING = new Set([
   'Invoke',
 ]);
 
+/** Lambda's REST paths start with an API version date (2015-03-31 for everything used here). */
+const LAMBDA_PATH = /^\/20\d\d-\d\d-\d\d\//;
+
 export class LambdaApi implements ServiceApi {
   readonly #m: LambdaModel;
+  /** Where S3Bucket/S3Key code is read from (the S3 service's buckets). */
+  readonly #s3: S3Model;
 
-  constructor(model: LambdaModel) {
+  constructor(model: LambdaModel, s3: S3Model) {
     this.#m = model;
+    this.#s3 = s3;
   }
 
-  /** Lambda answers every request without an X-Amz-Target that another service did not claim. */
+  /** Lambda's requests: no X-Amz-Target, a versioned path (S3 takes the other REST paths). */
   claims(req: AwsRequest): boolean {
-    return req.target === undefined;
+    return req.target === undefined && LAMBDA_PATH.test(req.url.pathname);
   }
 
   route(req: AwsRequest): ServiceCall {
@@ -252,7 +254,7 @@ export class LambdaApi implements ServiceApi {
       throw invalidParam(
         "Please don't provide ImageUri when updating a function with packageType Zip.",
       );
-    const code = codeFromBody(body);
+    const code = codeFromBody(body, this.#s3, this.#m.region);
     let architectures = fn.latest.architectures;
     const arch = body['Architectures'];
     if (arch !== undefined) {
@@ -511,8 +513,12 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The package an UpdateFunctionCode body names: a zip, an image or an S3 object. */
-function codeFromBody(body: Record<string, unknown>): CodeState {
+/** The package an UpdateFunctionCode or CreateFunction body names: a zip, an image or an S3 object. */
+export function codeFromBody(
+  body: Record<string, unknown>,
+  s3: S3Model,
+  region: string,
+): CodeState {
   const zip = body['ZipFile'];
   const s3Bucket = body['S3Bucket'];
   const s3Key = body['S3Key'];
@@ -527,13 +533,7 @@ function codeFromBody(body: Record<string, unknown>): CodeState {
         'Request must be smaller than 69905067 bytes for the UpdateFunctionCode operation',
       );
     }
-    // A zip archive starts with a local file header (PK\x03\x04) or, when empty, with the
-    // end-of-central-directory record (PK\x05\x06).
-    if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
-      throw invalidParam(
-        'Could not unzip uploaded file. Please check your file, then try to upload again.',
-      );
-    }
+    checkZip(bytes);
     return { sha256: sha256Base64(bytes), size: bytes.length, source: { kind: 'zip' } };
   } else if (image != null) {
     return imageCode(String(image));
@@ -541,6 +541,24 @@ function codeFromBody(body: Record<string, unknown>): CodeState {
     if (typeof s3Bucket !== 'string' || typeof s3Key !== 'string' || !s3Bucket || !s3Key)
       throw invalidParam('Please provide both S3Bucket and S3Key.');
     const ov = typeof body['S3ObjectVersion'] === 'string' ? body['S3ObjectVersion'] : undefined;
-    return s3Code(s3Bucket, s3Key, ov);
+    const bytes = readS3Code(s3, region, s3Bucket, s3Key, ov);
+    checkZip(bytes);
+    return {
+      sha256: sha256Base64(bytes),
+      size: bytes.length,
+      source: { kind: 's3', bucket: s3Bucket, key: s3Key, ...(ov ? { objectVersion: ov } : {}) },
+    };
+  }
+}
+
+/**
+ * A zip archive starts with a local file header (PK\x03\x04) or, when empty, with the
+ * end-of-central-directory record (PK\x05\x06).
+ */
+function checkZip(bytes: Uint8Array): void {
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+    throw invalidParam(
+      'Could not unzip uploaded file. Please check your file, then try to upload again.',
+    );
   }
 }

@@ -645,15 +645,3 @@ export function imageCode(uri: string): CodeState {
   }
   return { sha256: sha256Base64(`image:${uri}`), size: 0, source: { kind: 'image', uri } };
 }
-
-export function s3Code(bucket: string, key: string, objectVersion?: string): CodeState {
-  // The emulator has no S3: the "object" is derived from its coordinates, deterministically.
-  const id = `s3://${bucket}/${key}${objectVersion ? `?versionId=${objectVersion}` : ''}`;
-  const digest = sha256Base64(id);
-  const size = 1024 + (Buffer.from(digest, 'base64').readUInt32BE(0) % 1_000_000);
-  return {
-    sha256: digest,
-    size,
-    source: { kind: 's3', bucket, key, ...(objectVersion ? { objectVersion } : {}) },
-  };
-}

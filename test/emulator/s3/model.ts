@@ -4,6 +4,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Checksums } from './checksums.ts';
 import { noSuchBucket, noSuchKey, noSuchVersion } from './errors.ts';
 
+/** An object as the control API shows it; `sha256` is base64, as Lambda's CodeSha256. */
+export interface S3ObjectView {
+  size: number;
+  sha256: string;
+  versionId?: string;
+  metadata: Record<string, string>;
+  versions: number;
+}
+
 export interface BucketSpec {
   name: string;
   region?: string;
@@ -102,6 +111,20 @@ export class S3Model {
     } catch {
       return undefined;
     }
+  }
+
+  /** The newest version of an object as tests see it, or undefined (no bucket, no key). */
+  view(bucket: string, key: string): S3ObjectView | undefined {
+    const versions = this.#buckets.get(bucket)?.objects.get(key);
+    const o = versions?.at(-1);
+    if (!o) return undefined;
+    return {
+      size: o.data.length,
+      sha256: createHash('sha256').update(o.data).digest('base64'),
+      ...(o.versionId !== undefined ? { versionId: o.versionId } : {}),
+      metadata: { ...o.metadata },
+      versions: versions!.length,
+    };
   }
 
   #bucket(name: string): Bucket {

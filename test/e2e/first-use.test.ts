@@ -1,0 +1,150 @@
+// The bundle under the runner protocol: a large package through S3, a large zip refused
+// without `s3-bucket`, and a first release that creates its CodeDeploy application and group.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultS3Key } from '../../src/aws/s3.ts';
+import { zipDirectory } from '../../src/release/zip.ts';
+import { type EmulatorProcess, runStep, startEmulatorProcess } from './runner.ts';
+
+let emu: EmulatorProcess;
+beforeAll(async () => {
+  emu = await startEmulatorProcess(60);
+});
+afterAll(() => emu?.stop());
+beforeEach(() => emu.reset());
+
+const MB = 1024 * 1024;
+const ROLE = 'arn:aws:iam::123456789012:role/CodeDeployForLambda';
+const base = {
+  'function-name': 'orders',
+  alias: 'live',
+  application: 'orders-app',
+  'deployment-group': 'orders-live',
+  'poll-interval': '1',
+};
+
+/** A workspace with `app/`: a handler and `size` bytes that deflate cannot shrink. */
+function workspace(size: number): string {
+  const ws = mkdtempSync(join(tmpdir(), 'ws-'));
+  mkdirSync(join(ws, 'app'));
+  writeFileSync(join(ws, 'app', 'index.js'), 'exports.handler = async () => "big";\n');
+  if (size > 0) writeFileSync(join(ws, 'app', 'model.bin'), randomBytes(size));
+  return ws;
+}
+
+async function mutatingCalls(): Promise<string[]> {
+  return (await emu.calls()).filter((c) => c.mutating).map((c) => `${c.service}:${c.operation}`);
+}
+
+describe('large packages', () => {
+  it('releases a 60 MB package through S3, and does not upload it again', async () => {
+    await emu.createFunction({ name: 'orders', code: 'v1', versions: 1, aliases: { live: '1' } });
+    await emu.createApplication('orders-app', 'Lambda');
+    await emu.createDeploymentGroup('orders-app', 'orders-live');
+    await emu.createBucket('artifacts');
+    const ws = workspace(60 * MB);
+    const zip = zipDirectory(join(ws, 'app'));
+    expect(zip.length).toBeGreaterThan(60 * MB);
+    const sha = createHash('sha256').update(zip).digest();
+    const inputs = { ...base, 'code-dir': 'app', 's3-bucket': 'artifacts', strategy: 'AllAtOnce' };
+
+    const run = await runStep({ emulatorUrl: emu.url, inputs, workspace: ws });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      version: '2',
+      'code-sha256': sha.toString('base64'),
+    });
+    expect((await emu.versions('orders')).at(-1)?.codeSha256).toBe(sha.toString('base64'));
+    const key = defaultS3Key(sha.toString('hex'), 'orders');
+    expect(await emu.s3Object('artifacts', key)).toMatchObject({
+      size: zip.length,
+      sha256: sha.toString('base64'),
+    });
+    expect(run.stdout).toContain(`to s3://artifacts/${key}`);
+    expect(await emu.getAlias('orders', 'live')).toEqual({ version: '2', weights: {} });
+
+    const before = (await emu.calls()).length;
+    const again = await runStep({ emulatorUrl: emu.url, inputs, workspace: ws });
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs.status).toBe('skipped');
+    const later = (await emu.calls()).slice(before);
+    expect(later.filter((c) => c.operation === 'PutObject')).toEqual([]);
+    expect(later.filter((c) => c.operation === 'UpdateFunctionCode')).toEqual([]);
+  });
+
+  it('refuses a zip over 50 MB without s3-bucket before any AWS call, saying to add it', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'ws-'));
+    writeFileSync(
+      join(ws, 'app.zip'),
+      Buffer.concat([Buffer.from('PK\x03\x04'), randomBytes(51 * MB)]),
+    );
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...base, 'zip-file': 'app.zip' },
+      workspace: ws,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::.*`zip-file`: `app\.zip` is 51\.0 MB zipped, over Lambda's 50 MB limit.*Add `s3-bucket`/,
+    );
+    expect(await emu.calls()).toEqual([]);
+  });
+});
+
+describe('first use with codedeploy-role', () => {
+  it('creates the application and group on the first release, then canaries the next one', async () => {
+    await emu.createFunction({ name: 'orders', code: 'v1', versions: 1, aliases: { live: '1' } });
+    const first = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...base, 'code-dir': 'app', 'codedeploy-role': ROLE, strategy: 'AllAtOnce' },
+      workspace: workspace(0),
+    });
+    expect(first.exitCode).toBe(0);
+    expect(first.outputs).toMatchObject({ status: 'succeeded', version: '2' });
+    expect(first.stdout).toContain(
+      'Created CodeDeploy application `orders-app` (compute platform Lambda).',
+    );
+    expect(first.stdout).toContain(
+      `Created deployment group \`orders-live\` in \`orders-app\` (service role ${ROLE}).`,
+    );
+    expect(first.summary).toContain(
+      'Created CodeDeploy application orders-app and deployment group orders-live',
+    );
+    expect(await mutatingCalls()).toEqual(
+      expect.arrayContaining(['codedeploy:CreateApplication', 'codedeploy:CreateDeploymentGroup']),
+    );
+
+    const ws = workspace(0);
+    writeFileSync(join(ws, 'app', 'index.js'), 'exports.handler = async () => "v3";\n');
+    const next = await runStep({
+      emulatorUrl: emu.url,
+      inputs: {
+        ...base,
+        'code-dir': 'app',
+        'codedeploy-role': ROLE,
+        strategy: 'Canary10Percent5Minutes',
+      },
+      workspace: ws,
+    });
+    expect(next.exitCode).toBe(0);
+    expect(next.outputs).toMatchObject({
+      status: 'succeeded',
+      version: '3',
+      'previous-version': '2',
+    });
+    expect(next.stdout).toMatch(/traffic: 10%/);
+    expect(next.stdout).not.toContain('Created deployment group');
+    const creates = (await mutatingCalls()).filter((c) => c.startsWith('codedeploy:Create'));
+    expect(creates).toEqual([
+      'codedeploy:CreateApplication',
+      'codedeploy:CreateDeploymentGroup',
+      'codedeploy:CreateDeployment',
+      'codedeploy:CreateDeployment',
+    ]);
+    expect(await emu.getAlias('orders', 'live')).toEqual({ version: '3', weights: {} });
+  });
+});
