@@ -184,20 +184,20 @@ export function routingToAws(r: TrafficRouting): TrafficRoutingConfig {
 type ClientSource<C> = C | (() => C | Promise<C>);
 
 export class CodeDeployApi {
-  readonly #client: () => Promise<CodeDeployClient>;
-  readonly #once: () => Promise<CodeDeployClient>;
+  private readonly getClient: () => Promise<CodeDeployClient>;
+  private readonly getOnce: () => Promise<CodeDeployClient>;
   /** The Lambda target of each deployment: one per Lambda deployment, so it is looked up once. */
-  readonly #targetIds = new Map<string, string>();
+  private readonly targetIds = new Map<string, string>();
   signal?: AbortSignal;
   constructor(
     client: ClientSource<CodeDeployClient>,
     signal?: AbortSignal,
     once?: ClientSource<CodeDeployClient>,
   ) {
-    this.#client = async () => (typeof client === 'function' ? client() : client);
+    this.getClient = async () => (typeof client === 'function' ? client() : client);
     // once: sends CreateDeployment without the SDK's retries, which could start a second deployment.
     const o = once ?? client;
-    this.#once = async () => (typeof o === 'function' ? o() : o);
+    this.getOnce = async () => (typeof o === 'function' ? o() : o);
     this.signal = signal;
   }
 
@@ -208,7 +208,7 @@ export class CodeDeployApi {
   async getApplication(name: string): Promise<{ computePlatform?: string } | undefined> {
     const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      (await this.#client()).send(
+      (await this.getClient()).send(
         new cd.GetApplicationCommand({ applicationName: name }),
         this.opts,
       ),
@@ -220,7 +220,7 @@ export class CodeDeployApi {
   async getDeploymentGroup(app: string, group: string): Promise<DeploymentGroupInfo | undefined> {
     const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      (await this.#client()).send(
+      (await this.getClient()).send(
         new cd.GetDeploymentGroupCommand({
           applicationName: app,
           deploymentGroupName: group,
@@ -242,7 +242,7 @@ export class CodeDeployApi {
   async createApplication(name: string): Promise<CreateOutcome> {
     const cd = await import('@aws-sdk/client-codedeploy');
     try {
-      await (await this.#client()).send(
+      await (await this.getClient()).send(
         new cd.CreateApplicationCommand({ applicationName: name, computePlatform: 'Lambda' }),
         this.opts,
       );
@@ -256,7 +256,7 @@ export class CodeDeployApi {
   async createDeploymentGroup(g: NewDeploymentGroup): Promise<CreateOutcome> {
     const cd = await import('@aws-sdk/client-codedeploy');
     try {
-      await (await this.#client()).send(
+      await (await this.getClient()).send(
         new cd.CreateDeploymentGroupCommand({
           applicationName: g.application,
           deploymentGroupName: g.deploymentGroup,
@@ -292,7 +292,7 @@ export class CodeDeployApi {
   async getDeploymentConfig(name: string): Promise<DeploymentConfigInfo | undefined> {
     const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      (await this.#client()).send(
+      (await this.getClient()).send(
         new cd.GetDeploymentConfigCommand({ deploymentConfigName: name }),
         this.opts,
       ),
@@ -312,7 +312,7 @@ export class CodeDeployApi {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await (await this.#client()).send(
+      const out = await (await this.getClient()).send(
         new cd.ListDeploymentConfigsCommand({ nextToken }),
         this.opts,
       );
@@ -324,7 +324,7 @@ export class CodeDeployApi {
 
   async createDeploymentConfig(name: string, routing: TrafficRouting): Promise<void> {
     const cd = await import('@aws-sdk/client-codedeploy');
-    await (await this.#client()).send(
+    await (await this.getClient()).send(
       new cd.CreateDeploymentConfigCommand({
         deploymentConfigName: name,
         computePlatform: 'Lambda',
@@ -340,7 +340,7 @@ export class CodeDeployApi {
 
   async createDeployment(request: DeploymentRequest): Promise<string> {
     const cd = await import('@aws-sdk/client-codedeploy');
-    const out = await (await this.#once()).send(
+    const out = await (await this.getOnce()).send(
       new cd.CreateDeploymentCommand(toCreateDeploymentInput(request)),
       this.opts,
     );
@@ -361,7 +361,7 @@ export class CodeDeployApi {
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await (await this.#client()).send(
+      const out = await (await this.getClient()).send(
         new cd.ListDeploymentsCommand({
           applicationName: app,
           deploymentGroupName: group,
@@ -378,7 +378,7 @@ export class CodeDeployApi {
 
   async getDeployment(id: string): Promise<DeploymentState> {
     const cd = await import('@aws-sdk/client-codedeploy');
-    const out = await (await this.#client()).send(
+    const out = await (await this.getClient()).send(
       new cd.GetDeploymentCommand({ deploymentId: id }),
       this.opts,
     );
@@ -389,7 +389,7 @@ export class CodeDeployApi {
   async stopDeployment(id: string, rollback: boolean): Promise<string> {
     const cd = await import('@aws-sdk/client-codedeploy');
     try {
-      const out = await (await this.#client()).send(
+      const out = await (await this.getClient()).send(
         new cd.StopDeploymentCommand({
           deploymentId: id,
           autoRollbackEnabled: rollback,
@@ -406,10 +406,10 @@ export class CodeDeployApi {
   /** The Lambda target's lifecycle events; undefined before the deployment has started. */
   async getLambdaTarget(id: string): Promise<LifecycleEvent[] | undefined> {
     const cd = await import('@aws-sdk/client-codedeploy');
-    let targetId = this.#targetIds.get(id);
+    let targetId = this.targetIds.get(id);
     if (!targetId) {
       const list = await orUndefined(
-        (await this.#client()).send(
+        (await this.getClient()).send(
           new cd.ListDeploymentTargetsCommand({ deploymentId: id }),
           this.opts,
         ),
@@ -417,10 +417,10 @@ export class CodeDeployApi {
       );
       targetId = list?.targetIds?.[0];
       if (!targetId) return undefined;
-      this.#targetIds.set(id, targetId);
+      this.targetIds.set(id, targetId);
     }
     const out = await orUndefined(
-      (await this.#client()).send(
+      (await this.getClient()).send(
         new cd.BatchGetDeploymentTargetsCommand({
           deploymentId: id,
           targetIds: [targetId],

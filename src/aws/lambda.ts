@@ -84,16 +84,16 @@ function toAlias(a: {
 }
 
 export class LambdaApi {
-  readonly #client: () => LambdaClient;
+  private readonly getClient: () => LambdaClient;
   signal?: AbortSignal;
   /** A client, or how to get it when first needed (clients.ts builds them lazily). */
   constructor(client: LambdaClient | (() => LambdaClient), signal?: AbortSignal) {
-    this.#client = typeof client === 'function' ? client : () => client;
+    this.getClient = typeof client === 'function' ? client : () => client;
     this.signal = signal;
   }
 
   get client(): LambdaClient {
-    return this.#client();
+    return this.getClient();
   }
 
   private get opts() {
