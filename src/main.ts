@@ -12,9 +12,7 @@ import { closeGatesInto, type GateRun } from './release/gates.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
 import { neutralizeWorkflowCommands } from './report/escape.ts';
-import { failureMessage } from './report/failure.ts';
 import { formatProgress } from './report/progress.ts';
-import { outcomeLine, renderSummary } from './report/summary.ts';
 import { readSettings, type Settings } from './settings/index.ts';
 import { saveFinished, saveRelease } from './state.ts';
 
@@ -27,9 +25,22 @@ function log(e: ProgressEvent): void {
   else core.info(line);
 }
 
+/**
+ * The renderers of the end of the run, loaded then: the first AWS request goes out without
+ * evaluating them (start-up).
+ */
+async function reports() {
+  const [summary, failure] = await Promise.all([
+    import('./report/summary.ts'),
+    import('./report/failure.ts'),
+  ]);
+  return { ...summary, ...failure };
+}
+
 async function writeSummary(settings: Settings, result: ReleaseResult): Promise<void> {
   if (!settings.summary || !process.env.GITHUB_STEP_SUMMARY) return;
   try {
+    const { renderSummary } = await reports();
     await core.summary.addRaw(renderSummary(result)).write({ overwrite: false });
   } catch (error) {
     core.warning(`Could not write the job summary: ${(error as Error).message}`);
@@ -158,6 +169,7 @@ export async function main(): Promise<void> {
     return;
   }
   saveFinished();
+  const { outcomeLine, failureMessage } = await reports();
   core.info(neutralizeWorkflowCommands(outcomeLine(result)));
   await writeSummary(settings, result);
   if (result.status === 'failed' || result.status === 'stopped')
@@ -171,7 +183,7 @@ async function endCancelled(settings: Settings, result: ReleaseResult): Promise<
   // Unless traffic is confirmed back, the post step looks again.
   if (result.rolledBack || !result.deploymentId || settings.onCancel === 'leave') saveFinished();
   await writeSummary(settings, result);
-  core.setFailed(failureMessage(result));
+  core.setFailed((await reports()).failureMessage(result));
   process.exit(1);
 }
 
