@@ -103,7 +103,9 @@ function byOperation(emu: Emulator, from: number): Record<string, number> {
 async function start(emu: Emulator, clock: VirtualClock, c: Case, wait: boolean) {
   seed(emu, c);
   const clients = createClients({ region: emu.region, endpoint: emu.url });
-  const settings = readSettings((n) => inputsFor(c, wait)[n] ?? '', { AWS_REGION: emu.region });
+  const settings = await readSettings((n) => inputsFor(c, wait)[n] ?? '', {
+    AWS_REGION: emu.region,
+  });
   const before = emu.calls.length;
   const t0 = clock.now();
   if (c.alarmAt !== undefined)

@@ -377,7 +377,7 @@ export const DOCUMENTED_EXTRA_ACTIONS: Record<string, string> = {
   'codedeploy:RegisterApplicationRevision':
     'CreateDeployment registers the AppSpec revision with the application, per the CodeDeploy permissions reference',
   'iam:PassRole':
-    'CreateDeploymentGroup hands `codedeploy-role` to CodeDeploy, which IAM allows only with iam:PassRole on that role',
+    'CreateDeploymentGroup hands `codedeploy-role` to CodeDeploy, and CreateFunction or UpdateFunctionConfiguration with a Role (`execution-role`) hands the execution role to Lambda; IAM allows either only with iam:PassRole on that role',
   's3:GetObjectVersion':
     "Lambda reads code from S3 with the caller's permissions, and a pinned object version (a versioned bucket, or `s3-object-version`) needs this one",
 };

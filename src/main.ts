@@ -5,6 +5,7 @@ import type { CloudWatchApi } from './aws/cloudwatch-types.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
 import { roleToAssumeCredentials } from './aws/credentials.ts';
 import { LambdaApi } from './aws/lambda.ts';
+import { environmentSecrets } from './function-config/index.ts';
 import { cancelRelease } from './release/cancel.ts';
 import { CLOCK_SKEW_MS, deploymentDescription } from './release/deploy.ts';
 import { type ReleaseDeps, realClock } from './release/deps.ts';
@@ -47,9 +48,12 @@ async function writeSummary(settings: Settings, result: ReleaseResult): Promise<
   }
 }
 
-function readInputs(): Settings | undefined {
+async function readInputs(): Promise<Settings | undefined> {
   try {
-    return readSettings((name) => core.getInput(name), process.env);
+    const settings = await readSettings((name) => core.getInput(name), process.env);
+    // Before any line is logged: every environment value may be a secret.
+    for (const value of environmentSecrets(settings.config)) core.setSecret(value);
+    return settings;
   } catch (error) {
     core.setFailed((error as Error).message);
     return undefined;
@@ -113,7 +117,7 @@ function shellDeps(
 }
 
 export async function main(): Promise<void> {
-  const settings = readInputs();
+  const settings = await readInputs();
   if (!settings) return;
   const controller = new AbortController();
   const result = initialResult(settings, Date.now());

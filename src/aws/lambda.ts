@@ -1,6 +1,8 @@
 // Thin Lambda adapter: SDK calls in, plain data out. 404s become `undefined`.
 import {
   CreateAliasCommand,
+  CreateFunctionCommand,
+  type CreateFunctionRequest,
   type FunctionConfiguration,
   GetAliasCommand,
   GetFunctionCommand,
@@ -11,7 +13,10 @@ import {
   PublishVersionCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  type UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
+import type { Architecture, ConfigFields, CurrentConfig } from '../function-config/index.ts';
 import { orUndefined } from './errors.ts';
 
 const NOT_FOUND = 'ResourceNotFoundException';
@@ -31,6 +36,8 @@ export interface FunctionState {
   lastUpdateStatusReason?: string;
   packageType?: string;
   role?: string;
+  /** SnapStart's OptimizationStatus (`On` once a SnapStart version is ready). */
+  optimizationStatus?: string;
   /** From GetFunction's Code, for image functions. */
   imageUri?: string;
 }
@@ -46,6 +53,14 @@ export type NewCode =
   | { zipFile: Uint8Array }
   | { s3Bucket: string; s3Key: string; s3ObjectVersion?: string }
   | { imageUri: string };
+
+/** What CreateFunction needs besides the configuration fields. */
+export interface NewFunction {
+  code: NewCode;
+  packageType: 'Zip' | 'Image';
+  architecture?: Architecture;
+  fields: ConfigFields;
+}
 
 export interface InvokeResult {
   statusCode: number;
@@ -65,8 +80,15 @@ function toFunctionState(c: FunctionConfiguration | undefined, imageUri?: string
     lastUpdateStatusReason: c?.LastUpdateStatusReason,
     packageType: c?.PackageType,
     role: c?.Role,
+    optimizationStatus: c?.SnapStart?.OptimizationStatus,
     imageUri,
   };
+}
+
+function codeInput(code: NewCode) {
+  if ('zipFile' in code) return { ZipFile: code.zipFile };
+  if ('imageUri' in code) return { ImageUri: code.imageUri };
+  return { S3Bucket: code.s3Bucket, S3Key: code.s3Key, S3ObjectVersion: code.s3ObjectVersion };
 }
 
 function toAlias(a: {
@@ -128,15 +150,60 @@ export class LambdaApi {
     return out && toAlias(out);
   }
 
-  async updateCode(fn: string, code: NewCode, revisionId: string): Promise<FunctionState> {
-    const input =
-      'zipFile' in code
-        ? { ZipFile: code.zipFile }
-        : 'imageUri' in code
-          ? { ImageUri: code.imageUri }
-          : { S3Bucket: code.s3Bucket, S3Key: code.s3Key, S3ObjectVersion: code.s3ObjectVersion };
+  /** $LATEST's configuration as GetFunctionConfiguration reports it (API field names). */
+  async getConfiguration(fn: string): Promise<CurrentConfig | undefined> {
+    const out = await orUndefined(
+      this.client.send(new GetFunctionConfigurationCommand({ FunctionName: fn }), this.opts),
+      NOT_FOUND,
+    );
+    return out && (out as CurrentConfig);
+  }
+
+  /** Sends only the given fields, pinned to `revisionId` (412 when $LATEST moved). */
+  async updateConfiguration(
+    fn: string,
+    fields: ConfigFields,
+    revisionId: string,
+  ): Promise<FunctionState> {
+    const input = { ...fields, FunctionName: fn, RevisionId: revisionId };
     const out = await this.client.send(
-      new UpdateFunctionCodeCommand({ FunctionName: fn, RevisionId: revisionId, ...input }),
+      new UpdateFunctionConfigurationCommand(input as UpdateFunctionConfigurationRequest),
+      this.opts,
+    );
+    return toFunctionState(out);
+  }
+
+  /** The function, created Pending; the caller waits for Active. */
+  async createFunction(fn: string, spec: NewFunction): Promise<FunctionState> {
+    const input = {
+      ...spec.fields,
+      FunctionName: fn,
+      Code: codeInput(spec.code),
+      PackageType: spec.packageType,
+      Architectures: spec.architecture ? [spec.architecture] : undefined,
+      Publish: false,
+    };
+    const out = await this.client.send(
+      new CreateFunctionCommand(input as CreateFunctionRequest),
+      'zipFile' in spec.code ? { ...this.opts, requestTimeout: UPLOAD_TIMEOUT_MS } : this.opts,
+    );
+    return toFunctionState(out);
+  }
+
+  /** `architecture` rides here, not on UpdateFunctionConfiguration. */
+  async updateCode(
+    fn: string,
+    code: NewCode,
+    revisionId: string,
+    architecture?: Architecture,
+  ): Promise<FunctionState> {
+    const out = await this.client.send(
+      new UpdateFunctionCodeCommand({
+        FunctionName: fn,
+        RevisionId: revisionId,
+        ...codeInput(code),
+        ...(architecture ? { Architectures: [architecture] } : {}),
+      }),
       // A 50 MB zip on a slow uplink takes longer than the clients' request timeout to send.
       'zipFile' in code ? { ...this.opts, requestTimeout: UPLOAD_TIMEOUT_MS } : this.opts,
     );

@@ -1,6 +1,7 @@
 // The "whole version" inputs → DesiredConfig. Every problem goes to the collector at once; the
 // caller refuses the release before any AWS call when there is one. See docs/aws-semantics.md.
-import { parseBoolean, parseAlarms as splitList } from '../settings/index.ts';
+import { parseAlarms as splitList } from '../settings/gates.ts';
+import { parseBoolean } from '../settings/values.ts';
 import {
   checkDescription,
   checkHandler,
@@ -148,12 +149,7 @@ function otherInputs(get: Get, problems: Problems, desired: DesiredConfig): void
       );
     } else desired.createFunction = b;
   }
-  const role = get('codedeploy-role');
-  if (role !== '') {
-    const error = checkRole(role);
-    if (error) problems.add('codedeploy-role', `${quote(role)} ${error}`);
-    else desired.codedeployRole = role;
-  }
+  // `codedeploy-role` is read with the CodeDeploy target (settings/deployment.ts).
 }
 
 export async function parseFunctionConfig(

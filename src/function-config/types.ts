@@ -82,8 +82,6 @@ export interface DesiredConfig {
   /** Rides on UpdateFunctionCode / CreateFunction, not on UpdateFunctionConfiguration. */
   architecture?: Architecture;
   createFunction: boolean;
-  /** Service role for creating the CodeDeploy application and deployment group when missing. */
-  codedeployRole?: string;
   /** True facts the log should show (e.g. a deprecated runtime); never a variable's value. */
   warnings: string[];
 }

@@ -10,7 +10,10 @@ export type YamlResult = { ok: true; value: unknown } | { ok: false; error: stri
  * `0123`, `true` stays `true`); `core` is YAML 1.2's numbers and booleans (function-configuration).
  */
 export async function parseYaml(text: string, schema: 'failsafe' | 'core'): Promise<YamlResult> {
-  const { parseDocument } = await import('yaml');
+  const mod = await import('yaml');
+  // Bundled, the package is CommonJS in its own chunk: esbuild then offers only `default`.
+  const parseDocument =
+    mod.parseDocument ?? (mod as unknown as { default: typeof mod }).default.parseDocument;
   const doc = parseDocument(text, { schema, uniqueKeys: true, prettyErrors: false });
   const [first] = doc.errors;
   if (first) {

@@ -1,13 +1,16 @@
 // Upload the new code as $LATEST and wait until Lambda has finished applying it.
 import { isAwsError } from '../aws/errors.ts';
 import type { FunctionState, NewCode } from '../aws/lambda.ts';
+import type { Architecture } from '../function-config/index.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
 import type { Plan } from './plan.ts';
+import { waitUntilUpdated } from './ready.ts';
 import { isUpdateInProgress, retryWhile } from './retry.ts';
 import { stageInS3 } from './s3-upload.ts';
 
-function newCode(pre: Plan): NewCode | undefined {
+/** What UpdateFunctionCode (or CreateFunction) sends; undefined when there is no code source. */
+export function newCode(pre: Plan): NewCode | undefined {
   const s = pre.source;
   if (pre.code) return { zipFile: pre.code.zip };
   if (s.kind === 's3')
@@ -23,28 +26,29 @@ function newCode(pre: Plan): NewCode | undefined {
 export async function uploadCode(pre: Plan, deps: ReleaseDeps): Promise<FunctionState> {
   const fn = pre.functionRef;
   const code = newCode(pre);
-  if (!code || pre.codeUnchanged) {
+  const architecture = architectureChange(pre);
+  if (!code || (pre.codeUnchanged && !architecture)) {
     if (code)
       deps.progress({ kind: 'info', message: 'The code is identical to $LATEST: no upload.' });
     // Still wait: an update someone else started must finish before PublishVersion.
-    return waitUntilUpdated(fn, deps, pre.latest);
+    return waitUntilUpdated(fn, deps, pre.latest!);
   }
   // An update already running at preflight (a config change, a cancelled run's upload) must
   // finish first; the upload is then pinned to the RevisionId it leaves, so a change made
   // after that is refused with 412 instead of overwritten.
-  if (pre.latest.lastUpdateStatus === 'InProgress')
+  if (pre.latest!.lastUpdateStatus === 'InProgress')
     deps.progress({
       kind: 'info',
       message: 'Waiting for an update of $LATEST already in progress.',
     });
   const sent =
     pre.code && pre.s3Upload ? await stageInS3(pre.code, pre.s3Upload, pre.region, deps) : code;
-  const before = await waitUntilUpdated(fn, deps, pre.latest);
+  const before = await waitUntilUpdated(fn, deps, pre.latest!);
   /** The CodeSha256 Lambda gave our upload: $LATEST must still hold it once applied. */
   let uploaded: string;
   try {
     const out = await retryWhile(deps, 'UpdateFunctionCode', isUpdateInProgress, () =>
-      deps.lambda.updateCode(fn, sent, before.revisionId),
+      deps.lambda.updateCode(fn, sent, before.revisionId, architecture),
     );
     uploaded = out.codeSha256;
   } catch (error) {
@@ -76,32 +80,7 @@ export function changedUnderUs(fn: string, when: string): ReleaseError {
   );
 }
 
-/** FunctionUpdatedV2: GetFunction every second (300 tries at most) until LastUpdateStatus settles. */
-export async function waitUntilUpdated(
-  fn: string,
-  deps: ReleaseDeps,
-  known?: FunctionState,
-): Promise<FunctionState> {
-  let state = known;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (state && state.lastUpdateStatus !== 'InProgress') {
-      if (state.lastUpdateStatus === 'Failed')
-        throw new ReleaseError(
-          'CODE_UPDATE_FAILED',
-          `Lambda could not apply the new code to \`${fn}\`: ${state.lastUpdateStatusReason ?? 'no reason given'}. Nothing was published and no traffic moved.`,
-        );
-      return state;
-    }
-    if (state) await deps.clock.sleep(1_000, deps.signal);
-    state = await deps.lambda.getFunction(fn);
-    if (!state)
-      throw new ReleaseError(
-        'FUNCTION_NOT_FOUND',
-        `Function \`${fn}\` disappeared during the release.`,
-      );
-  }
-  throw new ReleaseError(
-    'CODE_UPDATE_TIMEOUT',
-    `Lambda was still applying the code update to \`${fn}\` after 5 minutes.`,
-  );
+/** A new architecture rides on UpdateFunctionCode, so it uploads even identical code. */
+function architectureChange(pre: Plan): Architecture | undefined {
+  return pre.configuration?.diff.architecture;
 }

@@ -10,8 +10,15 @@ import type {
   LifecycleEvent,
   NewDeploymentGroup,
 } from '../aws/codedeploy.ts';
-import type { AliasInfo, FunctionState, InvokeResult, NewCode } from '../aws/lambda.ts';
+import type {
+  AliasInfo,
+  FunctionState,
+  InvokeResult,
+  NewCode,
+  NewFunction,
+} from '../aws/lambda.ts';
 import type { S3Api } from '../aws/s3.ts';
+import type { Architecture, ConfigFields, CurrentConfig } from '../function-config/index.ts';
 import type { TrafficRouting } from '../strategy.ts';
 import type { GateRun } from './gates.ts';
 import type { ProgressSink } from './result.ts';
@@ -22,7 +29,16 @@ export interface LambdaService {
   getFunction(fn: string): Promise<FunctionState | undefined>;
   getVersion(fn: string, version: string): Promise<FunctionState | undefined>;
   getAlias(fn: string, alias: string): Promise<AliasInfo | undefined>;
-  updateCode(fn: string, code: NewCode, revisionId: string): Promise<FunctionState>;
+  updateCode(
+    fn: string,
+    code: NewCode,
+    revisionId: string,
+    architecture?: Architecture,
+  ): Promise<FunctionState>;
+  /** $LATEST's configuration; undefined when the function does not exist. */
+  getConfiguration(fn: string): Promise<CurrentConfig | undefined>;
+  updateConfiguration(fn: string, fields: ConfigFields, revisionId: string): Promise<FunctionState>;
+  createFunction(fn: string, spec: NewFunction): Promise<FunctionState>;
   publishVersion(
     fn: string,
     p: { codeSha256: string; revisionId: string; description: string },

@@ -2,6 +2,7 @@
 // takes the plan (not the settings), so what a phase may rely on is written down here.
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
+import type { ConfigPlan, DesiredConfig } from '../function-config/index.ts';
 import type { Gate } from '../gates/parse.ts';
 import type { OnEvent, Source } from '../settings/index.ts';
 import type { TrafficRouting } from '../strategy.ts';
@@ -59,6 +60,18 @@ export interface DeploymentPlan {
   onTimeout: OnEvent;
 }
 
+/** The whole-version inputs against $LATEST's configuration. */
+export interface ConfigurationPlan {
+  desired: DesiredConfig;
+  /** What differs: the UpdateFunctionConfiguration request (none when nothing differs), the architecture, the changes in words. */
+  diff: ConfigPlan;
+}
+
+/** `create-function: true` and the function does not exist: CreateFunction from the code source. */
+export interface FunctionCreation {
+  packageType: 'Zip' | 'Image';
+}
+
 export interface Plan {
   region: string;
   /** The function as given: a name or an ARN (what the Lambda calls take). */
@@ -66,7 +79,11 @@ export interface Plan {
   /** The function's name (AppSpec wants a name, the user may have given an ARN). */
   functionName: string;
   alias: string;
-  latest: FunctionState;
+  /** $LATEST as preflight found it; undefined when the function is to be created. */
+  latest?: FunctionState;
+  create?: FunctionCreation;
+  /** Set when any configuration input was given. */
+  configuration?: ConfigurationPlan;
   /** The production alias as found, undefined on a first release. */
   current?: AliasInfo;
   /** For promotions: the version to release, already checked to exist. */

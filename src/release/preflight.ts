@@ -7,6 +7,7 @@ import { credentialLifetimeWarning, expectedReleaseMs } from '../aws/credential-
 import { isAbort } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { defaultS3Key } from '../aws/s3.ts';
+import { diffConfig } from '../function-config/index.ts';
 import {
   functionNameOf,
   MAX_ZIP_BYTES,
@@ -20,7 +21,15 @@ import { busyError, deploymentDescription } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
 import { checkAlarmCount } from './gates.ts';
-import type { CodeBundle, DeploymentPlan, GroupCreation, Hook, Plan, S3Upload } from './plan.ts';
+import type {
+  CodeBundle,
+  ConfigurationPlan,
+  DeploymentPlan,
+  GroupCreation,
+  Hook,
+  Plan,
+  S3Upload,
+} from './plan.ts';
 import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -64,21 +73,51 @@ async function nextVersionNumber(deps: ReleaseDeps, fn: string): Promise<string 
   }
 }
 
+/** $LATEST, or undefined when it is missing and `create-function` will create it. */
 async function findFunction(
   settings: Settings,
   deps: ReleaseDeps,
-): Promise<{ latest: FunctionState; functionName: string }> {
+): Promise<{ latest?: FunctionState; functionName: string }> {
   const fn = settings.functionName;
   const latest = await deps.lambda.getFunction(fn);
-  if (!latest)
+  if (!latest) {
+    if (settings.config.createFunction) return { functionName: functionNameOf(fn) };
     throw new ReleaseError(
       'FUNCTION_NOT_FOUND',
-      `Function \`${fn}\` was not found in ${settings.region}. Check \`function-name\` and \`region\`.`,
+      `Function \`${fn}\` was not found in ${settings.region}. Check \`function-name\` and \`region\`; to create it on this release, set \`create-function: true\` with \`execution-role\` (and \`runtime\` + \`handler\` for a .zip).`,
     );
+  }
   deps.output('function-arn', latest.arn.replace(/:\$LATEST$/, ''));
   const functionName = functionNameOf(latest.arn) || functionNameOf(fn);
   checkPackageType(settings, latest, functionName);
+  checkHealthy(latest, functionName);
   return { latest, functionName };
+}
+
+/** A function whose last update failed (or that failed) is refused before anything changes. */
+function checkHealthy(latest: FunctionState, functionName: string): void {
+  if (latest.lastUpdateStatus === 'Failed')
+    throw new ReleaseError(
+      'LAST_UPDATE_FAILED',
+      `The last update of \`${functionName}\` failed (LastUpdateStatus Failed): ${latest.lastUpdateStatusReason ?? 'no reason given'}. Nothing was changed. Fix the cause, then update the function once so that Lambda reports LastUpdateStatus Successful, and run the release again.`,
+    );
+  if (latest.state === 'Failed')
+    throw new ReleaseError(
+      'LAST_UPDATE_FAILED',
+      `\`${functionName}\` is in State Failed: ${latest.stateReason ?? 'no reason given'}. Nothing was changed. Fix the cause and run the release again.`,
+    );
+}
+
+/** The configuration inputs against $LATEST's configuration (against nothing for a new function). */
+async function planConfiguration(
+  settings: Settings,
+  latest: FunctionState | undefined,
+  deps: ReleaseDeps,
+): Promise<ConfigurationPlan | undefined> {
+  const desired = settings.config;
+  if (Object.keys(desired.fields).length === 0 && !desired.architecture) return undefined;
+  const current = latest ? await deps.lambda.getConfiguration(settings.functionName) : undefined;
+  return { desired, diff: diffConfig(desired, current ?? {}) };
 }
 
 /** For promotions (`version`, `from-alias`): the published version to release. */
@@ -125,7 +164,7 @@ async function findPromoted(
 
 function localCode(
   settings: Settings,
-  latest: FunctionState,
+  latest: FunctionState | undefined,
 ): { code?: CodeBundle; codeUnchanged: boolean } {
   let code: CodeBundle | undefined;
   try {
@@ -138,8 +177,9 @@ function localCode(
   }
   const { source } = settings;
   const codeUnchanged =
-    (code !== undefined && code.sha256 === latest.codeSha256) ||
-    (source.kind === 'image' && latest.imageUri === source.uri);
+    latest !== undefined &&
+    ((code !== undefined && code.sha256 === latest.codeSha256) ||
+      (source.kind === 'image' && latest.imageUri === source.uri));
   return { code, codeUnchanged };
 }
 
@@ -318,10 +358,10 @@ export async function preflight(
 ): Promise<Plan> {
   const fn = settings.functionName;
   const direct = settings.strategy.kind === 'direct';
-  const warnings: string[] = [];
+  const warnings: string[] = [...settings.config.warnings];
 
   const { latest, functionName } = await findFunction(settings, deps);
-  const current = await deps.lambda.getAlias(fn, settings.alias);
+  const current = latest ? await deps.lambda.getAlias(fn, settings.alias) : undefined;
   seen?.(current);
   if (current) {
     deps.output('alias-arn', current.arn);
@@ -330,6 +370,10 @@ export async function preflight(
   const promoted = await findPromoted(settings, functionName, deps);
   const { code, codeUnchanged } = localCode(settings, latest);
   const s3Upload = s3UploadOf(settings, code, functionName);
+  const configuration = await planConfiguration(settings, latest, deps);
+  const create: Plan['create'] = latest
+    ? undefined
+    : { packageType: settings.source.kind === 'image' ? 'Image' : 'Zip' };
 
   const hooks = hooksOf(settings);
   const side = direct ? undefined : await checkDeployment(settings, hooks, deps, warnings);
@@ -346,10 +390,16 @@ export async function preflight(
   // A dry run names the version it would publish: new code always gets the next number.
   const uploads =
     !promoted &&
-    !codeUnchanged &&
-    ['zip-file', 'code-dir', 's3', 'image'].includes(settings.source.kind);
-  const predictedVersion =
-    settings.dryRun && uploads ? await nextVersionNumber(deps, fn) : undefined;
+    ((!codeUnchanged && ['zip-file', 'code-dir', 's3', 'image'].includes(settings.source.kind)) ||
+      configuration?.diff.request !== undefined ||
+      configuration?.diff.architecture !== undefined);
+  const predictedVersion = !settings.dryRun
+    ? undefined
+    : create
+      ? '1'
+      : uploads
+        ? await nextVersionNumber(deps, fn)
+        : undefined;
   const routing = deployment?.routing;
   const timeoutMinutes =
     settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);
@@ -372,6 +422,8 @@ export async function preflight(
     functionName,
     alias: settings.alias,
     latest,
+    create,
+    configuration,
     current,
     promoted,
     source: settings.source,

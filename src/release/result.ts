@@ -1,5 +1,7 @@
 // The data that flows out of a release: progress events while it runs, one ReleaseResult at
 // the end. The log and the job summary both render these; neither talks to AWS.
+
+import type { ConfigChange } from '../function-config/index.ts';
 import type { CanaryReport } from '../gates/report.ts';
 
 export type ReleaseStatus =
@@ -97,12 +99,23 @@ export type NoteKind =
   /** The deployment still runs, so its metric-gate alarms were left for CodeDeploy. */
   | 'gate-alarms-left'
   /** strategy: direct moved a split alias wholly onto the new version (ReleaseResult.clearedSplit). */
-  | 'split-cleared';
+  | 'split-cleared'
+  /** The configuration of $LATEST was changed (or would be, in a dry run) before publishing. */
+  | 'configuration'
+  /** The function did not exist and was created (`create-function`). */
+  | 'created-function';
 
 /** A resource the release created for the team (`codedeploy-role`). */
 export interface CreatedResource {
   kind: 'codedeploy-application' | 'deployment-group';
   name: string;
+}
+
+/** The configuration inputs' effect: what differs from $LATEST, keys only for the environment. */
+export interface ConfigurationResult {
+  changes: ConfigChange[];
+  /** False while only planned (dry run, or a release that stopped before the update). */
+  applied: boolean;
 }
 
 export interface Note {
@@ -147,6 +160,10 @@ export interface ReleaseResult {
   finalAlias?: AliasState;
   /** The split a direct move cleared: the alias as it was, weights and all. */
   clearedSplit?: AliasState;
+  /** What the configuration inputs changed; absent when none was given or nothing differed. */
+  configuration?: ConfigurationResult;
+  /** True when this release created the function (`create-function`). */
+  createdFunction?: boolean;
   /** Set for dry runs (and kept for real runs: what was planned). */
   plan?: PlanSummary;
   /** Extra facts worth showing a person (warnings, what to do next). */

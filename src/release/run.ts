@@ -6,11 +6,14 @@ import { expiredCredentialsError, isExpiredCredentials } from '../aws/credential
 import { expectedReleaseMs, sessionSecondsNeeded } from '../aws/credential-lifetime.ts';
 import { awsError, isAbort } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
+import { describeChanges } from '../function-config/index.ts';
 import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
 import { createAliasOnce, isSplit, isWhollyOn, pointAliasPinned, splitCleared } from './alias.ts';
 import { uploadCode } from './code.ts';
+import { configureFunction } from './configure.ts';
+import { createFunction } from './create.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
@@ -27,6 +30,7 @@ import type { Plan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { provision } from './provision.ts';
 import { publishVersion } from './publish.ts';
+import { waitUntilVersionReady } from './ready.ts';
 import type { ReleaseResult } from './result.ts';
 import { type WatchState, type WatchTarget, watchDeployment, watchTarget } from './watch.ts';
 
@@ -99,7 +103,10 @@ export async function release(
 /** What the phases share: the plan, and the slots each phase fills for the ones after it. */
 interface Release {
   readonly plan: Plan;
-  /** epoch ms: until when a busy group may be waited for (counted from the first preflight). */
+  /**
+   * epoch ms: the release's deadline (timeout-minutes counted from the first preflight): until
+   * when a busy group, or a version that is not Active yet, may be waited for.
+   */
   readonly busyUntil: number;
   readonly deps: ReleaseDeps;
   readonly result: ReleaseResult;
@@ -122,9 +129,12 @@ type Phase = (r: Release) => Promise<'done' | 'next'>;
 /** The phases after preflight, in order. */
 const PHASES: Phase[] = [
   stopIfDryRun,
+  createFunctionPhase,
   upload,
+  configure,
   publish,
   stopIfReleased,
+  ready,
   smokeTest,
   provisionPhase,
   createAlias,
@@ -161,7 +171,9 @@ async function plan_(
 
 function recordPlan(plan: Plan, deps: ReleaseDeps, result: ReleaseResult): void {
   result.functionName = plan.functionName;
-  result.functionArn = plan.latest.arn.replace(/:\$LATEST$/, '');
+  result.functionArn = plan.latest?.arn.replace(/:\$LATEST$/, '');
+  const changes = plan.configuration?.diff.changes ?? [];
+  if (changes.length > 0) result.configuration = { changes, applied: false };
   result.aliasArn = plan.current?.arn;
   result.previousVersion = plan.current?.version;
   result.plan = plan.summary;
@@ -188,14 +200,55 @@ async function stopIfDryRun({ plan, deps, result }: Release): Promise<'done' | '
     });
   }
   if (result.version) deps.output('version', result.version);
+  if (result.configuration)
+    result.notes.push({
+      kind: 'configuration',
+      text: `The configuration would change: ${describeChanges(result.configuration.changes).join('; ')}.`,
+    });
   return 'done';
 }
 
 // From here on AWS is modified.
 
+/** create-function: the function is made from the code and the configuration at once. */
+async function createFunctionPhase(r: Release): Promise<'done' | 'next'> {
+  const { plan, result } = r;
+  if (!plan.create) return 'next';
+  r.latest = await r.group('Create function', () => createFunction(plan, r.deps));
+  result.functionArn = r.latest.arn.replace(/:\$LATEST$/, '');
+  result.createdFunction = true;
+  if (result.configuration) result.configuration.applied = true;
+  result.notes.push({
+    kind: 'created-function',
+    text: `Function ${plan.functionName} did not exist and was created (create-function), from ${sourceWords(plan.source)}.`,
+  });
+  return 'next';
+}
+
 async function upload(r: Release): Promise<'done' | 'next'> {
-  if (r.plan.promoted) return 'next';
+  if (r.plan.promoted || r.plan.create) return 'next';
   r.latest = await r.group('Upload code', () => uploadCode(r.plan, r.deps));
+  return 'next';
+}
+
+/** The configuration inputs' fields that differ, after the code and before the publish. */
+async function configure(r: Release): Promise<'done' | 'next'> {
+  const { plan, result } = r;
+  const configuration = plan.configuration;
+  if (plan.promoted || plan.create || !configuration) return 'next';
+  if (configuration.diff.request) {
+    const latest = r.latest!;
+    r.latest = await r.group('Update configuration', () =>
+      configureFunction(plan.functionRef, configuration, latest, r.deps),
+    );
+  }
+  if (result.configuration) {
+    result.configuration.applied = true;
+    result.notes.push({
+      kind: 'configuration',
+      text: `The configuration changed before publishing: ${describeChanges(result.configuration.changes).join('; ')}.`,
+    });
+  }
   return 'next';
 }
 
@@ -214,6 +267,16 @@ async function publish(r: Release): Promise<'done' | 'next'> {
   result.codeSha256 = r.version.codeSha256;
   deps.output('version', r.version.version);
   deps.output('code-sha256', r.version.codeSha256);
+  return 'next';
+}
+
+/** A version is released only once Active (SnapStart versions are Pending for minutes). */
+async function ready(r: Release): Promise<'done' | 'next'> {
+  const v = r.version!;
+  if (v.state === undefined || v.state === 'Active') return 'next';
+  r.version = await r.group('Wait until the version is ready', () =>
+    waitUntilVersionReady(r.plan.functionRef, v, r.busyUntil, r.deps),
+  );
   return 'next';
 }
 

@@ -1,6 +1,7 @@
 // The plan in words: each change the release would make, in order (dry runs show it, the
 // summary keeps it).
 
+import { describeChanges } from '../function-config/index.ts';
 import { sourceWords } from '../report/words.ts';
 import { describeRouting, routingSteps, shiftMinutes } from '../strategy.ts';
 import { describeWeights } from './alias.ts';
@@ -14,22 +15,41 @@ function codeSteps(p: Omit<Plan, 'summary'>): string[] {
         ? `Release version ${p.promoted.version}, which alias ${p.promoted.fromAlias} points at (nothing uploaded or published)`
         : `Release existing version ${p.promoted.version} (nothing uploaded or published)`,
     ];
+  if (p.create) return createSteps(p);
   const steps: string[] = [];
   const bytes = p.code ? ` (${p.code.zip.byteLength} bytes, SHA-256 ${p.code.sha256})` : '';
   const s3 = p.s3Upload;
+  const arch = p.configuration?.diff.architecture;
   if (p.source.kind !== 'latest') {
     steps.push(
-      p.codeUnchanged
+      p.codeUnchanged && !arch
         ? `Skip the upload: ${sourceWords(p.source)} is identical to $LATEST`
         : s3
-          ? `Upload ${sourceWords(p.source)}${bytes} to s3://${s3.bucket}/${s3.key} (unless the same zip is already there), then update $LATEST from it`
-          : `Upload ${sourceWords(p.source)} as $LATEST${bytes}`,
+          ? `Upload ${sourceWords(p.source)}${bytes} to s3://${s3.bucket}/${s3.key} (unless the same zip is already there), then update $LATEST from it${arch ? ` for architecture ${arch}` : ''}`
+          : `Upload ${sourceWords(p.source)} as $LATEST${bytes}${arch ? ` for architecture ${arch}` : ''}`,
     );
+  }
+  const diff = p.configuration?.diff;
+  if (diff?.request) {
+    const fields = diff.changes.filter((c) => c.kind !== 'value' || c.field !== 'Architectures');
+    steps.push(`Update the configuration of $LATEST: ${describeChanges(fields).join('; ')}`);
+  } else if (p.configuration) {
+    steps.push('Leave the configuration: the configuration inputs match $LATEST');
   }
   steps.push(
     `Publish ${p.predictedVersion ? `version ${p.predictedVersion}` : 'a version'} of $LATEST with description "${p.versionDescription}"`,
   );
   return steps;
+}
+
+/** create-function: the function does not exist yet. */
+function createSteps(p: Omit<Plan, 'summary'>): string[] {
+  const fields = Object.keys(p.configuration?.desired.fields ?? {});
+  const arch = p.configuration?.desired.architecture;
+  return [
+    `Create function ${p.functionName} (${p.create!.packageType === 'Image' ? 'container image' : '.zip'}) from ${sourceWords(p.source)}, with ${[...fields, ...(arch ? [`Architectures ${arch}`] : [])].join(', ')}`,
+    `Publish version 1 with description "${p.versionDescription}"`,
+  ];
 }
 
 function deploymentSteps(

@@ -7,6 +7,7 @@ import { readCredentials } from './credentials.ts';
 import { readDeployment } from './deployment.ts';
 import { type FileProbe, nodeFiles } from './files.ts';
 import { readFunction } from './function.ts';
+import { readFunctionConfig } from './function-config.ts';
 import { readGates } from './gates.ts';
 import { readMetricGates } from './metric-gates.ts';
 import { reader } from './problems.ts';
@@ -35,7 +36,11 @@ export type { Env, InputReader, OnEvent, S3Staging, Settings, Source } from './t
 export { parseBoolean } from './values.ts';
 
 /** `files` is how the code-source checks see the disk: the real one unless a test fakes it. */
-export function readSettings(input: InputReader, env: Env, files: FileProbe = nodeFiles): Settings {
+export async function readSettings(
+  input: InputReader,
+  env: Env,
+  files: FileProbe = nodeFiles,
+): Promise<Settings> {
   const r = reader(input, env);
   const fn = readFunction(r);
   const deployment = readDeployment(r);
@@ -44,6 +49,16 @@ export function readSettings(input: InputReader, env: Env, files: FileProbe = no
   const metric = readMetricGates(r, deployment.strategy);
   const run = readRunOptions(r);
   const credentials = readCredentials(r);
+  const config = await readFunctionConfig(r, fn.settings.region, what.source);
   r.check();
-  return { ...fn.settings, ...deployment, ...what, ...gates, ...metric, ...run, ...credentials };
+  return {
+    ...fn.settings,
+    ...deployment,
+    ...what,
+    ...gates,
+    ...metric,
+    ...run,
+    ...credentials,
+    ...config,
+  };
 }

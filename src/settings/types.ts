@@ -1,4 +1,6 @@
 // What readSettings hands on: one typed, validated Settings object.
+
+import type { DesiredConfig } from '../function-config/index.ts';
 import type { Gate } from '../gates/parse.ts';
 import type { Strategy } from '../strategy.ts';
 import type { CredentialSettings } from './credentials.ts';
@@ -61,6 +63,8 @@ export interface Settings {
   summary: boolean;
   region: string;
   credentials: CredentialSettings;
+  /** The whole-version inputs: configuration fields, architecture, create-function. */
+  config: DesiredConfig;
 }
 
 export type Env = Record<string, string | undefined>;

@@ -136,7 +136,7 @@ async function fastClients(emu: Emulator) {
 
 export async function play(emu: Emulator, s: Schedule): Promise<Played> {
   seedWorld(emu, s);
-  const settings = settingsFor(emu, inputsOf(s));
+  const settings = await settingsFor(emu, inputsOf(s));
   const st = settings.strategy;
   const controller = new AbortController();
   arm(emu, s, st.kind === 'inline' ? st.configName : undefined, () => controller.abort());

@@ -95,7 +95,7 @@ async function asMain(
   const before = emu.calls.length;
   let error: unknown;
   try {
-    const settings = readSettings((name) => all[name] ?? '', env);
+    const settings = await readSettings((name) => all[name] ?? '', env);
     const { deps } = depsFor(emu);
     await release(settings, deps);
   } catch (e) {

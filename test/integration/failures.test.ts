@@ -111,10 +111,10 @@ describe('ignore-alarms', () => {
     expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '2', weights: {} });
   });
 
-  it('refuses ignore-alarms together with alarms, before any call', () => {
-    expect(() => settingsFor(emu, { 'ignore-alarms': 'true', alarms: 'orders-errors' })).toThrow(
-      /`ignore-alarms`.*together with `alarms`/,
-    );
+  it('refuses ignore-alarms together with alarms, before any call', async () => {
+    await expect(
+      settingsFor(emu, { 'ignore-alarms': 'true', alarms: 'orders-errors' }),
+    ).rejects.toThrow(/`ignore-alarms`.*together with `alarms`/);
   });
 });
 

@@ -94,7 +94,7 @@ export async function runRelease(
   inputs: Record<string, string>,
   extra: Partial<ReleaseDeps> = {},
 ): Promise<Run> {
-  const settings = settingsFor(emu, inputs);
+  const settings = await settingsFor(emu, inputs);
   const { deps, outputs, events } = depsFor(emu, extra);
   const before = emu.calls.length;
   const result = await release(settings, deps);

@@ -14,8 +14,8 @@ afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
 const LINEAR = 'linear 20% 2m';
-const linearConfig = () => {
-  const s = settingsFor(emu, { strategy: LINEAR, 'code-dir': '.' }).strategy;
+const linearConfig = async () => {
+  const s = (await settingsFor(emu, { strategy: LINEAR, 'code-dir': '.' })).strategy;
   if (s.kind !== 'inline') throw new Error('an inline strategy');
   return s.configName;
 };
@@ -25,7 +25,7 @@ const alias = () => emu.getAlias(FN, ALIAS);
 describe('the deployment config taken between lookup and create', () => {
   it('with other routing: refuses before CreateDeployment, naming the config and what it holds', async () => {
     seed(emu);
-    const name = linearConfig();
+    const name = await linearConfig();
     emu.onCall({
       operation: 'CreateDeploymentConfig',
       run: () => emu.createDeploymentConfig(name, { type: 'AllAtOnce' }),
@@ -43,7 +43,7 @@ describe('the deployment config taken between lookup and create', () => {
 
   it('with the same routing: uses it', async () => {
     seed(emu);
-    const name = linearConfig();
+    const name = await linearConfig();
     emu.onCall({
       operation: 'CreateDeploymentConfig',
       run: () =>

@@ -72,19 +72,19 @@ function envFor(
   };
 }
 
-function read(
+async function read(
   inputs: Record<string, string>,
   env: Record<string, string | undefined> = envFor(),
-): Settings {
-  return readSettings((name) => inputs[name] ?? '', env);
+): Promise<Settings> {
+  return await readSettings((name) => inputs[name] ?? '', env);
 }
 
-function problemsOf(
+async function problemsOf(
   inputs: Record<string, string>,
   env: Record<string, string | undefined> = envFor(),
-): string[] {
+): Promise<string[]> {
   try {
-    read(inputs, env);
+    await read(inputs, env);
   } catch (e) {
     expect(e).toBeInstanceOf(SettingsError);
     return (e as SettingsError).problems;
@@ -258,10 +258,10 @@ const BAD: BadCase[] = [
 describe('readSettings: bad input', () => {
   it('has at least 40 cases', () => expect(BAD.length).toBeGreaterThanOrEqual(40));
 
-  it.each(BAD)('$title', ({ inputs: overrides, names: [inputName], what, valid, env }) => {
+  it.each(BAD)('$title', async ({ inputs: overrides, names: [inputName], what, valid, env }) => {
     const inputs: Record<string, string> = { ...BASE };
     for (const [k, v] of Object.entries(overrides)) if (v !== undefined) inputs[k] = v;
-    const problems = problemsOf(inputs, envFor(env));
+    const problems = await problemsOf(inputs, envFor(env));
     const mine = problems.filter((p) => p.includes(`\`${inputName}\``));
     expect(mine, problems.join('\n')).not.toHaveLength(0);
     expect(
@@ -270,10 +270,10 @@ describe('readSettings: bad input', () => {
     ).toBe(true);
   });
 
-  it('reports every problem at once in one error', () => {
+  it('reports every problem at once in one error', async () => {
     let error: SettingsError | undefined;
     try {
-      read({ alias: '1', strategy: 'canary 0% 5m', wait: 'nope', 'poll-interval': 'x' });
+      await read({ alias: '1', strategy: 'canary 0% 5m', wait: 'nope', 'poll-interval': 'x' });
     } catch (e) {
       error = e as SettingsError;
     }
@@ -293,26 +293,26 @@ describe('readSettings: bad input', () => {
     expect(error!.message).toMatch(/^Invalid inputs:\n- /);
   });
 
-  it('a single problem reads as one line', () => {
-    const problems = problemsOf({ ...BASE, wait: 'nope' });
+  it('a single problem reads as one line', async () => {
+    const problems = await problemsOf({ ...BASE, wait: 'nope' });
     expect(problems).toHaveLength(1);
     try {
-      read({ ...BASE, wait: 'nope' });
+      await read({ ...BASE, wait: 'nope' });
     } catch (e) {
       expect((e as Error).message).toBe(`Invalid input: ${problems[0]}`);
     }
   });
 
-  it('one problem per bad input, not cascades', () => {
-    expect(problemsOf({ ...BASE, 'zip-file': 'nope.zip' })).toHaveLength(1);
-    expect(problemsOf({ ...BASE, strategy: 'linear 150% 1m' })).toHaveLength(1);
-    expect(problemsOf({ ...BASE, 's3-object-version': 'v1' })).toHaveLength(2); // bucket and key
+  it('one problem per bad input, not cascades', async () => {
+    expect(await problemsOf({ ...BASE, 'zip-file': 'nope.zip' })).toHaveLength(1);
+    expect(await problemsOf({ ...BASE, strategy: 'linear 150% 1m' })).toHaveLength(1);
+    expect(await problemsOf({ ...BASE, 's3-object-version': 'v1' })).toHaveLength(2); // bucket and key
   });
 });
 
 describe('readSettings: happy paths', () => {
-  it('defaults exactly per interface.md', () => {
-    expect(read(BASE)).toEqual({
+  it('defaults exactly per interface.md', async () => {
+    expect(await read(BASE)).toEqual({
       functionName: 'my-fn',
       alias: 'live',
       application: 'my-app',
@@ -338,11 +338,12 @@ describe('readSettings: happy paths', () => {
       summary: true,
       region: 'us-east-1',
       credentials: { sessionFromEnv: false },
+      config: { fields: {}, from: {}, createFunction: false, warnings: [] },
     } satisfies Settings);
   });
 
-  it('trims every input', () => {
-    const s = read({
+  it('trims every input', async () => {
+    const s = await read({
       'function-name': ' my-fn\n',
       alias: '\tlive ',
       application: ' my-app ',
@@ -362,8 +363,8 @@ describe('readSettings: happy paths', () => {
     });
   });
 
-  it('reads every input', () => {
-    const s = read({
+  it('reads every input', async () => {
+    const s = await read({
       ...BASE,
       strategy: 'canary 25% 15m',
       'zip-file': 'app.zip',
@@ -413,6 +414,7 @@ describe('readSettings: happy paths', () => {
       summary: false,
       region: 'eu-central-1',
       credentials: { sessionFromEnv: false },
+      config: { fields: {}, from: {}, createFunction: false, warnings: [] },
     } satisfies Settings);
   });
 
@@ -427,22 +429,22 @@ describe('readSettings: happy paths', () => {
     ['no', false],
     ['OFF', false],
     ['0', false],
-  ])('boolean %s', (raw, value) => {
-    expect(read({ ...BASE, 'dry-run': raw }).dryRun).toBe(value);
+  ])('boolean %s', async (raw, value) => {
+    expect((await read({ ...BASE, 'dry-run': raw })).dryRun).toBe(value);
     expect(parseBoolean(raw)).toBe(value);
   });
 
-  it('ten alarms are fine', () => {
+  it('ten alarms are fine', async () => {
     const ten = Array.from({ length: 10 }, (_, i) => `alarm-${i}`);
-    expect(read({ ...BASE, alarms: ten.join('\n') }).alarms).toEqual(ten);
+    expect((await read({ ...BASE, alarms: ten.join('\n') })).alarms).toEqual(ten);
     expect(parseAlarms(' a,,b\r\nc ,\n')).toEqual(['a', 'b', 'c']);
   });
 
-  it('timeout and poll interval bounds', () => {
-    expect(read({ ...BASE, 'timeout-minutes': '3000' }).timeoutMinutes).toBe(3000);
-    expect(read({ ...BASE, 'timeout-minutes': '0.5' }).timeoutMinutes).toBe(0.5);
-    expect(read({ ...BASE, 'poll-interval': '1' }).pollIntervalSeconds).toBe(1);
-    expect(read({ ...BASE, 'poll-interval': '3600' }).pollIntervalSeconds).toBe(3600);
+  it('timeout and poll interval bounds', async () => {
+    expect((await read({ ...BASE, 'timeout-minutes': '3000' })).timeoutMinutes).toBe(3000);
+    expect((await read({ ...BASE, 'timeout-minutes': '0.5' })).timeoutMinutes).toBe(0.5);
+    expect((await read({ ...BASE, 'poll-interval': '1' })).pollIntervalSeconds).toBe(1);
+    expect((await read({ ...BASE, 'poll-interval': '3600' })).pollIntervalSeconds).toBe(3600);
   });
 });
 
@@ -472,7 +474,7 @@ describe('readSettings: function ARNs and regions', () => {
     expect(parseFunctionArn('arn:aws:lambda:us-east-1:123456789012:layer:f')).toBeUndefined();
   });
 
-  it('accepts names, ARNs and partial ARNs', () => {
+  it('accepts names, ARNs and partial ARNs', async () => {
     expect(parseFunctionRef('my-fn')).toEqual({ ok: true, value: { kind: 'name', name: 'my-fn' } });
     expect(parseFunctionRef('123456789012:function:my-fn')).toEqual({
       ok: true,
@@ -485,25 +487,25 @@ describe('readSettings: function ARNs and regions', () => {
     expect(isValidFunctionRef('f'.repeat(64))).toBe(true);
     expect(isValidFunctionRef('f'.repeat(65))).toBe(false);
     expect(isValidFunctionRef(`${ARN}:live`)).toBe(false);
-    expect(read({ ...BASE, 'function-name': '123456789012:function:my-fn' }).functionName).toBe(
-      '123456789012:function:my-fn',
-    );
+    expect(
+      (await read({ ...BASE, 'function-name': '123456789012:function:my-fn' })).functionName,
+    ).toBe('123456789012:function:my-fn');
   });
 
-  it('keeps the ARN as given', () => {
-    expect(read({ ...BASE, 'function-name': ARN }).functionName).toBe(ARN);
+  it('keeps the ARN as given', async () => {
+    expect((await read({ ...BASE, 'function-name': ARN })).functionName).toBe(ARN);
   });
 
-  it('takes the region from the ARN when none is given anywhere', () => {
-    const s = read(
+  it('takes the region from the ARN when none is given anywhere', async () => {
+    const s = await read(
       { ...BASE, 'function-name': 'arn:aws:lambda:ap-southeast-2:123456789012:function:f' },
       envFor({ AWS_REGION: undefined }),
     );
     expect(s.region).toBe('ap-southeast-2');
   });
 
-  it('checks hooks against the region taken from the ARN', () => {
-    const problems = problemsOf(
+  it('checks hooks against the region taken from the ARN', async () => {
+    const problems = await problemsOf(
       {
         ...BASE,
         'function-name': 'arn:aws:lambda:ap-southeast-2:123456789012:function:f',
@@ -517,34 +519,36 @@ describe('readSettings: function ARNs and regions', () => {
     );
   });
 
-  it('region: input, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
+  it('region: input, then AWS_REGION, then AWS_DEFAULT_REGION', async () => {
     const env = envFor({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-2' });
-    expect(read({ ...BASE, region: 'eu-west-3' }, env).region).toBe('eu-west-3');
-    expect(read(BASE, env).region).toBe('eu-west-1');
-    expect(read(BASE, { ...env, AWS_REGION: '' }).region).toBe('eu-west-2');
-    expect(read(BASE, { ...env, AWS_REGION: undefined }).region).toBe('eu-west-2');
+    expect((await read({ ...BASE, region: 'eu-west-3' }, env)).region).toBe('eu-west-3');
+    expect((await read(BASE, env)).region).toBe('eu-west-1');
+    expect((await read(BASE, { ...env, AWS_REGION: '' })).region).toBe('eu-west-2');
+    expect((await read(BASE, { ...env, AWS_REGION: undefined })).region).toBe('eu-west-2');
   });
 
-  it('an ARN in the given region is fine', () => {
-    expect(read({ ...BASE, 'function-name': ARN, region: 'us-east-1' }).region).toBe('us-east-1');
+  it('an ARN in the given region is fine', async () => {
+    expect((await read({ ...BASE, 'function-name': ARN, region: 'us-east-1' })).region).toBe(
+      'us-east-1',
+    );
   });
 });
 
 describe('readSettings: code sources', () => {
-  it('zip-file: a zip, or an empty zip, resolved against GITHUB_WORKSPACE', () => {
-    expect(read({ ...BASE, 'zip-file': 'app.zip' }).source).toEqual({
+  it('zip-file: a zip, or an empty zip, resolved against GITHUB_WORKSPACE', async () => {
+    expect((await read({ ...BASE, 'zip-file': 'app.zip' })).source).toEqual({
       kind: 'zip-file',
       path: path.join(tmp, 'app.zip'),
       given: 'app.zip',
     });
-    expect(read({ ...BASE, 'zip-file': 'empty.zip' }).source).toEqual({
+    expect((await read({ ...BASE, 'zip-file': 'empty.zip' })).source).toEqual({
       kind: 'zip-file',
       path: path.join(tmp, 'empty.zip'),
       given: 'empty.zip',
     });
     const abs = path.join(tmp, 'app.zip');
     expect(
-      read({ ...BASE, 'zip-file': abs }, envFor({ GITHUB_WORKSPACE: '/elsewhere' })).source,
+      (await read({ ...BASE, 'zip-file': abs }, envFor({ GITHUB_WORKSPACE: '/elsewhere' }))).source,
     ).toEqual({
       kind: 'zip-file',
       path: abs,
@@ -552,10 +556,10 @@ describe('readSettings: code sources', () => {
     });
   });
 
-  it('relative paths resolve against the working directory without GITHUB_WORKSPACE', () => {
+  it('relative paths resolve against the working directory without GITHUB_WORKSPACE', async () => {
     const rel = path.relative(process.cwd(), path.join(tmp, 'code'));
     expect(
-      read({ ...BASE, 'code-dir': rel }, envFor({ GITHUB_WORKSPACE: undefined })).source,
+      (await read({ ...BASE, 'code-dir': rel }, envFor({ GITHUB_WORKSPACE: undefined }))).source,
     ).toEqual({
       kind: 'code-dir',
       path: path.join(tmp, 'code'),
@@ -563,50 +567,64 @@ describe('readSettings: code sources', () => {
     });
   });
 
-  it('code-dir with a file deep inside', () => {
-    expect(read({ ...BASE, 'code-dir': 'code' }).source).toEqual({
+  it('code-dir with a file deep inside', async () => {
+    expect((await read({ ...BASE, 'code-dir': 'code' })).source).toEqual({
       kind: 'code-dir',
       path: path.join(tmp, 'code'),
       given: 'code',
     });
   });
 
-  it('s3, with and without an object version', () => {
+  it('s3, with and without an object version', async () => {
     expect(
-      read({ ...BASE, 's3-bucket': 'my-artifacts', 's3-key': 'builds/app.zip' }).source,
+      (await read({ ...BASE, 's3-bucket': 'my-artifacts', 's3-key': 'builds/app.zip' })).source,
     ).toEqual({
       kind: 's3',
       bucket: 'my-artifacts',
       key: 'builds/app.zip',
     });
     expect(
-      read({ ...BASE, 's3-bucket': 'my.artifacts', 's3-key': 'a.zip', 's3-object-version': 'v123' })
-        .source,
+      (
+        await read({
+          ...BASE,
+          's3-bucket': 'my.artifacts',
+          's3-key': 'a.zip',
+          's3-object-version': 'v123',
+        })
+      ).source,
     ).toEqual({ kind: 's3', bucket: 'my.artifacts', key: 'a.zip', objectVersion: 'v123' });
   });
 
-  it('s3-bucket (and s3-key) with local code: the zip goes through S3', () => {
-    expect(read({ ...BASE, 'zip-file': 'app.zip', 's3-bucket': 'my-artifacts' }).source).toEqual({
+  it('s3-bucket (and s3-key) with local code: the zip goes through S3', async () => {
+    expect(
+      (await read({ ...BASE, 'zip-file': 'app.zip', 's3-bucket': 'my-artifacts' })).source,
+    ).toEqual({
       kind: 'zip-file',
       path: path.join(tmp, 'app.zip'),
       given: 'app.zip',
       viaS3: { bucket: 'my-artifacts' },
     });
     expect(
-      read({ ...BASE, 'code-dir': 'code', 's3-bucket': 'my-artifacts', 's3-key': 'big/app.zip' })
-        .source,
+      (
+        await read({
+          ...BASE,
+          'code-dir': 'code',
+          's3-bucket': 'my-artifacts',
+          's3-key': 'big/app.zip',
+        })
+      ).source,
     ).toMatchObject({ kind: 'code-dir', viaS3: { bucket: 'my-artifacts', key: 'big/app.zip' } });
   });
 
-  it('codedeploy-role: a role ARN, not read for strategy: direct', () => {
+  it('codedeploy-role: a role ARN, not read for strategy: direct', async () => {
     const role = 'arn:aws:iam::123456789012:role/service-role/CodeDeployForLambda';
-    expect(read({ ...BASE, 'codedeploy-role': role }).codedeployRole).toBe(role);
-    expect(read({ ...BASE }).codedeployRole).toBeUndefined();
+    expect((await read({ ...BASE, 'codedeploy-role': role })).codedeployRole).toBe(role);
+    expect((await read({ ...BASE })).codedeployRole).toBeUndefined();
   });
 
-  it('image-uri', () => {
+  it('image-uri', async () => {
     const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/team/my-app:1.2.3';
-    expect(read({ ...BASE, 'image-uri': uri }).source).toEqual({ kind: 'image', uri });
+    expect((await read({ ...BASE, 'image-uri': uri })).source).toEqual({ kind: 'image', uri });
     for (const ok of [
       uri,
       `123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app@sha256:${'a'.repeat(64)}`,
@@ -646,33 +664,45 @@ describe('readSettings: code sources', () => {
 });
 
 describe('readSettings: promotion and direct', () => {
-  it('version', () => {
-    expect(read({ ...BASE, version: '7' }).source).toEqual({ kind: 'version', version: '7' });
+  it('version', async () => {
+    expect((await read({ ...BASE, version: '7' })).source).toEqual({
+      kind: 'version',
+      version: '7',
+    });
   });
 
-  it('from-alias', () => {
-    expect(read({ ...BASE, 'from-alias': 'test' }).source).toEqual({
+  it('from-alias', async () => {
+    expect((await read({ ...BASE, 'from-alias': 'test' })).source).toEqual({
       kind: 'from-alias',
       alias: 'test',
     });
   });
 
-  it('direct needs no application or group', () => {
-    const s = read({ 'function-name': 'my-fn', alias: 'dev', strategy: 'direct', version: '3' });
+  it('direct needs no application or group', async () => {
+    const s = await read({
+      'function-name': 'my-fn',
+      alias: 'dev',
+      strategy: 'direct',
+      version: '3',
+    });
     expect(s.strategy).toEqual({ kind: 'direct', input: 'direct' });
     expect(s.application).toBeUndefined();
     expect(s.deploymentGroup).toBeUndefined();
     expect(s.source).toEqual({ kind: 'version', version: '3' });
   });
 
-  it('direct with application given is fine (ignored)', () => {
-    const s = read({ ...BASE, strategy: 'Direct' });
+  it('direct with application given is fine (ignored)', async () => {
+    const s = await read({ ...BASE, strategy: 'Direct' });
     expect(s.strategy.kind).toBe('direct');
     expect(s.application).toBeUndefined();
   });
 
-  it('other strategies still need application and group', () => {
-    const problems = problemsOf({ 'function-name': 'my-fn', alias: 'live', strategy: 'AllAtOnce' });
+  it('other strategies still need application and group', async () => {
+    const problems = await problemsOf({
+      'function-name': 'my-fn',
+      alias: 'live',
+      strategy: 'AllAtOnce',
+    });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['`application`', '`deployment-group`']);
   });
 });
@@ -689,22 +719,24 @@ describe('version description', () => {
     [{ GITHUB_RUN_ID: '9' }, 'run 9'],
     [{}, 'released by GitHub Actions'],
     [{ GITHUB_REPOSITORY: '', GITHUB_SHA: ' ' }, 'released by GitHub Actions'],
-  ])('%j → %s', (env, expected) => {
+  ])('%j → %s', async (env, expected) => {
     expect(defaultVersionDescription(env)).toBe(expected);
     expect(
-      read(BASE, {
-        AWS_REGION: 'us-east-1',
-        GITHUB_REPOSITORY: undefined,
-        GITHUB_SHA: undefined,
-        GITHUB_RUN_ID: undefined,
-        ...env,
-      }).versionDescription,
+      (
+        await read(BASE, {
+          AWS_REGION: 'us-east-1',
+          GITHUB_REPOSITORY: undefined,
+          GITHUB_SHA: undefined,
+          GITHUB_RUN_ID: undefined,
+          ...env,
+        })
+      ).versionDescription,
     ).toBe(expected);
   });
 
-  it('256 characters are fine', () => {
+  it('256 characters are fine', async () => {
     expect(
-      read({ ...BASE, 'version-description': 'd'.repeat(256) }).versionDescription,
+      (await read({ ...BASE, 'version-description': 'd'.repeat(256) })).versionDescription,
     ).toHaveLength(256);
   });
 });
@@ -732,30 +764,30 @@ describe('readSettings: the disk through the file probe', () => {
     } satisfies FileProbe;
   }
   const env = envFor({ GITHUB_WORKSPACE: '/ws' });
-  const problemsWith = (inputs: Record<string, string>, files: FileProbe, inEnv = env) => {
+  const problemsWith = async (inputs: Record<string, string>, files: FileProbe, inEnv = env) => {
     try {
-      readSettings((name) => ({ ...BASE, ...inputs })[name] ?? '', inEnv, files);
+      await readSettings((name) => ({ ...BASE, ...inputs })[name] ?? '', inEnv, files);
     } catch (e) {
       return (e as SettingsError).problems;
     }
     return [];
   };
 
-  it('accepts what the probe shows as a zip and a directory with a file', () => {
+  it('accepts what the probe shows as a zip and a directory with a file', async () => {
     const files = fakeFiles({
       'a.zip': { bytes: 'PK\x03\x04...' },
       src: { dir: true },
       'src/x.js': {},
     });
     expect(
-      readSettings((n) => ({ ...BASE, 'zip-file': 'a.zip' })[n] ?? '', env, files).source,
+      (await readSettings((n) => ({ ...BASE, 'zip-file': 'a.zip' })[n] ?? '', env, files)).source,
     ).toEqual({
       kind: 'zip-file',
       path: '/ws/a.zip',
       given: 'a.zip',
     });
     expect(
-      readSettings((n) => ({ ...BASE, 'code-dir': 'src' })[n] ?? '', env, files).source,
+      (await readSettings((n) => ({ ...BASE, 'code-dir': 'src' })[n] ?? '', env, files)).source,
     ).toEqual({
       kind: 'code-dir',
       path: '/ws/src',
@@ -763,8 +795,11 @@ describe('readSettings: the disk through the file probe', () => {
     });
   });
 
-  it('reports a zip the probe cannot read, naming the input and the reason', () => {
-    const problems = problemsWith({ 'zip-file': 'a.zip' }, fakeFiles({ 'a.zip': { size: 10 } }));
+  it('reports a zip the probe cannot read, naming the input and the reason', async () => {
+    const problems = await problemsWith(
+      { 'zip-file': 'a.zip' },
+      fakeFiles({ 'a.zip': { size: 10 } }),
+    );
     expect(problems).toEqual([
       expect.stringMatching(
         /^`zip-file`: `a\.zip` cannot be read: EACCES: permission denied\. Valid: the path of a \.zip file/,
@@ -772,28 +807,30 @@ describe('readSettings: the disk through the file probe', () => {
     ]);
   });
 
-  it('reads the size and signature from the probe, not the disk', () => {
+  it('reads the size and signature from the probe, not the disk', async () => {
     const big = fakeFiles({ 'a.zip': { bytes: 'PK\x05\x06', size: 60 * 1024 * 1024 } });
-    expect(problemsWith({ 'zip-file': 'a.zip' }, big)).toEqual([
+    expect(await problemsWith({ 'zip-file': 'a.zip' }, big)).toEqual([
       expect.stringMatching(
         /`a\.zip` is 60\.0 MB zipped, over Lambda's 50 MB limit.*Add `s3-bucket`/,
       ),
     ]);
     // With s3-bucket the same zip goes through S3.
-    expect(problemsWith({ 'zip-file': 'a.zip', 's3-bucket': 'my-artifacts' }, big)).toEqual([]);
+    expect(await problemsWith({ 'zip-file': 'a.zip', 's3-bucket': 'my-artifacts' }, big)).toEqual(
+      [],
+    );
     const text = fakeFiles({ 'a.zip': { bytes: 'PK' } });
-    expect(problemsWith({ 'zip-file': 'a.zip' }, text)).toEqual([
+    expect(await problemsWith({ 'zip-file': 'a.zip' }, text)).toEqual([
       expect.stringMatching(/`a\.zip` is not a zip file/),
     ]);
   });
 
-  it("a directory with no file in it, and relative paths from the probe's cwd without a workspace", () => {
+  it("a directory with no file in it, and relative paths from the probe's cwd without a workspace", async () => {
     const files = fakeFiles({ src: { dir: true } });
-    expect(problemsWith({ 'code-dir': 'src' }, files)).toEqual([
+    expect(await problemsWith({ 'code-dir': 'src' }, files)).toEqual([
       expect.stringMatching(/`src` contains no files/),
     ]);
     const noWorkspace = envFor({ GITHUB_WORKSPACE: undefined });
-    expect(problemsWith({ 'code-dir': 'src' }, files, noWorkspace)).toEqual([
+    expect(await problemsWith({ 'code-dir': 'src' }, files, noWorkspace)).toEqual([
       expect.stringMatching(/looked at `\/elsewhere\/src`/),
     ]);
   });
@@ -806,8 +843,8 @@ describe('credentials', () => {
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't',
   };
 
-  it('role-to-assume with its defaults', () => {
-    const s = read({ ...BASE, 'role-to-assume': ROLE }, { ...envFor(), ...OIDC });
+  it('role-to-assume with its defaults', async () => {
+    const s = await read({ ...BASE, 'role-to-assume': ROLE }, { ...envFor(), ...OIDC });
     expect(s.credentials).toEqual({
       role: {
         roleArn: ROLE,
@@ -819,21 +856,21 @@ describe('credentials', () => {
     });
   });
 
-  it('without it: the SDK chain, and whether the environment holds session credentials', () => {
-    expect(read(BASE, { ...envFor(), AWS_SESSION_TOKEN: 'x' }).credentials).toEqual({
+  it('without it: the SDK chain, and whether the environment holds session credentials', async () => {
+    expect((await read(BASE, { ...envFor(), AWS_SESSION_TOKEN: 'x' })).credentials).toEqual({
       sessionFromEnv: true,
     });
   });
 
-  it('refuses a job that cannot get an OIDC token, naming the permission', () => {
-    const problems = problemsOf({ ...BASE, 'role-to-assume': ROLE });
+  it('refuses a job that cannot get an OIDC token, naming the permission', async () => {
+    const problems = await problemsOf({ ...BASE, 'role-to-assume': ROLE });
     expect(problems).toEqual([
       expect.stringMatching(/^`role-to-assume` .*permissions: id-token: write/),
     ]);
   });
 
-  it('refuses what is not a role ARN, a bad session name and an impossible duration', () => {
-    const problems = problemsOf(
+  it('refuses what is not a role ARN, a bad session name and an impossible duration', async () => {
+    const problems = await problemsOf(
       {
         ...BASE,
         'role-to-assume': 'arn:aws:iam::123456789012:user/deployer',
@@ -853,8 +890,8 @@ describe('credentials', () => {
 });
 
 describe('metric-gates', () => {
-  it('reads one gate a line', () => {
-    const s = read({
+  it('reads one gate a line', async () => {
+    const s = await read({
       ...BASE,
       'metric-gates': 'error-rate < 1%\n\n# latency\np99-duration < 800ms',
     });
@@ -864,13 +901,13 @@ describe('metric-gates', () => {
     ]);
   });
 
-  it('refuses a line that does not parse, naming it, with the valid forms', () => {
-    const [p] = problemsOf({ ...BASE, 'metric-gates': 'error-rate < 1%\nlatency < 5' });
+  it('refuses a line that does not parse, naming it, with the valid forms', async () => {
+    const [p] = await problemsOf({ ...BASE, 'metric-gates': 'error-rate < 1%\nlatency < 5' });
     expect(p).toMatch(/^`metric-gates` cannot be read: line 2 `latency < 5`: .*Valid forms/);
   });
 
-  it('refuses gates with strategy: direct, which has no CodeDeploy to enforce them', () => {
-    const [p] = problemsOf({
+  it('refuses gates with strategy: direct, which has no CodeDeploy to enforce them', async () => {
+    const [p] = await problemsOf({
       'function-name': 'my-fn',
       alias: 'live',
       strategy: 'direct',

@@ -16,6 +16,7 @@ import type {
   CreateFunctionSpec,
   FunctionBehaviour,
   InvocationRecord,
+  VersionSummary,
 } from '../lambda/model.ts';
 import type { S3ObjectView } from '../s3/model.ts';
 import type { CallRecord } from '../server.ts';
@@ -45,7 +46,7 @@ export interface ControlApi {
     alias: string,
   ): { version: string; weights: Record<string, number> } | undefined;
   aliasHistory(fn: string, alias: string): AliasHistoryEntry[];
-  versions(fn: string): { version: string; codeSha256: string; description: string }[];
+  versions(fn: string): VersionSummary[];
   invocations(fn?: string): InvocationRecord[];
   /** A bucket; `region` defaults to the emulator's. */
   createBucket(name: string, opts?: { region?: string; versioning?: boolean }): void;

@@ -4,6 +4,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { S3Model } from '../s3/model.ts';
 import type { AwsRequest, HttpResult, ServiceApi, ServiceCall } from '../service.ts';
 import { ApiError, isRecord, sha256Base64, uuid } from '../util.ts';
+import { applySettings, checkSettings } from './config.ts';
+import { createFunction } from './create.ts';
 import {
   conflict,
   invalidParam,
@@ -34,7 +36,10 @@ export function routeLambda(method: string, path: string): LambdaRoute | undefin
   } catch {
     return undefined;
   }
-  if (seg[0] !== '2015-03-31' || seg[1] !== 'functions' || seg[2] === undefined) return undefined;
+  if (seg[0] !== '2015-03-31' || seg[1] !== 'functions') return undefined;
+  if (seg.length === 2 && method.toUpperCase() === 'POST')
+    return { operation: 'CreateFunction', functionName: '' };
+  if (seg[2] === undefined) return undefined;
   const functionName = seg[2];
   const sub = seg[3];
   const m = method.toUpperCase();
@@ -62,6 +67,7 @@ export function routeLambda(method: string, path: string): LambdaRoute | undefin
 }
 
 export const LAMBDA_MUTATING = new Set([
+  'CreateFunction',
   'UpdateFunctionCode',
   'UpdateFunctionConfiguration',
   'PublishVersion',
@@ -179,6 +185,13 @@ export class LambdaApi implements ServiceApi {
         const { fn, qualifier } = this.#m.fn(route.functionName);
         return json(200, qualifiedConfig(this.#m, fn, this.#qualifier(qualifier, query)));
       }
+      case 'CreateFunction':
+        return json(
+          201,
+          createFunction(this.#m, parseJsonBody(body), (code) =>
+            codeFromBody(code, this.#s3, this.#m.region),
+          ),
+        );
       case 'UpdateFunctionCode':
         return this.#updateFunctionCode(route.functionName, parseJsonBody(body));
       case 'UpdateFunctionConfiguration':
@@ -235,6 +248,7 @@ export class LambdaApi implements ServiceApi {
 
   #updateFunctionCode(raw: string, body: Record<string, unknown>): HttpResult {
     const fn = this.#m.unqualified(raw);
+    this.#m.checkNotPending(fn);
     const arn = this.#m.functionArn(fn.name);
     const zip = body['ZipFile'];
     const s3Bucket = body['S3Bucket'];
@@ -284,13 +298,7 @@ export class LambdaApi implements ServiceApi {
       });
     }
     const now = this.#m.now();
-    const b = fn.behaviour;
-    const failure =
-      b.updateFailure !== undefined
-        ? { reason: b.updateFailure, code: b.updateFailureCode ?? 'InternalError' }
-        : undefined;
-    b.updateFailure = undefined;
-    b.updateFailureCode = undefined;
+    const failure = this.#takeFailure(fn);
     fn.latest.code = code;
     fn.latest.architectures = [...architectures];
     const update = this.#m.beginUpdate(fn, now, failure);
@@ -306,6 +314,14 @@ export class LambdaApi implements ServiceApi {
 
   #updateFunctionConfiguration(raw: string, body: Record<string, unknown>): HttpResult {
     const fn = this.#m.unqualified(raw);
+    this.#m.checkNotPending(fn);
+    checkSettings(body, this.#m.region);
+    if (body['Architectures'] !== undefined)
+      throw new ApiError(
+        400,
+        'InvalidRequestContentException',
+        'Could not parse request body into json: Unrecognized field "Architectures"',
+      );
     if (fn.latest.update) {
       throw updateInProgress(this.#m.functionArn(fn.name));
     }
@@ -313,14 +329,27 @@ export class LambdaApi implements ServiceApi {
     if (typeof rev === 'string' && rev !== fn.latest.revisionId) throw precondition();
     if (typeof body['Description'] === 'string') fn.latest.description = body['Description'];
     if (typeof body['Role'] === 'string') fn.latest.role = body['Role'];
-    if (typeof body['Timeout'] === 'number') fn.timeout = body['Timeout'];
-    if (typeof body['MemorySize'] === 'number') fn.memorySize = body['MemorySize'];
-    this.#m.beginUpdate(fn, this.#m.now());
+    applySettings(fn.latest.settings, body);
+    // Every update moves RevisionId and counts for PublishVersion, even with identical values.
+    this.#m.beginUpdate(fn, this.#m.now(), this.#takeFailure(fn));
     return json(200, latestConfig(this.#m, fn));
+  }
+
+  /** The one-shot failure set by control op for the next update. */
+  #takeFailure(fn: FunctionRecord): { reason: string; code: string } | undefined {
+    const b = fn.behaviour;
+    const failure =
+      b.updateFailure !== undefined
+        ? { reason: b.updateFailure, code: b.updateFailureCode ?? 'InternalError' }
+        : undefined;
+    b.updateFailure = undefined;
+    b.updateFailureCode = undefined;
+    return failure;
   }
 
   #publishVersion(raw: string, body: Record<string, unknown>): HttpResult {
     const fn = this.#m.unqualified(raw);
+    this.#m.checkNotPending(fn);
     const arn = this.#m.functionArn(fn.name);
     if (fn.latest.update) {
       throw updateInProgress(arn);

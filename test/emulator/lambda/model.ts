@@ -3,7 +3,8 @@
 // and #aliases). The wire side is api.ts. Where the doc marks a behaviour unverified, the
 // stricter reading is modelled and a comment says so.
 import type { Clock } from '../clock.ts';
-import { isRecord, sha256Base64, uuid } from '../util.ts';
+import { ApiError, isRecord, sha256Base64, uuid } from '../util.ts';
+import { copySettings, defaultSettings, type FunctionSettings, settingsFields } from './config.ts';
 import { conflict, invalidParam, notFound, validation } from './errors.ts';
 
 export type PackageType = 'Zip' | 'Image';
@@ -37,6 +38,10 @@ export interface LatestState {
   description: string;
   role: string;
   architectures: string[];
+  settings: FunctionSettings;
+  /** Pending after CreateFunction until `activeAt`; updates and publishes are refused meanwhile. */
+  state: 'Pending' | 'Active';
+  activeAt: number;
 }
 
 export interface VersionRecord {
@@ -49,8 +54,26 @@ export interface VersionRecord {
   /** The $LATEST RevisionId this version was cut from (PublishVersion's no-change rule). */
   fromLatestRevisionId: string;
   lastModified: number;
+  settings: FunctionSettings;
   activeAt: number;
   active: boolean;
+  /** Set when the version ended Failed (a SnapStart snapshot that could not be made). */
+  failed?: { reason: string; code: string };
+  /** Set while Pending: it ends Failed with this at `activeAt`. */
+  willFail?: { reason: string; code: string };
+  /** SnapStart ApplyOn PublishedVersions: OptimizationStatus On once Active. */
+  snapStart: boolean;
+}
+
+export interface VersionSummary {
+  version: string;
+  codeSha256: string;
+  description: string;
+  state: string;
+  role: string;
+  architectures: string[];
+  /** FunctionConfiguration's configuration fields (Runtime, MemorySize, Environment, ...). */
+  configuration: Record<string, unknown>;
 }
 
 export interface AliasHistoryEntry {
@@ -77,6 +100,12 @@ export interface FunctionBehaviour {
   updateFailureCode?: string;
   /** Emulated ms a newly published version stays in State Pending (default 0). */
   publishPendingMs?: number;
+  /** Emulated ms a SnapStart version stays Pending while its snapshot is made (default 180000). */
+  snapStartMs?: number;
+  /** StateReason: the next SnapStart version ends Failed with it (one shot). */
+  snapStartFailure?: string;
+  /** Emulated ms a function created by CreateFunction stays Pending (default 1000). */
+  createPendingMs?: number;
   /** What Invoke answers. */
   invoke?: { functionError?: string; errorType?: string; payload?: string };
 }
@@ -94,10 +123,6 @@ export interface InvocationRecord {
 export interface FunctionRecord {
   name: string;
   packageType: PackageType;
-  runtime: string;
-  handler: string;
-  timeout: number;
-  memorySize: number;
   latest: LatestState;
   versions: VersionRecord[];
   nextVersion: number;
@@ -121,12 +146,16 @@ const NAME_PATTERN =
   /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
 const VERSION_PATTERN = /^(\$LATEST|[0-9]+)$/;
 const DEFAULT_UPDATE_DELAY_MS = 2000;
+/** About 3 minutes observed for a SnapStart snapshot (docs/aws-semantics.md). */
+const DEFAULT_SNAPSTART_MS = 180_000;
+export const DEFAULT_CREATE_PENDING_MS = 1000;
 
 export class LambdaModel {
   readonly #clock: Clock;
   readonly region: string;
   readonly accountId: string;
   #functions = new Map<string, FunctionRecord>();
+  #preset = new Map<string, FunctionBehaviour>();
 
   constructor(clock: Clock, region: string, accountId: string) {
     this.#clock = clock;
@@ -136,6 +165,7 @@ export class LambdaModel {
 
   reset(): void {
     this.#functions.clear();
+    this.#preset.clear();
   }
 
   /** Emulated epoch ms. */
@@ -198,6 +228,12 @@ export class LambdaModel {
   /** Bring lazily-timed state (update completion, version activation) up to now. */
   #settle(fn: FunctionRecord): void {
     const now = this.#clock.now();
+    if (fn.latest.state === 'Pending' && now >= fn.latest.activeAt) {
+      // Whether RevisionId moves when Pending turns Active is unverified: modelled as moving.
+      fn.latest.state = 'Active';
+      fn.latest.revisionId = uuid();
+      fn.latest.lastUpdateStatus = 'Successful';
+    }
     const u = fn.latest.update;
     if (u && now >= u.completesAt) {
       fn.latest.update = undefined;
@@ -213,8 +249,10 @@ export class LambdaModel {
       }
     }
     for (const v of fn.versions) {
-      if (!v.active && now >= v.activeAt) {
-        v.active = true;
+      if (!v.active && !v.failed && now >= v.activeAt) {
+        if (v.willFail) v.failed = v.willFail;
+        else v.active = true;
+        v.willFail = undefined;
         v.revisionId = uuid();
       }
     }
@@ -249,7 +287,14 @@ export class LambdaModel {
     description: string,
     fromRevision: string,
   ): VersionRecord {
-    const pending = fn.behaviour.publishPendingMs ?? 0;
+    const b = fn.behaviour;
+    const snapStart = fn.latest.settings.snapStart === 'PublishedVersions';
+    const pending = snapStart ? (b.snapStartMs ?? DEFAULT_SNAPSTART_MS) : (b.publishPendingMs ?? 0);
+    const willFail =
+      snapStart && b.snapStartFailure !== undefined
+        ? { reason: b.snapStartFailure, code: 'FunctionError' }
+        : undefined;
+    if (snapStart) b.snapStartFailure = undefined;
     const v: VersionRecord = {
       version: String(fn.nextVersion++),
       code: { ...fn.latest.code },
@@ -259,8 +304,11 @@ export class LambdaModel {
       revisionId: uuid(),
       fromLatestRevisionId: fromRevision,
       lastModified: now,
+      settings: copySettings(fn.latest.settings),
       activeAt: now + Math.max(0, pending),
-      active: pending <= 0,
+      active: pending <= 0 && !willFail,
+      snapStart,
+      ...(willFail ? { willFail } : {}),
     };
     fn.versions.push(v);
     return v;
@@ -386,9 +434,17 @@ export class LambdaModel {
     if (version !== '$LATEST') {
       const v = fn.versions.find((x) => x.version === version);
       if (!v) throw notFound(`Function not found: ${this.functionArn(fn.name, version)}`);
+      if (!v.active && v.snapStart && !v.failed) {
+        // docs/aws-semantics.md "SnapStart": invoking a version whose snapshot is not ready.
+        throw new ApiError(
+          409,
+          'SnapStartNotReadyException',
+          'Lambda is initializing your function. You can invoke the function when the state of your function is Active.',
+        );
+      }
       if (!v.active) {
         throw conflict(
-          'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+          `The operation cannot be performed at this time. The function is currently in the following state: ${v.failed ? 'Failed' : 'Pending'}`,
         );
       }
     }
@@ -420,10 +476,6 @@ export class LambdaModel {
     const fn: FunctionRecord = {
       name: spec.name,
       packageType,
-      runtime: 'nodejs22.x',
-      handler: 'index.handler',
-      timeout: 3,
-      memorySize: 128,
       latest: {
         code: codeFor(undefined),
         revisionId: uuid(),
@@ -432,11 +484,14 @@ export class LambdaModel {
         description: '',
         role,
         architectures: ['x86_64'],
+        settings: defaultSettings(),
+        state: 'Active',
+        activeAt: now,
       },
       versions: [],
       nextVersion: 1,
       aliases: new Map(),
-      behaviour: {},
+      behaviour: this.pendingBehaviour(spec.name),
       invocations: [],
     };
     this.#functions.set(spec.name, fn);
@@ -463,6 +518,20 @@ export class LambdaModel {
     }
   }
 
+  /** CreateFunction's record, already checked by the API; Pending until `activeAt`. */
+  addFunction(fn: FunctionRecord): void {
+    if (this.#functions.has(fn.name)) throw conflict(`Function already exist: ${fn.name}`);
+    this.#functions.set(fn.name, fn);
+  }
+
+  /** 409 while the function is still being created (docs/aws-semantics.md "CreateFunction"). */
+  checkNotPending(fn: FunctionRecord): void {
+    if (fn.latest.state === 'Pending')
+      throw conflict(
+        'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+      );
+  }
+
   hasFunction(raw: string): boolean {
     try {
       this.fn(raw);
@@ -479,9 +548,22 @@ export class LambdaModel {
     return fn;
   }
 
+  /** For a function that does not exist yet, kept until CreateFunction makes it. */
   setBehaviour(name: string, b: FunctionBehaviour): void {
-    const fn = this.#get(name);
+    const fn = this.#functions.get(name);
+    if (!fn) {
+      this.#preset.set(name, { ...this.#preset.get(name), ...b });
+      return;
+    }
+    this.#settle(fn);
     fn.behaviour = { ...fn.behaviour, ...b };
+  }
+
+  /** The behaviour set before the function existed (then forgotten). */
+  pendingBehaviour(name: string): FunctionBehaviour {
+    const b = this.#preset.get(name) ?? {};
+    this.#preset.delete(name);
+    return b;
   }
 
   updateCodeOutOfBand(name: string, code: string): void {
@@ -546,13 +628,23 @@ export class LambdaModel {
       : [];
   }
 
-  versions(fnName: string): { version: string; codeSha256: string; description: string }[] {
+  /** Each published version with what it froze: its State and configuration as Lambda reports them. */
+  versions(fnName: string): VersionSummary[] {
     const fn = this.#lookup(fnName);
     if (!fn) return [];
     return fn.versions.map((v) => ({
       version: v.version,
       codeSha256: v.code.sha256,
       description: v.description,
+      state: v.failed ? 'Failed' : v.active ? 'Active' : 'Pending',
+      role: v.role,
+      architectures: [...v.architectures],
+      configuration: settingsFields(
+        v.settings,
+        fn.packageType === 'Zip',
+        fn.name,
+        v.active && v.snapStart,
+      ),
     }));
   }
 
@@ -615,6 +707,8 @@ export class LambdaModel {
           lastUpdateStatusReason: fn.latest.lastUpdateStatusReason,
           updateCompletesAt: fn.latest.update?.completesAt,
           role: fn.latest.role,
+          state: fn.latest.state,
+          settings: fn.latest.settings,
         },
         versions: fn.versions.map((v) => ({
           version: v.version,
@@ -622,7 +716,8 @@ export class LambdaModel {
           description: v.description,
           revisionId: v.revisionId,
           fromLatestRevisionId: v.fromLatestRevisionId,
-          state: v.active ? 'Active' : 'Pending',
+          state: v.failed ? 'Failed' : v.active ? 'Active' : 'Pending',
+          settings: v.settings,
         })),
         aliases: [...fn.aliases.values()].map((a) => ({
           name: a.name,

@@ -1,5 +1,6 @@
 // How Lambda's records look on the wire: FunctionConfiguration and AliasConfiguration.
 import { lambdaTimestamp } from '../util.ts';
+import { settingsFields } from './config.ts';
 import { notFound } from './errors.ts';
 import type {
   AliasRecord,
@@ -19,27 +20,28 @@ function configuration(
   fn: FunctionRecord,
   arn: string,
   src: LatestState | VersionRecord,
-  status: { version: string; state: string; lastUpdateStatus: string },
+  status: { version: string; state: string; lastUpdateStatus?: string; optimized: boolean },
 ): Record<string, unknown> {
+  const { Runtime, Handler, ...settings } = settingsFields(
+    src.settings,
+    fn.packageType === 'Zip',
+    fn.name,
+    status.optimized,
+  );
   return {
     FunctionName: fn.name,
     FunctionArn: arn,
-    ...runtimeFields(fn),
+    ...(Runtime === undefined ? {} : { Runtime, Handler }),
     Role: src.role,
     ...codeFields(fn, src.code),
     Description: src.description,
-    Timeout: fn.timeout,
-    MemorySize: fn.memorySize,
     LastModified: lambdaTimestamp(src.lastModified),
     Version: status.version,
-    TracingConfig: { Mode: 'PassThrough' },
     RevisionId: src.revisionId,
     State: status.state,
-    LastUpdateStatus: status.lastUpdateStatus,
+    ...(status.lastUpdateStatus === undefined ? {} : { LastUpdateStatus: status.lastUpdateStatus }),
     Architectures: [...src.architectures],
-    EphemeralStorage: { Size: 512 },
-    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
+    ...settings,
   };
 }
 
@@ -49,11 +51,19 @@ export function latestConfig(
   arnQualifier?: string,
 ): Record<string, unknown> {
   const l = fn.latest;
+  const pending = l.state === 'Pending';
   const cfg = configuration(fn, m.functionArn(fn.name, arnQualifier), l, {
     version: '$LATEST',
-    state: 'Active',
-    lastUpdateStatus: l.lastUpdateStatus,
+    state: l.state,
+    // A function being created has no LastUpdateStatus yet [unverified: modelled as absent].
+    ...(pending ? {} : { lastUpdateStatus: l.lastUpdateStatus }),
+    optimized: false,
   });
+  if (pending) {
+    cfg['StateReason'] = 'The function is being created.';
+    cfg['StateReasonCode'] = 'Creating';
+    return cfg;
+  }
   if (l.lastUpdateStatusReason !== undefined)
     cfg['LastUpdateStatusReason'] = l.lastUpdateStatusReason;
   if (l.lastUpdateStatusReasonCode !== undefined)
@@ -69,18 +79,20 @@ export function versionConfig(
 ): Record<string, unknown> {
   const cfg = configuration(fn, m.functionArn(fn.name, arnQualifier ?? v.version), v, {
     version: v.version,
-    state: v.active ? 'Active' : 'Pending',
+    state: v.failed ? 'Failed' : v.active ? 'Active' : 'Pending',
     lastUpdateStatus: 'Successful',
+    optimized: v.active && v.snapStart,
   });
-  if (!v.active) {
-    cfg['StateReason'] = 'The function is being created.';
+  if (v.failed) {
+    cfg['StateReason'] = v.failed.reason;
+    cfg['StateReasonCode'] = v.failed.code;
+  } else if (!v.active) {
+    cfg['StateReason'] = v.snapStart
+      ? 'Lambda is creating a snapshot of the function for SnapStart.'
+      : 'The function is being created.';
     cfg['StateReasonCode'] = 'Creating';
   }
   return cfg;
-}
-
-function runtimeFields(fn: FunctionRecord): Record<string, unknown> {
-  return fn.packageType === 'Zip' ? { Runtime: fn.runtime, Handler: fn.handler } : {};
 }
 
 export function aliasConfig(

@@ -1,0 +1,188 @@
+// The whole version through the committed bundle as a runner runs it: configuration with the
+// code, configuration alone, secrets kept out of every output, SnapStart readiness, and
+// creating the function on first use.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type EmulatorProcess, runStep, type StepRun, startEmulatorProcess } from './runner.ts';
+
+let emu: EmulatorProcess;
+beforeAll(async () => {
+  emu = await startEmulatorProcess(60);
+});
+afterAll(() => emu?.stop());
+
+const SECRET = 'pa55-w0rd-never-shown';
+const ROLE = 'arn:aws:iam::123456789012:role/orders-exec';
+const base = {
+  'function-name': 'orders',
+  alias: 'live',
+  application: 'orders-app',
+  'deployment-group': 'orders-live',
+  'poll-interval': '1',
+};
+
+function workspace(content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-'));
+  mkdirSync(join(dir, 'app'));
+  writeFileSync(join(dir, 'app', 'index.js'), `exports.handler = async () => '${content}';\n`);
+  return dir;
+}
+
+function step(inputs: Record<string, string>, content = 'v2'): Promise<StepRun> {
+  return runStep({
+    emulatorUrl: emu.url,
+    workspace: workspace(content),
+    inputs: { ...base, 'code-dir': 'app', ...inputs },
+  });
+}
+
+async function mutatingCalls(): Promise<string[]> {
+  return (await emu.calls()).filter((c) => c.mutating).map((c) => c.operation);
+}
+
+function expectNoSecret(run: StepRun): void {
+  for (const text of [run.stdout, run.summary, JSON.stringify(run.outputs)])
+    expect(text).not.toContain(SECRET);
+}
+
+beforeEach(async () => {
+  await emu.reset();
+  await emu.createApplication('orders-app', 'Lambda');
+  await emu.createDeploymentGroup('orders-app', 'orders-live');
+});
+
+describe('configuration with the code', () => {
+  beforeEach(() => emu.createFunction({ name: 'orders', versions: 1, aliases: { live: '1' } }));
+
+  it('one release carries code and configuration; the canary succeeds; secrets stay hidden', async () => {
+    const run = await step({
+      strategy: 'Canary10Percent5Minutes',
+      'memory-size': '512',
+      environment: `STAGE: prod\nDB_PASSWORD: ${SECRET}`,
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', version: '2' });
+    expect(run.stdout).toMatch(/traffic: 10%/);
+    const v2 = (await emu.versions('orders')).at(-1)!;
+    expect(v2.configuration).toMatchObject({
+      MemorySize: 512,
+      Environment: { Variables: { STAGE: 'prod', DB_PASSWORD: SECRET } },
+    });
+    expect(v2.codeSha256).toBe(run.outputs['code-sha256']);
+    expect(await emu.getAlias('orders', 'live')).toEqual({ version: '2', weights: {} });
+    expect(run.stdout).toContain(`::add-mask::${SECRET}`);
+    expect(run.summary).toMatch(/MemorySize: 128 → 512/);
+    // Markdown-escaped, as every user-given string in the summary.
+    expect(run.summary).toMatch(/Environment: added DB\\_PASSWORD, STAGE/);
+    expectNoSecret({ ...run, stdout: run.stdout.replace(`::add-mask::${SECRET}`, '') });
+  });
+
+  it('a configuration change alone is a new version, released', async () => {
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...base, strategy: 'AllAtOnce', 'function-timeout': '30' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', version: '2' });
+    expect(await mutatingCalls()).not.toContain('UpdateFunctionCode');
+    expect((await emu.versions('orders')).at(-1)!.configuration).toMatchObject({ Timeout: 30 });
+  });
+
+  it('unchanged code and configuration is skipped, with no UpdateFunctionConfiguration', async () => {
+    const first = await step({ strategy: 'AllAtOnce', 'memory-size': '256' });
+    expect(first.outputs.status).toBe('succeeded');
+    await emu.reset();
+    await emu.createApplication('orders-app', 'Lambda');
+    await emu.createDeploymentGroup('orders-app', 'orders-live');
+    await emu.createFunction({ name: 'orders', versions: 1, aliases: { live: '1' } });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...base, 'memory-size': '128', 'function-timeout': '3', environment: '{}' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('skipped');
+    expect(await mutatingCalls()).toEqual(['PublishVersion']);
+  });
+
+  it('a dry run prints the configuration diff with keys only', async () => {
+    const run = await step({ 'dry-run': 'true', environment: `TOKEN=${SECRET}` });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    expect(run.stdout).toMatch(
+      /plan: Update the configuration of \$LATEST: Environment: added TOKEN/,
+    );
+    expect(await mutatingCalls()).toEqual([]);
+    expectNoSecret({ ...run, stdout: run.stdout.replace(`::add-mask::${SECRET}`, '') });
+  });
+});
+
+describe('readiness of SnapStart versions', () => {
+  const snapStart = '{"SnapStart": {"ApplyOn": "PublishedVersions"}}';
+  beforeEach(() => emu.createFunction({ name: 'orders', versions: 1, aliases: { live: '1' } }));
+
+  it('a version Pending for a while, then Active, is released once Active', async () => {
+    const run = await step({
+      strategy: 'AllAtOnce',
+      'function-configuration': snapStart,
+      'smoke-test-payload': '{}',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.stdout).toMatch(/Version 2 is Pending.*waiting until it is Active/);
+    expect(run.stdout).toMatch(/Version 2 is Active \(SnapStart snapshot ready\)/);
+    const v2 = (await emu.versions('orders')).at(-1)!;
+    expect(v2.configuration).toMatchObject({ SnapStart: { OptimizationStatus: 'On' } });
+    expect((await emu.invocations('orders')).map((i) => i.version)).toContain('2');
+  });
+
+  it('a version that ends Failed stops the release: its StateReason, no traffic moved', async () => {
+    await emu.setFunctionBehaviour('orders', {
+      snapStartMs: 60_000,
+      snapStartFailure: 'SnapStart could not restore the snapshot.',
+    });
+    const run = await step({ strategy: 'AllAtOnce', 'function-configuration': snapStart });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    expect(run.stdout).toMatch(
+      /::error::.*SnapStart could not restore the snapshot\..*No traffic was moved/,
+    );
+    expect(await emu.getAlias('orders', 'live')).toEqual({ version: '1', weights: {} });
+    expect(await mutatingCalls()).not.toContain('CreateDeployment');
+  });
+});
+
+describe('first use: create-function', () => {
+  it('creates the function and the alias, then the next release is a canary', async () => {
+    const create = {
+      'create-function': 'true',
+      'execution-role': ROLE,
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+    };
+    const first = await step({ ...create, strategy: 'Canary10Percent5Minutes' }, 'v1');
+    expect(first.exitCode).toBe(0);
+    expect(first.outputs).toMatchObject({ status: 'created', version: '1' });
+    expect(first.outputs['function-arn']).toMatch(/:function:orders$/);
+    expect(first.summary).toMatch(/did not exist and was created/);
+    expect(await emu.getAlias('orders', 'live')).toEqual({ version: '1', weights: {} });
+
+    const next = await step({ ...create, strategy: 'Canary10Percent5Minutes' }, 'v2');
+    expect(next.exitCode).toBe(0);
+    expect(next.outputs).toMatchObject({
+      status: 'succeeded',
+      version: '2',
+      'previous-version': '1',
+    });
+    expect(next.stdout).toMatch(/traffic: 10%/);
+    expect(await emu.getAlias('orders', 'live')).toEqual({ version: '2', weights: {} });
+  });
+
+  it('without create-function a missing function is an error and nothing is created', async () => {
+    const run = await step({ strategy: 'AllAtOnce' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*was not found/);
+    expect(await mutatingCalls()).toEqual([]);
+  });
+});
