@@ -45,8 +45,26 @@ const result = await build({
       },
     },
     {
-      // @actions/http-client imports undici (400 kB) only for the proxy dispatcher of
-      // core.getIDToken, which this action never calls. A stub keeps dist/ small.
+      // The same for @actions/http-client's `import * as http from 'http'`: a namespace import
+      // of node:http's ESM facade evaluates every export, undici included (~15 ms before the
+      // first request); through require() it gets node:http's CommonJS exports as they are.
+      name: 'require-http-in-http-client',
+      setup(b) {
+        b.onResolve({ filter: /^https?$/ }, (args) =>
+          /@actions[\\/]http-client/.test(args.importer)
+            ? { path: args.path, namespace: 'cjs-builtin' }
+            : undefined,
+        );
+        b.onLoad({ filter: /.*/, namespace: 'cjs-builtin' }, (args) => ({
+          contents: `module.exports = require('node:${args.path}');`,
+          loader: 'js',
+        }));
+      },
+    },
+    {
+      // @actions/http-client imports undici (400 kB) only for getAgentDispatcher (the proxy
+      // dispatcher of octokit's fetch), which this action never calls; core.getIDToken, which
+      // role-to-assume uses, goes through node:https. A stub keeps dist/ small.
       name: 'stub-undici',
       setup(b) {
         b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'stub' }));

@@ -1,8 +1,9 @@
 // The shell around the release: inputs in; outputs, log, summary and exit code out.
 import * as core from '@actions/core';
-import { cloudWatchFor, createClients } from './aws/clients.ts';
+import { type CredentialProvider, cloudWatchFor, createClients } from './aws/clients.ts';
 import type { CloudWatchApi } from './aws/cloudwatch-types.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
+import { roleToAssumeCredentials } from './aws/credentials.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { environmentSecrets } from './function-config/index.ts';
 import { cancelRelease } from './release/cancel.ts';
@@ -14,10 +15,7 @@ import { endTimeline } from './release/outcome.ts';
 import type { ProgressEvent, ReleaseResult } from './release/result.ts';
 import { initialResult, release } from './release/run.ts';
 import { neutralizeWorkflowCommands } from './report/escape.ts';
-import { failureMessage } from './report/failure.ts';
-import { headline } from './report/headline.ts';
 import { formatProgress } from './report/progress.ts';
-import { renderSummary, runContext } from './report/summary.ts';
 import { readSettings, type Settings } from './settings/index.ts';
 import { saveFinished, saveRelease } from './state.ts';
 
@@ -30,9 +28,23 @@ function log(e: ProgressEvent): void {
   else core.info(line);
 }
 
+/**
+ * The renderers of the end of the run, loaded then: the first AWS request goes out without
+ * evaluating them (start-up).
+ */
+async function reports() {
+  const [summary, failure, head] = await Promise.all([
+    import('./report/summary.ts'),
+    import('./report/failure.ts'),
+    import('./report/headline.ts'),
+  ]);
+  return { ...summary, ...failure, ...head };
+}
+
 async function writeSummary(enabled: boolean, result: ReleaseResult): Promise<void> {
   if (!enabled || !process.env.GITHUB_STEP_SUMMARY) return;
   try {
+    const { renderSummary, runContext } = await reports();
     await core.summary
       .addRaw(renderSummary(result, runContext(process.env)))
       .write({ overwrite: false });
@@ -55,9 +67,29 @@ async function readInputs(): Promise<Settings | undefined> {
     core.setOutput('rolled-back', String(result.rolledBack));
     saveFinished();
     await writeSummary(input('summary').toLowerCase() !== 'false', result);
-    core.setFailed(failureMessage(result));
+    core.setFailed((await reports()).failureMessage(result));
     return undefined;
   }
+}
+
+/**
+ * role-to-assume: credentials from the job's own OIDC token, refreshed before they expire for
+ * the whole step (cancel path included). Without it, the SDK's default chain.
+ */
+export function shellCredentials(
+  role: Settings['credentials']['role'],
+  region: string,
+): CredentialProvider | undefined {
+  if (!role) return undefined;
+  return roleToAssumeCredentials(
+    role,
+    region,
+    (audience) => core.getIDToken(audience),
+    ({ expiration, refreshes }) =>
+      core.info(
+        `${refreshes ? 'Refreshed the' : 'Got'} AWS credentials of role-to-assume ${role.roleArn}; they last until ${new Date(expiration).toISOString()}.`,
+      ),
+  );
 }
 
 /** The release's outside world: AWS clients, the runner's log, outputs and saved state. */
@@ -66,14 +98,20 @@ function shellDeps(
   signal: AbortSignal,
   onDeployment: (id: string) => void,
   onGates: (run: GateRun | undefined) => void,
+  credentials: CredentialProvider | undefined,
 ): ReleaseDeps {
-  const clients = createClients({ region: settings.region });
+  const options = { region: settings.region, credentials };
+  const clients = createClients(options);
   let cloudwatch: Promise<CloudWatchApi> | undefined;
   return {
-    cloudwatch: () => (cloudwatch ??= cloudWatchFor({ region: settings.region }, signal)),
+    cloudwatch: () => (cloudwatch ??= cloudWatchFor(options, signal)),
     onGates,
-    lambda: new LambdaApi(clients.lambda, signal),
+    lambda: new LambdaApi(() => clients.lambda, signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
+    polling: {
+      lambda: new LambdaApi(() => clients.lambdaPoll, signal),
+      codedeploy: new CodeDeployApi(clients.codedeployPoll, signal),
+    },
     s3: () => clients.s3(signal),
     clock: realClock,
     progress: log,
@@ -105,10 +143,12 @@ export async function main(): Promise<void> {
     deploymentGroup: own?.deploymentGroup,
     description: deploymentDescription(settings),
     since: result.startedAt - CLOCK_SKEW_MS,
+    role: settings.credentials.role,
   });
   let deploymentId: string | undefined;
   let gates: GateRun | undefined;
   let cancelling: Promise<void> | undefined;
+  const credentials = shellCredentials(settings.credentials.role, settings.region);
   const deps = shellDeps(
     settings,
     controller.signal,
@@ -119,6 +159,7 @@ export async function main(): Promise<void> {
       gates = run;
       saveGates(run);
     },
+    credentials,
   );
 
   const onSignal = (signal: string) => {
@@ -128,7 +169,7 @@ export async function main(): Promise<void> {
     }
     core.warning(`${signal} received: the workflow run is being cancelled.`);
     controller.abort();
-    cancelling = cancel(settings, result, deploymentId, gates);
+    cancelling = cancel(settings, result, deploymentId, gates, credentials);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -148,11 +189,12 @@ export async function main(): Promise<void> {
     saveRelease({ onCancel: 'rollback' });
   } else saveFinished();
   await writeSummary(settings.summary, result);
-  end(result);
+  await end(result);
 }
 
 /** The log's last line is the summary's first (the annotation starts with it on a failure). */
-function end(result: ReleaseResult): void {
+async function end(result: ReleaseResult): Promise<void> {
+  const { failureMessage, headline } = await reports();
   if (result.status === 'failed' || result.status === 'stopped')
     core.setFailed(failureMessage(result));
   else core.info(neutralizeWorkflowCommands(headline(result)));
@@ -165,7 +207,7 @@ async function endCancelled(settings: Settings, result: ReleaseResult): Promise<
   // Unless traffic is confirmed back, the post step looks again.
   if (result.rolledBack || !result.deploymentId || settings.onCancel === 'leave') saveFinished();
   await writeSummary(settings.summary, result);
-  end(result);
+  await end(result);
   process.exit(1);
 }
 
@@ -175,6 +217,7 @@ async function cancel(
   result: ReleaseResult,
   deploymentId: string | undefined,
   gates: GateRun | undefined,
+  credentials: CredentialProvider | undefined,
 ): Promise<void> {
   // Nothing may outlast the window, or the runner kills the step before it has said what it did.
   const deadline = Date.now() + CANCEL_WINDOW_MS;
@@ -182,10 +225,11 @@ async function cancel(
     region: settings.region,
     maxAttempts: 3,
     requestTimeoutMs: 3_000,
+    credentials,
   });
   const signal = AbortSignal.timeout(CANCEL_WINDOW_MS);
   const deps = {
-    lambda: new LambdaApi(clients.lambda, signal),
+    lambda: new LambdaApi(() => clients.lambda, signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, signal),
     clock: realClock,
   };
@@ -199,6 +243,8 @@ async function cancel(
       deploymentId,
       find,
       previousVersion: result.previousVersion,
+      region: settings.region,
+      usingRoleToAssume: credentials !== undefined,
     },
     deadline,
   );
@@ -214,7 +260,10 @@ async function cancel(
     );
   // The deployment is stopped (or left): the gates' report, then their alarms deleted.
   if (gates) {
-    const cloudwatch = await cloudWatchFor({ region: settings.region, maxAttempts: 3 }, signal);
+    const cloudwatch = await cloudWatchFor(
+      { region: settings.region, maxAttempts: 3, credentials },
+      signal,
+    );
     const deploymentId = result.deploymentId ?? gates.deploymentId;
     await closeGatesInto(
       { ...gates, cloudwatch, deploymentId },

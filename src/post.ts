@@ -3,9 +3,11 @@
 import * as core from '@actions/core';
 import { cloudWatchFor, createClients } from './aws/clients.ts';
 import { CodeDeployApi, isTerminal } from './aws/codedeploy.ts';
+import { isExpiredCredentials } from './aws/credential-errors.ts';
 import { describeAwsError } from './aws/errors.ts';
 import { LambdaApi } from './aws/lambda.ts';
-import { stopAndConfirm } from './release/cancel.ts';
+import { shellCredentials } from './main.ts';
+import { expiredMessage, stopAndConfirm } from './release/cancel.ts';
 import { findOwnDeployment } from './release/deploy.ts';
 import { realClock } from './release/deps.ts';
 import { deleteLeftAlarms } from './release/gates.ts';
@@ -22,10 +24,20 @@ export async function post(): Promise<void> {
   if (d.gateAlarms?.length) await deleteGateAlarms(d, d.gateAlarms, id);
 }
 
+/** The post step's clients: few attempts, and role-to-assume's own credentials when main used it. */
+function postOptions(d: ReleaseState) {
+  return {
+    region: d.region,
+    maxAttempts: 4,
+    requestTimeoutMs: 5_000,
+    credentials: shellCredentials(d.role, d.region),
+  };
+}
+
 /** Metric-gate alarms main did not get to delete (killed, or CloudWatch failed). */
 async function deleteGateAlarms(d: ReleaseState, names: string[], id?: string): Promise<void> {
   try {
-    const options = { region: d.region, maxAttempts: 4, requestTimeoutMs: 5_000 };
+    const options = postOptions(d);
     const codedeploy = new CodeDeployApi(createClients(options).codedeploy);
     const cloudwatch = await cloudWatchFor(options);
     core.info(await deleteLeftAlarms(cloudwatch, codedeploy, names, id));
@@ -38,8 +50,8 @@ async function deleteGateAlarms(d: ReleaseState, names: string[], id?: string): 
 
 /** Stops our deployment if main died while it ran; returns its id when one was found. */
 async function backstop(d: ReleaseState): Promise<string | undefined> {
-  const clients = createClients({ region: d.region, maxAttempts: 4, requestTimeoutMs: 5_000 });
-  const lambda = new LambdaApi(clients.lambda);
+  const clients = createClients(postOptions(d));
+  const lambda = new LambdaApi(() => clients.lambda);
   const codedeploy = new CodeDeployApi(clients.codedeploy);
   // Killed while CreateDeployment was in flight, main never saw the id: look for it.
   const id =
@@ -92,9 +104,15 @@ async function backstop(d: ReleaseState): Promise<string | undefined> {
         `Deployment ${id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${previous}.`,
       );
   } catch (error) {
-    core.warning(
-      `Post step could not check deployment ${id}: ${describeAwsError(error, `checking deployment ${id} after the step`).message}`,
-    );
+    // Retrying cannot renew expired credentials: say so now, and what still guards the deployment.
+    if (isExpiredCredentials(error))
+      core.setFailed(
+        `Post step could not check deployment ${id}: ${expiredMessage(error, id, { region: d.region, usingRoleToAssume: d.role !== undefined })}`,
+      );
+    else
+      core.warning(
+        `Post step could not check deployment ${id}: ${describeAwsError(error, `checking deployment ${id} after the step`).message}`,
+      );
   }
   return id;
 }

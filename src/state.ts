@@ -16,6 +16,8 @@ export interface ReleaseState {
   /** The version the alias was on before, once known. */
   previous?: string;
   deploymentId?: string;
+  /** role-to-assume (no secrets: the post step gets its own credentials with it). */
+  role?: { roleArn: string; sessionName: string; audience: string; durationSeconds: number };
   /** Metric-gate alarms that exist (or are being created) and are not deleted yet. */
   gateAlarms?: string[];
 }

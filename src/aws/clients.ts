@@ -1,12 +1,20 @@
-// SDK clients. Endpoints, credentials and the rest come from the standard SDK chain
-// (AWS_ENDPOINT_URL*, OIDC web identity, ...); we set only what the release needs.
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+// SDK clients, each built the first time it is used. Endpoints come from the standard SDK
+// chain (AWS_ENDPOINT_URL*); credentials too, unless `credentials` is given (role-to-assume).
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CloudWatchApi } from './cloudwatch-types.ts';
+import { isExpiredCredentials } from './credential-errors.ts';
 import { withErrorContext } from './errors.ts';
 import { createS3Api, type S3Api } from './s3.ts';
 
 export const USER_AGENT = 'lambda-gated-release/0.1';
+
+/** Credentials for every client; `invalidate` (role-to-assume) lets a refused call get new ones. */
+export type CredentialProvider = (() => Promise<AwsCredentialIdentity>) & {
+  memoized?: boolean;
+  invalidate?(): void;
+};
 
 export interface ClientOptions {
   region: string;
@@ -16,15 +24,24 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** Overrides the endpoint (tests); users set AWS_ENDPOINT_URL instead. */
   endpoint?: string;
+  /** Absent: the SDK's default chain. */
+  credentials?: CredentialProvider;
 }
 
+/**
+ * Each client is built the first time it is read. CodeDeploy's are functions: their SDK module
+ * is loaded then too (the first request of every release is Lambda's).
+ */
 export interface Clients {
-  lambda: LambdaClient;
-  codedeploy: CodeDeployClient;
+  readonly lambda: LambdaClient;
+  readonly codedeploy: () => Promise<CodeDeployClient>;
   /** One attempt per call: for CreateDeployment, which has no idempotency token (see deploy.ts). */
-  codedeployOnce: CodeDeployClient;
+  readonly codedeployOnce: () => Promise<CodeDeployClient>;
+  /** For the watch's polls: few attempts, since the watch backs off and goes on by itself. */
+  readonly lambdaPoll: LambdaClient;
+  readonly codedeployPoll: () => Promise<CodeDeployClient>;
   /** S3 with the same settings, made (and its SDK loaded) on the first call only. */
-  s3: (signal?: AbortSignal) => Promise<S3Api>;
+  readonly s3: (signal?: AbortSignal) => Promise<S3Api>;
 }
 
 /**
@@ -40,11 +57,15 @@ export function s3EndpointConfigured(
   return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
 
-/** The settings every client of the release shares (CloudWatch's too, see cloudWatchFor). */
+/** Attempts of one poll: the SDK's back-off would outgrow poll-interval in an outage. */
+const POLL_ATTEMPTS = 3;
+
+/** The settings every client of the release shares (S3's and CloudWatch's too, credentials included). */
 export function clientConfig(options: ClientOptions) {
   return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     // 10 attempts: even with 37% of calls refused (throttling plus 5xx), one call in ~20,000
     // exhausts them, against one in 400 with 6; CodeDeploy throttles hard and publishes no limits.
     maxAttempts: options.maxAttempts ?? 10,
@@ -60,18 +81,91 @@ export function clientConfig(options: ClientOptions) {
   } as const;
 }
 
+type Handler = (args: unknown) => Promise<unknown>;
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      mw: (next: Handler, context: { clientName?: string; commandName?: string }) => Handler,
+      o: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/**
+ * A call AWS refuses as expired: with refreshable credentials (a clock that disagrees with
+ * AWS's about the expiry) it gets new ones and goes out once more; an error that stays is
+ * tagged with the call (`$call`: "CodeDeploy GetDeployment"), which the SDK's error lacks.
+ */
+export function onExpiredCredentials<C>(client: C, credentials?: CredentialProvider): C {
+  (client as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (!isExpiredCredentials(error)) throw error;
+        const call = `${(context.clientName ?? '').replace(/Client$/, '')} ${(context.commandName ?? '').replace(/Command$/, '')}`;
+        if (!credentials?.invalidate) throw Object.assign(error as object, { $call: call });
+        credentials.invalidate();
+        return next(args).catch((again: unknown) => {
+          throw isExpiredCredentials(again)
+            ? Object.assign(again as object, { $call: call })
+            : again;
+        });
+      }
+    },
+    { step: 'initialize', name: 'expiredCredentials' },
+  );
+  return client;
+}
+
+/** `make`, called once, the first time the value is read. */
+export function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
 export function createClients(options: ClientOptions): Clients {
   const config = clientConfig(options);
+  const { credentials } = options;
+  // Every error names its service and operation (errors.ts).
+  const lambda = lazy(() =>
+    withErrorContext(onExpiredCredentials(new LambdaClient(config), credentials)),
+  );
+  const codedeployWith = (attempts?: number) =>
+    lazy(async () => {
+      const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
+      const c = new CodeDeployClient(attempts ? { ...config, maxAttempts: attempts } : config);
+      return withErrorContext(onExpiredCredentials(c, credentials));
+    });
+  const codedeploy = codedeployWith();
+  const once = codedeployWith(1);
+  const codedeployPoll = codedeployWith(POLL_ATTEMPTS);
+  const lambdaPoll = lazy(() =>
+    withErrorContext(
+      onExpiredCredentials(
+        new LambdaClient({ ...config, maxAttempts: POLL_ATTEMPTS }),
+        credentials,
+      ),
+    ),
+  );
   let s3: Promise<S3Api> | undefined;
   return {
-    // Every error names its service and operation (errors.ts).
-    lambda: withErrorContext(new LambdaClient(config)),
-    codedeploy: withErrorContext(new CodeDeployClient(config)),
-    codedeployOnce: withErrorContext(new CodeDeployClient({ ...config, maxAttempts: 1 })),
     s3: (signal) => {
       s3 ??= createS3Api({ ...config, forcePathStyle: s3EndpointConfigured(options) }, signal);
       return s3;
     },
+    get lambdaPoll() {
+      return lambdaPoll();
+    },
+    codedeployPoll,
+    get lambda() {
+      return lambda();
+    },
+    codedeploy,
+    codedeployOnce: once,
   };
 }
 

@@ -1,24 +1,13 @@
 // Thin CodeDeploy adapter: SDK calls in, plain data out. "Does not exist" becomes `undefined`.
-import {
-  BatchGetDeploymentTargetsCommand,
-  type CodeDeployClient,
-  CreateApplicationCommand,
-  CreateDeploymentCommand,
-  type CreateDeploymentCommandInput,
-  CreateDeploymentConfigCommand,
-  CreateDeploymentGroupCommand,
-  type DeploymentInfo,
-  GetApplicationCommand,
-  GetDeploymentCommand,
-  GetDeploymentConfigCommand,
-  GetDeploymentGroupCommand,
-  type LambdaTarget,
-  ListDeploymentConfigsCommand,
-  ListDeploymentsCommand,
-  type ListDeploymentsCommandInput,
-  ListDeploymentTargetsCommand,
-  StopDeploymentCommand,
-  type TrafficRoutingConfig,
+// The SDK module is loaded on first use (clients.ts): the first AWS request, a Lambda one, goes
+// out without evaluating it, and a strategy: direct release never loads it.
+import type {
+  CodeDeployClient,
+  CreateDeploymentCommandInput,
+  DeploymentInfo,
+  LambdaTarget,
+  ListDeploymentsCommandInput,
+  TrafficRoutingConfig,
 } from '@aws-sdk/client-codedeploy';
 import type { TrafficRouting } from '../strategy.ts';
 import { isAwsError, orUndefined } from './errors.ts';
@@ -191,14 +180,24 @@ export function routingToAws(r: TrafficRouting): TrafficRoutingConfig {
   return { type: 'AllAtOnce' };
 }
 
+/** A client, or how to get it when it is first needed (clients.ts builds them lazily). */
+type ClientSource<C> = C | (() => C | Promise<C>);
+
 export class CodeDeployApi {
-  readonly client: CodeDeployClient;
-  /** Sends CreateDeployment: without the SDK's retries, which could start a second deployment. */
-  readonly once: CodeDeployClient;
+  private readonly getClient: () => Promise<CodeDeployClient>;
+  private readonly getOnce: () => Promise<CodeDeployClient>;
+  /** The Lambda target of each deployment: one per Lambda deployment, so it is looked up once. */
+  private readonly targetIds = new Map<string, string>();
   signal?: AbortSignal;
-  constructor(client: CodeDeployClient, signal?: AbortSignal, once?: CodeDeployClient) {
-    this.client = client;
-    this.once = once ?? client;
+  constructor(
+    client: ClientSource<CodeDeployClient>,
+    signal?: AbortSignal,
+    once?: ClientSource<CodeDeployClient>,
+  ) {
+    this.getClient = async () => (typeof client === 'function' ? client() : client);
+    // once: sends CreateDeployment without the SDK's retries, which could start a second deployment.
+    const o = once ?? client;
+    this.getOnce = async () => (typeof o === 'function' ? o() : o);
     this.signal = signal;
   }
 
@@ -207,17 +206,25 @@ export class CodeDeployApi {
   }
 
   async getApplication(name: string): Promise<{ computePlatform?: string } | undefined> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      this.client.send(new GetApplicationCommand({ applicationName: name }), this.opts),
+      (await this.getClient()).send(
+        new cd.GetApplicationCommand({ applicationName: name }),
+        this.opts,
+      ),
       'ApplicationDoesNotExistException',
     );
     return out && { computePlatform: out.application?.computePlatform };
   }
 
   async getDeploymentGroup(app: string, group: string): Promise<DeploymentGroupInfo | undefined> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      this.client.send(
-        new GetDeploymentGroupCommand({ applicationName: app, deploymentGroupName: group }),
+      (await this.getClient()).send(
+        new cd.GetDeploymentGroupCommand({
+          applicationName: app,
+          deploymentGroupName: group,
+        }),
         this.opts,
       ),
       'DeploymentGroupDoesNotExistException',
@@ -233,9 +240,10 @@ export class CodeDeployApi {
   }
 
   async createApplication(name: string): Promise<CreateOutcome> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     try {
-      await this.client.send(
-        new CreateApplicationCommand({ applicationName: name, computePlatform: 'Lambda' }),
+      await (await this.getClient()).send(
+        new cd.CreateApplicationCommand({ applicationName: name, computePlatform: 'Lambda' }),
         this.opts,
       );
       return 'created';
@@ -246,9 +254,10 @@ export class CodeDeployApi {
   }
 
   async createDeploymentGroup(g: NewDeploymentGroup): Promise<CreateOutcome> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     try {
-      await this.client.send(
-        new CreateDeploymentGroupCommand({
+      await (await this.getClient()).send(
+        new cd.CreateDeploymentGroupCommand({
           applicationName: g.application,
           deploymentGroupName: g.deploymentGroup,
           serviceRoleArn: g.serviceRoleArn,
@@ -281,8 +290,12 @@ export class CodeDeployApi {
   }
 
   async getDeploymentConfig(name: string): Promise<DeploymentConfigInfo | undefined> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const out = await orUndefined(
-      this.client.send(new GetDeploymentConfigCommand({ deploymentConfigName: name }), this.opts),
+      (await this.getClient()).send(
+        new cd.GetDeploymentConfigCommand({ deploymentConfigName: name }),
+        this.opts,
+      ),
       'DeploymentConfigDoesNotExistException',
     );
     if (!out) return undefined;
@@ -295,11 +308,12 @@ export class CodeDeployApi {
   }
 
   async listDeploymentConfigs(): Promise<string[]> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await this.client.send(
-        new ListDeploymentConfigsCommand({ nextToken }),
+      const out = await (await this.getClient()).send(
+        new cd.ListDeploymentConfigsCommand({ nextToken }),
         this.opts,
       );
       names.push(...(out.deploymentConfigsList ?? []));
@@ -309,8 +323,9 @@ export class CodeDeployApi {
   }
 
   async createDeploymentConfig(name: string, routing: TrafficRouting): Promise<void> {
-    await this.client.send(
-      new CreateDeploymentConfigCommand({
+    const cd = await import('@aws-sdk/client-codedeploy');
+    await (await this.getClient()).send(
+      new cd.CreateDeploymentConfigCommand({
         deploymentConfigName: name,
         computePlatform: 'Lambda',
         trafficRoutingConfig: routingToAws(routing),
@@ -324,8 +339,9 @@ export class CodeDeployApi {
   }
 
   async createDeployment(request: DeploymentRequest): Promise<string> {
-    const out = await this.once.send(
-      new CreateDeploymentCommand(toCreateDeploymentInput(request)),
+    const cd = await import('@aws-sdk/client-codedeploy');
+    const out = await (await this.getOnce()).send(
+      new cd.CreateDeploymentCommand(toCreateDeploymentInput(request)),
       this.opts,
     );
     return out.deploymentId ?? '';
@@ -341,11 +357,12 @@ export class CodeDeployApi {
     group: string,
     filter: Pick<ListDeploymentsCommandInput, 'includeOnlyStatuses' | 'createTimeRange'>,
   ): Promise<string[]> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await this.client.send(
-        new ListDeploymentsCommand({
+      const out = await (await this.getClient()).send(
+        new cd.ListDeploymentsCommand({
           applicationName: app,
           deploymentGroupName: group,
           ...filter,
@@ -360,15 +377,23 @@ export class CodeDeployApi {
   }
 
   async getDeployment(id: string): Promise<DeploymentState> {
-    const out = await this.client.send(new GetDeploymentCommand({ deploymentId: id }), this.opts);
+    const cd = await import('@aws-sdk/client-codedeploy');
+    const out = await (await this.getClient()).send(
+      new cd.GetDeploymentCommand({ deploymentId: id }),
+      this.opts,
+    );
     return toDeploymentState(out.deploymentInfo);
   }
 
   /** Returns 'completed' when the deployment had already ended (not an error for us). */
   async stopDeployment(id: string, rollback: boolean): Promise<string> {
+    const cd = await import('@aws-sdk/client-codedeploy');
     try {
-      const out = await this.client.send(
-        new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: rollback }),
+      const out = await (await this.getClient()).send(
+        new cd.StopDeploymentCommand({
+          deploymentId: id,
+          autoRollbackEnabled: rollback,
+        }),
         this.opts,
       );
       return out.status ?? 'Pending';
@@ -380,17 +405,25 @@ export class CodeDeployApi {
 
   /** The Lambda target's lifecycle events; undefined before the deployment has started. */
   async getLambdaTarget(id: string): Promise<LifecycleEvent[] | undefined> {
-    const list = await orUndefined(
-      this.client.send(new ListDeploymentTargetsCommand({ deploymentId: id }), this.opts),
-      'DeploymentNotStartedException',
-    );
-    const targetIds = list?.targetIds ?? [];
-    if (targetIds.length === 0) return undefined;
+    const cd = await import('@aws-sdk/client-codedeploy');
+    let targetId = this.targetIds.get(id);
+    if (!targetId) {
+      const list = await orUndefined(
+        (await this.getClient()).send(
+          new cd.ListDeploymentTargetsCommand({ deploymentId: id }),
+          this.opts,
+        ),
+        'DeploymentNotStartedException',
+      );
+      targetId = list?.targetIds?.[0];
+      if (!targetId) return undefined;
+      this.targetIds.set(id, targetId);
+    }
     const out = await orUndefined(
-      this.client.send(
-        new BatchGetDeploymentTargetsCommand({
+      (await this.getClient()).send(
+        new cd.BatchGetDeploymentTargetsCommand({
           deploymentId: id,
-          targetIds: targetIds.slice(0, 25),
+          targetIds: [targetId],
         }),
         this.opts,
       ),

@@ -102,3 +102,34 @@ function messageOf(e: unknown): string {
   const m = (e as { message?: unknown } | null)?.message;
   return (typeof m === 'string' ? m : String(e)).replace(/\.$/, '');
 }
+
+/** What the release knew when AWS refused its credentials as expired. */
+export interface ExpiredContext {
+  /** A deployment of ours that may still be running. */
+  deploymentId?: string;
+  consoleUrl?: string;
+  /** role-to-assume was in use (and even a refresh did not help). */
+  usingRoleToAssume: boolean;
+  /** Seconds of session a release like this needs (for role-duration-seconds). */
+  secondsNeeded?: number;
+}
+
+/**
+ * AWS refused the credentials as expired. Retrying cannot help (only new credentials do), so
+ * this ends the step at once, saying what is left running and what still guards it.
+ */
+export function expiredCredentialsError(e: unknown, c: ExpiredContext): ReleaseError {
+  const call = (e as { $call?: unknown } | null)?.$call;
+  const where = typeof call === 'string' && call.trim() ? ` (${call.trim()})` : '';
+  const head = `AWS refused this action's credentials as expired${where}: ${nameOf(e)}: ${messageOf(e)}.`;
+  const running = c.deploymentId
+    ? ` Deployment ${c.deploymentId} is still running without this action watching it: CodeDeploy's own alarms and automatic rollback still guard it, and it ends on its own; follow it in the console: ${c.consoleUrl ?? ''}.`.replace(
+        ': .',
+        '.',
+      )
+    : ' No deployment had been started by this release.';
+  const fix = c.usingRoleToAssume
+    ? " New credentials from role-to-assume were refused too: check the runner's clock and the role's maximum session duration."
+    : ` Fix: set \`role-to-assume\` on this action, which refreshes its own credentials for as long as the release runs; or give the credentials a longer life (\`role-duration-seconds: ${c.secondsNeeded ?? 3600}\` on aws-actions/configure-aws-credentials).`;
+  return new ReleaseError('CREDENTIALS_EXPIRED', `${head}${running}${fix}`);
+}

@@ -7,6 +7,19 @@ export const LIFETIME_WARNING_MS = 55 * 60_000;
 const MARGIN_MS = 10 * 60_000;
 const MAX_SESSION_SECONDS = 43_200;
 
+/**
+ * How long a release is expected to run: its traffic shifting plus a few minutes for
+ * CodeDeploy's own steps and the hooks, at most its timeout; minutes when it does not wait.
+ */
+export function expectedReleaseMs(p: {
+  shiftMinutes: number;
+  timeoutMinutes: number;
+  wait: boolean;
+}): number {
+  if (!p.wait) return 5 * 60_000;
+  return Math.min(p.shiftMinutes + 5, p.timeoutMinutes) * 60_000;
+}
+
 /** The seconds of session a release of this length needs, margin included, in 5-minute steps. */
 export function sessionSecondsNeeded(expectedDurationMs: number): number {
   return Math.max(3600, Math.ceil((expectedDurationMs + MARGIN_MS) / 300_000) * 300);

@@ -49,15 +49,28 @@ export interface RoleCredentialOptions {
 export type RoleCredentialProvider = (() => Promise<AwsCredentialIdentity>) & {
   /** Tells the SDK not to wrap it in its own cache, which judges expiry by the real clock. */
   memoized: true;
+  /** AWS refused the current credentials as expired: the next call fetches new ones. */
+  invalidate(): void;
 };
 
-export function roleCredentialProvider(o: RoleCredentialOptions): RoleCredentialProvider {
-  const refreshBefore = Math.min(
+/**
+ * How long before expiry to refresh: REFRESH_BEFORE_MS, or a sixth of the lifetime the
+ * credentials showed when they came (an hour's session: 10 min), whichever is less. Judged on
+ * the lifetime as this clock sees it, so a skewed clock (or an emulator's scaled one) still
+ * refreshes within the session.
+ */
+function refreshMargin(o: RoleCredentialOptions, c: SessionCredentials, receivedAt: number) {
+  const lifetime = c.expiration - receivedAt;
+  return Math.min(
     o.refreshBeforeMs ?? REFRESH_BEFORE_MS,
     (o.durationSeconds * 1000) / 2,
+    lifetime / 6,
   );
+}
+
+export function roleCredentialProvider(o: RoleCredentialOptions): RoleCredentialProvider {
   const audience = o.audience ?? DEFAULT_AUDIENCE;
-  let current: SessionCredentials | undefined;
+  let current: { creds: SessionCredentials; refreshAt: number; keepUntil: number } | undefined;
   let pending: Promise<SessionCredentials> | undefined;
   let refreshes = 0;
 
@@ -81,20 +94,30 @@ export function roleCredentialProvider(o: RoleCredentialOptions): RoleCredential
   };
 
   const provider = async (): Promise<AwsCredentialIdentity> => {
-    const now = o.now();
-    if (!current || current.expiration - now <= refreshBefore) {
+    if (!current || o.now() >= current.refreshAt) {
       pending ??= fetchNew().finally(() => {
         pending = undefined;
       });
       try {
-        current = await pending;
+        const creds = await pending;
+        const at = o.now();
+        const margin = refreshMargin(o, creds, at);
+        const keep = Math.min(KEEP_ON_FAILURE_MS, margin / 2);
+        current = {
+          creds,
+          refreshAt: creds.expiration - margin,
+          keepUntil: creds.expiration - keep,
+        };
       } catch (e) {
-        if (!current || current.expiration - o.now() <= KEEP_ON_FAILURE_MS) throw e;
+        if (!current || o.now() >= current.keepUntil) throw e;
       }
     }
-    return identity(current);
+    return identity(current.creds);
   };
-  return Object.assign(provider, { memoized: true as const });
+  const invalidate = () => {
+    if (current) current = { ...current, refreshAt: 0, keepUntil: 0 };
+  };
+  return Object.assign(provider, { memoized: true as const, invalidate });
 }
 
 function identity(c: SessionCredentials): AwsCredentialIdentity {
@@ -144,4 +167,21 @@ export function stsAssumeRole(config: { region: string; endpoint?: string }): As
     client ??= load();
     return (await client).send(request);
   };
+}
+
+/** The provider for `role-to-assume` as the shell builds it: the real clock, STS through the SDK. */
+export function roleToAssumeCredentials(
+  role: { roleArn: string; sessionName: string; audience: string; durationSeconds: number },
+  region: string,
+  getIdToken: (audience: string) => Promise<string>,
+  onRefresh?: RoleCredentialOptions['onRefresh'],
+): RoleCredentialProvider {
+  return roleCredentialProvider({
+    ...role,
+    getIdToken,
+    now: Date.now,
+    assume: stsAssumeRole({ region }),
+    env: process.env,
+    ...(onRefresh ? { onRefresh } : {}),
+  });
 }

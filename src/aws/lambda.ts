@@ -106,11 +106,16 @@ function toAlias(a: {
 }
 
 export class LambdaApi {
-  readonly client: LambdaClient;
+  private readonly getClient: () => LambdaClient;
   signal?: AbortSignal;
-  constructor(client: LambdaClient, signal?: AbortSignal) {
-    this.client = client;
+  /** A client, or how to get it when first needed (clients.ts builds them lazily). */
+  constructor(client: LambdaClient | (() => LambdaClient), signal?: AbortSignal) {
+    this.getClient = typeof client === 'function' ? client : () => client;
     this.signal = signal;
+  }
+
+  get client(): LambdaClient {
+    return this.getClient();
   }
 
   private get opts() {

@@ -1,5 +1,7 @@
 // Stopping a deployment we started when the run is cancelled (main) or died (post).
 import { isTerminal } from '../aws/codedeploy.ts';
+import { deploymentUrl } from '../aws/console.ts';
+import { expiredCredentialsError, isExpiredCredentials } from '../aws/credential-errors.ts';
 import { describeAwsError } from '../aws/errors.ts';
 import type { AliasInfo } from '../aws/lambda.ts';
 import { formatAliasState } from '../report/progress.ts';
@@ -65,6 +67,9 @@ export interface Cancelled {
   /** How to find our deployment when its id was not seen; absent for strategy: direct. */
   find?: OwnDeploymentQuery;
   previousVersion?: string;
+  /** For the console link when the deployment must be left to CodeDeploy. */
+  region?: string;
+  usingRoleToAssume?: boolean;
 }
 
 /** What the cancel did, for the result. */
@@ -110,9 +115,26 @@ export async function cancelRelease(
       out.finalAlias = { version: stopped.alias.version, weights: stopped.alias.weights };
     cause.message += stopMessage(id, c, stopped);
   } catch (error) {
-    cause.message += ` ${describeAwsError(error, `stopping deployment ${id} on cancel`).message} The post step checks again.`;
+    if (isExpiredCredentials(error)) {
+      out.status = 'failed';
+      cause.message += ` Deployment ${id} could not be stopped: ${expiredMessage(error, id, c)}`;
+    } else
+      cause.message += ` ${describeAwsError(error, `stopping deployment ${id} on cancel`).message} The post step checks again.`;
   }
   return out;
+}
+
+/** The expired-credentials cause, for a deployment that goes on without us. */
+export function expiredMessage(
+  error: unknown,
+  id: string,
+  c: { region?: string; usingRoleToAssume?: boolean },
+): string {
+  return expiredCredentialsError(error, {
+    deploymentId: id,
+    consoleUrl: c.region ? deploymentUrl(c.region, id) : undefined,
+    usingRoleToAssume: c.usingRoleToAssume ?? false,
+  }).message;
 }
 
 /**

@@ -109,6 +109,14 @@ export interface ReleaseDeps {
   group?<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Fires on cancellation: in-flight calls and sleeps are abandoned. */
   signal?: AbortSignal;
+  /**
+   * The watch's reads, when they should give up sooner than the other calls: the watch backs
+   * off itself (at most poll-interval) and keeps going through an outage. Default: the above.
+   */
+  polling?: {
+    lambda: Pick<LambdaService, 'getAlias'>;
+    codedeploy: Pick<CodeDeployService, 'getDeployment' | 'getLambdaTarget'>;
+  };
 }
 
 /** Runs one phase (the runner shows it as a collapsible group). */

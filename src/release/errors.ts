@@ -37,7 +37,8 @@ export type ReleaseErrorCode =
   | 'GATE_ALARMS_FAILED'
   | 'OIDC_TOKEN_UNAVAILABLE'
   | 'ASSUME_ROLE_DENIED'
-  | 'ASSUME_ROLE_FAILED';
+  | 'ASSUME_ROLE_FAILED'
+  | 'CREDENTIALS_EXPIRED';
 
 export class ReleaseError extends Error {
   readonly code: ReleaseErrorCode;

@@ -17,7 +17,13 @@ import type {
   TrafficPoint,
 } from './result.ts';
 import { timeoutWords } from './steps.ts';
-import { newPercentOf, type WatchState, type WatchTarget, watchDeployment } from './watch.ts';
+import {
+  newPercentOf,
+  outageWords,
+  type WatchState,
+  type WatchTarget,
+  watchDeployment,
+} from './watch.ts';
 
 export interface Outcome {
   status: ReleaseStatus;
@@ -193,8 +199,18 @@ export async function settleSuccess(w: WatchTarget, deps: ReleaseDeps): Promise<
   };
 }
 
-/** The watch ended (or gave up): what happened to traffic, and why. */
-export async function settle(
+/** The watch ended (or gave up): what happened to traffic, and why; the outages ridden out. */
+export async function settle(...args: Parameters<typeof settleWatched>): Promise<Outcome> {
+  const state = args[3];
+  const outcome = await settleWatched(...args);
+  const lost: Note[] = state.outages.map((o) => ({
+    kind: 'lost-contact',
+    text: `${outageWords(o)}.`,
+  }));
+  return { ...outcome, notes: [...lost, ...outcome.notes] };
+}
+
+async function settleWatched(
   pre: Plan,
   d: DeploymentPlan,
   target: WatchTarget,
@@ -227,7 +243,7 @@ function lostContact(pre: Plan, target: WatchTarget, state: WatchState): Outcome
   return leftRunning(
     state,
     'LOST_CONTACT',
-    `Lost contact with AWS while watching deployment ${target.deploymentId} (${state.lostContact}). The deployment was left running, not stopped; its outcome is in the console: ${url}`,
+    `Lost contact with AWS while watching deployment ${target.deploymentId} (${state.lostContact}), and timeout-minutes (${pre.timeoutMinutes}) passed before it came back. The deployment was left running, not stopped: CodeDeploy's own alarms and automatic rollback still guard it; its outcome is in the console: ${url}`,
   );
 }
 

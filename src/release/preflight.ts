@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AlarmGate } from '../aws/codedeploy.ts';
+import { credentialLifetimeWarning, expectedReleaseMs } from '../aws/credential-lifetime.ts';
 import { isAbort } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { defaultS3Key } from '../aws/s3.ts';
@@ -13,7 +14,7 @@ import {
   type Settings,
   tooLargeForDirectUpload,
 } from '../settings/index.ts';
-import { defaultTimeoutMinutes } from '../strategy.ts';
+import { defaultTimeoutMinutes, shiftMinutes } from '../strategy.ts';
 import { checkAlias, describeWeights } from './alias.ts';
 import { findConfig } from './config.ts';
 import { busyError, deploymentDescription } from './deploy.ts';
@@ -402,6 +403,18 @@ export async function preflight(
   const routing = deployment?.routing;
   const timeoutMinutes =
     settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);
+  const expectedMs = expectedReleaseMs({
+    shiftMinutes: routing ? shiftMinutes(routing) : 0,
+    timeoutMinutes,
+    wait: settings.wait,
+  });
+  const { credentials } = settings;
+  const lifetime = credentialLifetimeWarning(
+    credentials.sessionFromEnv ? { AWS_SESSION_TOKEN: 'set' } : {},
+    expectedMs,
+    credentials.role !== undefined,
+  );
+  if (lifetime) warnings.push(lifetime);
 
   const plan: Omit<Plan, 'summary'> = {
     region: settings.region,

@@ -92,6 +92,8 @@ export type NoteKind =
   | 'traffic-split'
   /** The alias is on one version, but not the previous one. */
   | 'alias-elsewhere'
+  /** AWS could not be reached for a while during the watch, which rode it out. */
+  | 'lost-contact'
   /** The action created CodeDeploy resources (`codedeploy-role`); ReleaseResult.created lists them. */
   | 'created'
   /** The deployment still runs, so its metric-gate alarms were left for CodeDeploy. */

@@ -2,6 +2,8 @@
 // with the plan and what the phases before it handed on, and says whether the release is
 // over. Always returns a ReleaseResult; only cancellation escapes as an error.
 import { deploymentUrl } from '../aws/console.ts';
+import { expiredCredentialsError, isExpiredCredentials } from '../aws/credential-errors.ts';
+import { expectedReleaseMs, sessionSecondsNeeded } from '../aws/credential-lifetime.ts';
 import { isAbort } from '../aws/errors.ts';
 import type { AliasInfo, FunctionState } from '../aws/lambda.ts';
 import { describeChanges } from '../function-config/index.ts';
@@ -99,7 +101,10 @@ export async function release(
   } catch (error) {
     if (isAbort(error) || deps.signal?.aborted) throw error;
     result.status = 'failed';
-    result.cause = causeOfError(error, phase);
+    result.cause = causeOfError(
+      isExpiredCredentials(error) ? credentialsExpired(error, settings, result) : error,
+      phase,
+    );
     aliasUntouched(result, phase);
   }
   if (r?.gates) await closeGatesInto(r.gates, deps, result);
@@ -456,6 +461,20 @@ async function settlePhase(r: Release): Promise<'done' | 'next'> {
   const outcome = await settle(r.plan, r.plan.deployment!, r.target!, r.watched!, r.deps, r.group);
   merge(r.result, outcome);
   return 'done';
+}
+
+/** Expired credentials end the release at once, naming what is left running. */
+function credentialsExpired(error: unknown, settings: Settings, result: ReleaseResult) {
+  const id = result.deploymentId;
+  const plan = result.plan;
+  return expiredCredentialsError(error, {
+    deploymentId: id,
+    consoleUrl: id ? deploymentUrl(settings.region, id) : undefined,
+    usingRoleToAssume: settings.credentials.role !== undefined,
+    secondsNeeded: plan
+      ? sessionSecondsNeeded(expectedReleaseMs({ ...plan, wait: settings.wait }))
+      : undefined,
+  });
 }
 
 function merge(result: ReleaseResult, outcome: Outcome): void {

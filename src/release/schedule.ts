@@ -98,6 +98,11 @@ export class PollSchedule {
     return Math.round(Math.min(this.maxMs, Math.max(this.minMs, delay)));
   }
 
+  /** Whether one of the strategy's shifts was due after `since` and by `now` (the alias is worth a read). */
+  shiftDue(since: number, now: number): boolean {
+    return this.expected().some((t) => t > since && t <= now);
+  }
+
   /** A new traffic % was seen: anchor the expected shifts that follow it. True when it was one of the strategy's steps. */
   private anchorShift(percent: number): boolean {
     if (this.steps.length === 0) return false;

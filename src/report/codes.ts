@@ -291,10 +291,17 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'Read the STS error in the message; check that the OIDC provider exists in the account.',
   ),
   own(
+    'CREDENTIALS_EXPIRED',
+    'credentials expired',
+    false,
+    'AWS refused the action\u2019s credentials as expired (session credentials the action cannot refresh); the step ended at once, leaving any running deployment to CodeDeploy\u2019s own alarms and automatic rollback.',
+    'Set `role-to-assume`, which refreshes its own credentials for as long as the release runs, or raise `role-duration-seconds` on configure-aws-credentials to the seconds the message names.',
+  ),
+  own(
     'LOST_CONTACT',
     'lost contact',
     false,
-    'AWS could not be reached while the action watched the deployment; the deployment was left running.',
+    'AWS could not be reached while the action watched the deployment, and timeout-minutes passed before contact came back; the deployment was left running.',
     'Follow the deployment in the console; check the runner’s network.',
   ),
   own(

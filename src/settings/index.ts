@@ -3,6 +3,7 @@
 //
 // Each group of inputs has its own parser, pure on (inputs, env), all reporting to one
 // collector; a new group is one more parser file and one more line below.
+import { readCredentials } from './credentials.ts';
 import { readDeployment } from './deployment.ts';
 import { type FileProbe, nodeFiles } from './files.ts';
 import { readFunction } from './function.ts';
@@ -14,6 +15,7 @@ import { readRunOptions } from './run-options.ts';
 import { readSource } from './source.ts';
 import type { Env, InputReader, Settings } from './types.ts';
 
+export type { CredentialSettings, RoleToAssume } from './credentials.ts';
 export type { FileProbe, FileStat } from './files.ts';
 export { nodeFiles } from './files.ts';
 export type { FunctionArn, FunctionRef } from './function-ref.ts';
@@ -46,7 +48,17 @@ export async function readSettings(
   const gates = readGates(r, fn.place, deployment.strategy);
   const metric = readMetricGates(r, deployment.strategy);
   const run = readRunOptions(r);
+  const credentials = readCredentials(r);
   const config = await readFunctionConfig(r, fn.settings.region, what.source);
   r.check();
-  return { ...fn.settings, ...deployment, ...what, ...gates, ...metric, ...run, ...config };
+  return {
+    ...fn.settings,
+    ...deployment,
+    ...what,
+    ...gates,
+    ...metric,
+    ...run,
+    ...credentials,
+    ...config,
+  };
 }

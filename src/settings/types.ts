@@ -3,6 +3,7 @@
 import type { DesiredConfig } from '../function-config/index.ts';
 import type { Gate } from '../gates/parse.ts';
 import type { Strategy } from '../strategy.ts';
+import type { CredentialSettings } from './credentials.ts';
 
 /** Where local code goes on its way to Lambda when it is too large to send directly. */
 export interface S3Staging {
@@ -61,6 +62,7 @@ export interface Settings {
   dryRun: boolean;
   summary: boolean;
   region: string;
+  credentials: CredentialSettings;
   /** The whole-version inputs: configuration fields, architecture, create-function. */
   config: DesiredConfig;
 }

@@ -122,7 +122,7 @@ async function fastClients(emu: Emulator) {
     endpoint: emu.url,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
   });
-  for (const client of [c.lambda, c.codedeploy, c.codedeployOnce]) {
+  for (const client of [c.lambda, await c.codedeploy(), await c.codedeployOnce()]) {
     const config = client.config as unknown as {
       maxAttempts: () => Promise<number>;
       retryStrategy: () => Promise<unknown>;

@@ -9,6 +9,11 @@ export interface Clock {
   /** Wait `ms` emulated milliseconds (ms / scale real milliseconds). Abortable. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   readonly scale: number;
+  /**
+   * The real epoch ms at which the clock shows `emulatedMs`. A client compares instants it is
+   * given (a credential's Expiration) with its own, real clock: this is the instant to send.
+   */
+  realEpoch(emulatedMs: number): number;
 }
 
 export class ScaledClock implements Clock {
@@ -25,6 +30,10 @@ export class ScaledClock implements Clock {
 
   now(): number {
     return Math.floor(this.#startEpoch + (performance.now() - this.#startReal) * this.scale);
+  }
+
+  realEpoch(emulatedMs: number): number {
+    return Math.floor(this.#startEpoch + (emulatedMs - this.#startEpoch) / this.scale);
   }
 
   /** Real milliseconds that `emulatedMs` take. */

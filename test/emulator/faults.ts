@@ -16,7 +16,8 @@ export interface FaultSpec {
    * `drop` closes the connection before the call runs; `lose` lets the call run, then
    * closes the connection instead of answering (the change is made, the caller never hears
    * of it); `slow` delays the call, then lets it run; `bad-gateway` is a proxy's 502 HTML
-   * page in place of the service's answer.
+   * page in place of the service's answer. `denied` answers AccessDenied in the service's
+   * form, as AWS does when the caller's policy lacks the action.
    */
   kind: ErrorFaultKind | 'drop' | 'lose' | 'slow' | 'bad-gateway';
   /** Probability 0..1 that a matching call is hit (default 1). */
@@ -32,17 +33,32 @@ export interface FaultSpec {
   slowAnswer?: boolean;
   /** Retry-After seconds on Lambda throttles (default 1). */
   retryAfterSeconds?: number;
+  /** Emulated ms after injection before the fault starts hitting (default 0). */
+  afterMs?: number;
+  /** Emulated ms the fault hits for, from its start (default: until cleared). An outage. */
+  forMs?: number;
 }
 
 interface FaultState extends FaultSpec {
   remaining?: number;
+  /** Emulated epoch ms window in which it hits. */
+  from: number;
+  until: number;
 }
 
 export class Faults {
   #faults: FaultState[] = [];
 
-  inject(f: FaultSpec): void {
-    this.#faults.push({ ...f, ...(f.count !== undefined ? { remaining: f.count } : {}) });
+  /** `now`: emulated epoch ms, from which afterMs / forMs count. */
+  inject(f: FaultSpec, now = 0): void {
+    const from = now + (f.afterMs ?? 0);
+    const until = f.forMs !== undefined ? from + f.forMs : Number.POSITIVE_INFINITY;
+    this.#faults.push({
+      ...f,
+      ...(f.count !== undefined ? { remaining: f.count } : {}),
+      from,
+      until,
+    });
   }
 
   clear(): void {
@@ -50,18 +66,21 @@ export class Faults {
   }
 
   list(): FaultSpec[] {
-    return this.#faults.map((f) => ({ ...f }));
+    return this.#faults.map(({ remaining: _r, from: _f, until: _u, ...f }) => f);
   }
 
   /** The fault that hits this call, if any (and count it). Every matching fault gets its own roll. */
-  take(service: Service, api: ServiceApi, operation: string): FaultSpec | undefined {
+  take(service: Service, api: ServiceApi, operation: string, now = 0): FaultSpec | undefined {
     const f = this.#faults.find(
       (x) =>
+        now >= x.from &&
+        now < x.until &&
         (x.service === undefined || x.service === service) &&
         (x.kind === 'drop' ||
           x.kind === 'lose' ||
           x.kind === 'slow' ||
           x.kind === 'bad-gateway' ||
+          x.kind === 'denied' ||
           api.faults[x.kind] !== undefined) &&
         (x.operation === undefined || x.operation === operation) &&
         (x.remaining === undefined || x.remaining > 0) &&

@@ -8,9 +8,11 @@ import { CodeDeployModel } from './codedeploy/resources.ts';
 import { type ControlApi, dispatchControl } from './control/api.ts';
 import { createControls } from './control/controls.ts';
 import { LambdaModel } from './lambda/model.ts';
-import { serviceApis, type World } from './registry.ts';
+import { OidcTokenService } from './oidc.ts';
+import { credentialRefusal, serviceApis, type World } from './registry.ts';
 import { S3Model } from './s3/model.ts';
 import { type CallRecord, EmulatorServer } from './server.ts';
+import { StsModel } from './sts/model.ts';
 
 export type { TrafficSpec, VersionBehaviour } from './cloudwatch/model.ts';
 export type { EngineTiming } from './codedeploy/engine.ts';
@@ -39,6 +41,8 @@ export interface EmulatorOptions {
   accountId?: string;
   /** Interface to bind (default 127.0.0.1). */
   host?: string;
+  /** A clock of the caller's (a benchmark's virtual one); timeScale is then ignored. */
+  clock?: Clock;
 }
 
 export interface Emulator extends ControlApi {
@@ -55,7 +59,7 @@ export interface Emulator extends ControlApi {
 function createWorld(opts: EmulatorOptions): World {
   const region = opts.region ?? 'us-east-1';
   const accountId = opts.accountId ?? '123456789012';
-  const clock = new ScaledClock(opts.timeScale ?? 1);
+  const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1);
   const lambda = new LambdaModel(clock, region, accountId);
   const s3 = new S3Model(() => clock.now());
   const codedeploy = new CodeDeployModel(clock, accountId);
@@ -69,7 +73,10 @@ function createWorld(opts: EmulatorOptions): World {
   });
   // CodeDeploy reads the state of an alarm no test set from CloudWatch, as AWS does.
   engine.useAlarmSource((name) => cloudwatch.alarmState(name));
-  return { clock, region, accountId, lambda, s3, codedeploy, engine, cloudwatch };
+  const now = () => clock.now();
+  const sts = new StsModel(now);
+  const oidc = new OidcTokenService({ now });
+  return { clock, region, accountId, lambda, s3, codedeploy, engine, cloudwatch, sts, oidc };
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
@@ -83,6 +90,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clock: world.clock,
     services: serviceApis(world),
     tick: () => world.engine.advance(),
+    routes: [world.oidc],
+    refuse: (service, headers, query) => credentialRefusal(world, service, headers, query),
     control: (op, body) => dispatchControl(api, op, body),
   });
   const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');

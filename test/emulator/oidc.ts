@@ -71,6 +71,15 @@ export class OidcTokenService {
     this.lifetimeMs = options.lifetimeMs ?? 5 * 60_000;
   }
 
+  /** Back to the defaults it was made with; forgets the tokens handed out. */
+  reset(): void {
+    this.subject =
+      this.#options.subject ??
+      `repo:${this.#options.repository ?? 'octo-org/orders'}:ref:refs/heads/main`;
+    this.lifetimeMs = this.#options.lifetimeMs ?? 5 * 60_000;
+    this.issued.length = 0;
+  }
+
   get requests(): number {
     return this.issued.length;
   }

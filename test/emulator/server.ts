@@ -34,6 +34,14 @@ export interface ServerDeps {
   /** Bring the clock-driven state up to now (before and after every operation). */
   tick: () => void;
   control: (op: string, body: unknown, method: string) => Promise<unknown> | unknown;
+  /** Endpoints that are not AWS services (the runner's OIDC token service), asked first. */
+  routes?: { handles(url: URL): boolean; handle(req: IncomingMessage, url: URL): HttpResult }[];
+  /** The refusal of a call signed with expired or unknown session credentials, if it is one. */
+  refuse?: (
+    service: Service,
+    headers: IncomingMessage['headers'],
+    query: URLSearchParams,
+  ) => HttpResult | undefined;
 }
 
 type LogCall = (status: number, errorCode?: string) => void;
@@ -77,7 +85,7 @@ export class EmulatorServer {
   }
 
   injectFault(f: FaultSpec): void {
-    this.#faults.inject(f);
+    this.#faults.inject(f, this.#deps.clock.now());
   }
 
   clearFaults(): void {
@@ -116,6 +124,11 @@ export class EmulatorServer {
     }
     if (url.pathname.startsWith('/__emulator/')) {
       await this.#onControl(url, req, res, body);
+      return;
+    }
+    const route = this.#deps.routes?.find((r) => r.handles(url));
+    if (route) {
+      send(res, route.handle(req, url));
       return;
     }
     const target = header(req, 'x-amz-target');
@@ -169,10 +182,12 @@ export class EmulatorServer {
     };
     const error = (e: ApiError) => respond(api.errorResponse(e), e.code);
     if (call.error) return error(call.error);
-    if (!hasAuth(req)) return error(api.unauthenticated());
+    if (!call.unsigned && !hasAuth(req)) return error(api.unauthenticated());
     await this.#fire(service, call.operation, 'before');
     const fault = await this.#fault(service, api, call, req, res, record, error);
     if (fault === 'answered') return;
+    const refused = this.#deps.refuse?.(service, req.headers, request.url.searchParams);
+    if (refused) return respond(refused, errorCodeOf(refused));
     let answer: () => void;
     try {
       this.#deps.tick();
@@ -215,7 +230,7 @@ export class EmulatorServer {
     record: LogCall,
     error: (e: ApiError) => void,
   ): Promise<'answered' | 'lose' | { answerAfterMs: number } | undefined> {
-    const f = this.#faults.take(service, api, call.operation);
+    const f = this.#faults.take(service, api, call.operation, this.#deps.clock.now());
     if (!f) return undefined;
     if (f.kind === 'lose') return 'lose';
     if (f.kind === 'slow' && f.slowAnswer) return { answerAfterMs: f.delayMs ?? 1000 };
@@ -236,6 +251,11 @@ export class EmulatorServer {
         headers: { 'Content-Type': 'text/html' },
         body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>',
       });
+      return 'answered';
+    }
+    if (f.kind === 'denied' && !api.faults.denied) {
+      // A service without its own AccessDenied shape (STS, S3, CloudWatch).
+      error(accessDenied(service, call.operation));
       return 'answered';
     }
     const answer = api.faults[f.kind];
@@ -260,6 +280,26 @@ export class EmulatorServer {
       mutating,
     });
   }
+}
+
+/** AccessDenied as each service names it (CodeDeploy answers 400, the others 403). */
+function accessDenied(service: Service, operation: string): ApiError {
+  const code = service === 'sts' ? 'AccessDenied' : 'AccessDeniedException';
+  return new ApiError(
+    service === 'codedeploy' ? 400 : 403,
+    code,
+    `User: arn:aws:sts::123456789012:assumed-role/deployer/lambda-gated-release is not authorized to perform: ${service}:${operation} because no identity-based policy allows the ${service}:${operation} action`,
+  );
+}
+
+/** The error code a refusal carries, for the call log. */
+function errorCodeOf(r: HttpResult): string {
+  const text = String(r.body ?? '');
+  return (
+    /"__type":"([^"]+)"|<Code>([^<]+)<\/Code>/.exec(text)?.slice(1).find(Boolean) ??
+    r.headers?.['X-Amzn-ErrorType'] ??
+    'CredentialsRefused'
+  );
 }
 
 function asApiError(e: unknown): ApiError {

@@ -27,6 +27,8 @@ export interface ServiceCall {
   operation: string;
   /** Does the operation change state? (the call log records it) */
   mutating: boolean;
+  /** Taken without a signature (STS AssumeRoleWithWebIdentity). */
+  unsigned?: boolean;
   /** Answered before the signature check, e.g. an operation the service does not know. */
   error?: ApiError;
   /** The resource the request names (Lambda: the FunctionName of the path). */

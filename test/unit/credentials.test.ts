@@ -196,3 +196,38 @@ describe('isExpiredCredentials', () => {
     );
   });
 });
+
+describe('a session that looks short by this clock', () => {
+  it('refreshes a sixth of its lifetime before the end (an emulator at scale, or a skewed clock)', async () => {
+    let now = T0;
+    let n = 0;
+    const provider = roleCredentialProvider({
+      roleArn: ROLE,
+      sessionName: 'release',
+      durationSeconds: 3600,
+      now: () => now,
+      env: JOB_ENV,
+      getIdToken: async () => jwt('repo:octo-org/orders:ref:refs/heads/main'),
+      // The hour arrives as 6 s from now by this clock.
+      assume: async () => ({
+        accessKeyId: `ASIA${++n}`,
+        secretAccessKey: 's',
+        sessionToken: 't',
+        expiration: now + 6_000,
+      }),
+    });
+    expect((await provider()).accessKeyId).toBe('ASIA1');
+    now += 4_900;
+    expect((await provider()).accessKeyId).toBe('ASIA1');
+    now += 200; // 0.9 s left: inside the last sixth
+    expect((await provider()).accessKeyId).toBe('ASIA2');
+  });
+
+  it('gets new credentials at once after AWS refused the current ones as expired', async () => {
+    const { provider, requests } = setup();
+    await provider();
+    provider.invalidate();
+    expect((await provider()).accessKeyId).toBe('ASIA2');
+    expect(requests).toHaveLength(2);
+  });
+});

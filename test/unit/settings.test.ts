@@ -337,6 +337,7 @@ describe('readSettings: happy paths', () => {
       dryRun: false,
       summary: true,
       region: 'us-east-1',
+      credentials: { sessionFromEnv: false },
       config: { fields: {}, from: {}, createFunction: false, warnings: [] },
     } satisfies Settings);
   });
@@ -412,6 +413,7 @@ describe('readSettings: happy paths', () => {
       dryRun: true,
       summary: false,
       region: 'eu-central-1',
+      credentials: { sessionFromEnv: false },
       config: { fields: {}, from: {}, createFunction: false, warnings: [] },
     } satisfies Settings);
   });
@@ -830,6 +832,59 @@ describe('readSettings: the disk through the file probe', () => {
     const noWorkspace = envFor({ GITHUB_WORKSPACE: undefined });
     expect(await problemsWith({ 'code-dir': 'src' }, files, noWorkspace)).toEqual([
       expect.stringMatching(/looked at `\/elsewhere\/src`/),
+    ]);
+  });
+});
+
+describe('credentials', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/ci/deployer';
+  const OIDC = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner/token?api-version=2.0',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't',
+  };
+
+  it('role-to-assume with its defaults', async () => {
+    const s = await read({ ...BASE, 'role-to-assume': ROLE }, { ...envFor(), ...OIDC });
+    expect(s.credentials).toEqual({
+      role: {
+        roleArn: ROLE,
+        sessionName: 'lambda-gated-release',
+        audience: 'sts.amazonaws.com',
+        durationSeconds: 3600,
+      },
+      sessionFromEnv: false,
+    });
+  });
+
+  it('without it: the SDK chain, and whether the environment holds session credentials', async () => {
+    expect((await read(BASE, { ...envFor(), AWS_SESSION_TOKEN: 'x' })).credentials).toEqual({
+      sessionFromEnv: true,
+    });
+  });
+
+  it('refuses a job that cannot get an OIDC token, naming the permission', async () => {
+    const problems = await problemsOf({ ...BASE, 'role-to-assume': ROLE });
+    expect(problems).toEqual([
+      expect.stringMatching(/^`role-to-assume` .*permissions: id-token: write/),
+    ]);
+  });
+
+  it('refuses what is not a role ARN, a bad session name and an impossible duration', async () => {
+    const problems = await problemsOf(
+      {
+        ...BASE,
+        'role-to-assume': 'arn:aws:iam::123456789012:user/deployer',
+        'role-session-name': 'has space',
+        'role-duration-seconds': '60',
+      },
+      { ...envFor(), ...OIDC },
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^`role-to-assume`: .*not an IAM role ARN.*arn:aws:iam::<12-digit account>:role\/<name>/,
+      ),
+      expect.stringMatching(/^`role-session-name`: .*2 to 64 characters/),
+      expect.stringMatching(/^`role-duration-seconds`: .*900 to 43200/),
     ]);
   });
 });

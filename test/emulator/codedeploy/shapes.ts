@@ -104,7 +104,9 @@ export function snapshot(d: DeploymentRecord): DeploymentInfoLike {
     ...(d.rollbackInfo ? { rollbackInfo: { ...d.rollbackInfo } } : {}),
     createTime: epochSeconds(d.createTime),
     ...(d.startTime !== undefined ? { startTime: epochSeconds(d.startTime) } : {}),
-    ...(d.completeTime !== undefined ? { completeTime: epochSeconds(d.completeTime) } : {}),
+    ...(d.completeTime !== undefined
+      ? { completeTime: epochSeconds(d.completeTime), completeTimeMs: d.completeTime }
+      : {}),
     ...(d.spec
       ? {
           functionName: d.spec.functionName,

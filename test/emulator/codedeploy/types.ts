@@ -148,6 +148,8 @@ export interface DeploymentInfoLike {
   createTime: number;
   startTime?: number;
   completeTime?: number;
+  /** The same instant in emulated epoch ms (tests that measure how soon the end was seen). */
+  completeTimeMs?: number;
   functionName?: string;
   alias?: string;
   currentVersion?: string;

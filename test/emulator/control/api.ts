@@ -20,6 +20,7 @@ import type {
 } from '../lambda/model.ts';
 import type { S3ObjectView } from '../s3/model.ts';
 import type { CallRecord } from '../server.ts';
+import type { RoleSpec, Session } from '../sts/model.ts';
 import type { TriggerSpec } from '../triggers.ts';
 
 export interface DeploymentGroupOptions {
@@ -78,6 +79,20 @@ export interface ControlApi {
   /** Every CloudWatch metric alarm, by name. */
   metricAlarms(): { name: string; state: string; stateReason: string }[];
   injectFault(f: FaultSpec): void;
+  /** A role AssumeRoleWithWebIdentity may assume (trust: subject pattern, audience, max session). */
+  configureRole(spec: RoleSpec): void;
+  /** Expire issued session credentials now (or at emulated `at`); all of them unless one key is named. */
+  expireCredentials(accessKeyId?: string, at?: number): void;
+  /** Sessions STS issued (secrets included: test-only), expirations in emulated epoch ms. */
+  sessions(): Session[];
+  /** AssumeRoleWithWebIdentity calls, answered or refused. */
+  assumeCalls(): { roleArn: string; durationSeconds: number; outcome: string }[];
+  /** The OIDC stand-in: the token's `sub`, and its lifetime in emulated ms. */
+  setOidc(o: { subject?: string; lifetimeMs?: number }): void;
+  /** ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN for a job with `id-token: write`, at `baseUrl`. */
+  oidcEnv(baseUrl: string): Record<string, string>;
+  /** Tokens the OIDC stand-in handed out (claims only). */
+  oidcTokens(): { sub: string; aud: string; exp: number }[];
   clearFaults(): void;
   /** Someone else's action when a matching call arrives (triggers.ts); `run` works in process only. */
   onCall(t: TriggerSpec): void;
@@ -116,6 +131,13 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   setVersionBehaviour: ['fn', 'version', 'behaviour'],
   metricAlarms: [],
   injectFault: 'body',
+  configureRole: 'body',
+  expireCredentials: ['accessKeyId', 'at'],
+  sessions: [],
+  assumeCalls: [],
+  setOidc: 'body',
+  oidcEnv: ['baseUrl'],
+  oidcTokens: [],
   clearFaults: [],
   onCall: 'body',
   deployments: [],

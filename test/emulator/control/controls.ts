@@ -20,10 +20,13 @@ export function createControls(w: World, server: () => EmulatorServer): Controls
       w.codedeploy.reset();
       w.s3.reset();
       w.cloudwatch.reset();
+      w.sts.reset();
+      w.oidc.reset();
       server().reset();
     },
     ...lambdaControls(w),
     ...s3Controls(w),
+    ...credentialControls(w),
     ...codeDeployControls(w),
     ...cloudWatchControls(w),
     ...serverControls(w, server),
@@ -96,6 +99,32 @@ type ServerControls = Pick<
   'injectFault' | 'clearFaults' | 'onCall' | 'deployments' | 'state' | 'calls' | 'clock'
 >;
 
+type CredentialControls = Pick<
+  Controls,
+  | 'configureRole'
+  | 'expireCredentials'
+  | 'sessions'
+  | 'assumeCalls'
+  | 'setOidc'
+  | 'oidcEnv'
+  | 'oidcTokens'
+>;
+
+function credentialControls({ sts, oidc }: World): CredentialControls {
+  return {
+    configureRole: (spec) => sts.configureRole(spec),
+    expireCredentials: (accessKeyId, at) => sts.expire(accessKeyId, at),
+    sessions: () => sts.sessions(),
+    assumeCalls: () => [...sts.assumeCalls],
+    setOidc(o) {
+      if (o.subject !== undefined) oidc.subject = o.subject;
+      if (o.lifetimeMs !== undefined) oidc.lifetimeMs = o.lifetimeMs;
+    },
+    oidcEnv: (baseUrl) => oidc.env(baseUrl),
+    oidcTokens: () => oidc.issued.map(({ sub, aud, exp }) => ({ sub, aud, exp })),
+  };
+}
+
 type CloudWatchControls = Pick<Controls, 'setTraffic' | 'setVersionBehaviour' | 'metricAlarms'>;
 
 function cloudWatchControls({ cloudwatch }: World): CloudWatchControls {
@@ -122,6 +151,7 @@ type CodeDeployControls = Omit<
   | keyof S3Controls
   | keyof ServerControls
   | keyof CloudWatchControls
+  | keyof CredentialControls
   | 'reset'
 >;
 

@@ -1,7 +1,8 @@
 // STS over the AWS query protocol: POST / with a form-encoded body
 // `Action=<Op>&Version=2011-06-15&...`, XML answers `<OpResponse><OpResult>...`.
 import type { IncomingHttpHeaders } from 'node:http';
-import { uuid } from '../util.ts';
+import type { AwsRequest, HttpResult, ServiceApi, ServiceCall } from '../service.ts';
+import { ApiError, uuid } from '../util.ts';
 import { isoSeconds, XML_DECLARATION, type XmlFields, xmlElement } from '../xml.ts';
 import {
   credentialRefusalResponse,
@@ -33,7 +34,17 @@ export function stsOperation(body: Buffer): string {
   return new URLSearchParams(body.toString('utf8')).get('Action') ?? 'Unknown';
 }
 
-export function handleSts(model: StsModel, headers: IncomingHttpHeaders, body: Buffer): HttpAnswer {
+/**
+ * `wireTime` maps an emulated instant to the one sent (default: as it is). On a scaled clock
+ * the server sends the real instant of a session's expiry, so a client judging it by its own
+ * clock refreshes in time (README.md, "Credentials and the scaled clock").
+ */
+export function handleSts(
+  model: StsModel,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  wireTime: (emulatedMs: number) => number = (ms) => ms,
+): HttpAnswer {
   const params = new URLSearchParams(body.toString('utf8'));
   const action = params.get('Action') ?? '';
   try {
@@ -46,7 +57,7 @@ export function handleSts(model: StsModel, headers: IncomingHttpHeaders, body: B
     }
     switch (action) {
       case 'AssumeRoleWithWebIdentity':
-        return assumeRoleWithWebIdentity(model, params);
+        return assumeRoleWithWebIdentity(model, params, wireTime);
       case 'GetCallerIdentity':
         return getCallerIdentity(model, headers);
       default:
@@ -62,7 +73,11 @@ export function handleSts(model: StsModel, headers: IncomingHttpHeaders, body: B
   }
 }
 
-function assumeRoleWithWebIdentity(model: StsModel, params: URLSearchParams): HttpAnswer {
+function assumeRoleWithWebIdentity(
+  model: StsModel,
+  params: URLSearchParams,
+  wireTime: (emulatedMs: number) => number,
+): HttpAnswer {
   const get = (k: string) => params.get(k) ?? undefined;
   const s = model.assumeRoleWithWebIdentity({
     RoleArn: get('RoleArn'),
@@ -78,7 +93,7 @@ function assumeRoleWithWebIdentity(model: StsModel, params: URLSearchParams): Ht
         ['AccessKeyId', s.accessKeyId],
         ['SecretAccessKey', s.secretAccessKey],
         ['SessionToken', s.sessionToken],
-        ['Expiration', isoSeconds(s.expiration)],
+        ['Expiration', isoSeconds(wireTime(s.expiration))],
       ],
     ],
     ['SubjectFromWebIdentityToken', s.subject],
@@ -134,5 +149,56 @@ function result(operation: string, fields: XmlFields): HttpAnswer {
     status: 200,
     headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId },
     body,
+  };
+}
+
+/** STS as one of the server's services (query protocol, claimed by its form-encoded Action). */
+export class StsApi implements ServiceApi {
+  readonly #m: StsModel;
+  readonly #wireTime: (emulatedMs: number) => number;
+
+  constructor(model: StsModel, wireTime: (emulatedMs: number) => number) {
+    this.#m = model;
+    this.#wireTime = wireTime;
+  }
+
+  claims(req: AwsRequest): boolean {
+    const type = req.headers['content-type'];
+    return isStsRequest(req.method, Array.isArray(type) ? type[0] : type, req.body);
+  }
+
+  route(req: AwsRequest): ServiceCall {
+    const operation = stsOperation(req.body);
+    return {
+      operation,
+      mutating: operation === 'AssumeRoleWithWebIdentity',
+      // AssumeRoleWithWebIdentity is the one call STS takes unsigned: the token is the proof.
+      unsigned: operation === 'AssumeRoleWithWebIdentity',
+      run: () => handleSts(this.#m, req.headers, req.body, this.#wireTime),
+    };
+  }
+
+  errorResponse(e: ApiError): HttpResult {
+    return stsErrorResponse(
+      new StsError(e.status, e.code, e.message, e.status >= 500 ? 'Receiver' : 'Sender'),
+    );
+  }
+
+  unauthenticated(): ApiError {
+    return new ApiError(
+      403,
+      'MissingAuthenticationToken',
+      'Request is missing Authentication Token',
+    );
+  }
+
+  readonly faults = {
+    throttle: () => new ApiError(400, 'Throttling', 'Rate exceeded'),
+    error500: () =>
+      new ApiError(
+        500,
+        'InternalFailure',
+        'An internal error occurred (injected by the emulator).',
+      ),
   };
 }
