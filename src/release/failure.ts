@@ -9,6 +9,7 @@ const DOING: Record<string, string> = {
   Preflight: 'checking the function, alias and deployment group before any change',
   'Wait for the active deployment': "waiting for the deployment group's active deployment to end",
   'Upload code': 'uploading the new code to $LATEST',
+  'Wait for $LATEST': 'waiting for an update of $LATEST already in progress to finish',
   'Publish version': 'publishing the new version',
   'Smoke test': 'invoking the new version with smoke-test-payload',
   'Create alias': 'creating the alias on the new version',
@@ -24,6 +25,7 @@ const BEFORE_ALIAS = new Set([
   'Preflight',
   'Wait for the active deployment',
   'Upload code',
+  'Wait for $LATEST',
   'Publish version',
   'Smoke test',
 ]);

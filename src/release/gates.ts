@@ -63,7 +63,7 @@ export async function closeGatesInto(
   if (closed.canary) result.canary = closed.canary;
   result.notes.push(...closed.notes);
   const why = gateCause(closed.canary);
-  if (why && result.cause) result.cause.message += ` ${why}`;
+  if (why && result.cause) result.cause.gate = why;
 }
 
 /** The alarms CodeDeploy would watch without gates: `alarms`, else the group's, else none. */

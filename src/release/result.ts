@@ -49,6 +49,8 @@ export interface Cause {
   alarms?: string[];
   /** The hook whose lifecycle event failed (its function is in ReleaseResult.hooks). */
   failedHook?: HookName;
+  /** The action's own sentence on the metric gate that stopped it: not CodeDeploy's words. */
+  gate?: string;
 }
 
 export interface StrategyInfo {

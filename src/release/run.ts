@@ -11,7 +11,7 @@ import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
 import { createAliasOnce, isSplit, isWhollyOn, pointAliasPinned, splitCleared } from './alias.ts';
-import { uploadCode } from './code.ts';
+import { newCode, uploadCode } from './code.ts';
 import { configureFunction } from './configure.ts';
 import { createFunction } from './create.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
@@ -214,6 +214,8 @@ async function stopIfDryRun({ plan, deps, result }: Release): Promise<'done' | '
     });
   }
   if (result.version) deps.output('version', result.version);
+  // A given version's hash is known without any change (AWS reported it in preflight).
+  if (result.codeSha256) deps.output('code-sha256', result.codeSha256);
   if (result.configuration)
     result.notes.push({
       kind: 'configuration',
@@ -241,7 +243,9 @@ async function createFunctionPhase(r: Release): Promise<'done' | 'next'> {
 
 async function upload(r: Release): Promise<'done' | 'next'> {
   if (r.plan.promoted || r.plan.create) return 'next';
-  r.latest = await r.group('Upload code', () => uploadCode(r.plan, r.deps));
+  // With no code source nothing is uploaded: the group's name must not say otherwise.
+  const name = newCode(r.plan) ? 'Upload code' : 'Wait for $LATEST';
+  r.latest = await r.group(name, () => uploadCode(r.plan, r.deps));
   return 'next';
 }
 

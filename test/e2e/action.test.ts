@@ -88,6 +88,8 @@ describe('the bundle under the runner protocol', () => {
     const run = await runStep({ emulatorUrl: emu.url, inputs: { ...inputs, 'dry-run': 'true' } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'planned', version: '2' });
+    // The given version's hash, as Lambda reported it in preflight.
+    expect(run.outputs['code-sha256']).toBe((await emu.versions('orders'))[1]!.codeSha256);
     expect(run.stdout).toMatch(/plan: Start a CodeDeploy deployment/);
     expect(run.summary).toMatch(/^### 📝 Dry run — nothing changed: /);
     const calls = await emu.calls();

@@ -88,6 +88,9 @@ describe('configuration with the code', () => {
     expect(run.outputs).toMatchObject({ status: 'succeeded', version: '2' });
     expect(await mutatingCalls()).not.toContain('UpdateFunctionCode');
     expect((await emu.versions('orders')).at(-1)!.configuration).toMatchObject({ Timeout: 30 });
+    // No code source: the log has no "Upload code" step, as nothing was uploaded.
+    expect(run.stdout).not.toContain('Upload code');
+    expect(run.stdout).toContain('::group::Wait for $LATEST');
   });
 
   it('unchanged code and configuration is skipped, with no UpdateFunctionConfiguration', async () => {

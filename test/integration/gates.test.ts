@@ -25,7 +25,9 @@ describe('metric gates', () => {
     expect(run.result.status).toBe('stopped');
     expect(run.result.rolledBack).toBe(true);
     expect(run.result.cause?.code).toBe('ALARM_ACTIVE');
-    expect(run.result.cause?.message).toMatch(
+    // The action's words, apart from CodeDeploy's message (the summary's "CodeDeploy said").
+    expect(run.result.cause?.message).not.toContain('Metric gate');
+    expect(run.result.cause?.gate).toMatch(
       /Metric gate `error-rate < 1%` stopped it: the new version's error-rate was (1\d|2\d)(\.\d+)?%/,
     );
     expect(run.result.canary?.stoppedBy?.gate.text).toBe('error-rate < 1%');
