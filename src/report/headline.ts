@@ -97,6 +97,10 @@ function alarmsReason(alarms: string[]): Piece[] {
 function causeReason(r: ReleaseResult): Piece[] {
   const c = r.cause;
   if (c === undefined) return [];
+  // The gate as the user wrote it, not the alarm name the action made up for it.
+  const gate = r.canary?.stoppedBy;
+  if (gate && c.alarms?.length === 1 && c.alarms[0] === gate.alarmName)
+    return ['metric gate ', { name: gate.gate.text }];
   if (c.alarms && c.alarms.length > 0) return alarmsReason(c.alarms);
   if (c.failedHook) return [`${c.failedHook} hook`];
   const known = errorCode(c.code);

@@ -1,9 +1,35 @@
 // The error annotation, read as a person reads it: each fact once, true to where traffic is,
 // and CodeDeploy's words kept apart from the action's own.
 import { describe, expect, it } from 'vitest';
+import { canaryReport } from '../../src/gates/report.ts';
 import { failureMessage } from '../../src/report/failure.ts';
+import { headline } from '../../src/report/headline.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 import { alarmStop, busyGroup, cancelled, hookFailure } from '../fixtures/outcomes.ts';
+import { gates } from '../gates-fixtures.ts';
+
+const ALARM = 'lgr-gate/orders-api/live/v8/1-error-rate';
+
+/** alarmStop, stopped by the alarm of the gate `error-rate < 1%` instead. */
+function gateStop() {
+  const metrics = {
+    version: '8',
+    requests: 200,
+    errors: 40,
+    errorRate: 20,
+    throttles: 0,
+    percentiles: {},
+  };
+  const canary = canaryReport(
+    gates('error-rate < 1%'),
+    [ALARM],
+    { newVersion: metrics, gateSeries: [{ id: 'g0', timestamps: [0], values: [20] }] },
+    { startMs: 0, endMs: 60_000 },
+    [ALARM],
+  );
+  const message = `One or more alarms have been activated. Activated alarms: <${ALARM}>`;
+  return { ...alarmStop, canary, cause: { code: 'ALARM_ACTIVE', message, alarms: [ALARM] } };
+}
 
 describe('failureMessage', () => {
   it('a cancel whose cause says where traffic is does not say it again', () => {
@@ -47,5 +73,15 @@ describe('failureMessage', () => {
       .find((l) => l.startsWith('| CodeDeploy said |'));
     expect(said).toContain('Activated alarms:');
     expect(said).not.toContain('Metric gate');
+  });
+
+  it("a gate's stop is headed by the gate as written, not by the alarm the action named", () => {
+    const r = gateStop();
+    expect(r.canary.stoppedBy?.gate.text).toBe('error-rate < 1%');
+    expect(headline(r)).toBe('Rolled back — metric gate error-rate < 1%: live v7 → v8 → v7');
+    expect(renderSummary(r)).toMatch(/^### ↩️ Rolled back — metric gate `error-rate < 1%`: /);
+    // Another alarm beside it: the alarms, as CodeDeploy named them.
+    const both = { ...r, cause: { ...r.cause, alarms: [ALARM, 'orders-5xx'] } };
+    expect(headline(both)).toContain(`alarms ${ALARM} and 1 more`);
   });
 });
