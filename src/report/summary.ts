@@ -350,7 +350,9 @@ function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
   if (r.deploymentId && (r.status === 'failed' || r.status === 'stopped'))
     rows.push(['Rolled back', r.rolledBack ? 'yes' : 'no']);
   if (r.cause?.code) {
-    const known = errorCode(r.cause.code);
+    // CANCELLED's meaning speaks of stopping the deployment: untrue when none had started.
+    const known =
+      r.cause.code === 'CANCELLED' && !r.deploymentId ? undefined : errorCode(r.cause.code);
     rows.push([
       'Error code',
       `${code(r.cause.code, MAX.id)}${known ? `: ${renderMessage(known.meaning, MAX.text)}` : ''}`,

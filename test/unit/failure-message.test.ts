@@ -5,7 +5,13 @@ import { canaryReport } from '../../src/gates/report.ts';
 import { failureMessage } from '../../src/report/failure.ts';
 import { headline } from '../../src/report/headline.ts';
 import { renderSummary } from '../../src/report/summary.ts';
-import { alarmStop, busyGroup, cancelled, hookFailure } from '../fixtures/outcomes.ts';
+import {
+  alarmStop,
+  busyGroup,
+  cancelled,
+  cancelledBeforeDeployment,
+  hookFailure,
+} from '../fixtures/outcomes.ts';
 import { gates } from '../gates-fixtures.ts';
 
 const ALARM = 'lgr-gate/orders-api/live/v8/1-error-rate';
@@ -83,5 +89,16 @@ describe('failureMessage', () => {
     // Another alarm beside it: the alarms, as CodeDeploy named them.
     const both = { ...r, cause: { ...r.cause, alarms: [ALARM, 'orders-5xx'] } };
     expect(headline(both)).toContain(`alarms ${ALARM} and 1 more`);
+  });
+});
+
+describe('the Error code row of a cancel', () => {
+  it('before any deployment: no claim that a deployment was stopped', () => {
+    const row = renderSummary(cancelledBeforeDeployment)
+      .split('\n')
+      .find((l) => l.startsWith('| Error code |'));
+    expect(row).toContain('`CANCELLED`');
+    expect(row).not.toMatch(/the deployment was stopped/);
+    expect(renderSummary(cancelledBeforeDeployment)).toContain('No deployment had started');
   });
 });
