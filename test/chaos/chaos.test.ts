@@ -37,6 +37,8 @@ it(`holds every invariant over ${RUNS} random schedules (seed ${SEED})`, async (
     console.log(
       `chaos: ${tried} schedules tried (${RUNS} asked, shrinking included), seed ${SEED}`,
     );
+    // What the last failing schedule broke (fast-check prints only the schedule).
+    if (problems.length) console.log(problems.join('\n'));
   }
   expect(problems).toEqual([]);
 }, 3_600_000);
