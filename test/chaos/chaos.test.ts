@@ -11,7 +11,7 @@ import { schedules } from './schedule.ts';
 
 const FULL = process.env.CHAOS_MODE === 'full';
 const SEED = Number(process.env.CHAOS_SEED ?? (FULL ? Math.floor(Math.random() * 2 ** 31) : 1111));
-const RUNS = Number(process.env.CHAOS_RUNS ?? (FULL ? 2000 : 250));
+const RUNS = Number(process.env.CHAOS_RUNS ?? (FULL ? 2000 : 200));
 
 let emu: Emulator;
 beforeAll(async () => {
