@@ -2,7 +2,8 @@
 // emulator's scaled clock), a cancel handled the way main.ts handles SIGINT, and the world
 // read back afterwards for the invariants.
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { createClients } from '../../src/aws/clients.ts';
+import { clientConfig, createClients } from '../../src/aws/clients.ts';
+import { createCloudWatch } from '../../src/aws/cloudwatch.ts';
 import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
 import { type AliasInfo, LambdaApi } from '../../src/aws/lambda.ts';
 import { cancelRelease } from '../../src/release/cancel.ts';
@@ -12,7 +13,13 @@ import type { ReleaseResult } from '../../src/release/result.ts';
 import { initialResult, release } from '../../src/release/run.ts';
 import type { DeploymentInfoLike, Emulator, FaultSpec } from '../emulator/index.ts';
 import { ALIAS, APP, codeDir, FN, GROUP, settingsFor } from '../integration/harness.ts';
-import { type ChaosFault, CODEDEPLOY_OPS, type Schedule } from './schedule.ts';
+import {
+  type ChaosFault,
+  CLOUDWATCH_OPS,
+  CODEDEPLOY_OPS,
+  type Outage,
+  type Schedule,
+} from './schedule.ts';
 
 export const HOOK = 'CodeDeployHook_check';
 export const ALARM = 'orders-errors';
@@ -30,6 +37,12 @@ export interface Played {
   /** The number of AWS calls made when preflight last passed; undefined if it never did. */
   preflightEnd?: number;
   calls: Emulator['calls'];
+  /** The index in `calls` of the call someone else's change came with, if it came. */
+  meddledAt?: number;
+  /** Metric-gate alarms (lgr-gate/...) in CloudWatch once the run ended. */
+  gateAlarms: string[];
+  /** A published version's configuration, as Lambda holds it. */
+  configOf(version: string): unknown;
   alias?: { version: string; weights: Record<string, number> };
   versions: number;
   /** Deployments this run created (rollbacks are CodeDeploy's). */
@@ -48,6 +61,12 @@ function seedWorld(emu: Emulator, s: Schedule): void {
   emu.createApplication(APP, 'Lambda');
   emu.createDeploymentGroup(APP, GROUP, alarm ? { alarms: [ALARM] } : {});
   if (alarm) emu.setAlarm(ALARM, 'OK');
+  if (gated(s)) {
+    emu.setTraffic(FN, ALIAS, { requestsPerMinute: 600 });
+    emu.setVersionBehaviour(FN, '1', { errorRate: 0 });
+    const errorRate = s.scenario.gate === 'fail' ? 0.5 : 0;
+    for (const v of ['2', '3']) emu.setVersionBehaviour(FN, v, { errorRate });
+  }
   if (hook !== 'none' && s.scenario.strategy !== 'direct')
     emu.setHook(
       HOOK,
@@ -57,11 +76,22 @@ function seedWorld(emu: Emulator, s: Schedule): void {
     );
 }
 
+/** Metric gates need a deployment: `direct` refuses them. */
+const gated = (s: Schedule) => s.scenario.gate !== undefined && s.scenario.strategy !== 'direct';
+
+/** The configuration inputs go with new code only (a published version's is frozen). */
+function configOf(s: Schedule): Record<string, string> {
+  if (s.scenario.source !== 'code' || !s.scenario.config) return {};
+  return s.scenario.config === 'memory' ? { 'memory-size': '512' } : { environment: 'STAGE=chaos' };
+}
+
 export function inputsOf(s: Schedule): Record<string, string> {
   const c = s.scenario;
   code ??= codeDir('chaos-new-code');
-  const source: Record<string, string> =
-    c.source === 'code' ? { 'code-dir': code } : { version: '2' };
+  const source: Record<string, string> = {
+    ...(c.source === 'code' ? { 'code-dir': code } : { version: '2' }),
+    ...configOf(s),
+  };
   // The CodeDeploy inputs are refused with `direct`, before anything runs.
   if (c.strategy === 'direct') return { strategy: c.strategy, ...source };
   return {
@@ -69,6 +99,7 @@ export function inputsOf(s: Schedule): Record<string, string> {
     ...source,
     ...(c.hook === 'before' ? { 'before-traffic-hook': HOOK } : {}),
     ...(c.hook === 'after' ? { 'after-traffic-hook': HOOK } : {}),
+    ...(gated(s) ? { 'metric-gates': 'error-rate < 5%' } : {}),
     'auto-rollback': String(c.autoRollback),
     'on-timeout': c.onTimeout,
     'on-cancel': c.onCancel,
@@ -78,8 +109,15 @@ export function inputsOf(s: Schedule): Record<string, string> {
   };
 }
 
+const serviceOf = (op: string) =>
+  CODEDEPLOY_OPS.includes(op)
+    ? 'codedeploy'
+    : CLOUDWATCH_OPS.includes(op)
+      ? 'cloudwatch'
+      : 'lambda';
+
 function faultSpec(f: ChaosFault): FaultSpec {
-  const service = CODEDEPLOY_OPS.includes(f.operation) ? 'codedeploy' : 'lambda';
+  const service = serviceOf(f.operation);
   const base = { service, operation: f.operation, count: f.count } as const;
   if (f.kind === 'slow') return { ...base, kind: 'slow', delayMs: 5 };
   // The call is made at once, its answer outlasts the client's timeout: a slow answer. (A
@@ -91,10 +129,17 @@ function faultSpec(f: ChaosFault): FaultSpec {
 }
 
 /** Someone else's change, the alarm and the cancel, each when its call arrives. */
-function arm(emu: Emulator, s: Schedule, configName: string | undefined, abort: () => void): void {
+function arm(
+  emu: Emulator,
+  s: Schedule,
+  configName: string | undefined,
+  abort: () => void,
+  meddled: (at: number) => void,
+): void {
   const m = s.meddle;
   if (m) {
     const run = () => {
+      meddled(emu.calls.length);
       if (m.what === 'latest') emu.updateCodeOutOfBand(FN, 'someone-elses-code');
       else if (m.what === 'config' && configName)
         try {
@@ -113,6 +158,17 @@ function arm(emu: Emulator, s: Schedule, configName: string | undefined, abort: 
     emu.onCall({ skip: s.alarmAtCall, run: () => emu.setAlarm(ALARM, 'ALARM') });
   if (s.cancelAtCall !== undefined) emu.onCall({ skip: s.cancelAtCall, run: abort });
   for (const f of s.faults) emu.injectFault(faultSpec(f));
+  if (s.outage) emu.injectFault(outageSpec(s.outage));
+}
+
+function outageSpec(o: Outage): FaultSpec {
+  return {
+    service: o.service,
+    kind: o.kind,
+    afterMs: o.afterMs,
+    forMs: o.forMs,
+    retryAfterSeconds: 0,
+  };
 }
 
 /** The harness's clients, with the SDK's retry backoff cut to a few ms (it runs on real time). */
@@ -134,12 +190,34 @@ async function fastClients(emu: Emulator) {
   return c;
 }
 
+/** CloudWatch the same way: the shared settings, the back-off cut to a few ms. */
+function fastCloudWatch(emu: Emulator, signal: AbortSignal) {
+  const config = clientConfig({
+    region: emu.region,
+    endpoint: emu.url,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  });
+  return createCloudWatch(
+    { ...config, retryStrategy: new ConfiguredRetryStrategy(config.maxAttempts, () => 2) },
+    signal,
+  );
+}
+
 export async function play(emu: Emulator, s: Schedule): Promise<Played> {
   seedWorld(emu, s);
   const settings = await settingsFor(emu, inputsOf(s));
   const st = settings.strategy;
   const controller = new AbortController();
-  arm(emu, s, st.kind === 'inline' ? st.configName : undefined, () => controller.abort());
+  let meddledAt: number | undefined;
+  arm(
+    emu,
+    s,
+    st.kind === 'inline' ? st.configName : undefined,
+    () => controller.abort(),
+    (at) => {
+      meddledAt = at;
+    },
+  );
   const clients = await fastClients(emu);
   const result = initialResult(settings, emu.clock.now());
   let deploymentId: string | undefined;
@@ -148,6 +226,7 @@ export async function play(emu: Emulator, s: Schedule): Promise<Played> {
     lambda: new LambdaApi(clients.lambda, controller.signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, controller.signal, clients.codedeployOnce),
     clock: emu.clock,
+    cloudwatch: async () => fastCloudWatch(emu, controller.signal),
     progress: () => {},
     output: () => {},
     onDeployment: (id) => {
@@ -199,6 +278,7 @@ export async function play(emu: Emulator, s: Schedule): Promise<Played> {
   const slowest = Math.max(0, ...s.faults.map((f) => faultSpec(f).delayMs ?? 0));
   if (slowest) await new Promise((r) => setTimeout(r, slowest + 10));
   const description = deploymentDescription(settings);
+  const versions = emu.versions(FN);
   return {
     schedule: s,
     result,
@@ -206,8 +286,14 @@ export async function play(emu: Emulator, s: Schedule): Promise<Played> {
     cancelled: controller.signal.aborted,
     preflightEnd,
     calls: [...emu.calls],
+    meddledAt,
+    gateAlarms: emu
+      .metricAlarms()
+      .map((a) => a.name)
+      .filter((n) => n.startsWith('lgr-gate/')),
+    configOf: (v) => versions.find((x) => x.version === v)?.configuration,
     alias: emu.getAlias(FN, ALIAS),
-    versions: emu.versions(FN).length,
+    versions: versions.length,
     ours: emu.deployments().filter((d) => d.creator === 'user' && d.description === description),
   };
 }

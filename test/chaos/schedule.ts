@@ -20,6 +20,10 @@ export interface Scenario {
   onCancel: 'rollback' | 'leave';
   /** timeout-minutes, or the default. */
   timeoutMinutes?: number;
+  /** A configuration input beside new code (memory-size or environment). */
+  config?: 'memory' | 'environment';
+  /** A metric gate (error-rate) the new version passes or fails. */
+  gate?: 'pass' | 'fail';
 }
 
 export type FaultKind = 'throttle' | 'error500' | 'conflict' | 'drop' | 'lose' | 'slow' | 'stall';
@@ -36,9 +40,18 @@ export type Meddle =
   | { atCall: number; what: 'alias'; version: '1' | '2'; weight?: number }
   | { atCall: number; what: 'config' };
 
+/** A service down for a while: every call to it fails from `afterMs` for `forMs` (emulated). */
+export interface Outage {
+  service: 'lambda' | 'codedeploy' | 'cloudwatch';
+  kind: 'error500' | 'drop' | 'throttle';
+  afterMs: number;
+  forMs: number;
+}
+
 export interface Schedule {
   scenario: Scenario;
   faults: ChaosFault[];
+  outage?: Outage;
   meddle?: Meddle;
   /** The runner cancels when this AWS call arrives. */
   cancelAtCall?: number;
@@ -54,6 +67,7 @@ export const LAMBDA_OPS = [
   'GetAlias',
   'ListVersionsByFunction',
   'UpdateFunctionCode',
+  'UpdateFunctionConfiguration',
   'PublishVersion',
   'CreateAlias',
   'UpdateAlias',
@@ -71,6 +85,7 @@ export const CODEDEPLOY_OPS = [
   'ListDeploymentTargets',
   'BatchGetDeploymentTargets',
 ];
+export const CLOUDWATCH_OPS = ['PutMetricAlarm', 'DescribeAlarms', 'DeleteAlarms', 'GetMetricData'];
 
 const scenario: fc.Arbitrary<Scenario> = fc.record(
   {
@@ -83,6 +98,8 @@ const scenario: fc.Arbitrary<Scenario> = fc.record(
     onTimeout: fc.constantFrom('rollback' as const, 'leave' as const),
     onCancel: fc.constantFrom('rollback' as const, 'leave' as const),
     timeoutMinutes: fc.constantFrom(1, 3, 30),
+    config: fc.constantFrom('memory' as const, 'environment' as const),
+    gate: fc.constantFrom('pass' as const, 'fail' as const),
   },
   {
     requiredKeys: [
@@ -99,9 +116,15 @@ const scenario: fc.Arbitrary<Scenario> = fc.record(
 );
 
 /** Lambda answers 409 "update in progress" only to calls that change the function. */
-const LAMBDA_WRITES = ['UpdateFunctionCode', 'PublishVersion', 'CreateAlias', 'UpdateAlias'];
+const LAMBDA_WRITES = [
+  'UpdateFunctionCode',
+  'UpdateFunctionConfiguration',
+  'PublishVersion',
+  'CreateAlias',
+  'UpdateAlias',
+];
 
-const ANY_OP = fc.constantFrom(...LAMBDA_OPS, ...CODEDEPLOY_OPS);
+const ANY_OP = fc.constantFrom(...LAMBDA_OPS, ...CODEDEPLOY_OPS, ...CLOUDWATCH_OPS);
 const COUNT = fc.integer({ min: 1, max: 3 });
 
 const fault: fc.Arbitrary<ChaosFault> = fc.oneof(
@@ -148,10 +171,22 @@ const meddle: fc.Arbitrary<Meddle> = fc.oneof(
   fc.record({ atCall: call, what: fc.constant('config' as const) }),
 );
 
+const outage: fc.Arbitrary<Outage> = fc.record({
+  service: fc.constantFrom('lambda' as const, 'codedeploy' as const, 'cloudwatch' as const),
+  kind: fc.constantFrom('error500' as const, 'drop' as const, 'throttle' as const),
+  afterMs: fc.integer({ min: 0, max: 3 * 60_000 }),
+  forMs: fc.integer({ min: 5_000, max: 4 * 60_000 }),
+});
+
 export const schedules: fc.Arbitrary<Schedule> = fc.record(
   {
     scenario,
     faults: fc.array(fault, { maxLength: 3 }),
+    // One schedule in four: an outage costs more real time than a fault.
+    outage: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: outage },
+    ),
     meddle,
     cancelAtCall: call,
     hookFailsAfterMs: fc.integer({ min: 0, max: 5 * 60_000 }),
