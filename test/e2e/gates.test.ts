@@ -2,7 +2,13 @@
 // gates' alarms, the log and summary report each gate, and the alarms are gone afterwards,
 // a cancel included; a killed runner leaves them, still enforced, for the next release to remove.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, runStep, startEmulatorProcess } from './runner.ts';
+import {
+  type EmulatorProcess,
+  ORDERS_INPUTS,
+  runStep,
+  seedOrders,
+  startEmulatorProcess,
+} from './runner.ts';
 
 let emu: EmulatorProcess;
 beforeAll(async () => {
@@ -11,21 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.stop());
 
-const inputs = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  version: '2',
-  strategy: 'canary 20% 6m',
-  'poll-interval': '1',
-};
+const inputs = { ...ORDERS_INPUTS, version: '2', strategy: 'canary 20% 6m' };
 
 beforeEach(async () => {
   await emu.reset();
-  await emu.createFunction({ name: 'orders', code: 'v', versions: 3, aliases: { live: '1' } });
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
+  await seedOrders(emu, 3);
   await emu.setVersionBehaviour('orders', '1', { errorRate: 0, medianMs: 80, p99Ms: 200 });
   await emu.setTraffic('orders', 'live', { requestsPerMinute: 600 });
 });

@@ -6,7 +6,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, runStep, type StepRun, startEmulatorProcess } from './runner.ts';
+import {
+  type EmulatorProcess,
+  ORDERS_INPUTS,
+  runStep,
+  type StepRun,
+  seedOrders,
+  startEmulatorProcess,
+} from './runner.ts';
 
 let emu: EmulatorProcess;
 beforeAll(async () => {
@@ -14,20 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.stop());
 
-const inputs = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  version: '2',
-  'poll-interval': '1',
-};
+const inputs = { ...ORDERS_INPUTS, version: '2' };
 
 beforeEach(async () => {
   await emu.reset();
-  await emu.createFunction({ name: 'orders', code: 'v', versions: 2, aliases: { live: '1' } });
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
+  await seedOrders(emu);
 });
 
 const lines = (run: StepRun) => run.stdout.split('\n').filter((l) => l.trim() !== '');

@@ -1,11 +1,13 @@
-// The whole version through the committed bundle as a runner runs it: configuration with the
-// code, configuration alone, secrets kept out of every output, SnapStart readiness, and
-// creating the function on first use.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, runStep, type StepRun, startEmulatorProcess } from './runner.ts';
+import {
+  type EmulatorProcess,
+  ORDERS_INPUTS,
+  runStep,
+  type StepRun,
+  seedOrdersGroup,
+  startEmulatorProcess,
+  workspaceWith,
+} from './runner.ts';
 
 let emu: EmulatorProcess;
 beforeAll(async () => {
@@ -15,19 +17,10 @@ afterAll(() => emu?.stop());
 
 const SECRET = 'pa55-w0rd-never-shown';
 const ROLE = 'arn:aws:iam::123456789012:role/orders-exec';
-const base = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  'poll-interval': '1',
-};
+const base = ORDERS_INPUTS;
 
 function workspace(content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ws-'));
-  mkdirSync(join(dir, 'app'));
-  writeFileSync(join(dir, 'app', 'index.js'), `exports.handler = async () => '${content}';\n`);
-  return dir;
+  return workspaceWith({ 'app/index.js': `exports.handler = async () => '${content}';\n` });
 }
 
 function step(inputs: Record<string, string>, content = 'v2'): Promise<StepRun> {
@@ -49,8 +42,7 @@ function expectNoSecret(run: StepRun): void {
 
 beforeEach(async () => {
   await emu.reset();
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
+  await seedOrdersGroup(emu);
 });
 
 describe('configuration with the code', () => {
@@ -94,8 +86,7 @@ describe('configuration with the code', () => {
     const first = await step({ strategy: 'AllAtOnce', 'memory-size': '256' });
     expect(first.outputs.status).toBe('succeeded');
     await emu.reset();
-    await emu.createApplication('orders-app', 'Lambda');
-    await emu.createDeploymentGroup('orders-app', 'orders-live');
+    await seedOrdersGroup(emu);
     await emu.createFunction({ name: 'orders', versions: 1, aliases: { live: '1' } });
     const run = await runStep({
       emulatorUrl: emu.url,

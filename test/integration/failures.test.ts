@@ -1,15 +1,10 @@
 // The release when something goes wrong: never a false success, always a cause, and the
 // alias as Lambda reports it afterwards.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './emulator.ts';
 import { ALIAS, codeDir, FN, mutating, runRelease, seed, settingsFor } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 /** Sets `alarm` to ALARM as soon as the alias carries weights, while `pending` runs. */
 async function withAlarmOnceShifted<T>(pending: Promise<T>, alarm: string): Promise<T> {

@@ -1,18 +1,13 @@
 // What the result says in each outcome, as the summary and annotation read it: the alias
 // preflight read, where traffic is now, the cause, and the log lines that say so.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureMessage } from '../../src/report/failure.ts';
 import { headline } from '../../src/report/headline.ts';
 import { renderSummary } from '../../src/report/summary.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { emulatorForFile } from './emulator.ts';
 import { ALIAS, APP, codeDir, FN, GROUP, mutating, runRelease, seed } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 const infos = (run: { events: { kind: string; message?: string }[] }) =>
   run.events.filter((e) => e.kind === 'info').map((e) => e.message ?? '');

@@ -2,17 +2,12 @@
 // recorded, the outputs and the calls made.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { zipDirectory } from '../../src/release/zip.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { emulatorForFile } from './emulator.ts';
 import { ALIAS, APP, codeDir, FN, GROUP, mutating, runRelease, seed } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 function weightsSeen(): number[] {
   // Share of traffic on the new version at each alias change.
