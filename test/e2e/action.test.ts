@@ -1,29 +1,15 @@
 // The committed bundle as a GitHub runner runs it, against the emulator as its own process.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type EmulatorProcess,
-  ORDERS_INPUTS,
-  runStep,
-  seedOrders,
-  startEmulatorProcess,
-} from './runner.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, seedOrders } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(60);
-});
-afterAll(() => emu?.stop());
+const emu = await emulatorProcessForFile(60, (e) => seedOrders(e));
 
 const inputs = { ...ORDERS_INPUTS, version: '2' };
 
 async function alias(): Promise<{ version: string; weights: Record<string, number> }> {
   return (await emu.getAlias('orders', 'live'))!;
 }
-
-beforeEach(async () => {
-  await emu.reset();
-  await seedOrders(emu);
-});
 
 const SECRETS = ['AKIAE2EFAKEKEY000001', 'e2e-fake-secret-access-key', 'e2e-session-token-value'];
 function expectNoSecrets(...texts: string[]) {

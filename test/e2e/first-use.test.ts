@@ -3,24 +3,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultS3Key } from '../../src/aws/s3.ts';
 import { zipDirectory } from '../../src/release/zip.ts';
-import {
-  type EmulatorProcess,
-  ORDERS_INPUTS,
-  runStep,
-  seedOrders,
-  startEmulatorProcess,
-  workspaceWith,
-} from './runner.ts';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, seedOrders, workspaceWith } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(60);
-});
-afterAll(() => emu?.stop());
-beforeEach(() => emu.reset());
+const emu = await emulatorProcessForFile(60);
 
 const MB = 1024 * 1024;
 const ROLE = 'arn:aws:iam::123456789012:role/CodeDeployForLambda';

@@ -5,28 +5,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type EmulatorProcess,
-  ORDERS_INPUTS,
-  runStep,
-  type StepRun,
-  seedOrders,
-  startEmulatorProcess,
-} from './runner.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, type StepRun, seedOrders } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(60);
-});
-afterAll(() => emu?.stop());
+const emu = await emulatorProcessForFile(60, (e) => seedOrders(e));
 
 const inputs = { ...ORDERS_INPUTS, version: '2' };
-
-beforeEach(async () => {
-  await emu.reset();
-  await seedOrders(emu);
-});
 
 const lines = (run: StepRun) => run.stdout.split('\n').filter((l) => l.trim() !== '');
 const errorLine = (run: StepRun) => lines(run).find((l) => l.startsWith('::error::')) ?? '';

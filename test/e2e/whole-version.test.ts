@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type EmulatorProcess,
-  ORDERS_INPUTS,
-  runStep,
-  type StepRun,
-  seedOrdersGroup,
-  startEmulatorProcess,
-  workspaceWith,
-} from './runner.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, type StepRun, seedOrdersGroup, workspaceWith } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(60);
-});
-afterAll(() => emu?.stop());
+const emu = await emulatorProcessForFile(60, seedOrdersGroup);
 
 const SECRET = 'pa55-w0rd-never-shown';
 const ROLE = 'arn:aws:iam::123456789012:role/orders-exec';
@@ -39,11 +28,6 @@ function expectNoSecret(run: StepRun): void {
   for (const text of [run.stdout, run.summary, JSON.stringify(run.outputs)])
     expect(text).not.toContain(SECRET);
 }
-
-beforeEach(async () => {
-  await emu.reset();
-  await seedOrdersGroup(emu);
-});
 
 describe('configuration with the code', () => {
   beforeEach(() => emu.createFunction({ name: 'orders', versions: 1, aliases: { live: '1' } }));

@@ -2,7 +2,16 @@
 // alias as Lambda reports it afterwards.
 import { describe, expect, it } from 'vitest';
 import { emulatorForFile } from './emulator.ts';
-import { ALIAS, codeDir, FN, mutating, runRelease, seed, settingsFor } from './harness.ts';
+import {
+  ALIAS,
+  codeDir,
+  FN,
+  mutating,
+  runRelease,
+  runWithFailingHook,
+  seed,
+  settingsFor,
+} from './harness.ts';
 
 const emu = await emulatorForFile();
 
@@ -24,12 +33,7 @@ async function withAlarmOnceShifted<T>(pending: Promise<T>, alarm: string): Prom
 describe('hook failure', () => {
   it('fails, names the hook and CodeDeploy cause, and confirms the rollback from the alias', async () => {
     seed(emu);
-    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'Canary10Percent5Minutes',
-      'after-traffic-hook': 'CodeDeployHook_post',
-    });
+    const run = await runWithFailingHook(emu);
     expect(run.result.status).toBe('failed');
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'true', version: '2' });
     expect(run.result.cause).toMatchObject({
@@ -45,13 +49,7 @@ describe('hook failure', () => {
 
   it('with auto-rollback: false, says traffic was not returned', async () => {
     seed(emu);
-    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      'after-traffic-hook': 'CodeDeployHook_post',
-      'auto-rollback': 'false',
-    });
+    const run = await runWithFailingHook(emu, { strategy: 'AllAtOnce', 'auto-rollback': 'false' });
     expect(run.result.status).toBe('failed');
     expect(run.outputs['rolled-back']).toBe('false');
     expect(run.result.finalAlias).toEqual({ version: '2', weights: {} });

@@ -5,7 +5,17 @@ import { failureMessage } from '../../src/report/failure.ts';
 import { headline } from '../../src/report/headline.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 import { emulatorForFile } from './emulator.ts';
-import { ALIAS, APP, codeDir, FN, GROUP, mutating, runRelease, seed } from './harness.ts';
+import {
+  ALIAS,
+  APP,
+  codeDir,
+  FN,
+  GROUP,
+  mutating,
+  runRelease,
+  runWithFailingHook,
+  seed,
+} from './harness.ts';
 
 const emu = await emulatorForFile();
 
@@ -98,12 +108,7 @@ describe('a failure before any change keeps the alias preflight read', () => {
 describe('a rollback', () => {
   it('ends the timeline at where traffic is now, marked as the rollback by the hook', async () => {
     seed(emu);
-    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'Canary10Percent5Minutes',
-      'after-traffic-hook': 'CodeDeployHook_post',
-    });
+    const run = await runWithFailingHook(emu);
     expect(run.result.rolledBack).toBe(true);
     expect(run.result.timeline.some((p) => p.newPercent === 10)).toBe(true);
     expect(run.result.timeline.at(-1)).toMatchObject({ newPercent: 0, event: 'hook' });
