@@ -25,11 +25,11 @@ import {
   APP,
   codeDir,
   FN,
-  GROUP,
   mutating,
   runRelease,
   runWithFailingHook,
   seed,
+  startOtherDeployment,
 } from '../integration/harness.ts';
 
 const emu = await emulatorForFile(60);
@@ -555,15 +555,7 @@ describe('races', () => {
     const m = meddling();
     let other = '';
     m.codedeploy.beforeCreate = () => {
-      other = emu.startDeployment(
-        APP,
-        GROUP,
-        FN,
-        ALIAS,
-        '1',
-        '2',
-        'CodeDeployDefault.LambdaCanary10Percent30Minutes',
-      );
+      other = startOtherDeployment(emu, 'CodeDeployDefault.LambdaCanary10Percent30Minutes');
     };
     const run = await runRelease(emu, { 'code-dir': codeDir('v3') }, m.deps);
     expect(run.result.status).toBe('failed');
@@ -591,15 +583,7 @@ describe('races', () => {
     const m = meddling();
     let other = '';
     m.codedeploy.beforeCreate = () => {
-      other = emu.startDeployment(
-        APP,
-        GROUP,
-        FN,
-        ALIAS,
-        '1',
-        '2',
-        'CodeDeployDefault.LambdaAllAtOnce',
-      );
+      other = startOtherDeployment(emu, 'CodeDeployDefault.LambdaAllAtOnce');
     };
     const run = await runRelease(
       emu,

@@ -101,6 +101,11 @@ export async function runRelease(
   return { result, outputs, events, calls: emu.calls.slice(before) };
 }
 
+/** Someone else's deployment in the group: `live` from v1 to v2 with `config`; its id. */
+export function startOtherDeployment(emu: Emulator, config: string): string {
+  return emu.startDeployment(APP, GROUP, FN, ALIAS, '1', '2', config);
+}
+
 /**
  * A release of new code (`v2`) whose AfterAllowTraffic hook reports Failed, by a 10% canary
  * unless `inputs` say otherwise.

@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { zipDirectory } from '../../src/release/zip.ts';
 import { emulatorForFile } from './emulator.ts';
-import { ALIAS, APP, codeDir, FN, GROUP, mutating, runRelease, seed } from './harness.ts';
+import {
+  ALIAS,
+  APP,
+  codeDir,
+  FN,
+  GROUP,
+  mutating,
+  runRelease,
+  seed,
+  startOtherDeployment,
+} from './harness.ts';
 
 const emu = await emulatorForFile();
 
@@ -211,15 +221,7 @@ describe('wait: false', () => {
 describe('busy group', () => {
   it('if-busy: fail names the active deployment and changes nothing', async () => {
     seed(emu, { versions: 2, live: '1' });
-    const active = emu.startDeployment(
-      APP,
-      GROUP,
-      FN,
-      ALIAS,
-      '1',
-      '2',
-      'CodeDeployDefault.LambdaCanary10Percent30Minutes',
-    );
+    const active = startOtherDeployment(emu, 'CodeDeployDefault.LambdaCanary10Percent30Minutes');
     const run = await runRelease(emu, { 'code-dir': codeDir('v3') });
     expect(run.result.status).toBe('failed');
     expect(run.result.cause!.code).toBe('GROUP_BUSY');
@@ -230,7 +232,7 @@ describe('busy group', () => {
 
   it('if-busy: wait waits for it to end, then deploys', async () => {
     seed(emu, { versions: 2, live: '1' });
-    emu.startDeployment(APP, GROUP, FN, ALIAS, '1', '2', 'CodeDeployDefault.LambdaAllAtOnce');
+    startOtherDeployment(emu, 'CodeDeployDefault.LambdaAllAtOnce');
     const run = await runRelease(emu, { 'code-dir': codeDir('v3'), 'if-busy': 'wait' });
     expect(run.result.cause).toBeUndefined();
     expect(run.result.status).toBe('succeeded');
