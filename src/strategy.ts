@@ -116,25 +116,13 @@ export function parseStrategy(raw: string): ParseResult<Strategy> {
   if (lower === 'direct') return { ok: true, value: { kind: 'direct', input } };
 
   if (/^all[ _-]?at[ _-]?once$/.test(lower)) {
-    const c = PREDEFINED_BY_KEY.get('allatonce')!;
-    return {
-      ok: true,
-      value: { kind: 'predefined', input, configName: c.configName, routing: { ...c.routing } },
-    };
+    return predefinedStrategy(input, PREDEFINED_BY_KEY.get('allatonce')!);
   }
 
   const predefined = PREDEFINED_BY_KEY.get(predefinedKey(input));
   // Only the documented spellings (optionally prefixed by `Lambda` / `CodeDeployDefault.Lambda`).
   if (predefined && /^(codedeploydefault\.lambda|lambda)?(canary|linear|allatonce)/.test(lower)) {
-    return {
-      ok: true,
-      value: {
-        kind: 'predefined',
-        input,
-        configName: predefined.configName,
-        routing: { ...predefined.routing },
-      },
-    };
+    return predefinedStrategy(input, predefined);
   }
 
   // `canary 10% 5m`, `canary10%5m`; but `Canary25Percent45Minutes` may well be a custom config's name.
@@ -176,54 +164,12 @@ function parseInline(input: string): ParseResult<Strategy> {
     return fail(`\`${input}\` is not a valid inline strategy (expected e.g. \`canary 25% 15m\`).`);
   }
   const kind = m[1]!.toLowerCase() as 'canary' | 'linear';
-  const pctText = m[2]!;
-  const pctSign = m[3]!;
-  const amount = m[4];
-  const unit = (m[5] ?? '').toLowerCase();
   const example = kind === 'canary' ? '`canary 25% 15m`' : '`linear 20% 2m`';
+  const percentage = inlinePercentage(input, m[2]!, m[3]!, example);
+  if (typeof percentage === 'string') return fail(percentage);
+  const minutes = inlineMinutes(input, m[4], (m[5] ?? '').toLowerCase(), example);
+  if (typeof minutes === 'string') return fail(minutes);
 
-  if (pctText === '') {
-    return fail(`\`${input}\` has no percentage (expected e.g. ${example}).`);
-  }
-  if (!/^\d+(\.\d+)?$/.test(pctText)) {
-    return fail(`\`${input}\`: \`${pctText}\` is not a percentage (expected e.g. ${example}).`);
-  }
-  if (pctSign === '') {
-    return fail(
-      `\`${input}\`: the percentage \`${pctText}\` needs a \`%\` sign (expected e.g. ${example}).`,
-    );
-  }
-  const percentage = Number(pctText);
-  if (!Number.isInteger(percentage) || percentage < 1 || percentage > MAX_PERCENT) {
-    return fail(
-      `\`${input}\`: the percentage must be a whole number from 1 to ${MAX_PERCENT} (CodeDeploy's limit per step), got ${pctText}%.`,
-    );
-  }
-  if (amount === undefined) {
-    return fail(`\`${input}\` has no interval (expected e.g. ${example}).`);
-  }
-  let minutes: number;
-  if (MINUTE_UNITS.has(unit)) minutes = Number(amount);
-  else if (HOUR_UNITS.has(unit)) minutes = Number(amount) * 60;
-  else if (unit === '') {
-    return fail(
-      `\`${input}\`: the interval \`${amount}\` needs a unit, \`m\` for minutes or \`h\` for hours.`,
-    );
-  } else {
-    return fail(
-      `\`${input}\`: unknown interval unit \`${unit}\` (use \`m\` for minutes or \`h\` for hours).`,
-    );
-  }
-  if (!Number.isInteger(minutes)) {
-    return fail(
-      `\`${input}\`: the interval must be a whole number of minutes, got ${amount}${unit}.`,
-    );
-  }
-  if (minutes < 1 || minutes > MAX_SHIFT_MINUTES) {
-    return fail(
-      `\`${input}\`: the interval must be 1 to ${MAX_SHIFT_MINUTES} minutes (CodeDeploy's limit), got ${minutes} minutes.`,
-    );
-  }
   const routing: TrafficRouting =
     kind === 'canary'
       ? { type: 'TimeBasedCanary', percentage, intervalMinutes: minutes }
@@ -237,20 +183,63 @@ function parseInline(input: string): ParseResult<Strategy> {
     );
   }
   const same = PREDEFINED_CONFIGS.find((c) => sameRouting(c.routing, routing));
-  if (same) {
-    return {
-      ok: true,
-      value: {
-        kind: 'predefined',
-        input,
-        configName: same.configName,
-        routing: { ...same.routing },
-      },
-    };
-  }
+  if (same) return predefinedStrategy(input, same);
   return {
     ok: true,
     value: { kind: 'inline', input, configName: inlineConfigName(routing), routing },
+  };
+}
+
+/** The inline form's percentage, or the problem with it. */
+function inlinePercentage(
+  input: string,
+  pctText: string,
+  pctSign: string,
+  example: string,
+): number | string {
+  if (pctText === '') return `\`${input}\` has no percentage (expected e.g. ${example}).`;
+  if (!/^\d+(\.\d+)?$/.test(pctText)) {
+    return `\`${input}\`: \`${pctText}\` is not a percentage (expected e.g. ${example}).`;
+  }
+  if (pctSign === '') {
+    return `\`${input}\`: the percentage \`${pctText}\` needs a \`%\` sign (expected e.g. ${example}).`;
+  }
+  const percentage = Number(pctText);
+  if (!Number.isInteger(percentage) || percentage < 1 || percentage > MAX_PERCENT) {
+    return `\`${input}\`: the percentage must be a whole number from 1 to ${MAX_PERCENT} (CodeDeploy's limit per step), got ${pctText}%.`;
+  }
+  return percentage;
+}
+
+/** The inline form's interval in whole minutes, or the problem with it. */
+function inlineMinutes(
+  input: string,
+  amount: string | undefined,
+  unit: string,
+  example: string,
+): number | string {
+  if (amount === undefined) return `\`${input}\` has no interval (expected e.g. ${example}).`;
+  let minutes: number;
+  if (MINUTE_UNITS.has(unit)) minutes = Number(amount);
+  else if (HOUR_UNITS.has(unit)) minutes = Number(amount) * 60;
+  else if (unit === '') {
+    return `\`${input}\`: the interval \`${amount}\` needs a unit, \`m\` for minutes or \`h\` for hours.`;
+  } else {
+    return `\`${input}\`: unknown interval unit \`${unit}\` (use \`m\` for minutes or \`h\` for hours).`;
+  }
+  if (!Number.isInteger(minutes)) {
+    return `\`${input}\`: the interval must be a whole number of minutes, got ${amount}${unit}.`;
+  }
+  if (minutes < 1 || minutes > MAX_SHIFT_MINUTES) {
+    return `\`${input}\`: the interval must be 1 to ${MAX_SHIFT_MINUTES} minutes (CodeDeploy's limit), got ${minutes} minutes.`;
+  }
+  return minutes;
+}
+
+function predefinedStrategy(input: string, c: Readonly<PredefinedConfig>): ParseResult<Strategy> {
+  return {
+    ok: true,
+    value: { kind: 'predefined', input, configName: c.configName, routing: { ...c.routing } },
   };
 }
 

@@ -1,30 +1,13 @@
 // The races at runner level: the bundle as a GitHub runner runs it, the emulator as its own
 // process, and the other actor's change placed by an `onCall` trigger over HTTP.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, runStep, startEmulatorProcess } from '../e2e/runner.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from '../e2e/emulator.ts';
+import { ORDERS_INPUTS, runStep, seedOrders } from '../e2e/runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(600);
-});
-afterAll(() => emu?.stop());
+const emu = await emulatorProcessForFile(600, (e) => seedOrders(e));
 
-const inputs = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  version: '2',
-  'poll-interval': '15',
-};
+const inputs = { ...ORDERS_INPUTS, version: '2', 'poll-interval': '15' };
 const CONFIG = 'GatedRelease.Linear50PercentEvery1Minute';
-
-beforeEach(async () => {
-  await emu.reset();
-  await emu.createFunction({ name: 'orders', code: 'v', versions: 2, aliases: { live: '1' } });
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
-});
 
 const users = async () =>
   (await emu.deployments()).filter((d) => d.creator === 'user').map((d) => d.deploymentConfigName);

@@ -1,6 +1,6 @@
 // Lambda's configuration calls as AWS answers them, through the real SDK v3 client:
 // UpdateFunctionConfiguration, Architectures on UpdateFunctionCode, CreateFunction's Pending,
-// and SnapStart versions (docs/aws-semantics.md "Configuration", "Readiness").
+// and SnapStart versions (docs/aws-semantics.md "Function configuration", "Readiness").
 import {
   CreateFunctionCommand,
   GetFunctionConfigurationCommand,

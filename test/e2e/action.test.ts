@@ -1,32 +1,15 @@
 // The committed bundle as a GitHub runner runs it, against the emulator as its own process.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, runStep, startEmulatorProcess } from './runner.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, seedOrders } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(60);
-});
-afterAll(() => emu?.stop());
+const emu = await emulatorProcessForFile(60, (e) => seedOrders(e));
 
-const inputs = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  version: '2',
-  'poll-interval': '1',
-};
+const inputs = { ...ORDERS_INPUTS, version: '2' };
 
 async function alias(): Promise<{ version: string; weights: Record<string, number> }> {
   return (await emu.getAlias('orders', 'live'))!;
 }
-
-beforeEach(async () => {
-  await emu.reset();
-  await emu.createFunction({ name: 'orders', code: 'v', versions: 2, aliases: { live: '1' } });
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
-});
 
 const SECRETS = ['AKIAE2EFAKEKEY000001', 'e2e-fake-secret-access-key', 'e2e-session-token-value'];
 function expectNoSecrets(...texts: string[]) {
@@ -127,7 +110,7 @@ describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => 
     const run = await runStep({
       emulatorUrl: emu.url,
       inputs: { ...inputs, version: '', 'code-dir': '.' },
-      workspace: process.cwd() + '/test/e2e/fixture',
+      workspace: `${process.cwd()}/test/e2e/fixture`,
       cancelWhen: (line) => /Code uploaded/.test(line),
     });
     expect(run.exitCode).not.toBe(0);

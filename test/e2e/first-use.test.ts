@@ -1,38 +1,26 @@
 // The bundle under the runner protocol: a large package through S3, a large zip refused
 // without `s3-bucket`, and a first release that creates its CodeDeploy application and group.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultS3Key } from '../../src/aws/s3.ts';
 import { zipDirectory } from '../../src/release/zip.ts';
-import { type EmulatorProcess, runStep, startEmulatorProcess } from './runner.ts';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, seedOrders, workspaceWith } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(60);
-});
-afterAll(() => emu?.stop());
-beforeEach(() => emu.reset());
+const emu = await emulatorProcessForFile(60);
 
 const MB = 1024 * 1024;
 const ROLE = 'arn:aws:iam::123456789012:role/CodeDeployForLambda';
-const base = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  'poll-interval': '1',
-};
+const base = ORDERS_INPUTS;
 
 /** A workspace with `app/`: a handler and `size` bytes that deflate cannot shrink. */
 function workspace(size: number): string {
-  const ws = mkdtempSync(join(tmpdir(), 'ws-'));
-  mkdirSync(join(ws, 'app'));
-  writeFileSync(join(ws, 'app', 'index.js'), 'exports.handler = async () => "big";\n');
-  if (size > 0) writeFileSync(join(ws, 'app', 'model.bin'), randomBytes(size));
-  return ws;
+  return workspaceWith({
+    'app/index.js': 'exports.handler = async () => "big";\n',
+    ...(size > 0 ? { 'app/model.bin': randomBytes(size) } : {}),
+  });
 }
 
 async function mutatingCalls(): Promise<string[]> {
@@ -41,9 +29,7 @@ async function mutatingCalls(): Promise<string[]> {
 
 describe('large packages', () => {
   it('releases a 60 MB package through S3, and does not upload it again', async () => {
-    await emu.createFunction({ name: 'orders', code: 'v1', versions: 1, aliases: { live: '1' } });
-    await emu.createApplication('orders-app', 'Lambda');
-    await emu.createDeploymentGroup('orders-app', 'orders-live');
+    await seedOrders(emu, 1, 'v1');
     await emu.createBucket('artifacts');
     const ws = workspace(60 * MB);
     const zip = zipDirectory(join(ws, 'app'));
@@ -77,11 +63,9 @@ describe('large packages', () => {
   });
 
   it('refuses a zip over 50 MB without s3-bucket before any AWS call, saying to add it', async () => {
-    const ws = mkdtempSync(join(tmpdir(), 'ws-'));
-    writeFileSync(
-      join(ws, 'app.zip'),
-      Buffer.concat([Buffer.from('PK\x03\x04'), randomBytes(51 * MB)]),
-    );
+    const ws = workspaceWith({
+      'app.zip': Buffer.concat([Buffer.from('PK\x03\x04'), randomBytes(51 * MB)]),
+    });
     const run = await runStep({
       emulatorUrl: emu.url,
       inputs: { ...base, 'zip-file': 'app.zip' },

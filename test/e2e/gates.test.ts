@@ -1,34 +1,18 @@
 // Metric gates with the committed bundle under the runner protocol: CodeDeploy stops on the
 // gates' alarms, the log and summary report each gate, and the alarms are gone afterwards,
 // a cancel included; a killed runner leaves them, still enforced, for the next release to remove.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, runStep, startEmulatorProcess } from './runner.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, seedOrders } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  // 1 emulated minute = 0.5 s: a 6-minute canary takes 3 s.
-  emu = await startEmulatorProcess(120);
+// 1 emulated minute = 0.5 s: a 6-minute canary takes 3 s.
+const emu = await emulatorProcessForFile(120, async (e) => {
+  await seedOrders(e, 3);
+  await e.setVersionBehaviour('orders', '1', { errorRate: 0, medianMs: 80, p99Ms: 200 });
+  await e.setTraffic('orders', 'live', { requestsPerMinute: 600 });
 });
-afterAll(() => emu?.stop());
 
-const inputs = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  version: '2',
-  strategy: 'canary 20% 6m',
-  'poll-interval': '1',
-};
-
-beforeEach(async () => {
-  await emu.reset();
-  await emu.createFunction({ name: 'orders', code: 'v', versions: 3, aliases: { live: '1' } });
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
-  await emu.setVersionBehaviour('orders', '1', { errorRate: 0, medianMs: 80, p99Ms: 200 });
-  await emu.setTraffic('orders', 'live', { requestsPerMinute: 600 });
-});
+const inputs = { ...ORDERS_INPUTS, version: '2', strategy: 'canary 20% 6m' };
 
 async function alias() {
   return emu.getAlias('orders', 'live');

@@ -4,7 +4,13 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../emulator/index.ts';
-import { type EmulatorProcess, runStep, startEmulatorProcess } from './runner.ts';
+import {
+  type EmulatorProcess,
+  ORDERS_INPUTS,
+  runStep,
+  seedOrders,
+  startEmulatorProcess,
+} from './runner.ts';
 
 /** 1 emulated minute = 100 real ms: a 90-minute linear release takes about 9 s. */
 const SCALE = 600;
@@ -25,21 +31,12 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([fast?.stop(), slow?.stop()]));
 
-const inputs = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  version: '2',
-  'poll-interval': '1',
-};
+const inputs = { ...ORDERS_INPUTS, version: '2' };
 
 beforeEach(async () => {
   emu = fast;
   await emu.reset();
-  await emu.createFunction({ name: 'orders', code: 'v', versions: 2, aliases: { live: '1' } });
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
+  await seedOrders(emu);
   await emu.configureRole({ arn: ROLE, trustedSubject: 'repo:acme/orders:*' });
   await emu.setOidc({ subject: 'repo:acme/orders:ref:refs/heads/main' });
 });
@@ -168,9 +165,7 @@ describe('contact with AWS', () => {
   it('a 3-minute total outage mid-release is ridden out: success, reported in log and summary', async () => {
     emu = slow;
     await emu.reset();
-    await emu.createFunction({ name: 'orders', code: 'v', versions: 2, aliases: { live: '1' } });
-    await emu.createApplication('orders-app', 'Lambda');
-    await emu.createDeploymentGroup('orders-app', 'orders-live');
+    await seedOrders(emu);
     const run = await runStep({
       emulatorUrl: emu.url,
       inputs: { ...inputs, strategy: 'Canary10Percent5Minutes' },

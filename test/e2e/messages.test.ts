@@ -5,30 +5,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, runStep, type StepRun, startEmulatorProcess } from './runner.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, type StepRun, seedOrders } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(60);
-});
-afterAll(() => emu?.stop());
+const emu = await emulatorProcessForFile(60, (e) => seedOrders(e));
 
-const inputs = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  version: '2',
-  'poll-interval': '1',
-};
-
-beforeEach(async () => {
-  await emu.reset();
-  await emu.createFunction({ name: 'orders', code: 'v', versions: 2, aliases: { live: '1' } });
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
-});
+const inputs = { ...ORDERS_INPUTS, version: '2' };
 
 const lines = (run: StepRun) => run.stdout.split('\n').filter((l) => l.trim() !== '');
 const errorLine = (run: StepRun) => lines(run).find((l) => l.startsWith('::error::')) ?? '';

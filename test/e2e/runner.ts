@@ -4,9 +4,9 @@
 // process reached through AWS_ENDPOINT_URL. Cancellation follows the runner's timing:
 // SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { connectEmulator, type RemoteEmulator } from '../emulator/index.ts';
 
@@ -167,4 +167,35 @@ export function runStep(o: StepOptions): Promise<StepRun> {
       );
     });
   });
+}
+
+/** The release most runner tests make: `orders`' alias `live` behind `orders-app`/`orders-live`. */
+export const ORDERS_INPUTS: Readonly<Record<string, string>> = {
+  'function-name': 'orders',
+  alias: 'live',
+  application: 'orders-app',
+  'deployment-group': 'orders-live',
+  'poll-interval': '1',
+};
+
+/** The CodeDeploy side of {@link ORDERS_INPUTS}: the Lambda application and its group. */
+export async function seedOrdersGroup(emu: RemoteEmulator): Promise<void> {
+  await emu.createApplication('orders-app', 'Lambda');
+  await emu.createDeploymentGroup('orders-app', 'orders-live');
+}
+
+/** `orders` with `versions` published versions and `live` on 1, and its CodeDeploy group. */
+export async function seedOrders(emu: RemoteEmulator, versions = 2, code = 'v'): Promise<void> {
+  await emu.createFunction({ name: 'orders', code, versions, aliases: { live: '1' } });
+  await seedOrdersGroup(emu);
+}
+
+/** A fresh workspace holding `files` (relative path → content), folders made as needed. */
+export function workspaceWith(files: Record<string, string | Uint8Array>): string {
+  const ws = mkdtempSync(join(tmpdir(), 'ws-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(ws, path)), { recursive: true });
+    writeFileSync(join(ws, path), content);
+  }
+  return ws;
 }

@@ -1,33 +1,15 @@
-// The whole version through the committed bundle as a runner runs it: configuration with the
-// code, configuration alone, secrets kept out of every output, SnapStart readiness, and
-// creating the function on first use.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorProcess, runStep, type StepRun, startEmulatorProcess } from './runner.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from './emulator.ts';
+import { ORDERS_INPUTS, runStep, type StepRun, seedOrdersGroup, workspaceWith } from './runner.ts';
 
-let emu: EmulatorProcess;
-beforeAll(async () => {
-  emu = await startEmulatorProcess(60);
-});
-afterAll(() => emu?.stop());
+const emu = await emulatorProcessForFile(60, seedOrdersGroup);
 
 const SECRET = 'pa55-w0rd-never-shown';
 const ROLE = 'arn:aws:iam::123456789012:role/orders-exec';
-const base = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  'poll-interval': '1',
-};
+const base = ORDERS_INPUTS;
 
 function workspace(content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ws-'));
-  mkdirSync(join(dir, 'app'));
-  writeFileSync(join(dir, 'app', 'index.js'), `exports.handler = async () => '${content}';\n`);
-  return dir;
+  return workspaceWith({ 'app/index.js': `exports.handler = async () => '${content}';\n` });
 }
 
 function step(inputs: Record<string, string>, content = 'v2'): Promise<StepRun> {
@@ -46,12 +28,6 @@ function expectNoSecret(run: StepRun): void {
   for (const text of [run.stdout, run.summary, JSON.stringify(run.outputs)])
     expect(text).not.toContain(SECRET);
 }
-
-beforeEach(async () => {
-  await emu.reset();
-  await emu.createApplication('orders-app', 'Lambda');
-  await emu.createDeploymentGroup('orders-app', 'orders-live');
-});
 
 describe('configuration with the code', () => {
   beforeEach(() => emu.createFunction({ name: 'orders', versions: 1, aliases: { live: '1' } }));
@@ -97,8 +73,7 @@ describe('configuration with the code', () => {
     const first = await step({ strategy: 'AllAtOnce', 'memory-size': '256' });
     expect(first.outputs.status).toBe('succeeded');
     await emu.reset();
-    await emu.createApplication('orders-app', 'Lambda');
-    await emu.createDeploymentGroup('orders-app', 'orders-live');
+    await seedOrdersGroup(emu);
     await emu.createFunction({ name: 'orders', versions: 1, aliases: { live: '1' } });
     const run = await runStep({
       emulatorUrl: emu.url,

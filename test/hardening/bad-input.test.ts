@@ -17,7 +17,8 @@ import { release } from '../../src/release/run.ts';
 import { zipDirectory } from '../../src/release/zip.ts';
 import { readSettings, SettingsError } from '../../src/settings/index.ts';
 import { type EmulatorProcess, runStep, startEmulatorProcess } from '../e2e/runner.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import type { Emulator } from '../emulator/index.ts';
+import { emulatorForFile } from '../integration/emulator.ts';
 import {
   ALIAS,
   APP,
@@ -62,15 +63,8 @@ afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
 // ---------------------------------------------------------------------------------------------
 // Inputs-level: readSettings refuses before any client exists.
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-  emu.reset();
-  seed(emu);
-});
+const emu = await emulatorForFile();
+beforeEach(() => seed(emu));
 
 /** A release that would go through: a new code dir, canary, into the seeded group. */
 const GOOD: Record<string, string> = { ...baseInputs, 'code-dir': 'code' };

@@ -10,7 +10,7 @@
 // way for the same reason.
 
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.ts';
 import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
 import { type AliasInfo, LambdaApi } from '../../src/aws/lambda.ts';
@@ -18,24 +18,21 @@ import type { ReleaseDeps } from '../../src/release/deps.ts';
 import type { ProgressEvent } from '../../src/release/result.ts';
 import { failureMessage } from '../../src/report/failure.ts';
 import { renderSummary } from '../../src/report/summary.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import type { Emulator } from '../emulator/index.ts';
+import { emulatorForFile } from '../integration/emulator.ts';
 import {
   ALIAS,
   APP,
   codeDir,
   FN,
-  GROUP,
   mutating,
   runRelease,
+  runWithFailingHook,
   seed,
+  startOtherDeployment,
 } from '../integration/harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 60 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile(60);
 
 /** The description the harness's settings give every deployment of ours. */
 const OURS = 'acme/orders@0123456 run 42';
@@ -480,18 +477,9 @@ function meddling(): {
 describe('an endpoint without deployment targets', () => {
   it('a failed hook is still named, and the watch goes on without the lifecycle events', async () => {
     seed(emu);
-    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
     const m = meddling();
     m.codedeploy.noTargets = true;
-    const run = await runRelease(
-      emu,
-      {
-        'code-dir': codeDir('v2'),
-        strategy: 'AllAtOnce',
-        'after-traffic-hook': 'CodeDeployHook_post',
-      },
-      m.deps,
-    );
+    const run = await runWithFailingHook(emu, { strategy: 'AllAtOnce' }, m.deps);
     expect(run.result.status).toBe('failed');
     expect(run.result.cause).toMatchObject({
       code: 'HOOK_EXECUTION_FAILURE',
@@ -567,15 +555,7 @@ describe('races', () => {
     const m = meddling();
     let other = '';
     m.codedeploy.beforeCreate = () => {
-      other = emu.startDeployment(
-        APP,
-        GROUP,
-        FN,
-        ALIAS,
-        '1',
-        '2',
-        'CodeDeployDefault.LambdaCanary10Percent30Minutes',
-      );
+      other = startOtherDeployment(emu, 'CodeDeployDefault.LambdaCanary10Percent30Minutes');
     };
     const run = await runRelease(emu, { 'code-dir': codeDir('v3') }, m.deps);
     expect(run.result.status).toBe('failed');
@@ -603,15 +583,7 @@ describe('races', () => {
     const m = meddling();
     let other = '';
     m.codedeploy.beforeCreate = () => {
-      other = emu.startDeployment(
-        APP,
-        GROUP,
-        FN,
-        ALIAS,
-        '1',
-        '2',
-        'CodeDeployDefault.LambdaAllAtOnce',
-      );
+      other = startOtherDeployment(emu, 'CodeDeployDefault.LambdaAllAtOnce');
     };
     const run = await runRelease(
       emu,
@@ -712,13 +684,8 @@ describe('rollback that fails', () => {
 
   it('a hook fails after all traffic moved and the rollback fails: says the new version carries it all', async () => {
     seed(emu);
-    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
     emu.failNextRollback();
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      'after-traffic-hook': 'CodeDeployHook_post',
-    });
+    const run = await runWithFailingHook(emu, { strategy: 'AllAtOnce' });
     expect(run.result.status).toBe('failed');
     expect(run.result.cause).toMatchObject({
       code: 'HOOK_EXECUTION_FAILURE',

@@ -14,8 +14,10 @@ import { alarmsIn } from '../../src/release/outcome.ts';
 import {
   type EmulatorProcess,
   NODE,
+  ORDERS_INPUTS,
   runStep,
   type StepRun,
+  seedOrders,
   startEmulatorProcess,
 } from '../e2e/runner.ts';
 
@@ -36,20 +38,10 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await proc.reset();
-  await proc.createFunction({ name: 'orders', code: 'v1', versions: 1, aliases: { live: '1' } });
-  await proc.createApplication('orders-app', 'Lambda');
-  await proc.createDeploymentGroup('orders-app', 'orders-live');
+  await seedOrders(proc, 1, 'v1');
 });
 
-const BASE = {
-  'function-name': 'orders',
-  alias: 'live',
-  application: 'orders-app',
-  'deployment-group': 'orders-live',
-  'code-dir': 'code',
-  strategy: 'AllAtOnce',
-  'poll-interval': '1',
-};
+const BASE = { ...ORDERS_INPUTS, 'code-dir': 'code', strategy: 'AllAtOnce' };
 
 /** Fake, but shaped like the real thing; each is distinctive enough to find in any output. */
 const SECRETS = {

@@ -1,15 +1,10 @@
 // The whole version in process against the emulator: configuration with the code, configuration
 // alone, readiness of SnapStart versions, and creating the function on first use.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './emulator.ts';
 import { ALIAS, codeDir, FN, mutating, runRelease, seed } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 const ROLE = `arn:aws:iam::123456789012:role/orders-exec`;
 

@@ -1,15 +1,19 @@
 // The release when something goes wrong: never a false success, always a cause, and the
 // alias as Lambda reports it afterwards.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
-import { ALIAS, codeDir, FN, mutating, runRelease, seed, settingsFor } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './emulator.ts';
+import {
+  ALIAS,
+  codeDir,
+  FN,
+  mutating,
+  runRelease,
+  runWithFailingHook,
+  seed,
+  settingsFor,
+} from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 /** Sets `alarm` to ALARM as soon as the alias carries weights, while `pending` runs. */
 async function withAlarmOnceShifted<T>(pending: Promise<T>, alarm: string): Promise<T> {
@@ -29,12 +33,7 @@ async function withAlarmOnceShifted<T>(pending: Promise<T>, alarm: string): Prom
 describe('hook failure', () => {
   it('fails, names the hook and CodeDeploy cause, and confirms the rollback from the alias', async () => {
     seed(emu);
-    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'Canary10Percent5Minutes',
-      'after-traffic-hook': 'CodeDeployHook_post',
-    });
+    const run = await runWithFailingHook(emu);
     expect(run.result.status).toBe('failed');
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'true', version: '2' });
     expect(run.result.cause).toMatchObject({
@@ -50,13 +49,7 @@ describe('hook failure', () => {
 
   it('with auto-rollback: false, says traffic was not returned', async () => {
     seed(emu);
-    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      'after-traffic-hook': 'CodeDeployHook_post',
-      'auto-rollback': 'false',
-    });
+    const run = await runWithFailingHook(emu, { strategy: 'AllAtOnce', 'auto-rollback': 'false' });
     expect(run.result.status).toBe('failed');
     expect(run.outputs['rolled-back']).toBe('false');
     expect(run.result.finalAlias).toEqual({ version: '2', weights: {} });

@@ -1,16 +1,11 @@
 // `codedeploy-role`: a first release creates the CodeDeploy application and deployment group
 // it needs, after every check has passed, and the next release deploys through them.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CodeDeployService } from '../../src/release/deps.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { emulatorForFile } from './emulator.ts';
 import { APP, codeDir, depsFor, FN, GROUP, mutating, runRelease } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 const ROLE = 'arn:aws:iam::123456789012:role/service-role/CodeDeployForLambda';
 

@@ -1,16 +1,11 @@
 // Metric gates in process against the emulator: CodeDeploy stops on the gates' alarms, the
 // canary report says what each version did, and the alarms are gone afterwards.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { emulatorForFile } from './emulator.ts';
 import { ALIAS, FN, mutating, runRelease, seed } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
+const emu = await emulatorForFile();
 beforeEach(() => {
-  emu.reset();
   seed(emu, { versions: 2, live: '1' });
   emu.setVersionBehaviour(FN, '1', { errorRate: 0, medianMs: 80, p99Ms: 200 });
   emu.setTraffic(FN, ALIAS, { requestsPerMinute: 600 });

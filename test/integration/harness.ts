@@ -101,6 +101,33 @@ export async function runRelease(
   return { result, outputs, events, calls: emu.calls.slice(before) };
 }
 
+/** Someone else's deployment in the group: `live` from v1 to v2 with `config`; its id. */
+export function startOtherDeployment(emu: Emulator, config: string): string {
+  return emu.startDeployment(APP, GROUP, FN, ALIAS, '1', '2', config);
+}
+
+/**
+ * A release of new code (`v2`) whose AfterAllowTraffic hook reports Failed, by a 10% canary
+ * unless `inputs` say otherwise.
+ */
+export function runWithFailingHook(
+  emu: Emulator,
+  inputs: Record<string, string> = {},
+  extra: Partial<ReleaseDeps> = {},
+): Promise<Run> {
+  emu.setHook('CodeDeployHook_post', { result: 'Failed' });
+  return runRelease(
+    emu,
+    {
+      'code-dir': codeDir('v2'),
+      strategy: 'Canary10Percent5Minutes',
+      'after-traffic-hook': 'CodeDeployHook_post',
+      ...inputs,
+    },
+    extra,
+  );
+}
+
 export function mutating(calls: Emulator['calls']): string[] {
   return calls.filter((c) => c.mutating).map((c) => c.operation);
 }

@@ -3,18 +3,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultS3Key } from '../../src/aws/s3.ts';
 import { zipDirectory } from '../../src/release/zip.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import type { Emulator } from '../emulator/index.ts';
+import { emulatorForFile } from './emulator.ts';
 import { codeDir, FN, mutating, runRelease, seed } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
 const s3Ops = (calls: Emulator['calls']) =>

@@ -1,18 +1,23 @@
 // What the result says in each outcome, as the summary and annotation read it: the alias
 // preflight read, where traffic is now, the cause, and the log lines that say so.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureMessage } from '../../src/report/failure.ts';
 import { headline } from '../../src/report/headline.ts';
 import { renderSummary } from '../../src/report/summary.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
-import { ALIAS, APP, codeDir, FN, GROUP, mutating, runRelease, seed } from './harness.ts';
+import { emulatorForFile } from './emulator.ts';
+import {
+  ALIAS,
+  APP,
+  codeDir,
+  FN,
+  GROUP,
+  mutating,
+  runRelease,
+  runWithFailingHook,
+  seed,
+} from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 const infos = (run: { events: { kind: string; message?: string }[] }) =>
   run.events.filter((e) => e.kind === 'info').map((e) => e.message ?? '');
@@ -106,12 +111,7 @@ describe('a failure before any change keeps the alias preflight read', () => {
 describe('a rollback', () => {
   it('ends the timeline at where traffic is now, marked as the rollback by the hook', async () => {
     seed(emu);
-    emu.setHook('CodeDeployHook_post', { result: 'Failed' });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'Canary10Percent5Minutes',
-      'after-traffic-hook': 'CodeDeployHook_post',
-    });
+    const run = await runWithFailingHook(emu);
     expect(run.result.rolledBack).toBe(true);
     expect(run.result.timeline.some((p) => p.newPercent === 10)).toBe(true);
     expect(run.result.timeline.at(-1)).toMatchObject({ newPercent: 0, event: 'hook' });

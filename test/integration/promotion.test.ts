@@ -1,15 +1,10 @@
 // Stages: promote an existing version, by number or from another alias; move dev/test aliases
 // directly without CodeDeploy.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './emulator.ts';
 import { ALIAS, FN, mutating, runRelease, seed } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 describe('promotion', () => {
   it('releases an existing version by number: no upload, no publish', async () => {

@@ -1,17 +1,12 @@
 // Someone else acts between the release's read and its write: each read-then-write is either
 // pinned to what was read or checked again right before the write. The emulator's `onCall`
 // trigger places the other actor's change exactly in the window.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/report/summary.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { emulatorForFile } from './emulator.ts';
 import { ALIAS, codeDir, FN, mutating, runRelease, seed, settingsFor } from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 const LINEAR = 'linear 20% 2m';
 const linearConfig = async () => {

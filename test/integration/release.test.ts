@@ -2,17 +2,22 @@
 // recorded, the outputs and the calls made.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { zipDirectory } from '../../src/release/zip.ts';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
-import { ALIAS, APP, codeDir, FN, GROUP, mutating, runRelease, seed } from './harness.ts';
+import { emulatorForFile } from './emulator.ts';
+import {
+  ALIAS,
+  APP,
+  codeDir,
+  FN,
+  GROUP,
+  mutating,
+  runRelease,
+  seed,
+  startOtherDeployment,
+} from './harness.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 600 });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const emu = await emulatorForFile();
 
 function weightsSeen(): number[] {
   // Share of traffic on the new version at each alias change.
@@ -216,15 +221,7 @@ describe('wait: false', () => {
 describe('busy group', () => {
   it('if-busy: fail names the active deployment and changes nothing', async () => {
     seed(emu, { versions: 2, live: '1' });
-    const active = emu.startDeployment(
-      APP,
-      GROUP,
-      FN,
-      ALIAS,
-      '1',
-      '2',
-      'CodeDeployDefault.LambdaCanary10Percent30Minutes',
-    );
+    const active = startOtherDeployment(emu, 'CodeDeployDefault.LambdaCanary10Percent30Minutes');
     const run = await runRelease(emu, { 'code-dir': codeDir('v3') });
     expect(run.result.status).toBe('failed');
     expect(run.result.cause!.code).toBe('GROUP_BUSY');
@@ -235,7 +232,7 @@ describe('busy group', () => {
 
   it('if-busy: wait waits for it to end, then deploys', async () => {
     seed(emu, { versions: 2, live: '1' });
-    emu.startDeployment(APP, GROUP, FN, ALIAS, '1', '2', 'CodeDeployDefault.LambdaAllAtOnce');
+    startOtherDeployment(emu, 'CodeDeployDefault.LambdaAllAtOnce');
     const run = await runRelease(emu, { 'code-dir': codeDir('v3'), 'if-busy': 'wait' });
     expect(run.result.cause).toBeUndefined();
     expect(run.result.status).toBe('succeeded');

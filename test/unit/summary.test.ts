@@ -2,26 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ReleaseResult } from '../../src/release/result.ts';
 import { headline, renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.ts';
 import * as o from '../fixtures/outcomes.ts';
+import { cells } from './table-cells.ts';
 
 const { base, s } = o;
-
-/** Splits a GFM table row on its unescaped pipes. */
-function cells(row: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < row.length; i++) {
-    const c = row[i];
-    if (c === '\\' && i + 1 < row.length) {
-      cur += c + row[i + 1];
-      i++;
-    } else if (c === '|') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
 
 /** Every table in the Markdown keeps the column count of its header row. */
 function expectTablesIntact(md: string): void {

@@ -93,14 +93,8 @@ export class CodeDeployApi implements ServiceApi {
         return this.#model.createDeploymentGroup(body);
       case 'GetDeploymentGroup':
         return this.#getDeploymentGroup(body);
-      case 'ListDeploymentGroups': {
-        const app = this.#model.requireApp(body['applicationName']);
-        const names = this.#model.groupNames(app.applicationName).sort();
-        return {
-          applicationName: app.applicationName,
-          ...this.#list(names, body['nextToken'], 'deploymentGroups'),
-        };
-      }
+      case 'ListDeploymentGroups':
+        return this.#listDeploymentGroups(body);
       case 'GetDeploymentConfig':
         return this.#getDeploymentConfig(body);
       case 'CreateDeploymentConfig':
@@ -115,57 +109,71 @@ export class CodeDeployApi implements ServiceApi {
         };
       case 'BatchGetDeployments':
         return this.#batchGetDeployments(body);
-      case 'StopDeployment': {
-        const d = this.#engine.requireDeployment(body['deploymentId']);
-        if (!this.#model.groupRecord(d.applicationName, d.deploymentGroupName)) {
-          throw err(
-            'DeploymentGroupDoesNotExistException',
-            `No Deployment Group found for name: ${d.deploymentGroupName}`,
-          );
-        }
-        const flag = body['autoRollbackEnabled'];
-        return this.#engine.stop(d.deploymentId, typeof flag === 'boolean' ? flag : undefined);
-      }
-      case 'ContinueDeployment': {
+      case 'StopDeployment':
+        return this.#stopDeployment(body);
+      case 'ContinueDeployment':
         this.#engine.requireDeployment(body['deploymentId']);
         throw err(
           'UnsupportedActionForDeploymentTypeException',
           'ContinueDeployment is only supported for EC2/On-premises and Amazon ECS blue/green deployments.',
         );
-      }
       case 'ListDeployments':
         return this.#listDeployments(body);
       case 'ListDeploymentTargets':
         return this.#listDeploymentTargets(body);
       case 'BatchGetDeploymentTargets':
         return this.#batchGetDeploymentTargets(body);
-      case 'GetDeploymentTarget': {
-        const d = this.#engine.requireDeployment(body['deploymentId']);
-        const id = body['targetId'];
-        if (typeof id !== 'string' || id === '')
-          throw err('DeploymentTargetIdRequiredException', 'A deployment target ID is required.');
-        const t = deploymentTarget(d, this.#lambda, id);
-        if (!t)
-          throw err(
-            'DeploymentTargetDoesNotExistException',
-            `The deployment target ${id} does not exist.`,
-          );
-        return { deploymentTarget: t };
-      }
-      case 'PutLifecycleEventHookExecutionStatus': {
-        const id = this.#engine.putHookStatus(
-          body['deploymentId'],
-          body['lifecycleEventHookExecutionId'],
-          body['status'],
-        );
-        return { lifecycleEventHookExecutionId: id };
-      }
+      case 'GetDeploymentTarget':
+        return this.#getDeploymentTarget(body);
+      case 'PutLifecycleEventHookExecutionStatus':
+        return {
+          lifecycleEventHookExecutionId: this.#engine.putHookStatus(
+            body['deploymentId'],
+            body['lifecycleEventHookExecutionId'],
+            body['status'],
+          ),
+        };
       default:
         throw err(
           'UnknownOperationException',
           `The operation ${operation} is not supported by the emulator.`,
         );
     }
+  }
+
+  #listDeploymentGroups(body: Record<string, unknown>): unknown {
+    const app = this.#model.requireApp(body['applicationName']);
+    const names = this.#model.groupNames(app.applicationName).sort();
+    return {
+      applicationName: app.applicationName,
+      ...this.#list(names, body['nextToken'], 'deploymentGroups'),
+    };
+  }
+
+  #stopDeployment(body: Record<string, unknown>): unknown {
+    const d = this.#engine.requireDeployment(body['deploymentId']);
+    if (!this.#model.groupRecord(d.applicationName, d.deploymentGroupName)) {
+      throw err(
+        'DeploymentGroupDoesNotExistException',
+        `No Deployment Group found for name: ${d.deploymentGroupName}`,
+      );
+    }
+    const flag = body['autoRollbackEnabled'];
+    return this.#engine.stop(d.deploymentId, typeof flag === 'boolean' ? flag : undefined);
+  }
+
+  #getDeploymentTarget(body: Record<string, unknown>): unknown {
+    const d = this.#engine.requireDeployment(body['deploymentId']);
+    const id = body['targetId'];
+    if (typeof id !== 'string' || id === '')
+      throw err('DeploymentTargetIdRequiredException', 'A deployment target ID is required.');
+    const t = deploymentTarget(d, this.#lambda, id);
+    if (!t)
+      throw err(
+        'DeploymentTargetDoesNotExistException',
+        `The deployment target ${id} does not exist.`,
+      );
+    return { deploymentTarget: t };
   }
 
   #applicationInfo(a: ApplicationRecord): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // A function's configuration as Lambda keeps it (runtime, handler, memory, environment, ...):
 // the checks UpdateFunctionConfiguration and CreateFunction apply to a request, and how the
-// fields look in FunctionConfiguration. docs/aws-semantics.md "Configuration: ...".
+// fields look in FunctionConfiguration (docs/aws-semantics.md#function-configuration).
 import { ApiError, isRecord } from '../util.ts';
 import { invalidParam, validation } from './errors.ts';
 
@@ -50,7 +50,7 @@ const PASSED_THROUGH = [
   'DurableConfig',
 ];
 
-// docs/aws-semantics.md "Configuration: Environment variables".
+// docs/aws-semantics.md#environment-variables
 const RESERVED = new Set([
   '_HANDLER',
   '_X_AMZN_TRACE_ID',

@@ -1,5 +1,6 @@
 // CreateFunction (POST /2015-03-31/functions): the request's checks and the new function,
-// Pending until it is ready (docs/aws-semantics.md "CreateFunction").
+// Pending until it is ready
+// (docs/aws-semantics.md#readiness-createfunction-snapstart-and-failed-updates).
 import { isRecord, uuid } from '../util.ts';
 import { applySettings, checkSettings, defaultSettings } from './config.ts';
 import { invalidParam, validation } from './errors.ts';

@@ -146,7 +146,7 @@ const NAME_PATTERN =
   /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
 const VERSION_PATTERN = /^(\$LATEST|[0-9]+)$/;
 const DEFAULT_UPDATE_DELAY_MS = 2000;
-/** About 3 minutes observed for a SnapStart snapshot (docs/aws-semantics.md). */
+/** About 3 minutes observed for a SnapStart snapshot (docs/aws-semantics.md "Readiness"). */
 const DEFAULT_SNAPSTART_MS = 180_000;
 export const DEFAULT_CREATE_PENDING_MS = 1000;
 
@@ -435,7 +435,7 @@ export class LambdaModel {
       const v = fn.versions.find((x) => x.version === version);
       if (!v) throw notFound(`Function not found: ${this.functionArn(fn.name, version)}`);
       if (!v.active && v.snapStart && !v.failed) {
-        // docs/aws-semantics.md "SnapStart": invoking a version whose snapshot is not ready.
+        // docs/aws-semantics.md "Readiness": invoking a version whose snapshot is not ready.
         throw new ApiError(
           409,
           'SnapStartNotReadyException',
@@ -524,7 +524,7 @@ export class LambdaModel {
     this.#functions.set(fn.name, fn);
   }
 
-  /** 409 while the function is still being created (docs/aws-semantics.md "CreateFunction"). */
+  /** 409 while the function is still being created (docs/aws-semantics.md "Readiness"). */
   checkNotPending(fn: FunctionRecord): void {
     if (fn.latest.state === 'Pending')
       throw conflict(
