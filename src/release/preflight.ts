@@ -350,6 +350,49 @@ async function resolveStrategy(
   return { routing: config.routing, configName: config.name, createConfig: false };
 }
 
+/** A dry run names the version it would publish: new code always gets the next number. */
+async function predictVersion(
+  settings: Settings,
+  deps: ReleaseDeps,
+  p: Pick<Plan, 'promoted' | 'codeUnchanged' | 'configuration' | 'create'>,
+): Promise<string | undefined> {
+  if (!settings.dryRun) return undefined;
+  if (p.create) return '1';
+  const uploads =
+    !p.promoted &&
+    ((!p.codeUnchanged && ['zip-file', 'code-dir', 's3', 'image'].includes(settings.source.kind)) ||
+      p.configuration?.diff.request !== undefined ||
+      p.configuration?.diff.architecture !== undefined);
+  return uploads ? await nextVersionNumber(deps, settings.functionName) : undefined;
+}
+
+function timeoutOf(
+  settings: Settings,
+  routing: DeploymentPlan['routing'] | undefined,
+  hooks: number,
+): number {
+  return settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks) : 10);
+}
+
+/** Session credentials from the environment that this release is expected to outlast. */
+function lifetimeWarning(
+  settings: Settings,
+  routing: DeploymentPlan['routing'] | undefined,
+  timeoutMinutes: number,
+): string | undefined {
+  const expectedMs = expectedReleaseMs({
+    shiftMinutes: routing ? shiftMinutes(routing) : 0,
+    timeoutMinutes,
+    wait: settings.wait,
+  });
+  const { credentials } = settings;
+  return credentialLifetimeWarning(
+    credentials.sessionFromEnv ? { AWS_SESSION_TOKEN: 'set' } : {},
+    expectedMs,
+    credentials.role !== undefined,
+  );
+}
+
 /** `seen` hears of the alias as read, before any check can refuse. */
 export async function preflight(
   settings: Settings,
@@ -387,33 +430,14 @@ export async function preflight(
   // is checked again once that deployment has ended.
   if (!deployment?.activeDeploymentId) checkAlias(current, settings.alias, functionName, direct);
 
-  // A dry run names the version it would publish: new code always gets the next number.
-  const uploads =
-    !promoted &&
-    ((!codeUnchanged && ['zip-file', 'code-dir', 's3', 'image'].includes(settings.source.kind)) ||
-      configuration?.diff.request !== undefined ||
-      configuration?.diff.architecture !== undefined);
-  const predictedVersion = !settings.dryRun
-    ? undefined
-    : create
-      ? '1'
-      : uploads
-        ? await nextVersionNumber(deps, fn)
-        : undefined;
-  const routing = deployment?.routing;
-  const timeoutMinutes =
-    settings.timeoutMinutes ?? (routing ? defaultTimeoutMinutes(routing, hooks.length) : 10);
-  const expectedMs = expectedReleaseMs({
-    shiftMinutes: routing ? shiftMinutes(routing) : 0,
-    timeoutMinutes,
-    wait: settings.wait,
+  const predictedVersion = await predictVersion(settings, deps, {
+    promoted,
+    codeUnchanged,
+    configuration,
+    create,
   });
-  const { credentials } = settings;
-  const lifetime = credentialLifetimeWarning(
-    credentials.sessionFromEnv ? { AWS_SESSION_TOKEN: 'set' } : {},
-    expectedMs,
-    credentials.role !== undefined,
-  );
+  const timeoutMinutes = timeoutOf(settings, deployment?.routing, hooks.length);
+  const lifetime = lifetimeWarning(settings, deployment?.routing, timeoutMinutes);
   if (lifetime) warnings.push(lifetime);
 
   const plan: Omit<Plan, 'summary'> = {
