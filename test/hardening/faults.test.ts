@@ -9,11 +9,17 @@
 // action. Where retries run long, `timeout-minutes: 30` keeps the watch deadline out of the
 // way for the same reason.
 
+import {
+  CodeDeployClient,
+  CreateDeploymentCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.ts';
 import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
 import { type AliasInfo, LambdaApi } from '../../src/aws/lambda.ts';
+import { appSpec, sha256Hex } from '../../src/release/deploy.ts';
 import type { ReleaseDeps } from '../../src/release/deps.ts';
 import type { ProgressEvent } from '../../src/release/result.ts';
 import { failureMessage } from '../../src/report/failure.ts';
@@ -25,6 +31,7 @@ import {
   APP,
   codeDir,
   FN,
+  GROUP,
   mutating,
   runRelease,
   runWithFailingHook,
@@ -434,7 +441,9 @@ function lostAnswer(): Error {
 }
 
 class MeddlingCodeDeploy extends CodeDeployApi {
-  beforeCreate?: () => void;
+  beforeCreate?: () => void | Promise<void>;
+  /** Runs once, after the first CreateDeployment has been answered (either way). */
+  afterCreate?: () => Promise<void>;
   /** An endpoint that does not answer ListDeploymentTargets (the hook statuses stay unknown). */
   noTargets = false;
   override getLambdaTarget(...a: Parameters<CodeDeployApi['getLambdaTarget']>) {
@@ -452,7 +461,10 @@ class MeddlingCodeDeploy extends CodeDeployApi {
   override async createDeployment(...a: Parameters<CodeDeployApi['createDeployment']>) {
     const f = this.beforeCreate;
     this.beforeCreate = undefined;
-    f?.();
+    await f?.();
+    const after = this.afterCreate;
+    this.afterCreate = undefined;
+    if (after) return super.createDeployment(...a).finally(after);
     if (this.loseCreateAnswer) {
       this.loseCreateAnswer = false;
       await super.createDeployment(...a);
@@ -461,6 +473,45 @@ class MeddlingCodeDeploy extends CodeDeployApi {
     }
     return super.createDeployment(...a);
   }
+}
+
+/** Someone else's deployment of `live` from v1 to v2, all at once, with a BeforeAllowTraffic `hook`. */
+async function createHeldDeployment(hook: string): Promise<string> {
+  const content = appSpec({
+    functionName: FN,
+    alias: ALIAS,
+    currentVersion: '1',
+    targetVersion: '2',
+    beforeTrafficHook: hook,
+  });
+  const answer = await new CodeDeployClient({ region: emu.region, endpoint: emu.url }).send(
+    new CreateDeploymentCommand({
+      applicationName: APP,
+      deploymentGroupName: GROUP,
+      deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+      revision: {
+        revisionType: 'AppSpecContent',
+        appSpecContent: { content, sha256: sha256Hex(content) },
+      },
+    }),
+  );
+  return answer.deploymentId!;
+}
+
+/** The `hook` Lambda reports Succeeded, as it would through the API, once it has been invoked. */
+async function releaseHook(hook: string): Promise<void> {
+  await until(() => emu.invocations(hook).length > 0);
+  const event = JSON.parse(emu.invocations(hook)[0]!.payload) as {
+    DeploymentId: string;
+    LifecycleEventHookExecutionId: string;
+  };
+  await new CodeDeployClient({ region: emu.region, endpoint: emu.url }).send(
+    new PutLifecycleEventHookExecutionStatusCommand({
+      deploymentId: event.DeploymentId,
+      lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
+      status: 'Succeeded',
+    }),
+  );
 }
 
 function meddling(): {
@@ -581,10 +632,17 @@ describe('races', () => {
   it('another deployment starts between preflight and CreateDeployment, if-busy: wait → waits, deploys from where the alias is now', async () => {
     seed(emu, { versions: 2, live: '1' });
     const m = meddling();
+    // The other deployment is held at its BeforeAllowTraffic hook until our first
+    // CreateDeployment has been answered: an AllAtOnce deployment with no hook ends one
+    // emulated second (17 real ms) after it starts, so under load it could end before our
+    // request arrives, and ours would then (rightly) fail validation from version 1.
+    const hook = 'CodeDeployHook_other';
+    emu.setHook(hook, { result: 'never' });
     let other = '';
-    m.codedeploy.beforeCreate = () => {
-      other = startOtherDeployment(emu, 'CodeDeployDefault.LambdaAllAtOnce');
+    m.codedeploy.beforeCreate = async () => {
+      other = await createHeldDeployment(hook);
     };
+    m.codedeploy.afterCreate = () => releaseHook(hook);
     const run = await runRelease(
       emu,
       { 'code-dir': codeDir('v3'), 'if-busy': 'wait', strategy: 'AllAtOnce' },
@@ -605,7 +663,9 @@ describe('races', () => {
       targetVersion: '3',
       status: 'Succeeded',
     });
+    // The other deployment's CreateDeployment, then ours: refused, and again once it ended.
     expect(callsOf(run.calls, 'CreateDeployment').map((c) => c.errorCode ?? c.status)).toEqual([
+      200,
       'DeploymentLimitExceededException',
       200,
     ]);
