@@ -1,6 +1,7 @@
 // The release's own failures: a code a person (and the summary) can act on, and a message
 // that is the whole explanation.
-import { type AwsErrorLike, awsError, isAbort } from '../aws/errors.ts';
+import { isExpiredCredentials } from '../aws/credential-errors.ts';
+import { type AwsErrorLike, awsError, describeAwsError, isAbort } from '../aws/errors.ts';
 
 export type ReleaseErrorCode =
   | 'INVALID_INPUT'
@@ -50,8 +51,10 @@ export class ReleaseError extends Error {
 }
 
 /**
- * Runs one AWS call; a failure (cancellation aside) becomes a ReleaseError with `code` whose
- * message `explain` writes from the AWS error (service, operation, what was being done, fix).
+ * Runs one AWS call; a failure becomes a ReleaseError with `code` whose message `explain`
+ * writes from the AWS error (service, operation, what was being done, fix). Cancellation and
+ * missing or expired credentials pass through unchanged: the release words those once, for
+ * every call alike (CREDENTIALS_EXPIRED, NO_CREDENTIALS), and a retry hint would be false.
  */
 export async function explainFailure<T>(
   code: ReleaseErrorCode,
@@ -61,7 +64,12 @@ export async function explainFailure<T>(
   try {
     return await fn();
   } catch (error) {
-    if (isAbort(error)) throw error;
+    if (
+      isAbort(error) ||
+      isExpiredCredentials(error) ||
+      describeAwsError(error).code === 'NO_CREDENTIALS'
+    )
+      throw error;
     throw new ReleaseError(code, explain(awsError(error)));
   }
 }

@@ -3,6 +3,7 @@
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { callOf, describeAwsError, withErrorContext } from '../../src/aws/errors.ts';
+import { explainFailure, ReleaseError } from '../../src/release/errors.ts';
 
 /** An error as a client tagged by withErrorContext throws it from `command`. */
 async function thrownBy(clientName: string, commandName: string, error: Error): Promise<unknown> {
@@ -121,4 +122,30 @@ describe('describeAwsError', () => {
     expect(callOf(e)).toEqual({ service: 'Lambda', operation: 'GetFunction' });
     expect(describeAwsError(e).message).toMatch(/^Lambda GetFunction failed: /);
   });
+});
+
+describe('explainFailure', () => {
+  const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+  const explain = () => 'S3 PutObject failed. Run it again.';
+
+  it('words an AWS failure with its own code and explanation', async () => {
+    const e = await explainFailure('S3_UPLOAD_FAILED', explain, () =>
+      Promise.reject(named('SlowDown', 'Please reduce your request rate.')),
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ReleaseError);
+    expect(e).toMatchObject({ code: 'S3_UPLOAD_FAILED', message: explain() });
+  });
+
+  it.each([
+    ['expired', named('ExpiredToken', 'The provided token has expired.')],
+    ['missing', named('CredentialsProviderError', 'Could not load credentials from any providers')],
+  ])(
+    'lets %s credentials through for the release to word once, without a retry hint',
+    async (_, err) => {
+      const e = await explainFailure('S3_UPLOAD_FAILED', explain, () => Promise.reject(err)).catch(
+        (x: unknown) => x,
+      );
+      expect(e).toBe(err);
+    },
+  );
 });
