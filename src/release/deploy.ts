@@ -8,12 +8,10 @@ import { aliasMoved, checkAlias, isWhollyOn } from './alias.ts';
 import { ensureConfig } from './config.ts';
 import type { CodeDeployService, ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import { CLOCK_SKEW_MS, type OwnDeployment } from './own-deployment.ts';
 import type { DeploymentPlan, Plan } from './plan.ts';
 import { isTransient } from './retry.ts';
 import { timeoutWords } from './steps.ts';
-
-/** Leeway for the clock difference between this runner and AWS, when matching create times. */
-export const CLOCK_SKEW_MS = 30_000;
 
 export interface AppSpecInput {
   functionName: string;
@@ -52,11 +50,6 @@ export function appSpec(a: AppSpecInput): string {
 /** CodeDeploy's appSpecContent.sha256: lowercase hex over the exact UTF-8 content. */
 export function sha256Hex(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
-}
-
-/** CodeDeploy's older documented limit is 100 characters. */
-export function deploymentDescription(settings: { versionDescription: string }): string {
-  return settings.versionDescription.slice(0, 100);
 }
 
 export function busyError(group: string, id: string, region: string): ReleaseError {
@@ -201,13 +194,7 @@ async function createDeployment(
   }
 }
 
-export interface OwnDeploymentQuery {
-  application: string;
-  deploymentGroup: string;
-  /** Our deployment's description: it names the run. */
-  description: string;
-  /** epoch ms, CLOCK_SKEW_MS before we could have created it; deployments created earlier are not ours */
-  since: number;
+export interface OwnDeploymentQuery extends OwnDeployment {
   /** Our AppSpec's sha256, when known: then the deployment must carry exactly it. */
   sha?: string;
 }

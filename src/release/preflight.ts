@@ -17,10 +17,11 @@ import {
 import { defaultTimeoutMinutes, shiftMinutes } from '../strategy.ts';
 import { checkAlias, describeWeights } from './alias.ts';
 import { findConfig } from './config.ts';
-import { busyError, deploymentDescription } from './deploy.ts';
+import { busyError } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
 import { checkAlarmCount } from './gates.ts';
+import { deploymentDescription } from './own-deployment.ts';
 import type {
   CodeBundle,
   ConfigurationPlan,

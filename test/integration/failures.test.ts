@@ -15,10 +15,20 @@ import {
 
 const emu = await emulatorForFile();
 
-/** Sets `alarm` to ALARM as soon as the alias carries weights, while `pending` runs. */
+/**
+ * Sets `alarm` to ALARM once the alias carries weights and the release has read it so (a
+ * GetAlias after the shift), while `pending` runs: on any machine's speed the release has seen
+ * the traffic it then reports.
+ */
 async function withAlarmOnceShifted<T>(pending: Promise<T>, alarm: string): Promise<T> {
+  let shiftedAt: number | undefined;
   const fire = setInterval(() => {
-    if (Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length) {
+    const split = Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length > 0;
+    if (shiftedAt === undefined && split) shiftedAt = emu.calls.length;
+    const seen =
+      shiftedAt !== undefined &&
+      emu.calls.slice(shiftedAt).some((c) => c.operation === 'GetAlias' && c.status === 200);
+    if (seen) {
       emu.setAlarm(alarm, 'ALARM');
       clearInterval(fire);
     }

@@ -39,12 +39,37 @@ export function statistic(stat: string, samples: number[]): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
+/**
+ * The stored minutes in [startMs, endMs): minute by minute through the window when it is the
+ * shorter walk (an alarm is evaluated every emulated minute over a few periods, and a long
+ * release at a high time scale has a long history), else through the history.
+ */
+function* inWindow(
+  minutes: Map<number, number[]>,
+  startMs: number,
+  endMs: number,
+): Iterable<[number, number[]]> {
+  const first = Math.ceil(startMs / MINUTE_MS) * MINUTE_MS;
+  if ((endMs - first) / MINUTE_MS <= minutes.size) {
+    for (let minute = first; minute < endMs; minute += MINUTE_MS) {
+      const samples = minutes.get(minute);
+      if (samples) yield [minute, samples];
+    }
+    return;
+  }
+  for (const entry of minutes) if (entry[0] >= startMs && entry[0] < endMs) yield entry;
+}
+
 export class MetricStore {
   readonly #data = new Map<string, Map<number, number[]>>();
 
   /** One sample at `atMs`; its datapoint is the minute the invocation started in. */
   record(metric: WireMetric, atMs: number, value: number): void {
-    const key = metricKey(metric);
+    this.recordAt(metricKey(metric), atMs, value);
+  }
+
+  /** record() with the metric's key already made (metricKey): synthetic traffic makes many. */
+  recordAt(key: string, atMs: number, value: number): void {
     const minutes = this.#data.get(key) ?? new Map<number, number[]>();
     const minute = Math.floor(atMs / MINUTE_MS) * MINUTE_MS;
     const samples = minutes.get(minute) ?? [];
@@ -66,8 +91,7 @@ export class MetricStore {
     if (!minutes) return out;
     const periodMs = periodS * 1000;
     const buckets = new Map<number, number[]>();
-    for (const [minute, samples] of minutes) {
-      if (minute < startMs || minute >= endMs) continue;
+    for (const [minute, samples] of inWindow(minutes, startMs, endMs)) {
       const bucket = startMs + Math.floor((minute - startMs) / periodMs) * periodMs;
       const all = buckets.get(bucket) ?? [];
       for (const s of samples) all.push(s);

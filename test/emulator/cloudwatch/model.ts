@@ -2,7 +2,7 @@
 // publishes (docs/aws-semantics.md, CloudWatch), and metric alarms are evaluated at each minute
 // of the emulator's clock. Time advances lazily: every call first catches up to `now()`.
 import { evaluate, type Series } from './math.ts';
-import { duration, MetricStore, prng, type WireMetric } from './metrics.ts';
+import { duration, MetricStore, metricKey, prng, type WireMetric } from './metrics.ts';
 
 export interface WireQuery {
   Id: string;
@@ -73,6 +73,8 @@ export interface CloudWatchModelOptions {
 }
 
 const MINUTE_MS = 60_000;
+/** What Lambda publishes per invocation. */
+const REQUEST_METRICS = ['Throttles', 'Invocations', 'Errors', 'Duration'] as const;
 /** Catching up further than this after a clock jump would only burn CPU on empty minutes. */
 const MAX_CATCH_UP_MINUTES = 7 * 24 * 60;
 
@@ -174,30 +176,50 @@ export class CloudWatchModel {
 
   /** The samples of one request, under the three dimension sets of an alias invocation. */
   #request(fn: string, alias: string, version: string, at: number, throttled: boolean): void {
-    const dims = [
-      [{ Name: 'FunctionName', Value: fn }],
-      [
-        { Name: 'FunctionName', Value: fn },
-        { Name: 'Resource', Value: `${fn}:${alias}` },
-      ],
-      [
-        { Name: 'FunctionName', Value: fn },
-        { Name: 'Resource', Value: `${fn}:${alias}` },
-        { Name: 'ExecutedVersion', Value: version },
-      ],
-    ];
+    const keys = this.#requestKeys(fn, alias, version);
     const b = this.#behaviour.get(`${fn}:${version}`) ?? {};
     const failed = !throttled && this.#rand() < (b.errorRate ?? 0);
     const ms = throttled ? 0 : duration(this.#rand, b.medianMs ?? 100, b.p99Ms ?? 250);
-    for (const Dimensions of dims) {
-      const put = (MetricName: string, v: number) =>
-        this.metrics.record({ Namespace: 'AWS/Lambda', MetricName, Dimensions }, at, v);
-      put('Throttles', throttled ? 1 : 0);
+    for (const k of keys) {
+      this.metrics.recordAt(k.Throttles, at, throttled ? 1 : 0);
       if (throttled) continue;
-      put('Invocations', 1);
-      put('Errors', failed ? 1 : 0);
-      put('Duration', ms);
+      this.metrics.recordAt(k.Invocations, at, 1);
+      this.metrics.recordAt(k.Errors, at, failed ? 1 : 0);
+      this.metrics.recordAt(k.Duration, at, ms);
     }
+  }
+
+  readonly #keys = new Map<string, Record<(typeof REQUEST_METRICS)[number], string>[]>();
+
+  /** The metric keys one request of `fn:alias` on `version` writes, made once. */
+  #requestKeys(fn: string, alias: string, version: string) {
+    const id = JSON.stringify([fn, alias, version]);
+    let keys = this.#keys.get(id);
+    if (!keys) {
+      const dims = [
+        [{ Name: 'FunctionName', Value: fn }],
+        [
+          { Name: 'FunctionName', Value: fn },
+          { Name: 'Resource', Value: `${fn}:${alias}` },
+        ],
+        [
+          { Name: 'FunctionName', Value: fn },
+          { Name: 'Resource', Value: `${fn}:${alias}` },
+          { Name: 'ExecutedVersion', Value: version },
+        ],
+      ];
+      keys = dims.map(
+        (Dimensions) =>
+          Object.fromEntries(
+            REQUEST_METRICS.map((MetricName) => [
+              MetricName,
+              metricKey({ Namespace: 'AWS/Lambda', MetricName, Dimensions }),
+            ]),
+          ) as Record<(typeof REQUEST_METRICS)[number], string>,
+      );
+      this.#keys.set(id, keys);
+    }
+    return keys;
   }
 
   // --- queries ----------------------------------------------------------------------------

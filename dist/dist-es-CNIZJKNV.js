@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-Q66X5N5D.js";import"./chunk-VOKXP4RC.js";import"./chunk-46VJVOU5.js";import"./chunk-LQHT7O22.js";import"./chunk-LVKEIE3P.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
