@@ -64,8 +64,8 @@ export async function main(): Promise<void> {
     since: startedAt - CLOCK_SKEW_MS,
     role: settings.credentials.role,
   });
-  listenForCancel();
   const controller = new AbortController();
+  listenForCancel(controller);
   const credentials = shellCredentials(settings.credentials.role, settings.region);
   const clients = createClients({ region: settings.region, credentials });
   // Preflight's first call, sent now; preflight receives its answer.

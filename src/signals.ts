@@ -1,15 +1,17 @@
 // The runner's cancel signals, heard from the start of the main step: one that comes before
-// the release's code is loaded (its first read is in flight) is handed over when it is.
+// the release's code is loaded (its first read in flight) aborts that read at once and is
+// handed over to the release's handler when there is one.
 type CancelHandler = (signal: string) => void;
 
 let handler: CancelHandler | undefined;
 let early: string | undefined;
 
-export function listenForCancel(): void {
+export function listenForCancel(controller: AbortController): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.on(signal, () => {
-      if (handler) handler(signal);
-      else early ??= signal;
+      if (handler) return handler(signal);
+      early ??= signal;
+      controller.abort();
     });
 }
 

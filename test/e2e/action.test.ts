@@ -38,6 +38,10 @@ describe('the bundle under the runner protocol', () => {
     expect(await alias()).toEqual({ version: '2', weights: {} });
     expect(run.state.isPost).toBe('true');
     expectNoSecrets(run.stdout, run.summary, JSON.stringify(run.outputs));
+    // The first read goes out before the release code loads, and preflight uses its answer.
+    const reads = (await emu.calls()).map((c) => c.operation);
+    expect(reads[0]).toBe('GetFunction');
+    expect(reads[1]).not.toBe('GetFunction');
   });
 
   it('a failing hook rolls back: non-zero exit, the cause annotated, rolled-back true', async () => {
@@ -120,6 +124,18 @@ describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => 
     expect(post.exitCode).toBe(0);
     await expectWhole('1');
     expect(await emu.deployments()).toEqual([]);
+  });
+
+  it('while the first read is in flight (before the release code is loaded): it ends at once, nothing changed', async () => {
+    // GetFunction answers in a minute: only an abort ends the step within the test's time.
+    await emu.injectFault({ operation: 'GetFunction', kind: 'slow', delayMs: 60_000, count: 1 });
+    const run = await runStep({ emulatorUrl: emu.url, inputs, cancelAfterMs: 500 });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/SIGINT received: the workflow run is being cancelled/);
+    expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'false' });
+    expect(run.summary).not.toBe('');
+    expect((await emu.calls()).filter((c) => c.mutating)).toEqual([]);
+    await expectWhole('1');
   });
 
   it('mid-shift: stops with rollback and the alias is whole on the previous version', async () => {

@@ -89,6 +89,8 @@ export interface StepOptions {
   killOnCancel?: boolean;
   /** Real ms between the line that triggers the cancel and the first signal (default 0). */
   cancelDelayMs?: number;
+  /** Starts the cancellation sequence this many real ms after the step starts, whatever it printed. */
+  cancelAfterMs?: number;
 }
 
 export function runStep(o: StepOptions): Promise<StepRun> {
@@ -137,18 +139,21 @@ export function runStep(o: StepOptions): Promise<StepRun> {
   const onLine = (line: string) => {
     stdout += `${line}\n`;
     o.onLine?.(line);
-    if (!cancelling && o.cancelWhen?.(line)) {
-      cancelling = true;
-      const delay = o.cancelDelayMs ?? 0;
-      if (o.killOnCancel) {
-        timers.push(setTimeout(() => child.kill('SIGKILL'), delay));
-        return;
-      }
-      timers.push(setTimeout(() => child.kill('SIGINT'), delay));
-      timers.push(setTimeout(() => child.kill('SIGTERM'), delay + 7_500));
-      timers.push(setTimeout(() => child.kill('SIGKILL'), delay + 10_000));
-    }
+    if (o.cancelWhen?.(line)) startCancel();
   };
+  function startCancel(): void {
+    if (cancelling) return;
+    cancelling = true;
+    const delay = o.cancelAfterMs === undefined ? (o.cancelDelayMs ?? 0) : 0;
+    if (o.killOnCancel) {
+      timers.push(setTimeout(() => child.kill('SIGKILL'), delay));
+      return;
+    }
+    timers.push(setTimeout(() => child.kill('SIGINT'), delay));
+    timers.push(setTimeout(() => child.kill('SIGTERM'), delay + 7_500));
+    timers.push(setTimeout(() => child.kill('SIGKILL'), delay + 10_000));
+  }
+  if (o.cancelAfterMs !== undefined) timers.push(setTimeout(startCancel, o.cancelAfterMs));
   createInterface({ input: child.stdout! }).on('line', onLine);
   createInterface({ input: child.stderr! }).on('line', onLine);
   return new Promise((done) => {
