@@ -49,6 +49,8 @@ describe('configuration with the code', () => {
     expect(v2.codeSha256).toBe(run.outputs['code-sha256']);
     expect(await emu.getAlias('orders', 'live')).toEqual({ version: '2', weights: {} });
     expect(run.stdout).toContain(`::add-mask::${SECRET}`);
+    // A setting like STAGE=prod is not masked: "prod" stays readable wherever the log says it.
+    expect(run.stdout).not.toContain('::add-mask::prod');
     expect(run.summary).toMatch(/MemorySize: 128 → 512/);
     // Markdown-escaped, as every user-given string in the summary.
     expect(run.summary).toMatch(/Environment: added DB\\_PASSWORD, STAGE/);

@@ -296,10 +296,31 @@ describe('secrets', () => {
     expect(JSON.stringify(desired.warnings)).not.toContain('hunter2');
   });
 
-  it('environmentSecrets lists every non-empty value once', async () => {
-    const desired = await ok({ environment: 'AA=one\nBB=\nCC=two\nDD=one' });
-    expect(environmentSecrets(desired).sort()).toEqual(['one', 'two']);
+  it('environmentSecrets lists each value to mask once', async () => {
+    const desired = await ok({
+      environment: 'API_KEY=one\nBB=\nDB_PASSWORD=two\nSESSION_SALT=one\nDSN=pg://u:p@h/db',
+    });
+    expect(environmentSecrets(desired).sort()).toEqual(['one', 'pg://u:p@h/db', 'two']);
     expect(environmentSecrets(await ok({}))).toEqual([]);
+  });
+
+  it('environmentSecrets masks long values under any key, not settings the log itself says', async () => {
+    const desired = await ok({
+      environment: [
+        'STAGE=prod',
+        'WORKERS=10',
+        'TIMEOUT=30',
+        'DEBUG=true',
+        'TABLE_REGION=us-east-1',
+        'BIG_NUMBER=123456789012',
+        'WEBHOOK=https://hooks.example.com/T000/B000/XXXX',
+        'OPAQUE=c2VjcmV0LXZhbHVl',
+      ].join('\n'),
+    });
+    expect(environmentSecrets(desired).sort()).toEqual([
+      'c2VjcmV0LXZhbHVl',
+      'https://hooks.example.com/T000/B000/XXXX',
+    ]);
   });
 
   it('environmentSecrets also gives each line of a value of several lines', async () => {
