@@ -11,8 +11,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderPostSummary } from '../src/report/post-summary.ts';
 import { renderSummary } from '../src/report/summary.ts';
 import { OUTCOMES } from '../test/fixtures/outcomes.ts';
+import { POST_OUTCOMES } from '../test/fixtures/post-outcomes.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const OUT = join(ROOT, '.summaries');
@@ -69,9 +71,13 @@ function screenshot(html: string, png: string, height: number): void {
 
 const only = process.argv[2];
 mkdirSync(OUT, { recursive: true });
-for (const [name, result] of Object.entries(OUTCOMES)) {
+const rendered = [
+  ...Object.entries(OUTCOMES).map(([name, r]) => [name, renderSummary(r, CONTEXT)] as const),
+  // The post step's own summary, written when main ended without one.
+  ...Object.entries(POST_OUTCOMES).map(([name, r]) => [name, renderPostSummary(r)] as const),
+];
+for (const [name, markdown] of rendered) {
   if (only && !name.includes(only)) continue;
-  const markdown = renderSummary(result, CONTEXT);
   writeFileSync(join(OUT, `${name}.md`), markdown);
   // The details open, so that the picture shows what a reader sees on a click too.
   const html = toHtml(markdown).replace('<details>', '<details open>');

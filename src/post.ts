@@ -11,6 +11,7 @@ import { expiredMessage, stopAndConfirm } from './release/cancel.ts';
 import { findOwnDeployment } from './release/deploy.ts';
 import { realClock } from './release/deps.ts';
 import { deleteLeftAlarms } from './release/gates.ts';
+import type { PostReport } from './report/post-summary.ts';
 import { formatAliasState } from './report/progress.ts';
 import { loadState, type ReleaseState } from './state.ts';
 
@@ -20,8 +21,21 @@ export async function post(): Promise<void> {
   if (!d) return;
   // Main reported everything itself (including wait: false and on-timeout: leave, where the
   // deployment is meant to run on): nothing to back up.
-  const id = state.finished ? d.deploymentId : await backstop(d);
+  const report = state.finished ? undefined : await backstop(d);
+  const id = state.finished ? d.deploymentId : report?.deploymentId;
   if (d.gateAlarms?.length) await deleteGateAlarms(d, d.gateAlarms, id);
+  // Main wrote no summary: this one says what became of the release.
+  if (report) await writeSummary(report);
+}
+
+async function writeSummary(report: PostReport): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    const { renderPostSummary } = await import('./report/post-summary.ts');
+    await core.summary.addRaw(renderPostSummary(report)).write({ overwrite: false });
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${(error as Error).message}`);
+  }
 }
 
 /** The post step's clients: few attempts, and role-to-assume's own credentials when main used it. */
@@ -48,28 +62,37 @@ async function deleteGateAlarms(d: ReleaseState, names: string[], id?: string): 
   }
 }
 
-/** Stops our deployment if main died while it ran; returns its id when one was found. */
-async function backstop(d: ReleaseState): Promise<string | undefined> {
+/** Stops our deployment if main died while it ran; says what it found and did. */
+async function backstop(d: ReleaseState): Promise<PostReport> {
   const clients = createClients(postOptions(d));
   const lambda = new LambdaApi(() => clients.lambda);
   const codedeploy = new CodeDeployApi(clients.codedeploy);
-  // Killed while CreateDeployment was in flight, main never saw the id: look for it.
-  const id =
-    d.deploymentId ??
-    (d.application && d.deploymentGroup
-      ? await findOwnDeployment(codedeploy, {
-          application: d.application,
-          deploymentGroup: d.deploymentGroup,
-          description: d.description,
-          since: d.since,
-        })
-      : undefined);
-  if (!id) return undefined;
-  const previous = d.previous ?? '';
+  const base = { region: d.region, functionName: d.functionName, alias: d.alias };
+  const readAlias = () => lambda.getAlias(d.functionName, d.alias).then((a) => a ?? null);
+  let id: string | undefined;
   try {
+    // Killed while CreateDeployment was in flight, main never saw the id: look for it.
+    id =
+      d.deploymentId ??
+      (d.application && d.deploymentGroup
+        ? await findOwnDeployment(codedeploy, {
+            application: d.application,
+            deploymentGroup: d.deploymentGroup,
+            description: d.description,
+            since: d.since,
+          })
+        : undefined);
+    if (!id)
+      return {
+        ...base,
+        kind: 'no-deployment',
+        ...(d.application ? {} : { direct: true }),
+        aliasNow: await readAlias(),
+      };
+    const previous = d.previous ?? '';
     const info = await codedeploy.getDeployment(id);
     if (isTerminal(info.status)) {
-      const alias = await lambda.getAlias(d.functionName, d.alias);
+      const alias = await readAlias();
       core.info(
         `Deployment ${id} had ended ${info.status}; alias ${d.alias} is on ${alias ? formatAliasState(alias) : 'nothing (missing)'}.`,
       );
@@ -77,11 +100,11 @@ async function backstop(d: ReleaseState): Promise<string | undefined> {
         core.warning(
           `Alias ${d.alias} is split (${formatAliasState(alias)}). Point it at one version before the next release.`,
         );
-      return id;
+      return { ...base, kind: 'ended', deploymentId: id, status: info.status, aliasNow: alias };
     }
     if (d.onCancel === 'leave') {
       core.warning(`Deployment ${id} is still ${info.status}; left running (on-cancel: leave).`);
-      return id;
+      return { ...base, kind: 'left', deploymentId: id, status: info.status };
     }
     core.warning(
       `Deployment ${id} is still ${info.status} after the step ended: stopping it with rollback.`,
@@ -103,16 +126,25 @@ async function backstop(d: ReleaseState): Promise<string | undefined> {
       core.error(
         `Deployment ${id} was stopped, but alias ${d.alias} is on ${where}, not wholly on version ${previous}.`,
       );
+    return {
+      ...base,
+      kind: 'stopped',
+      deploymentId: id,
+      status: info.status,
+      ...(out.alias ? { aliasNow: out.alias } : {}),
+      restored: out.restored,
+      ...(previous ? { previous } : {}),
+    };
   } catch (error) {
+    const what = id ? `check deployment ${id}` : "look for this run's deployment";
     // Retrying cannot renew expired credentials: say so now, and what still guards the deployment.
-    if (isExpiredCredentials(error))
-      core.setFailed(
-        `Post step could not check deployment ${id}: ${expiredMessage(error, id, { region: d.region, usingRoleToAssume: d.role !== undefined })}`,
-      );
-    else
-      core.warning(
-        `Post step could not check deployment ${id}: ${describeAwsError(error, `checking deployment ${id} after the step`).message}`,
-      );
+    const cause =
+      id && isExpiredCredentials(error)
+        ? expiredMessage(error, id, { region: d.region, usingRoleToAssume: d.role !== undefined })
+        : describeAwsError(error, `trying to ${what} after the step`).message;
+    const problem = `Post step could not ${what}: ${cause}`;
+    if (isExpiredCredentials(error)) core.setFailed(problem);
+    else core.warning(problem);
+    return { ...base, kind: 'unchecked', ...(id ? { deploymentId: id } : {}), problem: cause };
   }
-  return id;
 }

@@ -206,5 +206,18 @@ describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => 
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toMatch(/stopping it with rollback/);
     await expectWhole('1');
+    // Main wrote no summary; the post step's says what became of the release.
+    expect(run.summary).toBe('');
+    expect(post.summary).toMatch(/^### ⏹️ Stopped by the post step — alias `live` is back on v1/);
+    expect(post.summary).toContain(run.outputs['deployment-id']!);
+    expect(post.summary).toMatch(/\| Alias now \| v1 \|/);
+  });
+
+  it('the post step after a main that finished writes no summary of its own', async () => {
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...inputs, 'dry-run': 'true' } });
+    expect(run.state.finished).toBe('true');
+    const post = await runStep({ emulatorUrl: emu.url, inputs, state: run.state });
+    expect(post.exitCode).toBe(0);
+    expect(post.summary).toBe('');
   });
 });
