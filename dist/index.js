@@ -1,1 +1,1 @@
-import{e as o,k as i,l as a}from"./chunk-Q2VYHVX2.js";import"./chunk-3RNHDNP5.js";async function n(){return i().isPost?(await import("./post-TT6FO4T6.js")).post():(a(),(await import("./main-52U7CMR4.js")).main())}n().catch(t=>{o(t instanceof Error?t.stack??t.message:String(t))});
+import{e as o,k as i,l as a}from"./chunk-Q2VYHVX2.js";import"./chunk-3RNHDNP5.js";async function n(){return i().isPost?(await import("./post-PS6GBWN6.js")).post():(a(),(await import("./main-52U7CMR4.js")).main())}n().catch(t=>{o(t instanceof Error?t.stack??t.message:String(t))});

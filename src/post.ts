@@ -24,7 +24,7 @@ export async function post(): Promise<void> {
   const report = state.finished ? undefined : await backstop(d);
   const id = state.finished ? d.deploymentId : report?.deploymentId;
   if (d.gateAlarms?.length) await deleteGateAlarms(d, d.gateAlarms, id);
-  // Main wrote no summary: this one says what became of the release.
+  // Main left the release unfinished: this summary says what became of it.
   if (report) await writeSummary(report);
 }
 

@@ -1,6 +1,6 @@
-// The post step's job summary, written only when the main step ended without its own (killed,
-// crashed, or the runner lost): what the post step found of this run's deployment and what it
-// did, from what it read. A pure rendering; every string from inputs or AWS escaped once.
+// The post step's job summary, written when the main step left its release unfinished (killed,
+// the runner lost, or a stop that failed): what the post step found of this run's deployment
+// and what it did, from what it read. A pure rendering; every string from inputs or AWS escaped once.
 import { aliasUrl, deploymentUrl } from '../aws/console.ts';
 import type { AliasState } from '../release/result.ts';
 import { escapeMarkdown, inlineCode, toSingleLine, truncate } from './escape.ts';
@@ -41,33 +41,35 @@ function head(r: PostReport): { line: string; sentence: string } {
     case 'no-deployment':
       return r.direct
         ? {
-            line: '⚠️ Release step ended without its report',
-            sentence: `This release moves the alias itself (\`strategy: direct\`): there is no deployment to stop, and the post step changed nothing.${onNow}`,
+            line: 'ℹ️ Post step: no deployment to stop',
+            sentence: `This release moves the alias itself (\`strategy: direct\`): after the release step there was no deployment to stop, and the post step changed nothing.${onNow}`,
           }
         : {
-            line: '⚠️ Release step ended without its report — no deployment of this run found',
-            sentence: `No CodeDeploy deployment of this run was found; the post step changed nothing.${onNow}`,
+            line: '⚠️ Post step: no deployment of this run found',
+            sentence: `After the release step, no CodeDeploy deployment of this run was found; the post step changed nothing.${onNow}`,
           };
     case 'ended':
       return {
-        line: `ℹ️ Release step ended without its report — deployment ${id} had ended ${escapeMarkdown(r.status ?? '')}`,
+        line: `ℹ️ Post step: deployment ${id} had ended ${escapeMarkdown(r.status ?? '')}`,
         sentence: `The post step found the deployment ended and changed nothing.${onNow}`,
       };
     case 'left':
       return {
         line: `⚠️ Left running — deployment ${id} is still ${escapeMarkdown(r.status ?? '')}`,
-        sentence: `The release step ended while the deployment ran; \`on-cancel: leave\` leaves it to finish.${onNow}`,
+        sentence: `The deployment was still running after the release step; \`on-cancel: leave\` leaves it to finish.${onNow}`,
       };
-    case 'stopped':
+    case 'stopped': {
+      const found = `Deployment ${id} was still ${escapeMarkdown(r.status ?? 'running')} after the release step; the post step stopped it with rollback`;
       return r.restored && r.previous
         ? {
             line: `⏹️ Stopped by the post step — alias ${alias} is back on ${version(r.previous)}`,
-            sentence: `The release step ended while deployment ${id} was still ${escapeMarkdown(r.status ?? 'running')}; the post step stopped it with rollback and read the alias back.`,
+            sentence: `${found} and read the alias back.`,
           }
         : {
             line: `⚠️ Stopped by the post step — alias ${alias} is on ${now ?? 'an unknown state'}${r.previous ? `, not wholly on ${version(r.previous)}` : ''}`,
-            sentence: `The release step ended while deployment ${id} was still ${escapeMarkdown(r.status ?? 'running')}; the post step stopped it with rollback, but the alias is not back. Point it at one version before the next release.`,
+            sentence: `${found}, but the alias is not back. Point it at one version before the next release.`,
           };
+    }
     case 'unchecked':
       return {
         line: id

@@ -16,7 +16,9 @@ describe('renderPostSummary', () => {
       previous: '1',
     });
     expect(md).toMatch(/^### ⏹️ Stopped by the post step — alias `live` is back on v1\n/);
-    expect(md).toContain('was still InProgress; the post step stopped it with rollback');
+    expect(md).toContain(
+      'was still InProgress after the release step; the post step stopped it with rollback',
+    );
     expect(md).toContain('/codesuite/codedeploy/deployments/d-ABCDEFGHI');
     expect(md).toContain('| Alias now | v1 |');
   });
@@ -41,7 +43,7 @@ describe('renderPostSummary', () => {
     [
       'ended',
       { deploymentId: 'd-1', status: 'Succeeded', aliasNow: { version: '2', weights: {} } },
-      /^### ℹ️ .*had ended Succeeded/,
+      /^### ℹ️ Post step: deployment `d-1` had ended Succeeded/,
     ],
     [
       'left',
@@ -51,7 +53,7 @@ describe('renderPostSummary', () => {
     [
       'no-deployment',
       { aliasNow: { version: '1', weights: {} } },
-      /no deployment of this run found[\s\S]*Alias `live` is on v1/,
+      /^### ⚠️ Post step: no deployment of this run found[\s\S]*Alias `live` is on v1/,
     ],
     [
       'unchecked',
