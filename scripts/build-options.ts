@@ -1,5 +1,6 @@
 // The bundle's esbuild options, shared by `npm run build` and the bench's reference bundle.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
 export function bundleOptions(entry: string, outdir: string): BuildOptions {
@@ -53,6 +54,32 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
           b.onLoad({ filter: /.*/, namespace: 'cjs-builtin' }, (args) => ({
             contents: `module.exports = require('node:${args.path}');`,
             loader: 'js',
+          }));
+        },
+      },
+      {
+        // @actions/core imports its OIDC client, and so @actions/http-client, for getIDToken
+        // alone, which only role-to-assume calls. A stand-in loads it then.
+        name: 'lazy-oidc',
+        setup(b) {
+          b.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) =>
+            args.namespace === 'lazy-oidc' || !/@actions[\\/]core/.test(args.importer)
+              ? undefined
+              : {
+                  path: join(args.resolveDir, 'oidc-utils.js'),
+                  namespace: 'lazy-oidc',
+                  pluginData: args.resolveDir,
+                },
+          );
+          b.onLoad({ filter: /.*/, namespace: 'lazy-oidc' }, (args) => ({
+            contents: `export class OidcClient {
+  static async getIDToken(audience) {
+    const { OidcClient } = await import('./oidc-utils.js');
+    return OidcClient.getIDToken(audience);
+  }
+}`,
+            loader: 'js',
+            resolveDir: args.pluginData,
           }));
         },
       },
