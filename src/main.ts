@@ -50,6 +50,8 @@ async function readInputs(startedAt: number): Promise<Settings | undefined> {
 
 export async function main(): Promise<void> {
   const startedAt = Date.now();
+  const controller = new AbortController();
+  listenForCancel(controller);
   const settings = await readInputs(startedAt);
   if (!settings) return;
   const own = settings.strategy.kind === 'direct' ? undefined : ownDeployment(settings, startedAt);
@@ -64,8 +66,6 @@ export async function main(): Promise<void> {
     since: startedAt - CLOCK_SKEW_MS,
     role: settings.credentials.role,
   });
-  const controller = new AbortController();
-  listenForCancel(controller);
   const credentials = shellCredentials(settings.credentials.role, settings.region);
   const clients = createClients({ region: settings.region, credentials });
   // Preflight's first call, sent now; preflight receives its answer.
