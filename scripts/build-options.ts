@@ -1,6 +1,5 @@
 // The bundle's esbuild options, shared by `npm run build` and the bench's reference bundle.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
 export function bundleOptions(entry: string, outdir: string): BuildOptions {
@@ -66,7 +65,9 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
             args.namespace === 'lazy-oidc' || !/@actions[\\/]core/.test(args.importer)
               ? undefined
               : {
-                  path: join(args.resolveDir, 'oidc-utils.js'),
+                  // A path without the checkout's folder: chunk names hash it, and dist/ must
+                  // come out the same in any clone.
+                  path: '@actions/core/lib/oidc-utils.js',
                   namespace: 'lazy-oidc',
                   pluginData: args.resolveDir,
                 },
