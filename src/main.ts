@@ -8,7 +8,7 @@ import { roleToAssumeCredentials } from './aws/credentials.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { environmentSecrets } from './function-config/secrets.ts';
 import { withFirstRead } from './release/first-read.ts';
-import { CLOCK_SKEW_MS, deploymentDescription, ownDeployment } from './release/own-deployment.ts';
+import { ownDeployment } from './release/own-deployment.ts';
 import { readSettings, type Settings } from './settings/index.ts';
 import { listenForCancel } from './signals.ts';
 import { saveRelease } from './state.ts';
@@ -54,16 +54,16 @@ export async function main(): Promise<void> {
   listenForCancel(controller);
   const settings = await readInputs(startedAt);
   if (!settings) return;
-  const own = settings.strategy.kind === 'direct' ? undefined : ownDeployment(settings, startedAt);
+  const { application, deploymentGroup, description, since } = ownDeployment(settings, startedAt);
   saveRelease({
     region: settings.region,
     functionName: settings.functionName,
     alias: settings.alias,
     onCancel: settings.onCancel,
-    application: own?.application,
-    deploymentGroup: own?.deploymentGroup,
-    description: deploymentDescription(settings),
-    since: startedAt - CLOCK_SKEW_MS,
+    // No group to search when the release moves the alias itself.
+    ...(settings.strategy.kind === 'direct' ? {} : { application, deploymentGroup }),
+    description,
+    since,
     role: settings.credentials.role,
   });
   const credentials = shellCredentials(settings.credentials.role, settings.region);

@@ -89,7 +89,7 @@ export interface StepOptions {
   killOnCancel?: boolean;
   /** Real ms between the line that triggers the cancel and the first signal (default 0). */
   cancelDelayMs?: number;
-  /** Starts the cancellation sequence this many real ms after the step starts, whatever it printed. */
+  /** Starts the cancellation sequence (after cancelDelayMs) this many real ms after the step starts, whatever it printed. */
   cancelAfterMs?: number;
 }
 
@@ -144,7 +144,7 @@ export function runStep(o: StepOptions): Promise<StepRun> {
   function startCancel(): void {
     if (cancelling) return;
     cancelling = true;
-    const delay = o.cancelAfterMs === undefined ? (o.cancelDelayMs ?? 0) : 0;
+    const delay = o.cancelDelayMs ?? 0;
     if (o.killOnCancel) {
       timers.push(setTimeout(() => child.kill('SIGKILL'), delay));
       return;

@@ -27,6 +27,8 @@ function setup(
     assume?: (r: AssumeRequest) => Promise<SessionCredentials>;
     getIdToken?: (a: string) => Promise<string>;
     env?: Record<string, string>;
+    /** How long each session lasts by this clock (default: the duration asked for). */
+    lifetimeMs?: number;
   } = {},
 ) {
   let now = T0;
@@ -54,7 +56,7 @@ function setup(
           accessKeyId: `ASIA${n}`,
           secretAccessKey: 's',
           sessionToken: `tok${n}`,
-          expiration: now + r.durationSeconds * 1000,
+          expiration: now + (overrides.lifetimeMs ?? r.durationSeconds * 1000),
         };
       }),
   });
@@ -199,27 +201,12 @@ describe('isExpiredCredentials', () => {
 
 describe('a session that looks short by this clock', () => {
   it('refreshes a sixth of its lifetime before the end (an emulator at scale, or a skewed clock)', async () => {
-    let now = T0;
-    let n = 0;
-    const provider = roleCredentialProvider({
-      roleArn: ROLE,
-      sessionName: 'release',
-      durationSeconds: 3600,
-      now: () => now,
-      env: JOB_ENV,
-      getIdToken: async () => jwt('repo:octo-org/orders:ref:refs/heads/main'),
-      // The hour arrives as 6 s from now by this clock.
-      assume: async () => ({
-        accessKeyId: `ASIA${++n}`,
-        secretAccessKey: 's',
-        sessionToken: 't',
-        expiration: now + 6_000,
-      }),
-    });
+    // The hour arrives as 6 s from now by this clock.
+    const { provider, advance } = setup({ lifetimeMs: 6_000 });
     expect((await provider()).accessKeyId).toBe('ASIA1');
-    now += 4_900;
+    advance(4_900);
     expect((await provider()).accessKeyId).toBe('ASIA1');
-    now += 200; // 0.9 s left: inside the last sixth
+    advance(200); // 0.9 s left: inside the last sixth
     expect((await provider()).accessKeyId).toBe('ASIA2');
   });
 
