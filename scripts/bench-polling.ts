@@ -15,7 +15,7 @@ import { createClients } from '../src/aws/clients.ts';
 import { CodeDeployApi } from '../src/aws/codedeploy.ts';
 import { LambdaApi } from '../src/aws/lambda.ts';
 import type { Clock as ReleaseClock } from '../src/release/deps.ts';
-import { release } from '../src/release/run.ts';
+import { release } from '../src/release/release.ts';
 import { readSettings } from '../src/settings/index.ts';
 import type { Clock } from '../test/emulator/clock.ts';
 import { type Emulator, startEmulator } from '../test/emulator/index.ts';

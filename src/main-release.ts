@@ -1,6 +1,6 @@
 // The main step's release, loaded once its first read is on its way (main.ts): the release's
-// outside world, cancel within the runner's window, and the step's outputs, log, summary and
-// exit code.
+// outside world (each region's clients, built when an entry first needs them), cancel within
+// the runner's window, and the step's outputs, log, summary and exit code.
 import * as core from '@actions/core';
 import {
   type Clients,
@@ -14,33 +14,36 @@ import { LambdaApi } from './aws/lambda.ts';
 import { cancelRelease } from './release/cancel.ts';
 import { type LambdaService, type ReleaseDeps, realClock } from './release/deps.ts';
 import { invalidInputResult } from './release/failure.ts';
+import { returnAlias } from './release/fate.ts';
 import { closeGatesInto, type GateRun } from './release/gates.ts';
 import { endTimeline } from './release/outcome.ts';
+import { releaseFacts } from './release/outputs.ts';
 import { ownDeployment } from './release/own-deployment.ts';
-import type { ProgressEvent, ReleaseResult } from './release/result.ts';
-import { initialResult, release } from './release/run.ts';
+import { initialFleet, releaseAll, settleCancelled } from './release/release.ts';
+import type { EntryResult, FleetResult, ProgressEvent } from './release/result.ts';
 import { neutralizeWorkflowCommands } from './report/escape.ts';
 import { formatProgress } from './report/progress.ts';
-import type { Settings } from './settings/index.ts';
+import type { Entry, ReleaseSettings, Settings } from './settings/index.ts';
 import { onCancel } from './signals.ts';
-import { saveFinished, saveRelease } from './state.ts';
+import { saveEveryRelease, saveFinished, saveRelease } from './state.ts';
 
 /** The runner sends SIGINT, SIGTERM 7.5 s later, then kills 2.5 s after that. */
 const CANCEL_WINDOW_MS = 9_000;
 
 /** What main.ts started: the settings, the clients and the Lambda adapter its first read is on. */
 export interface Started {
-  settings: Settings;
+  release: ReleaseSettings;
   /** epoch ms */
   startedAt: number;
   controller: AbortController;
   credentials: CredentialProvider | undefined;
+  /** The first entry's region's clients. */
   clients: Clients;
   lambda: LambdaService;
 }
 
-function log(e: ProgressEvent): void {
-  const line = formatProgress(e);
+function log(e: ProgressEvent, key?: string): void {
+  const line = key ? `${key}: ${formatProgress(e)}` : formatProgress(e);
   if (e.kind === 'warning') core.warning(line);
   else core.info(line);
 }
@@ -50,20 +53,26 @@ function log(e: ProgressEvent): void {
  * evaluating them (start-up).
  */
 async function reports() {
-  const [summary, failure, head] = await Promise.all([
+  const [summary, failure, head, fleet] = await Promise.all([
     import('./report/summary.ts'),
     import('./report/failure.ts'),
     import('./report/headline.ts'),
+    import('./report/fleet.ts'),
   ]);
-  return { ...summary, ...failure, ...head };
+  return { ...summary, ...failure, ...head, ...fleet };
 }
 
-async function writeSummary(enabled: boolean, result: ReleaseResult): Promise<void> {
+async function writeSummary(enabled: boolean, fleet: FleetResult): Promise<void> {
   if (!enabled || !process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    const { renderSummary, runContext } = await reports();
+    const { renderSummary, renderFleetSummary, runContext } = await reports();
+    const context = runContext(process.env);
     await core.summary
-      .addRaw(renderSummary(result, runContext(process.env)))
+      .addRaw(
+        fleet.several
+          ? renderFleetSummary(fleet, context)
+          : renderSummary(fleet.entries[0]!, context),
+      )
       .write({ overwrite: false });
   } catch (error) {
     core.warning(`Could not write the job summary: ${(error as Error).message}`);
@@ -80,60 +89,110 @@ export async function endInvalidInput(
   core.setOutput('status', result.status);
   core.setOutput('rolled-back', String(result.rolledBack));
   saveFinished();
-  await writeSummary(input('summary').toLowerCase() !== 'false', result);
+  const fleet: FleetResult = {
+    status: result.status,
+    rolledBack: false,
+    several: false,
+    entries: [{ ...result, key: '', wave: 1 }],
+    waves: [],
+    bakeMinutes: 0,
+    startedAt,
+    endedAt: result.endedAt,
+  };
+  await writeSummary(input('summary').toLowerCase() !== 'false', fleet);
   core.setFailed((await reports()).failureMessage(result));
 }
 
-/** The release's outside world: AWS clients, the runner's log, outputs and saved state. */
-function shellDeps(
-  { settings, controller, credentials, clients, lambda }: Started,
-  onDeployment: (id: string) => void,
-  onGates: (run: GateRun | undefined) => void,
-): ReleaseDeps {
+/** Each region's clients and adapters, built when an entry of that region first needs them. */
+function regions(started: Started) {
+  const { credentials, controller } = started;
   const { signal } = controller;
-  const options = { region: settings.region, credentials };
-  let cloudwatch: Promise<CloudWatchApi> | undefined;
+  const first = started.release.entries[0]!.settings.region;
+  const made = new Map<string, ReturnType<typeof regionOf>>();
+  function regionOf(region: string) {
+    const clients = region === first ? started.clients : createClients({ region, credentials });
+    const options = { region, credentials };
+    let cloudwatch: Promise<CloudWatchApi> | undefined;
+    return {
+      cloudwatch: () => (cloudwatch ??= cloudWatchFor(options, signal)),
+      lambda: region === first ? started.lambda : new LambdaApi(() => clients.lambda, signal),
+      codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
+      polling: {
+        lambda: new LambdaApi(() => clients.lambdaPoll, signal),
+        codedeploy: new CodeDeployApi(clients.codedeployPoll, signal),
+      },
+      s3: () => clients.s3(signal),
+    };
+  }
+  return (region: string) => {
+    const r = made.get(region) ?? regionOf(region);
+    made.set(region, r);
+    return r;
+  };
+}
+
+/** What the shell hears from each entry: its deployment and gate alarms, by entry index. */
+interface Heard {
+  deploymentIds: (string | undefined)[];
+  gates: (GateRun | undefined)[];
+}
+
+/** One entry's outside world: its region's AWS, the runner's log, outputs and saved state. */
+function entryDeps(
+  started: Started,
+  region: ReturnType<ReturnType<typeof regions>>,
+  entry: Entry,
+  signal: AbortSignal,
+  heard: Heard,
+): ReleaseDeps {
+  const several = started.release.several;
+  const index = started.release.entries.indexOf(entry);
   return {
-    cloudwatch: () => (cloudwatch ??= cloudWatchFor(options, signal)),
-    onGates,
-    lambda,
-    codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
-    polling: {
-      lambda: new LambdaApi(() => clients.lambdaPoll, signal),
-      codedeploy: new CodeDeployApi(clients.codedeployPoll, signal),
+    ...region,
+    onGates: (run) => {
+      heard.gates[index] = run;
+      saveRelease({ gateAlarms: run?.alarmNames ?? [] }, index);
     },
-    s3: () => clients.s3(signal),
     clock: realClock,
-    progress: log,
+    // Entries run at once: each line names its entry, and the runner's groups (which do not
+    // nest or interleave) are kept for a single function.
+    progress: several ? (e) => log(e, entry.key) : log,
     output: (name, value) => {
-      core.setOutput(name, value);
-      if (name === 'previous-version') saveRelease({ previous: value });
+      if (!several) core.setOutput(name, value);
+      if (name === 'previous-version') saveRelease({ previous: value }, index);
     },
     onDeployment: (id) => {
-      onDeployment(id);
-      saveRelease({ deploymentId: id });
+      heard.deploymentIds[index] = id;
+      saveRelease({ deploymentId: id }, index);
     },
-    group: (name, fn) => core.group(name, fn),
+    group: several
+      ? (name, fn) => {
+          core.info(`${entry.key}: ${name}`);
+          return fn();
+        }
+      : (name, fn) => core.group(name, fn),
     signal,
   };
 }
 
+/** `releases`: every entry's facts, set again whenever one changes. */
+function setReleases(fleet: FleetResult): void {
+  core.setOutput('releases', JSON.stringify(fleet.entries.map(releaseFacts)));
+  // The post step returns these if main dies before the release is done (several only).
+  if (fleet.several)
+    fleet.entries.forEach((e, i) => {
+      const moved = (e.status === 'succeeded' || e.status === 'created') && !e.fate;
+      if (moved && e.version) saveRelease({ released: e.version }, i);
+    });
+}
+
 export async function runRelease(started: Started): Promise<void> {
-  const { settings, controller, credentials } = started;
-  const result = initialResult(settings, started.startedAt);
-  let deploymentId: string | undefined;
-  let gates: GateRun | undefined;
+  const { release: rs, controller, credentials } = started;
+  const shared = rs.entries[0]!.settings;
+  const fleet = initialFleet(rs, started.startedAt);
+  const heard: Heard = { deploymentIds: [], gates: [] };
+  const region = regions(started);
   let cancelling: Promise<void> | undefined;
-  const deps = shellDeps(
-    started,
-    (id) => {
-      deploymentId = id;
-    },
-    (run) => {
-      gates = run;
-      saveGates(run);
-    },
-  );
 
   const onSignal = (signal: string) => {
     if (cancelling) {
@@ -142,68 +201,130 @@ export async function runRelease(started: Started): Promise<void> {
     }
     core.warning(`${signal} received: the workflow run is being cancelled.`);
     controller.abort();
-    cancelling = cancel(settings, result, deploymentId, gates, credentials);
+    cancelling = cancelAll(rs, fleet, heard, credentials);
   };
   onCancel(onSignal);
 
+  const say = (message: string, warning?: boolean) =>
+    warning ? core.warning(message) : core.info(message);
   try {
-    await release(settings, deps, result);
+    await releaseAll(
+      rs,
+      (entry, signal) => entryDeps(started, region(entry.settings.region), entry, signal, heard),
+      { clock: realClock, signal: controller.signal, say, onChange: setReleases },
+      fleet,
+    );
   } catch (error) {
     if (!controller.signal.aborted) throw error;
   }
   if (cancelling) {
     await cancelling;
-    await endCancelled(settings, result);
+    await endCancelled(rs, fleet);
     return;
   }
-  if (result.cause?.code === 'TIMEOUT_STOP_FAILED') {
+  if (fleet.entries.some((e) => e.cause?.code === 'TIMEOUT_STOP_FAILED')) {
     // on-timeout: rollback asked for a stop that failed: the post step stops it with rollback.
-    saveRelease({ onCancel: 'rollback' });
+    saveEveryRelease({ onCancel: 'rollback' });
   } else saveFinished();
-  await writeSummary(settings.summary, result);
-  await end(result);
+  setOutcome(fleet);
+  await writeSummary(shared.summary, fleet);
+  await end(fleet);
+}
+
+function setOutcome(fleet: FleetResult): void {
+  setReleases(fleet);
+  core.setOutput('status', fleet.status);
+  core.setOutput('rolled-back', String(fleet.rolledBack));
 }
 
 /** The log's last line is the summary's first (the annotation starts with it on a failure). */
-async function end(result: ReleaseResult): Promise<void> {
-  const { failureMessage, headline } = await reports();
-  if (result.status === 'failed' || result.status === 'stopped')
-    core.setFailed(failureMessage(result));
-  else core.info(neutralizeWorkflowCommands(headline(result)));
+async function end(fleet: FleetResult): Promise<void> {
+  const { failureMessage, headline, fleetFailureMessage, fleetHeadline } = await reports();
+  const failed = fleet.status === 'failed' || fleet.status === 'stopped';
+  const only = fleet.entries[0]!;
+  if (failed) core.setFailed(fleet.several ? fleetFailureMessage(fleet) : failureMessage(only));
+  else core.info(neutralizeWorkflowCommands(fleet.several ? fleetHeadline(fleet) : headline(only)));
 }
 
-async function endCancelled(settings: Settings, result: ReleaseResult): Promise<never> {
-  result.endedAt = Date.now();
-  core.setOutput('status', result.status);
-  core.setOutput('rolled-back', String(result.rolledBack));
+async function endCancelled(rs: ReleaseSettings, fleet: FleetResult): Promise<never> {
+  const shared = rs.entries[0]!.settings;
+  fleet.endedAt = Date.now();
+  for (const e of fleet.entries) e.endedAt = fleet.endedAt;
+  settleCancelled(fleet);
+  setOutcome(fleet);
   // Unless traffic is confirmed back, the post step looks again.
-  if (result.rolledBack || !result.deploymentId || settings.onCancel === 'leave') saveFinished();
-  await writeSummary(settings.summary, result);
-  await end(result);
+  const settled = fleet.entries.every(
+    (e) => e.rolledBack || !e.deploymentId || shared.onCancel === 'leave',
+  );
+  if (settled) saveFinished();
+  await writeSummary(shared.summary, fleet);
+  await end(fleet);
   process.exit(1);
 }
-/** on-cancel, within the runner's window: fresh clients, since the release's were aborted with the run. */
-async function cancel(
-  settings: Settings,
-  result: ReleaseResult,
-  deploymentId: string | undefined,
-  gates: GateRun | undefined,
+
+/** on-cancel for every entry at once, within the runner's window. */
+async function cancelAll(
+  rs: ReleaseSettings,
+  fleet: FleetResult,
+  heard: Heard,
   credentials: CredentialProvider | undefined,
 ): Promise<void> {
   // Nothing may outlast the window, or the runner kills the step before it has said what it did.
   const deadline = Date.now() + CANCEL_WINDOW_MS;
-  const clients = createClients({
-    region: settings.region,
-    maxAttempts: 3,
-    requestTimeoutMs: 3_000,
-    credentials,
-  });
   const signal = AbortSignal.timeout(CANCEL_WINDOW_MS);
-  const deps = {
-    lambda: new LambdaApi(() => clients.lambda, signal),
-    codedeploy: new CodeDeployApi(clients.codedeploy, signal),
-    clock: realClock,
-  };
+  const clientsOf = new Map<string, Clients>();
+  await Promise.all(
+    rs.entries.map((entry, i) => {
+      const region = entry.settings.region;
+      let clients = clientsOf.get(region);
+      if (!clients) {
+        clients = createClients({ region, maxAttempts: 3, requestTimeoutMs: 3_000, credentials });
+        clientsOf.set(region, clients);
+      }
+      const deps = {
+        lambda: new LambdaApi(() => clients.lambda, signal),
+        codedeploy: new CodeDeployApi(clients.codedeploy, signal),
+        clock: realClock,
+      };
+      const c = {
+        entry,
+        index: i,
+        result: fleet.entries[i]!,
+        deploymentId: heard.deploymentIds[i],
+      };
+      return cancelEntry(c, deps, rs.several, deadline, credentials).then(() =>
+        closeCancelledGates(c, heard.gates[i], deps, signal, credentials),
+      );
+    }),
+  );
+}
+
+interface CancelledEntry {
+  entry: Entry;
+  index: number;
+  result: EntryResult;
+  deploymentId: string | undefined;
+}
+
+/** on-cancel for one entry: stop its deployment, or return the alias an earlier wave moved. */
+async function cancelEntry(
+  { entry, result, deploymentId }: CancelledEntry,
+  deps: CancelDeps,
+  several: boolean,
+  deadline: number,
+  credentials: CredentialProvider | undefined,
+): Promise<void> {
+  const { settings } = entry;
+  const moved = (result.status === 'succeeded' || result.status === 'created') && !result.fate;
+  if (several && moved) {
+    if (settings.onCancel === 'leave') return;
+    await returnMoved(result, settings, deps);
+    return;
+  }
+  if (several && !deploymentId && result.status !== 'failed') {
+    result.fate = { kind: 'not-started' };
+    return;
+  }
   const find =
     settings.strategy.kind === 'direct' ? undefined : ownDeployment(settings, result.startedAt);
   const outcome = await cancelRelease(
@@ -230,22 +351,42 @@ async function cancel(
       Date.now(),
       outcome.rolledBack ? 'cancel' : undefined,
     );
-  // The deployment is stopped (or left): the gates' report, then their alarms deleted.
-  if (gates) {
-    const cloudwatch = await cloudWatchFor(
-      { region: settings.region, maxAttempts: 3, credentials },
-      signal,
-    );
-    const deploymentId = result.deploymentId ?? gates.deploymentId;
-    await closeGatesInto(
-      { ...gates, cloudwatch, deploymentId },
-      { ...deps, progress: log, onGates: saveGates },
-      result,
-    );
-  }
 }
 
-/** The post step deletes the gate alarms main could not (none once they are deleted). */
-function saveGates(run: GateRun | undefined): void {
-  saveRelease({ gateAlarms: run?.alarmNames ?? [] });
+/** An alias an earlier wave moved: back to its previous version, unless someone moved it since. */
+async function returnMoved(result: EntryResult, settings: Settings, deps: CancelDeps) {
+  await returnAlias(
+    { result, functionRef: settings.functionName, alias: settings.alias },
+    { ...deps, progress: (e: ProgressEvent) => log(e, result.key) },
+    'because the workflow run was cancelled',
+  );
 }
+
+/** The deployment is stopped (or left): the gates' report, then their alarms deleted. */
+async function closeCancelledGates(
+  c: CancelledEntry,
+  gates: GateRun | undefined,
+  deps: CancelDeps,
+  signal: AbortSignal,
+  credentials: CredentialProvider | undefined,
+): Promise<void> {
+  if (!gates) return;
+  const { index } = c;
+  const cloudwatch = await cloudWatchFor(
+    { region: c.entry.settings.region, maxAttempts: 3, credentials },
+    signal,
+  );
+  const deploymentId = c.result.deploymentId ?? gates.deploymentId;
+  await closeGatesInto(
+    { ...gates, cloudwatch, deploymentId },
+    {
+      ...deps,
+      progress: (e) => log(e),
+      onGates: (run: GateRun | undefined) =>
+        saveRelease({ gateAlarms: run?.alarmNames ?? [] }, index),
+    },
+    c.result,
+  );
+}
+
+type CancelDeps = Parameters<typeof cancelRelease>[0];

@@ -9,7 +9,7 @@ import { LambdaApi } from './aws/lambda.ts';
 import { environmentSecrets } from './function-config/secrets.ts';
 import { withFirstRead } from './release/first-read.ts';
 import { ownDeployment } from './release/own-deployment.ts';
-import { readSettings, type Settings } from './settings/index.ts';
+import { type ReleaseSettings, readRelease, type Settings } from './settings/index.ts';
 import { listenForCancel } from './signals.ts';
 import { saveRelease } from './state.ts';
 
@@ -34,13 +34,14 @@ export function shellCredentials(
 }
 
 /** Bad input still ends like every run: status and rolled-back set, a summary, one annotation. */
-async function readInputs(startedAt: number): Promise<Settings | undefined> {
+async function readInputs(startedAt: number): Promise<ReleaseSettings | undefined> {
   const input = (name: string) => core.getInput(name);
   try {
-    const settings = await readSettings(input, process.env);
+    const rs = await readRelease(input, process.env);
     // Before any line is logged: every environment value may be a secret.
-    for (const value of environmentSecrets(settings.config)) core.setSecret(value);
-    return settings;
+    for (const e of rs.entries)
+      for (const value of environmentSecrets(e.settings.config)) core.setSecret(value);
+    return rs;
   } catch (error) {
     const { endInvalidInput } = await import('./main-release.ts');
     await endInvalidInput(error, input, startedAt);
@@ -52,20 +53,28 @@ export async function main(): Promise<void> {
   const startedAt = Date.now();
   const controller = new AbortController();
   listenForCancel(controller);
-  const settings = await readInputs(startedAt);
-  if (!settings) return;
-  const { application, deploymentGroup, description, since } = ownDeployment(settings, startedAt);
-  saveRelease({
-    region: settings.region,
-    functionName: settings.functionName,
-    alias: settings.alias,
-    onCancel: settings.onCancel,
-    // No group to search when the release moves the alias itself.
-    ...(settings.strategy.kind === 'direct' ? {} : { application, deploymentGroup }),
-    description,
-    since,
-    role: settings.credentials.role,
+  const rs = await readInputs(startedAt);
+  if (!rs) return;
+  rs.entries.forEach(({ settings, key }, i) => {
+    const { application, deploymentGroup, description, since } = ownDeployment(settings, startedAt);
+    saveRelease(
+      {
+        key,
+        region: settings.region,
+        functionName: settings.functionName,
+        alias: settings.alias,
+        onCancel: settings.onCancel,
+        // No group to search when the release moves the alias itself.
+        ...(settings.strategy.kind === 'direct' ? {} : { application, deploymentGroup }),
+        description,
+        since,
+        role: settings.credentials.role,
+      },
+      i,
+    );
   });
+  // The release-wide inputs are the same in every entry; the first entry's region goes first.
+  const settings = rs.entries[0]!.settings;
   const credentials = shellCredentials(settings.credentials.role, settings.region);
   const clients = createClients({ region: settings.region, credentials });
   // Preflight's first call, sent now; preflight receives its answer.
@@ -75,5 +84,5 @@ export async function main(): Promise<void> {
   );
   await settled;
   const { runRelease } = await import('./main-release.ts');
-  await runRelease({ settings, startedAt, controller, credentials, clients, lambda });
+  await runRelease({ release: rs, startedAt, controller, credentials, clients, lambda });
 }

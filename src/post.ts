@@ -10,22 +10,68 @@ import { shellCredentials } from './main.ts';
 import { expiredMessage, stopAndConfirm } from './release/cancel.ts';
 import { findOwnDeployment } from './release/deploy.ts';
 import { realClock } from './release/deps.ts';
+import { returnAlias } from './release/fate.ts';
 import { deleteLeftAlarms } from './release/gates.ts';
+import type { EntryResult, ProgressEvent } from './release/result.ts';
 import type { PostReport } from './report/post-summary.ts';
-import { formatAliasState } from './report/progress.ts';
+import { formatAliasState, formatProgress } from './report/progress.ts';
 import { loadState, type ReleaseState } from './state.ts';
 
 export async function post(): Promise<void> {
   const state = loadState();
-  const d = state.release;
-  if (!d) return;
   // Main reported everything itself (including wait: false and on-timeout: leave, where the
-  // deployment is meant to run on): nothing to back up.
-  const report = state.finished ? undefined : await backstop(d);
-  const id = state.finished ? d.deploymentId : report?.deploymentId;
-  if (d.gateAlarms?.length) await deleteGateAlarms(d, d.gateAlarms, id);
+  // deployment is meant to run on): nothing to back up but gate alarms left behind.
+  const reports = await Promise.all(
+    state.releases.map(async (d) => {
+      const report = state.finished ? undefined : await backstop(d);
+      const id = state.finished ? d.deploymentId : report?.deploymentId;
+      if (d.gateAlarms?.length) await deleteGateAlarms(d, d.gateAlarms, id);
+      return report;
+    }),
+  );
+  // One fate: once every running deployment is stopped, the aliases earlier waves moved return.
+  if (!state.finished)
+    await Promise.all(
+      state.releases.map(async (d, i) => {
+        // `released` is saved for releases of several functions only.
+        if (d.released && d.onCancel === 'rollback' && reports[i]?.kind !== 'unchecked')
+          reports[i] = await returnReleased(d);
+      }),
+    );
   // Main left the release unfinished: this summary says what became of it.
-  if (report) await writeSummary(report);
+  for (const report of reports) if (report) await writeSummary(report);
+}
+
+/** An alias an earlier wave moved, pointed back unless someone moved it since. */
+async function returnReleased(d: ReleaseState): Promise<PostReport> {
+  const clients = createClients(postOptions(d));
+  const lambda = new LambdaApi(() => clients.lambda);
+  const result = {
+    key: d.key ?? d.functionName,
+    version: d.released,
+    previousVersion: d.previous,
+    status: 'succeeded',
+    rolledBack: false,
+    timeline: [],
+  } as unknown as EntryResult;
+  const progress = (e: ProgressEvent) =>
+    e.kind === 'warning' ? core.warning(formatProgress(e)) : core.info(formatProgress(e));
+  await returnAlias(
+    { result, functionRef: d.functionName, alias: d.alias },
+    { lambda, clock: realClock, progress },
+    'after the release step ended before the release did',
+  );
+  return {
+    region: d.region,
+    functionName: d.functionName,
+    alias: d.alias,
+    kind: 'returned',
+    restored: result.rolledBack,
+    ...(d.previous ? { previous: d.previous } : {}),
+    ...(d.released ? { released: d.released } : {}),
+    ...(result.finalAlias ? { aliasNow: result.finalAlias } : {}),
+    ...(result.fate?.kind === 'left' ? { left: result.fate.why } : {}),
+  };
 }
 
 async function writeSummary(report: PostReport): Promise<void> {

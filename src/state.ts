@@ -20,11 +20,19 @@ export interface ReleaseState {
   role?: { roleArn: string; sessionName: string; audience: string; durationSeconds: number };
   /** Metric-gate alarms that exist (or are being created) and are not deleted yet. */
   gateAlarms?: string[];
+  /**
+   * The version this release's deployment (or direct move) put the alias on, once it ended
+   * so: a release of several functions returns it if main dies before the release is done.
+   */
+  released?: string;
+  /** `region/function:alias`, for the post step's words. */
+  key?: string;
 }
 
 export interface SavedState {
   isPost: boolean;
-  release?: ReleaseState;
+  /** One per entry of the release (one for a single-function step). */
+  releases: ReleaseState[];
   /** Main reached its end (normally or after handling a cancel): nothing left to clean up. */
   finished: boolean;
 }
@@ -33,7 +41,7 @@ export function loadState(): SavedState {
   const raw = core.getState('release');
   return {
     isPost: core.getState('isPost') === 'true',
-    release: raw ? JSON.parse(raw) : undefined,
+    releases: raw ? JSON.parse(raw) : [],
     finished: core.getState('finished') === 'true',
   };
 }
@@ -42,11 +50,17 @@ export function saveIsPost(): void {
   core.saveState('isPost', 'true');
 }
 
-let saved: ReleaseState | undefined;
+const saved: ReleaseState[] = [];
 
-/** Saves the release state, merged with what was saved before (the last write wins). */
-export function saveRelease(update: Partial<ReleaseState>): void {
-  saved = { ...(saved as ReleaseState), ...update };
+/** Saves entry `index`'s state, merged with what was saved before (the last write wins). */
+export function saveRelease(update: Partial<ReleaseState>, index = 0): void {
+  saved[index] = { ...(saved[index] as ReleaseState), ...update };
+  core.saveState('release', JSON.stringify(saved));
+}
+
+/** Saves the same update into every entry. */
+export function saveEveryRelease(update: Partial<ReleaseState>): void {
+  for (let i = 0; i < saved.length; i++) saved[i] = { ...saved[i]!, ...update };
   core.saveState('release', JSON.stringify(saved));
 }
 

@@ -29,7 +29,16 @@ export interface TrafficPoint {
 }
 
 /** Why traffic moved: a shift by the strategy, or a stop (and the rollback that follows it). */
-export type TrafficEvent = 'start' | 'shift' | 'alarm' | 'hook' | 'timeout' | 'cancel' | 'rollback';
+export type TrafficEvent =
+  | 'start'
+  | 'shift'
+  | 'alarm'
+  | 'hook'
+  | 'timeout'
+  | 'cancel'
+  | 'rollback'
+  /** Someone else moved the alias (a release of several functions found it so when returning it). */
+  | 'other';
 
 export type HookName = 'BeforeAllowTraffic' | 'AfterAllowTraffic';
 
@@ -105,7 +114,9 @@ export type NoteKind =
   /** The configuration of $LATEST was changed (or would be, in a dry run) before publishing. */
   | 'configuration'
   /** The function did not exist and was created (`create-function`). */
-  | 'created-function';
+  | 'created-function'
+  /** A release of several functions failed elsewhere: what its one fate did to this entry. */
+  | 'fate';
 
 /** A resource the release created for the team (`codedeploy-role`). */
 export interface CreatedResource {
@@ -187,3 +198,47 @@ export type ProgressEvent =
   | { kind: 'hook'; hook: HookName; functionName: string; status: string };
 
 export type ProgressSink = (event: ProgressEvent) => void;
+
+/** What the release's one fate did to an entry because the release failed elsewhere. */
+export type Fate =
+  /** The release ended before this entry's traffic moved. */
+  | { kind: 'not-started' }
+  /** Its running deployment was stopped with rollback. */
+  | { kind: 'stopped'; restored: boolean }
+  /** Its alias, which this release had moved, was pointed back at the previous version. */
+  | { kind: 'returned' }
+  /** Its alias was left where it is; `why` says so in words. */
+  | { kind: 'left'; why: string };
+
+/** One entry of a release: which function, its wave, and its own release. */
+export interface EntryResult extends ReleaseResult {
+  /** `region/function:alias` */
+  key: string;
+  wave: number;
+  fate?: Fate;
+}
+
+/** A release of several functions (or one), one fate. */
+export interface FleetResult {
+  status: ReleaseStatus;
+  /** True only when every alias this release moved is back on its previous version. */
+  rolledBack: boolean;
+  /** False for a step without `functions`: then the single-function report and outputs. */
+  several: boolean;
+  entries: EntryResult[];
+  /** The cause that decided the release, once, with the entry it came from. */
+  cause?: Cause & { entry?: string };
+  /** Each wave: its number, and when it started and ended (epoch ms) once it ran. */
+  waves: WaveResult[];
+  bakeMinutes: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface WaveResult {
+  wave: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** When the bake after it ended, and whether it ran its whole length. */
+  bakeEndedAt?: number;
+}

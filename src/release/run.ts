@@ -71,21 +71,64 @@ export function initialResult(settings: Settings, startedAt: number): ReleaseRes
   };
 }
 
-/** `result` is filled in as the release goes, so a caller that cancels still has what was done. */
-export async function release(
+/** One entry of a release on its way through the stages: plan, prepare, shift. */
+export interface EntryRun {
+  readonly settings: Settings;
+  readonly deps: ReleaseDeps;
+  /** Filled in as the entry goes, so a caller that cancels still has what was done. */
+  readonly result: ReleaseResult;
+  /** The phase in progress, for what an error message says the action was doing. */
+  phase?: string;
+  release?: Release;
+  /** This entry's release ended before its last stage: dry run, nothing new, a failure. */
+  over: boolean;
+}
+
+export function entryRun(
   settings: Settings,
   deps: ReleaseDeps,
   result: ReleaseResult = initialResult(settings, deps.clock.now()),
-): Promise<ReleaseResult> {
-  // The phase the release is in, for what an error message says the action was doing.
-  let phase: string | undefined;
-  let r: Release | undefined;
+): EntryRun {
+  return { settings, deps, result, over: false };
+}
+
+/** Runs `work`; a failure becomes the entry's cause (only cancellation escapes). */
+async function guarded(e: EntryRun, work: () => Promise<void>): Promise<void> {
+  if (e.over) return;
   try {
-    const outer = groupOf(deps);
-    const group: Group = (name, fn) => {
-      phase = name;
-      return outer(name, fn);
-    };
+    await work();
+  } catch (error) {
+    if (isAbort(error) || e.deps.signal?.aborted) throw error;
+    failEntry(e, error);
+  }
+  // Where this entry's own release ended so far (entries of a wave end at different times).
+  e.result.endedAt = e.deps.clock.now();
+}
+
+/** The entry failed: its cause, from the error and the phase it happened in. */
+export function failEntry(e: EntryRun, error: unknown): void {
+  const { result, settings } = e;
+  e.over = true;
+  result.status = 'failed';
+  result.cause = causeOfError(
+    isExpiredCredentials(error) ? credentialsExpired(error, settings, result) : error,
+    e.phase,
+  );
+  aliasUntouched(result, e.phase);
+}
+
+function grouped(e: EntryRun): Group {
+  const outer = groupOf(e.deps);
+  return (name, fn) => {
+    e.phase = name;
+    return outer(name, fn);
+  };
+}
+
+/** Preflight: the plan, or the cause it was refused for. Changes nothing. */
+export function planEntry(e: EntryRun): Promise<void> {
+  return guarded(e, async () => {
+    const { settings, deps, result } = e;
     // What preflight read is kept even when a later check fails (busy group, split alias,
     // ...). A split alias stays as it is unless this run moves it: the summary must show it.
     const seen = (a: AliasInfo | undefined) => {
@@ -94,28 +137,42 @@ export async function release(
       result.aliasArn = a?.arn;
       result.finalAlias = isSplit(a) ? aliasState(a!) : undefined;
     };
+    const group = grouped(e);
     const { plan, busyUntil } = await plan_(settings, deps, group, seen);
     recordPlan(plan, deps, result);
-    r = { plan, busyUntil, deps, result, group };
-    for (const phase of PHASES) if ((await phase(r)) === 'done') break;
-  } catch (error) {
-    if (isAbort(error) || deps.signal?.aborted) throw error;
-    result.status = 'failed';
-    result.cause = causeOfError(
-      isExpiredCredentials(error) ? credentialsExpired(error, settings, result) : error,
-      phase,
-    );
-    aliasUntouched(result, phase);
-  }
-  if (r?.gates) await closeGatesInto(r.gates, deps, result);
-  result.endedAt = deps.clock.now();
-  deps.output('status', result.status);
-  deps.output('rolled-back', String(result.rolledBack));
-  return result;
+    e.release = { plan, busyUntil, deps, result, group };
+  });
+}
+
+/** Every change before traffic moves: function, code, configuration, version, smoke test. */
+export function prepareEntry(e: EntryRun): Promise<void> {
+  return runPhases(e, PREPARE);
+}
+
+/** Traffic: the alias created or moved, or the deployment started, watched and settled. */
+export function shiftEntry(e: EntryRun): Promise<void> {
+  return runPhases(e, SHIFT);
+}
+
+function runPhases(e: EntryRun, phases: Phase[]): Promise<void> {
+  return guarded(e, async () => {
+    for (const phase of phases)
+      if ((await phase(e.release!)) === 'done') {
+        e.over = true;
+        return;
+      }
+  });
+}
+
+/** The entry's end: its gates' report and alarms, the time it ended. */
+export async function closeEntry(e: EntryRun): Promise<void> {
+  if (!e.release?.gates) return;
+  await closeGatesInto(e.release.gates, e.deps, e.result);
+  e.result.endedAt = e.deps.clock.now();
 }
 
 /** What the phases share: the plan, and the slots each phase fills for the ones after it. */
-interface Release {
+export interface Release {
   readonly plan: Plan;
   /**
    * epoch ms: the release's deadline (timeout-minutes counted from the first preflight): until
@@ -140,8 +197,8 @@ interface Release {
 /** A phase: does its part, or nothing when it does not apply; 'done' ends the release. */
 type Phase = (r: Release) => Promise<'done' | 'next'>;
 
-/** The phases after preflight, in order. */
-const PHASES: Phase[] = [
+/** The phases after preflight that change no traffic, in order. */
+const PREPARE: Phase[] = [
   stopIfDryRun,
   createFunctionPhase,
   upload,
@@ -151,12 +208,10 @@ const PHASES: Phase[] = [
   ready,
   smokeTest,
   provisionPhase,
-  createAlias,
-  moveAlias,
-  startDeploymentPhase,
-  watch,
-  settlePhase,
 ];
+
+/** The phases that move traffic, in order. */
+const SHIFT: Phase[] = [createAlias, moveAlias, startDeploymentPhase, watch, settlePhase];
 
 /** Preflight; with if-busy: wait, waits for the group's active deployment and checks again. */
 async function plan_(

@@ -318,6 +318,27 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'The workflow run was cancelled; with `on-cancel: rollback` the deployment was stopped with rollback.',
     'Nothing, unless the summary says the alias is not back; then the post step checks again.',
   ),
+  own(
+    'BAKE_ALARM',
+    'alarm during the bake',
+    false,
+    'A release of several functions: an alarm of a function released in an earlier wave (its deployment group’s, `alarms`, or a metric gate’s) went into ALARM during `bake-minutes`; every alias the release moved was returned.',
+    'Look at the alarm and the function it watches; release again once it is fixed.',
+  ),
+  own(
+    'BAKE_UNWATCHED',
+    'alarms unreadable during the bake',
+    false,
+    'A release of several functions: CloudWatch refused to say the alarms’ states during the bake (denied or expired), so the bake could not judge the release; every alias the release moved was returned.',
+    'Allow `cloudwatch:DescribeAlarms` to the role, or renew the credentials, and release again.',
+  ),
+  own(
+    'STOPPED_BY_RELEASE',
+    'stopped: another function failed',
+    false,
+    'A release of several functions: this function’s deployment was stopped with rollback because another function of the release failed (one fate).',
+    'See the cause of the function that failed.',
+  ),
 ];
 
 /** CodeDeploy's own codes (errorInformation.code) that a Lambda deployment ends with. */

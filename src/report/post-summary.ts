@@ -12,7 +12,7 @@ export interface PostReport {
   functionName: string;
   alias: string;
   /** What the post step found and did. */
-  kind: 'no-deployment' | 'ended' | 'stopped' | 'left' | 'unchecked';
+  kind: 'no-deployment' | 'ended' | 'stopped' | 'left' | 'unchecked' | 'returned';
   deploymentId?: string;
   /** CodeDeploy's status as the post step read it. */
   status?: string;
@@ -23,6 +23,10 @@ export interface PostReport {
   previous?: string;
   /** unchecked: why (an AWS error, worded). */
   problem?: string;
+  /** returned: the version an earlier wave of this release had put the alias on. */
+  released?: string;
+  /** returned: why the alias was left where it is, when it was. */
+  left?: string;
   /** no-deployment: the release moves the alias itself (`strategy: direct`), no search made. */
   direct?: boolean;
 }
@@ -70,6 +74,16 @@ function head(r: PostReport): { line: string; sentence: string } {
             sentence: `${found}, but the alias is not back. Point it at one version before the next release.`,
           };
     }
+    case 'returned':
+      return r.restored && r.previous
+        ? {
+            line: `↩️ Returned by the post step — alias ${alias} is back on ${version(r.previous)}`,
+            sentence: `The release step ended before the release did; this release had moved the alias to ${version(r.released ?? '?')}, and the post step pointed it back (one fate).`,
+          }
+        : {
+            line: `⚠️ Post step left alias ${alias} on ${now ?? 'an unknown state'}`,
+            sentence: escapeMarkdown(r.left ?? 'The post step could not return the alias.'),
+          };
     case 'unchecked':
       return {
         line: id

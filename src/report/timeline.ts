@@ -24,6 +24,7 @@ const WORDS: Record<TrafficEvent, string> = {
   timeout: 'timeout · rollback',
   cancel: 'cancel · rollback',
   rollback: 'rollback',
+  other: 'moved by someone else',
 };
 
 /** A known event in words; a failed hook by its name. */

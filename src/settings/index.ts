@@ -11,6 +11,7 @@ import { readFunctionConfig } from './function-config.ts';
 import { readGates } from './gates.ts';
 import { readMetricGates } from './metric-gates.ts';
 import { reader } from './problems.ts';
+import { type ReleaseSettings, readReleaseWith } from './release.ts';
 import { readRunOptions } from './run-options.ts';
 import { readSource } from './source.ts';
 import type { Env, InputReader, Settings } from './types.ts';
@@ -31,9 +32,23 @@ export * from './limits.ts';
 export { tooLargeForDirectUpload } from './local-code.ts';
 export { checkAliasName, isValidAliasName, isValidBucketName, isValidImageUri } from './names.ts';
 export { SettingsError } from './problems.ts';
+export type { Entry, ReleaseSettings } from './release.ts';
+export { entryKey } from './release.ts';
 export { defaultVersionDescription } from './source.ts';
 export type { Env, InputReader, OnEvent, S3Staging, Settings, Source } from './types.ts';
 export { parseBoolean } from './values.ts';
+
+/**
+ * The whole release: each entry of `functions` (or the step itself) read by readSettings,
+ * with the release-wide inputs; every problem of every entry at once.
+ */
+export function readRelease(
+  input: InputReader,
+  env: Env,
+  files: FileProbe = nodeFiles,
+): Promise<ReleaseSettings> {
+  return readReleaseWith(readSettings, input, env, files);
+}
 
 /** `files` is how the code-source checks see the disk: the real one unless a test fakes it. */
 export async function readSettings(

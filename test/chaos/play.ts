@@ -9,8 +9,9 @@ import { type AliasInfo, LambdaApi } from '../../src/aws/lambda.ts';
 import { cancelRelease } from '../../src/release/cancel.ts';
 import type { ReleaseDeps } from '../../src/release/deps.ts';
 import { deploymentDescription } from '../../src/release/own-deployment.ts';
+import { release } from '../../src/release/release.ts';
 import type { ReleaseResult } from '../../src/release/result.ts';
-import { initialResult, release } from '../../src/release/run.ts';
+import { initialResult } from '../../src/release/run.ts';
 import type { DeploymentInfoLike, Emulator, FaultSpec } from '../emulator/index.ts';
 import { ALIAS, APP, codeDir, FN, GROUP, settingsFor } from '../integration/harness.ts';
 import {

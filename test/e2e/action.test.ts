@@ -181,7 +181,7 @@ describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => 
       killOnCancel: true,
     });
     expect(run.signal).toBe('SIGKILL');
-    expect(JSON.parse(run.state.release!).deploymentId).toBeUndefined();
+    expect(JSON.parse(run.state.release!)[0].deploymentId).toBeUndefined();
     for (let i = 0; i < 100 && (await emu.deployments()).length === 0; i++)
       await new Promise((ok) => setTimeout(ok, 50));
     const [created] = await emu.deployments();
@@ -201,7 +201,7 @@ describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => 
       killOnCancel: true,
     });
     expect(run.signal).toBe('SIGKILL');
-    expect(JSON.parse(run.state.release!).deploymentId).toBe(run.outputs['deployment-id']);
+    expect(JSON.parse(run.state.release!)[0].deploymentId).toBe(run.outputs['deployment-id']);
     const post = await runStep({ emulatorUrl: emu.url, inputs, state: run.state });
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toMatch(/stopping it with rollback/);

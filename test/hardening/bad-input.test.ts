@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { release } from '../../src/release/run.ts';
+import { release } from '../../src/release/release.ts';
 import { zipDirectory } from '../../src/release/zip.ts';
 import { readSettings, SettingsError } from '../../src/settings/index.ts';
 import { type EmulatorProcess, runStep, startEmulatorProcess } from '../e2e/runner.ts';

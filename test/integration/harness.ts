@@ -7,8 +7,8 @@ import { cloudWatchFor, createClients } from '../../src/aws/clients.ts';
 import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
 import { LambdaApi } from '../../src/aws/lambda.ts';
 import type { ReleaseDeps } from '../../src/release/deps.ts';
+import { release } from '../../src/release/release.ts';
 import type { ProgressEvent, ReleaseResult } from '../../src/release/result.ts';
-import { release } from '../../src/release/run.ts';
 import { readSettings } from '../../src/settings/index.ts';
 import type { Emulator } from '../emulator/index.ts';
 

@@ -1,0 +1,185 @@
+// A release of several functions (`functions`), one fate, through the runner protocol.
+import { describe, expect, it } from 'vitest';
+import { emulatorProcessForFile } from './emulator.ts';
+import type { EmulatorProcess } from './runner.ts';
+import { runStep } from './runner.ts';
+
+const FUNCTIONS = ['api', 'worker', 'events'];
+
+/** Three functions with versions 1..3, `live` on 1, each with its own group in `shop`. */
+async function seedShop(emu: EmulatorProcess): Promise<void> {
+  await emu.createApplication('shop', 'Lambda');
+  for (const name of FUNCTIONS) {
+    await emu.createFunction({ name, code: name, versions: 3, aliases: { live: '1' } });
+    await emu.createDeploymentGroup('shop', `${name}-live`);
+  }
+}
+
+const emu = await emulatorProcessForFile(60, seedShop);
+
+const STEP = { alias: 'live', application: 'shop', 'poll-interval': '1', strategy: 'AllAtOnce' };
+
+/** api and worker in wave 1, events in wave 2, each releasing version 2. */
+function twoWaves(extra: Record<string, string> = {}): string {
+  const entry = (name: string, wave: number) =>
+    `- function-name: ${name}\n  deployment-group: ${name}-live\n  version: "2"\n  wave: ${wave}\n${Object.entries(
+      extra[name] ? { alarms: extra[name] } : {},
+    )
+      .map(([k, v]) => `  ${k}: ${v}\n`)
+      .join('')}`;
+  return entry('api', 1) + entry('worker', 1) + entry('events', 2);
+}
+
+async function aliases(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of FUNCTIONS) {
+    const a = await emu.getAlias(name, 'live');
+    out[name] = a ? `${a.version}${Object.keys(a.weights).length ? ' (split)' : ''}` : 'none';
+  }
+  return out;
+}
+
+async function mutating(): Promise<string[]> {
+  return (await emu.calls()).filter((c) => c.mutating).map((c) => c.operation);
+}
+
+interface Released {
+  function: string;
+  wave: number;
+  status: string;
+  version: string | null;
+  previousVersion: string | null;
+  rolledBack: boolean;
+  deploymentId: string | null;
+}
+
+function releases(outputs: Record<string, string>): Released[] {
+  return JSON.parse(outputs.releases ?? '[]');
+}
+
+describe('a release of several functions', () => {
+  it('three functions in two waves all succeed', async () => {
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions: twoWaves() } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', 'rolled-back': 'false' });
+    // The single-function outputs speak for one entry only.
+    expect(run.outputs.version).toBeUndefined();
+    const out = releases(run.outputs);
+    expect(out.map((r) => [r.function, r.wave, r.status, r.version, r.previousVersion])).toEqual([
+      ['api', 1, 'succeeded', '2', '1'],
+      ['worker', 1, 'succeeded', '2', '1'],
+      ['events', 2, 'succeeded', '2', '1'],
+    ]);
+    expect(await aliases()).toEqual({ api: '2', worker: '2', events: '2' });
+    const deployments = await emu.deployments();
+    expect(deployments).toHaveLength(3);
+    // Wave 2 started only after both deployments of wave 1 had ended.
+    const calls = (await emu.calls()).filter((c) => c.operation === 'CreateDeployment');
+    expect(calls).toHaveLength(3);
+    expect(run.summary).toContain('Released 3 functions in 2 waves');
+    for (const name of FUNCTIONS) expect(run.summary).toContain(`/${name}:live`);
+  });
+
+  it("wave 2's alarm stops it and every alias, wave 1's included, is back on its previous version", async () => {
+    await emu.setAlarm('events-errors', 'ALARM');
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...STEP, functions: twoWaves({ events: 'events-errors' }) },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true' });
+    expect(await aliases()).toEqual({ api: '1', worker: '1', events: '1' });
+    const out = releases(run.outputs);
+    expect(out.map((r) => [r.function, r.status, r.rolledBack])).toEqual([
+      ['api', 'returned', true],
+      ['worker', 'returned', true],
+      ['events', 'stopped', true],
+    ]);
+    expect(run.stdout).toMatch(/::error::.*events:live.*ALARM_ACTIVE|::error::.*events-errors/);
+    expect(run.summary).toMatch(/returned to v1/);
+  });
+
+  it('a foreign move of one alias after wave 1 is left alone and named', async () => {
+    await emu.setAlarm('events-errors', 'ALARM');
+    // Someone points api's alias at version 3 just as wave 2 starts.
+    await emu.onCall({
+      operation: 'CreateDeployment',
+      skip: 2,
+      op: 'setAlias',
+      args: ['api', 'live', '3'],
+    });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...STEP, functions: twoWaves({ events: 'events-errors' }) },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['rolled-back']).toBe('false');
+    expect(await aliases()).toEqual({ api: '3', worker: '1', events: '1' });
+    const api = releases(run.outputs).find((r) => r.function === 'api')!;
+    expect(api.rolledBack).toBe(false);
+    expect(run.stdout).toMatch(/api:live.*left as it is/);
+    expect(run.summary).toMatch(/left: someone else moved alias live/);
+  });
+
+  it('one bad entry is refused with every problem named and nothing changed', async () => {
+    const functions = [
+      '- function-name: api',
+      '  deployment-group: api-live',
+      '  version: "2"',
+      '- function-name: worker',
+      '  deployment-group: worker-live',
+      '  alias: "bad alias!"',
+      '  poll-interval: 5',
+      '  colour: blue',
+      '- function-name: events',
+      '  deployment-group: events-live',
+      '  wave: 0',
+    ].join('\n');
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions } });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    expect(run.stdout).toMatch(/entry 2: `poll-interval` speaks for the whole release/);
+    expect(run.stdout).toMatch(/entry 2: `colour` is not an input of an entry/);
+    expect(run.stdout).toMatch(/entry 3: `wave` `0` is not a whole number from 1/);
+    expect(await emu.calls()).toEqual([]);
+  });
+
+  it('a split alias in one entry is refused in preflight with nothing changed anywhere', async () => {
+    await emu.setAlias('worker', 'live', '1', { '2': 0.1 });
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions: twoWaves() } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/ALIAS_WEIGHTED|split between versions/);
+    expect(await mutating()).toEqual([]);
+    const out = releases(run.outputs);
+    expect(out.map((r) => r.status)).toEqual(['not-started', 'failed', 'not-started']);
+  });
+
+  it('two entries of one wave in one deployment group are refused before any call', async () => {
+    const functions =
+      '- function-name: api\n  deployment-group: api-live\n- function-name: worker\n  deployment-group: api-live';
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/both in wave 1 and deployment group api-live/);
+    expect(await emu.calls()).toEqual([]);
+  });
+
+  it('a dry run plans every entry and changes nothing', async () => {
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...STEP, functions: twoWaves(), 'dry-run': 'true' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    expect(releases(run.outputs).map((r) => r.status)).toEqual(['planned', 'planned', 'planned']);
+    expect(await mutating()).toEqual([]);
+    for (const name of FUNCTIONS) expect(run.stdout).toMatch(new RegExp(`/${name}:live: plan: `));
+  });
+
+  it('an unchanged fleet is skipped', async () => {
+    for (const name of FUNCTIONS) await emu.setAlias(name, 'live', '2');
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions: twoWaves() } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('skipped');
+    expect(await mutating()).toEqual([]);
+  });
+});
