@@ -291,6 +291,7 @@ async function cancelAll(
         index: i,
         result: fleet.entries[i]!,
         deploymentId: heard.deploymentIds[i],
+        waveStarted: fleet.waves.some((w) => w.wave === entry.wave && w.startedAt !== undefined),
       };
       return cancelEntry(c, deps, rs.several, deadline, credentials).then(() =>
         closeCancelledGates(c, heard.gates[i], deps, signal, credentials),
@@ -302,13 +303,15 @@ async function cancelAll(
 interface CancelledEntry {
   entry: Entry;
   index: number;
+  /** Its wave had started: its deployment may exist even if its id was not seen. */
+  waveStarted: boolean;
   result: EntryResult;
   deploymentId: string | undefined;
 }
 
 /** on-cancel for one entry: stop its deployment, or return the alias an earlier wave moved. */
 async function cancelEntry(
-  { entry, result, deploymentId }: CancelledEntry,
+  { entry, result, deploymentId, waveStarted }: CancelledEntry,
   deps: CancelDeps,
   several: boolean,
   deadline: number,
@@ -321,7 +324,7 @@ async function cancelEntry(
     await returnMoved(result, settings, deps);
     return;
   }
-  if (several && !deploymentId && result.status !== 'failed') {
+  if (several && !waveStarted) {
     result.fate = { kind: 'not-started' };
     return;
   }

@@ -46,13 +46,16 @@ export async function post(): Promise<void> {
 async function returnReleased(d: ReleaseState): Promise<PostReport> {
   const clients = createClients(postOptions(d));
   const lambda = new LambdaApi(() => clients.lambda);
+  // What returnAlias reads and fills: the facts main saved of this entry.
   const result = {
     key: d.key ?? d.functionName,
+    alias: d.alias,
     version: d.released,
     previousVersion: d.previous,
     status: 'succeeded',
     rolledBack: false,
     timeline: [],
+    notes: [],
   } as unknown as EntryResult;
   const progress = (e: ProgressEvent) =>
     e.kind === 'warning' ? core.warning(formatProgress(e)) : core.info(formatProgress(e));

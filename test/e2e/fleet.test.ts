@@ -19,16 +19,18 @@ const emu = await emulatorProcessForFile(60, seedShop);
 
 const STEP = { alias: 'live', application: 'shop', 'poll-interval': '1', strategy: 'AllAtOnce' };
 
-/** api and worker in wave 1, events in wave 2, each releasing version 2. */
-function twoWaves(extra: Record<string, string> = {}): string {
+/** api and worker in wave 1, events in wave 2, each releasing version 2; `extra`: more inputs by function. */
+function twoWaves(extra: Record<string, Record<string, string>> = {}): string {
   const entry = (name: string, wave: number) =>
     `- function-name: ${name}\n  deployment-group: ${name}-live\n  version: "2"\n  wave: ${wave}\n${Object.entries(
-      extra[name] ? { alarms: extra[name] } : {},
+      extra[name] ?? {},
     )
       .map(([k, v]) => `  ${k}: ${v}\n`)
       .join('')}`;
   return entry('api', 1) + entry('worker', 1) + entry('events', 2);
 }
+
+const SLOW = { strategy: 'Canary10Percent30Minutes' };
 
 async function aliases(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -84,7 +86,7 @@ describe('a release of several functions', () => {
     await emu.setAlarm('events-errors', 'ALARM');
     const run = await runStep({
       emulatorUrl: emu.url,
-      inputs: { ...STEP, functions: twoWaves({ events: 'events-errors' }) },
+      inputs: { ...STEP, functions: twoWaves({ events: { alarms: 'events-errors' } }) },
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true' });
@@ -110,7 +112,7 @@ describe('a release of several functions', () => {
     });
     const run = await runStep({
       emulatorUrl: emu.url,
-      inputs: { ...STEP, functions: twoWaves({ events: 'events-errors' }) },
+      inputs: { ...STEP, functions: twoWaves({ events: { alarms: 'events-errors' } }) },
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['rolled-back']).toBe('false');
@@ -173,6 +175,78 @@ describe('a release of several functions', () => {
     expect(releases(run.outputs).map((r) => r.status)).toEqual(['planned', 'planned', 'planned']);
     expect(await mutating()).toEqual([]);
     for (const name of FUNCTIONS) expect(run.stdout).toMatch(new RegExp(`/${name}:live: plan: `));
+  });
+
+  it('an alarm of wave 1 during the bake fails the release before wave 2 and returns wave 1', async () => {
+    // The alarm goes off as the bake first reads it: after wave 1 ended, before wave 2.
+    await emu.setAlarm('api-errors', 'OK');
+    await emu.onCall({
+      service: 'cloudwatch',
+      operation: 'DescribeAlarms',
+      op: 'setAlarm',
+      args: ['api-errors', 'ALARM'],
+    });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: {
+        ...STEP,
+        functions: twoWaves({ api: { alarms: 'api-errors' } }),
+        'bake-minutes': '0.05',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'true' });
+    expect(run.stdout).toMatch(/::error::.*BAKE_ALARM.*api-errors/);
+    expect(await aliases()).toEqual({ api: '1', worker: '1', events: '1' });
+    expect(releases(run.outputs).map((r) => r.status)).toEqual([
+      'returned',
+      'returned',
+      'not-started',
+    ]);
+    // Wave 2 never started.
+    const groups = (await emu.deployments()).map((d) => d.deploymentGroupName);
+    expect(groups.sort()).toEqual(['api-live', 'worker-live']);
+  });
+
+  it('a cancel during wave 1 stops both deployments and starts nothing more', async () => {
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...STEP, functions: twoWaves({ api: SLOW, worker: SLOW }) },
+      cancelWhen: (line) => /worker:live: traffic: 10%/.test(line),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true' });
+    expect(await aliases()).toEqual({ api: '1', worker: '1', events: '1' });
+    expect(releases(run.outputs).map((r) => r.status)).toEqual([
+      'stopped',
+      'stopped',
+      'not-started',
+    ]);
+    const ours = (await emu.deployments()).filter((d) => d.creator === 'user');
+    expect(ours.map((d) => d.deploymentGroupName).sort()).toEqual(['api-live', 'worker-live']);
+    expect(ours.map((d) => d.status)).toEqual(['Stopped', 'Stopped']);
+    expect(run.summary).toMatch(/cancelled/);
+  });
+
+  it('main killed during wave 2: the post step stops it and returns wave 1', async () => {
+    const functions = twoWaves({ events: SLOW });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...STEP, functions },
+      cancelWhen: (line) => /events:live: traffic: 10%/.test(line),
+      killOnCancel: true,
+    });
+    expect(run.signal).toBe('SIGKILL');
+    expect(await aliases()).toMatchObject({ api: '2', worker: '2' });
+    const post = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...STEP, functions },
+      state: run.state,
+    });
+    expect(post.exitCode).toBe(0);
+    expect(await aliases()).toEqual({ api: '1', worker: '1', events: '1' });
+    expect(post.summary).toMatch(/Returned by the post step — alias `live` is back on v1/);
+    expect(post.summary).toMatch(/Stopped by the post step/);
   });
 
   it('an unchanged fleet is skipped', async () => {

@@ -46,6 +46,8 @@ export interface AlarmRecord {
   /** Epoch ms of the last state change. */
   stateSince: number;
   configuredAt: number;
+  /** Its state is set from outside (a test's setAlarm), not evaluated from a metric. */
+  manual?: boolean;
 }
 
 export interface TrafficSpec {
@@ -266,6 +268,32 @@ export class CloudWatchModel {
     });
   }
 
+  /**
+   * An alarm on a metric the emulator does not model, put into `state` as SetAlarmState
+   * would: made if absent, so DescribeAlarms sees what CodeDeploy's alarm polling sees.
+   */
+  setManualAlarm(name: string, state: AlarmState): void {
+    this.tick();
+    const now = this.now();
+    const old = this.#alarms.get(name);
+    this.#alarms.set(name, {
+      config:
+        old?.config ??
+        ({
+          AlarmName: name,
+          ActionsEnabled: false,
+          EvaluationPeriods: 1,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        } as AlarmConfig),
+      state,
+      stateReason: 'Set by the emulator control setAlarm.',
+      stateSince: old?.state === state ? old.stateSince : now,
+      configuredAt: old?.configuredAt ?? now,
+      manual: true,
+    });
+  }
+
   deleteAlarms(names: string[]): void {
     this.tick();
     for (const n of names) this.#alarms.delete(n);
@@ -295,6 +323,7 @@ export class CloudWatchModel {
   }
 
   #evaluateAlarm(a: AlarmRecord, at: number): void {
+    if (a.manual) return;
     const c = a.config;
     const periodMs =
       (c.Metrics?.find((q) => q.MetricStat)?.MetricStat?.Period ?? c.Period ?? 60) * 1000;

@@ -155,7 +155,13 @@ type CodeDeployControls = Omit<
   | 'reset'
 >;
 
-function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
+function codeDeployControls({
+  accountId,
+  lambda,
+  codedeploy,
+  engine,
+  cloudwatch,
+}: World): CodeDeployControls {
   const defaultRole = `arn:aws:iam::${accountId}:role/CodeDeployServiceRole`;
   return {
     createApplication(name, computePlatform = 'Lambda') {
@@ -176,6 +182,8 @@ function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): C
     },
     setAlarm(name, state) {
       engine.setAlarm(name, state);
+      // The alarm CodeDeploy polls is a CloudWatch alarm: DescribeAlarms sees the same state.
+      cloudwatch.setManualAlarm(name, state);
     },
     setHook(functionName, b) {
       if (!lambda.hasFunction(functionName)) lambda.createFunction({ name: functionName });
