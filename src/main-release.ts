@@ -11,19 +11,16 @@ import {
 import type { CloudWatchApi } from './aws/cloudwatch-types.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
 import { LambdaApi } from './aws/lambda.ts';
-import { cancelRelease } from './release/cancel.ts';
+import { type CancelDeps, type CancelledEntry, cancelEntry } from './release/cancel-entry.ts';
 import { type LambdaService, type ReleaseDeps, realClock } from './release/deps.ts';
 import { invalidInputResult } from './release/failure.ts';
-import { returnAlias } from './release/fate.ts';
 import { closeGatesInto, type GateRun } from './release/gates.ts';
-import { endTimeline } from './release/outcome.ts';
 import { releaseFacts } from './release/outputs.ts';
-import { ownDeployment } from './release/own-deployment.ts';
 import { initialFleet, releaseAll, settleCancelled } from './release/release.ts';
-import type { EntryResult, FleetResult, ProgressEvent } from './release/result.ts';
+import type { FleetResult, ProgressEvent } from './release/result.ts';
 import { neutralizeWorkflowCommands } from './report/escape.ts';
 import { formatProgress } from './report/progress.ts';
-import type { Entry, ReleaseSettings, Settings } from './settings/index.ts';
+import type { Entry, ReleaseSettings } from './settings/index.ts';
 import { onCancel } from './signals.ts';
 import { saveEveryRelease, saveFinished, saveRelease } from './state.ts';
 
@@ -281,100 +278,38 @@ async function cancelAll(
         clients = createClients({ region, maxAttempts: 3, requestTimeoutMs: 3_000, credentials });
         clientsOf.set(region, clients);
       }
+      const result = fleet.entries[i]!;
       const deps = {
         lambda: new LambdaApi(() => clients.lambda, signal),
         codedeploy: new CodeDeployApi(clients.codedeploy, signal),
         clock: realClock,
+        progress: (e: ProgressEvent) => log(e, rs.several ? result.key : undefined),
       };
       const c = {
         entry,
-        index: i,
-        result: fleet.entries[i]!,
+        result,
         deploymentId: heard.deploymentIds[i],
         waveStarted: fleet.waves.some((w) => w.wave === entry.wave && w.startedAt !== undefined),
+        several: rs.several,
+        usingRoleToAssume: credentials !== undefined,
       };
-      return cancelEntry(c, deps, rs.several, deadline, credentials).then(() =>
-        closeCancelledGates(c, heard.gates[i], deps, signal, credentials),
+      return cancelEntry(c, deps, deadline).then(() =>
+        closeCancelledGates(c, i, heard.gates[i], deps, signal, credentials),
       );
     }),
-  );
-}
-
-interface CancelledEntry {
-  entry: Entry;
-  index: number;
-  /** Its wave had started: its deployment may exist even if its id was not seen. */
-  waveStarted: boolean;
-  result: EntryResult;
-  deploymentId: string | undefined;
-}
-
-/** on-cancel for one entry: stop its deployment, or return the alias an earlier wave moved. */
-async function cancelEntry(
-  { entry, result, deploymentId, waveStarted }: CancelledEntry,
-  deps: CancelDeps,
-  several: boolean,
-  deadline: number,
-  credentials: CredentialProvider | undefined,
-): Promise<void> {
-  const { settings } = entry;
-  const moved = (result.status === 'succeeded' || result.status === 'created') && !result.fate;
-  if (several && moved) {
-    if (settings.onCancel === 'leave') return;
-    await returnMoved(result, settings, deps);
-    return;
-  }
-  if (several && !waveStarted) {
-    result.fate = { kind: 'not-started' };
-    return;
-  }
-  const find =
-    settings.strategy.kind === 'direct' ? undefined : ownDeployment(settings, result.startedAt);
-  const outcome = await cancelRelease(
-    deps,
-    {
-      functionName: settings.functionName,
-      alias: settings.alias,
-      onCancel: settings.onCancel,
-      deploymentId,
-      find,
-      previousVersion: result.previousVersion,
-      region: settings.region,
-      usingRoleToAssume: credentials !== undefined,
-    },
-    deadline,
-  );
-  Object.assign(result, outcome);
-  // The timeline ends where the cancel left traffic.
-  if (outcome.finalAlias && result.version && result.timeline.length > 0)
-    endTimeline(
-      result.timeline,
-      outcome.finalAlias,
-      result.version,
-      Date.now(),
-      outcome.rolledBack ? 'cancel' : undefined,
-    );
-}
-
-/** An alias an earlier wave moved: back to its previous version, unless someone moved it since. */
-async function returnMoved(result: EntryResult, settings: Settings, deps: CancelDeps) {
-  await returnAlias(
-    { result, functionRef: settings.functionName, alias: settings.alias },
-    { ...deps, progress: (e: ProgressEvent) => log(e, result.key) },
-    'because the workflow run was cancelled',
   );
 }
 
 /** The deployment is stopped (or left): the gates' report, then their alarms deleted. */
 async function closeCancelledGates(
   c: CancelledEntry,
+  index: number,
   gates: GateRun | undefined,
   deps: CancelDeps,
   signal: AbortSignal,
   credentials: CredentialProvider | undefined,
 ): Promise<void> {
   if (!gates) return;
-  const { index } = c;
   const cloudwatch = await cloudWatchFor(
     { region: c.entry.settings.region, maxAttempts: 3, credentials },
     signal,
@@ -391,5 +326,3 @@ async function closeCancelledGates(
     c.result,
   );
 }
-
-type CancelDeps = Parameters<typeof cancelRelease>[0];

@@ -1,7 +1,7 @@
 // `functions`: the entries of a release of several functions, read with the step's inputs as
 // defaults; every problem of every entry at once, each naming its entry.
 import { describe, expect, it } from 'vitest';
-import { readRelease, type ReleaseSettings, SettingsError } from '../../src/settings/index.ts';
+import { type ReleaseSettings, readRelease, SettingsError } from '../../src/settings/index.ts';
 
 const STEP: Record<string, string> = {
   alias: 'live',
