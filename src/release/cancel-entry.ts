@@ -2,6 +2,7 @@
 // runner's window): stop its deployment with rollback, return the alias an earlier wave moved,
 // or say it never started.
 import type { Entry } from '../settings/index.ts';
+import { isWhollyOn } from './alias.ts';
 import { cancelRelease } from './cancel.ts';
 import { returnAlias } from './fate.ts';
 import { endTimeline } from './outcome.ts';
@@ -60,6 +61,16 @@ export async function cancelEntry(
     deadline,
   );
   Object.assign(result, outcome);
+  // Its deployment had already succeeded: one fate returns it like an earlier wave's.
+  const landed = outcome.finalAlias && isWhollyOn(outcome.finalAlias, result.version ?? '');
+  if (several && landed && !outcome.rolledBack && settings.onCancel === 'rollback') {
+    result.status = 'succeeded';
+    return returnAlias(
+      { result, functionRef: settings.functionName, alias: settings.alias },
+      deps,
+      'because the workflow run was cancelled',
+    );
+  }
   // The timeline ends where the cancel left traffic.
   if (outcome.finalAlias && result.version && result.timeline.length > 0)
     endTimeline(
