@@ -10,7 +10,9 @@ import {
 } from './aws/clients.ts';
 import type { CloudWatchApi } from './aws/cloudwatch-types.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
+import { releaseUrl } from './aws/console.ts';
 import { LambdaApi } from './aws/lambda.ts';
+import { recordOnGitHub } from './main-github.ts';
 import { cancelRelease } from './release/cancel.ts';
 import { type LambdaService, type ReleaseDeps, realClock } from './release/deps.ts';
 import { invalidInputResult } from './release/failure.ts';
@@ -121,13 +123,16 @@ function shellDeps(
 export async function runRelease(started: Started): Promise<void> {
   const { settings, controller, credentials } = started;
   const result = initialResult(settings, started.startedAt);
+  const github = recordOnGitHub(settings, result);
   let deploymentId: string | undefined;
   let gates: GateRun | undefined;
   let cancelling: Promise<void> | undefined;
+  let cancelEnd = 0;
   const deps = shellDeps(
     started,
     (id) => {
       deploymentId = id;
+      github?.deploying(result);
     },
     (run) => {
       gates = run;
@@ -142,6 +147,7 @@ export async function runRelease(started: Started): Promise<void> {
     }
     core.warning(`${signal} received: the workflow run is being cancelled.`);
     controller.abort();
+    cancelEnd = Date.now() + CANCEL_WINDOW_MS;
     cancelling = cancel(settings, result, deploymentId, gates, credentials);
   };
   onCancel(onSignal);
@@ -153,6 +159,8 @@ export async function runRelease(started: Started): Promise<void> {
   }
   if (cancelling) {
     await cancelling;
+    // The GitHub record gets what is left of the cancel's window.
+    await github?.finish(result, true, AbortSignal.timeout(Math.max(0, cancelEnd - Date.now())));
     await endCancelled(settings, result);
     return;
   }
@@ -160,6 +168,7 @@ export async function runRelease(started: Started): Promise<void> {
     // on-timeout: rollback asked for a stop that failed: the post step stops it with rollback.
     saveRelease({ onCancel: 'rollback' });
   } else saveFinished();
+  await github?.finish(result, false);
   await writeSummary(settings.summary, result);
   await end(result);
 }
@@ -174,6 +183,7 @@ async function end(result: ReleaseResult): Promise<void> {
 
 async function endCancelled(settings: Settings, result: ReleaseResult): Promise<never> {
   result.endedAt = Date.now();
+  core.setOutput('deployment-url', releaseUrl(result));
   core.setOutput('status', result.status);
   core.setOutput('rolled-back', String(result.rolledBack));
   // Unless traffic is confirmed back, the post step looks again.
