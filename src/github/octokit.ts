@@ -1,6 +1,7 @@
 // The GitHub REST calls of deployment records, through @actions/github's octokit (its base URL
 // is GITHUB_API_URL, so GitHub Enterprise Server and test stand-ins work). Loaded only when
-// `github-environment` is set: the client is large and start-up time matters.
+// `github-environment` is set: the client is large and start-up time matters. What GitHub does
+// with these calls: docs/aws-semantics.md, "GitHub deployments".
 import { getOctokit } from '@actions/github';
 import type { DeploymentsApi } from './deployments.ts';
 

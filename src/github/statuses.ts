@@ -94,12 +94,14 @@ function trafficBack(f: EntryFacts): boolean {
  */
 export function finalStatus(f: EntryFacts, cancelled = false): EntryStatus {
   const url = releaseUrl(f);
-  const v = `version ${f.version ?? '(none)'}`;
+  const v = `version ${f.version}`;
+  // Before a version was known, the target alone.
+  const what = f.version ? `${v} on ${target(f)}` : target(f);
   if (cancelled)
     // Cancelled with traffic where it was: the record is no longer live; otherwise an error.
     return {
       state: trafficBack(f) ? 'inactive' : 'error',
-      description: `Cancelled: ${target(f)} ${v}; ${traffic(f)}`,
+      description: `Cancelled: ${what}; ${traffic(f)}`,
       url,
     };
   switch (f.status) {
@@ -123,7 +125,7 @@ export function finalStatus(f: EntryFacts, cancelled = false): EntryStatus {
       const code = f.cause?.code ? ` (${f.cause.code})` : '';
       return {
         state: 'failure',
-        description: `${f.status === 'stopped' ? 'Stopped' : 'Failed'}${code}: ${v} on ${target(f)}; ${traffic(f)}`,
+        description: `${f.status === 'stopped' ? 'Stopped' : 'Failed'}${code}: ${what}; ${traffic(f)}`,
         url,
       };
     }

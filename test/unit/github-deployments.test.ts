@@ -81,19 +81,19 @@ describe('what a record says', () => {
         { status: 'stopped', rolledBack: true },
         true,
         'inactive',
-        'Cancelled: orders:live version 3; traffic back on version 2',
+        'Cancelled: version 3 on orders:live; traffic back on version 2',
       ],
       [
         { status: 'stopped', finalAlias: { version: '3', weights: {} } },
         true,
         'error',
-        'Cancelled: orders:live version 3; alias on version 3',
+        'Cancelled: version 3 on orders:live; alias on version 3',
       ],
       [
         { status: 'failed', deploymentId: undefined, version: undefined },
         true,
         'error',
-        'Cancelled: orders:live version (none); alias not confirmed',
+        'Cancelled: orders:live; alias not confirmed',
       ],
     ];
     for (const [over, cancelled, state, description] of cases) {
