@@ -24,6 +24,7 @@ export async function post(): Promise<void> {
   const report = state.finished ? undefined : await backstop(d);
   const id = state.finished ? d.deploymentId : report?.deploymentId;
   if (d.gateAlarms?.length) await deleteGateAlarms(d, d.gateAlarms, id);
+  if (report && d.github) await (await import('./main-github.ts')).finishAfterStep(d, report);
   // Main left the release unfinished: this summary says what became of it.
   if (report) await writeSummary(report);
 }

@@ -20,6 +20,8 @@ export interface ReleaseState {
   role?: { roleArn: string; sessionName: string; audience: string; durationSeconds: number };
   /** Metric-gate alarms that exist (or are being created) and are not deleted yet. */
   gateAlarms?: string[];
+  /** github-environment: the GitHub deployments made, by entry key (no token: the post step reads its input). */
+  github?: { environment: string; ids: Record<string, number> };
 }
 
 export interface SavedState {

@@ -69,7 +69,7 @@ export const MAX_DESCRIPTION = 140;
 const CALL_TIMEOUT_MS = 10_000;
 
 interface Tracked {
-  entry: DeploymentEntry;
+  environment: string;
   id?: number;
   /** The calls of one entry, in order: a final status never overtakes an earlier one. */
   queue: Promise<void>;
@@ -84,17 +84,26 @@ export class GitHubDeployments {
   /** Set once GitHub refused for want of permission: warned about, nothing more is sent. */
   #denied = false;
 
+  /** Hears of each deployment made (main saves its id for the post step). */
+  readonly #onCreated: ((key: string, id: number) => void) | undefined;
+
   /** `api` may still be loading: the calls wait for it, the release does not. */
-  constructor(api: Promise<DeploymentsApi>, run: RunLinks, log: Log) {
+  constructor(
+    api: Promise<DeploymentsApi>,
+    run: RunLinks,
+    log: Log,
+    onCreated?: (key: string, id: number) => void,
+  ) {
     this.#api = api;
     this.#run = run;
     this.#log = log;
+    this.#onCreated = onCreated;
   }
 
   /** Creates each entry's deployment and its in_progress status, in the background. */
   start(entries: DeploymentEntry[]): void {
     for (const entry of entries) {
-      const record: Tracked = { entry, queue: Promise.resolve() };
+      const record: Tracked = { environment: entry.environment, queue: Promise.resolve() };
       this.#records.set(entry.key, record);
       this.#enqueue(record, 'create the GitHub deployment', async (api, signal) => {
         record.id = await api.createDeployment(
@@ -110,9 +119,16 @@ export class GitHubDeployments {
         this.#log.info(
           `Recording this release as GitHub deployment ${record.id} of environment ${entry.environment}.`,
         );
+        this.#onCreated?.(entry.key, record.id);
         await api.createStatus(record.id, this.#withRun(entry.status), signal);
       });
     }
+  }
+
+  /** Entries whose deployments an earlier step made (the post step ends what main left). */
+  resume(entries: { key: string; environment: string; id: number }[]): void {
+    for (const { key, environment, id } of entries)
+      this.#records.set(key, { environment, id, queue: Promise.resolve() });
   }
 
   /** Another status of a running entry (e.g. once its CodeDeploy deployment has a link). */
@@ -133,13 +149,6 @@ export class GitHubDeployments {
       else signal.addEventListener('abort', () => done(), { once: true });
     });
     return Promise.race([record.queue, deadline]);
-  }
-
-  /** The GitHub deployment ids made so far, by entry key (for the post step). */
-  ids(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [key, r] of this.#records) if (r.id !== undefined) out[key] = r.id;
-    return out;
   }
 
   #send(record: Tracked, status: EntryStatus, signal?: AbortSignal): void {
@@ -171,7 +180,7 @@ export class GitHubDeployments {
       try {
         await call(await this.#api, signal);
       } catch (error) {
-        this.#failed(error, what, record.entry.environment);
+        this.#failed(error, what, record.environment);
       }
     });
   }

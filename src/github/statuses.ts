@@ -1,7 +1,8 @@
 // What a release's GitHub deployment says, from the release's own facts: the entry when it
 // starts, and a status as it goes and when it ends. Pure.
 import { releaseUrl } from '../aws/console.ts';
-import type { ReleaseResult } from '../release/result.ts';
+import type { AliasState, ReleaseResult } from '../release/result.ts';
+import type { PostReport } from '../report/post-summary.ts';
 import { functionNameOf } from '../settings/index.ts';
 import type { DeploymentEntry, EntryStatus } from './deployments.ts';
 
@@ -25,7 +26,7 @@ export function entryKey(f: Pick<EntryFacts, 'region' | 'functionName' | 'alias'
   return `${f.region}/${functionNameOf(f.functionName)}:${f.alias}`;
 }
 
-function target(f: EntryFacts): string {
+function target(f: Pick<EntryFacts, 'functionName' | 'alias'>): string {
   return `${functionNameOf(f.functionName)}:${f.alias}`;
 }
 
@@ -129,5 +130,50 @@ export function finalStatus(f: EntryFacts, cancelled = false): EntryStatus {
         url,
       };
     }
+  }
+}
+
+const wholly = (a: AliasState | null | undefined, v: string | undefined) =>
+  !!a && !!v && a.version === v && Object.keys(a.weights).length === 0;
+
+/**
+ * The last status the post step sends when main ended without one (killed): from what the
+ * post step found and did.
+ */
+export function postStatus(r: PostReport): EntryStatus {
+  const url = releaseUrl(r);
+  const t = target(r);
+  const id = r.deploymentId ?? '';
+  const now = r.aliasNow ? `; alias on version ${r.aliasNow.version}` : '';
+  const early = 'The step ended early';
+  switch (r.kind) {
+    case 'stopped':
+      return r.restored
+        ? {
+            state: 'inactive',
+            description: `${early}: deployment ${id} stopped, ${t} back on version ${r.previous}`,
+            url,
+          }
+        : { state: 'error', description: `${early}: deployment ${id} stopped${now}`, url };
+    case 'ended':
+      return {
+        state: r.status === 'Succeeded' ? 'success' : 'failure',
+        description: `${early}: deployment ${id} had ended ${r.status}${now}`,
+        url,
+      };
+    case 'left':
+      return {
+        state: 'in_progress',
+        description: `${early}: deployment ${id} left running (on-cancel: leave)`,
+        url,
+      };
+    case 'no-deployment':
+      return {
+        state: wholly(r.aliasNow, r.previous) ? 'inactive' : 'error',
+        description: `${early}, with no deployment of ${t}${now}`,
+        url,
+      };
+    default:
+      return { state: 'error', description: `${early}; the post step could not check ${t}`, url };
   }
 }

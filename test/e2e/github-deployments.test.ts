@@ -115,4 +115,39 @@ describe('github-environment', () => {
       'Cancelled: version 2 on orders:live; traffic back on version 1',
     );
   });
+
+  it('main killed mid-release: the post step ends the record with what it did', async () => {
+    const inputs = { ...recorded, strategy: 'Canary10Percent30Minutes' };
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs,
+      env,
+      cancelWhen: (line) => /traffic: 10%/.test(line),
+      killOnCancel: true,
+    });
+    expect(run.signal).toBe('SIGKILL');
+    // Killed: no final status (the second in_progress may or may not have gone out).
+    const before = states()!;
+    expect(before.every((s) => s === 'in_progress')).toBe(true);
+    const post = await runStep({ emulatorUrl: emu.url, inputs, env, state: run.state });
+    expect(post.exitCode).toBe(0);
+    expect((await emu.getAlias('orders', 'live'))?.version).toBe('1');
+    expect(states()).toEqual([...before, 'inactive']);
+    const last = github.deployments[0]!.statuses.at(-1)!;
+    const id = run.outputs['deployment-id']!;
+    expect(last.description).toBe(
+      `The step ended early: deployment ${id} stopped, orders:live back on version 1`,
+    );
+    expect(last.environment_url).toBe(deploymentUrl('us-east-1', id));
+    expect(last.log_url).toBe(RUN_URL);
+  });
+
+  it('the post step after a main that finished sends nothing', async () => {
+    const run = await runStep({ emulatorUrl: emu.url, inputs: recorded, env });
+    const before = github.requests.length;
+    const post = await runStep({ emulatorUrl: emu.url, inputs: recorded, env, state: run.state });
+    expect(post.exitCode).toBe(0);
+    expect(github.requests.length).toBe(before);
+    expect(states()).toEqual(['in_progress', 'in_progress', 'success']);
+  });
 });

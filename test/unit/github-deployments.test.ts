@@ -15,6 +15,7 @@ import {
   entryKey,
   finalStatus,
   isProduction,
+  postStatus,
   startEntry,
 } from '../../src/github/statuses.ts';
 
@@ -123,6 +124,58 @@ describe('what a record says', () => {
   });
 });
 
+describe('what the post step says after main was killed', () => {
+  const base = { region: 'eu-west-1', functionName: 'orders', alias: 'live' };
+  it('names what it found and did, with the state that fits', () => {
+    const cases: [Parameters<typeof postStatus>[0], string, string][] = [
+      [
+        { ...base, kind: 'stopped', deploymentId: 'd-1', restored: true, previous: '2' },
+        'inactive',
+        'The step ended early: deployment d-1 stopped, orders:live back on version 2',
+      ],
+      [
+        {
+          ...base,
+          kind: 'stopped',
+          deploymentId: 'd-1',
+          restored: false,
+          aliasNow: { version: '3', weights: {} },
+        },
+        'error',
+        'The step ended early: deployment d-1 stopped; alias on version 3',
+      ],
+      [
+        {
+          ...base,
+          kind: 'ended',
+          deploymentId: 'd-1',
+          status: 'Succeeded',
+          aliasNow: { version: '3', weights: {} },
+        },
+        'success',
+        'The step ended early: deployment d-1 had ended Succeeded; alias on version 3',
+      ],
+      [
+        { ...base, kind: 'left', deploymentId: 'd-1', status: 'InProgress' },
+        'in_progress',
+        'The step ended early: deployment d-1 left running (on-cancel: leave)',
+      ],
+      [
+        { ...base, kind: 'no-deployment', previous: '2', aliasNow: { version: '2', weights: {} } },
+        'inactive',
+        'The step ended early, with no deployment of orders:live; alias on version 2',
+      ],
+      [
+        { ...base, kind: 'unchecked', problem: 'x' },
+        'error',
+        'The step ended early; the post step could not check orders:live',
+      ],
+    ];
+    for (const [report, state, description] of cases)
+      expect(postStatus(report)).toEqual({ state, description, url: releaseUrl(report) });
+  });
+});
+
 describe('runLinks', () => {
   it('links the run attempt on the server the run is on', () => {
     expect(
@@ -173,7 +226,10 @@ describe('GitHubDeployments', () => {
   it('creates the deployment, then sends the statuses in order, each with the run link', async () => {
     const { api, calls } = fakeApi();
     const { log } = logs();
-    const records = new GitHubDeployments(Promise.resolve(api), RUN, log);
+    const created: [string, number][] = [];
+    const records = new GitHubDeployments(Promise.resolve(api), RUN, log, (key, id) =>
+      created.push([key, id]),
+    );
     records.start([entry]);
     records.update(entry.key, { state: 'in_progress', description: 'deploying', url: 'u1' });
     await records.finish(entry.key, { state: 'success', description: 'x'.repeat(300), url: 'u2' });
@@ -189,7 +245,7 @@ describe('GitHubDeployments', () => {
     expect(last[2].logUrl).toBe(RUN.runUrl);
     expect(last[2].url).toBe('u2');
     expect(last[2].description.length).toBe(MAX_DESCRIPTION);
-    expect(records.ids()).toEqual({ [entry.key]: 41 });
+    expect(created).toEqual([[entry.key, 41]]);
   });
 
   it('warns once on a 403 and asks GitHub nothing more', async () => {

@@ -1,1 +1,0 @@
-import{k as t,l as s}from"./chunk-L4V2BX25.js";function i(){let e=s("release");return{isPost:s("isPost")==="true",release:e?JSON.parse(e):void 0,finished:s("finished")==="true"}}function n(){t("isPost","true")}var a;function o(e){a={...a,...e},t("release",JSON.stringify(a))}function l(){t("finished","true")}export{i as a,n as b,o as c,l as d};
