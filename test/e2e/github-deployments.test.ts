@@ -55,6 +55,11 @@ describe('github-environment', () => {
     expect(run.stdout).toContain(`Recording this release as GitHub deployment ${d.id}`);
     // The job's token is masked like any secret (the runner masks it too).
     expect(run.stdout).toContain(`::add-mask::${github.token}`);
+    const unmasked = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    expect(unmasked.join('\n')).not.toContain(github.token);
+    expect(run.summary + JSON.stringify(run.outputs) + JSON.stringify(run.state)).not.toContain(
+      github.token,
+    );
   });
 
   it('records a failed release as failure', async () => {

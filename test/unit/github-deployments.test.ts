@@ -18,6 +18,7 @@ import {
   postStatus,
   startEntry,
 } from '../../src/github/statuses.ts';
+import { readSettings } from '../../src/settings/index.ts';
 
 const facts = (over: Partial<EntryFacts> = {}): EntryFacts => ({
   status: 'succeeded',
@@ -29,6 +30,26 @@ const facts = (over: Partial<EntryFacts> = {}): EntryFacts => ({
   deploymentId: 'd-ABC123',
   rolledBack: false,
   ...over,
+});
+
+describe('the inputs', () => {
+  const read = (extra: Record<string, string>) => {
+    const inputs: Record<string, string> = {
+      'function-name': 'orders',
+      alias: 'live',
+      application: 'orders-app',
+      'deployment-group': 'orders-live',
+      ...extra,
+    };
+    return readSettings((n) => inputs[n] ?? '', { AWS_REGION: 'eu-west-1' });
+  };
+
+  it('github-environment with the token records; github-token alone (its default) does not', async () => {
+    expect(
+      (await read({ 'github-environment': ' production ', 'github-token': 't' })).github,
+    ).toEqual({ environment: 'production', token: 't' });
+    expect((await read({ 'github-token': 't' })).github).toBeUndefined();
+  });
 });
 
 describe('releaseUrl (the output deployment-url)', () => {
