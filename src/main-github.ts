@@ -10,6 +10,8 @@ import {
 import {
   deployingStatus,
   type EntryFacts,
+  entryEnvironments,
+  entryKey,
   finalStatus,
   postStatus,
   startEntry,
@@ -27,16 +29,19 @@ function client(token: string): Promise<DeploymentsApi> {
   return import('./github/octokit.ts').then((m) => m.octokitDeployments(token, repository));
 }
 
-/** The GitHub deployment of this run's one entry. */
+/** The GitHub deployments of this run's entries (one today: several functions get one each). */
 export interface GitHubRecord {
-  /** The CodeDeploy deployment exists: the record links to it now. */
+  /** The entry's CodeDeploy deployment exists: its record links to it now. */
   deploying(facts: EntryFacts): void;
-  /** The last status; `signal` bounds the wait (the cancel window). Never rejects. */
+  /** The entry's last status; `signal` bounds the wait (the cancel window). Never rejects. */
   finish(facts: EntryFacts, cancelled: boolean, signal?: AbortSignal): Promise<void>;
 }
 
-/** Starts the record of a real release with `github-environment`; undefined otherwise. */
-export function recordOnGitHub(settings: Settings, facts: EntryFacts): GitHubRecord | undefined {
+/** Starts the records of a real release with `github-environment`; undefined otherwise. */
+export function recordOnGitHub(
+  settings: Pick<Settings, 'github' | 'dryRun'>,
+  entries: EntryFacts[],
+): GitHubRecord | undefined {
   const github = settings.github;
   if (!github || settings.dryRun) return undefined;
   const run = runLinks(process.env);
@@ -46,17 +51,19 @@ export function recordOnGitHub(settings: Settings, facts: EntryFacts): GitHubRec
     );
     return undefined;
   }
-  const ids: Record<string, number> = {};
+  const environments = entryEnvironments(github.environment, entries);
+  const started = entries.map((f, i) => startEntry(f, environments[i]!));
+  const made: NonNullable<ReleaseState['github']> = {};
   const records = new GitHubDeployments(client(github.token), run, log, (key, id) => {
-    ids[key] = id;
+    made[key] = { id, environment: started.find((e) => e.key === key)!.environment };
     // The post step ends the record if main is killed before it does.
-    saveRelease({ github: { environment: github.environment, ids } });
+    saveRelease({ github: made });
   });
-  const entry = startEntry(facts, github.environment);
-  records.start([entry]);
+  records.start(started);
   return {
-    deploying: (f) => records.update(entry.key, deployingStatus(f)),
-    finish: (f, cancelled, signal) => records.finish(entry.key, finalStatus(f, cancelled), signal),
+    deploying: (f) => records.update(entryKey(f), deployingStatus(f)),
+    finish: (f, cancelled, signal) =>
+      records.finish(entryKey(f), finalStatus(f, cancelled), signal),
   };
 }
 
@@ -67,8 +74,8 @@ export async function finishAfterStep(d: ReleaseState, report: PostReport): Prom
   const run = runLinks(process.env);
   if (!saved || !token || !run) return;
   const records = new GitHubDeployments(client(token), run, log);
-  const keys = Object.keys(saved.ids);
-  records.resume(keys.map((key) => ({ key, environment: saved.environment, id: saved.ids[key]! })));
+  const keys = Object.keys(saved);
+  records.resume(keys.map((key) => ({ key, ...saved[key]! })));
   const status = postStatus({ ...report, previous: report.previous ?? d.previous });
   await Promise.all(keys.map((key) => records.finish(key, status)));
 }

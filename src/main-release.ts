@@ -123,7 +123,7 @@ function shellDeps(
 export async function runRelease(started: Started): Promise<void> {
   const { settings, controller, credentials } = started;
   const result = initialResult(settings, started.startedAt);
-  const github = recordOnGitHub(settings, result);
+  const github = recordOnGitHub(settings, [result]);
   let deploymentId: string | undefined;
   let gates: GateRun | undefined;
   let cancelling: Promise<void> | undefined;

@@ -21,7 +21,7 @@ export interface ReleaseState {
   /** Metric-gate alarms that exist (or are being created) and are not deleted yet. */
   gateAlarms?: string[];
   /** github-environment: the GitHub deployments made, by entry key (no token: the post step reads its input). */
-  github?: { environment: string; ids: Record<string, number> };
+  github?: Record<string, { id: number; environment: string }>;
 }
 
 export interface SavedState {

@@ -38,6 +38,30 @@ export function isProduction(environment: string): boolean {
   return /^prod(uction)?$/i.test(environment.split('/')[0] ?? '');
 }
 
+/**
+ * Each entry's GitHub environment: `base` for a release of one function; for several,
+ * `base/<function>`, with `/<region>` and then `:<alias>` added only where names would clash
+ * (GitHub marks an environment's earlier successful deployments inactive on each success).
+ */
+export function entryEnvironments(
+  base: string,
+  entries: Pick<EntryFacts, 'region' | 'functionName' | 'alias'>[],
+): string[] {
+  if (entries.length === 1) return [base];
+  const labels = [
+    (f: (typeof entries)[number]) => functionNameOf(f.functionName),
+    (f: (typeof entries)[number]) => `${functionNameOf(f.functionName)}/${f.region}`,
+    (f: (typeof entries)[number]) => `${functionNameOf(f.functionName)}/${f.region}:${f.alias}`,
+  ];
+  const names = entries.map((f) => {
+    const clashes = (label: (typeof labels)[number]) =>
+      entries.filter((g) => label(g) === label(f)).length > 1;
+    const label = labels.find((l) => !clashes(l)) ?? labels[2]!;
+    return `${base}/${label(f)}`;
+  });
+  return names;
+}
+
 /** The entry as its GitHub deployment is created, before anything is known but the target. */
 export function startEntry(f: EntryFacts, environment: string): DeploymentEntry {
   return {

@@ -12,6 +12,7 @@ import {
 } from '../../src/github/deployments.ts';
 import {
   type EntryFacts,
+  entryEnvironments,
   entryKey,
   finalStatus,
   isProduction,
@@ -135,6 +136,28 @@ describe('what a record says', () => {
       status: { state: 'in_progress', url: aliasUrl('eu-west-1', 'orders', 'live') },
     });
     expect(entryKey(facts())).toBe('eu-west-1/orders:live');
+  });
+
+  it('gives one entry the environment as given, several one each, told apart only as needed', () => {
+    const f = (functionName: string, region = 'eu-west-1', alias = 'live') => ({
+      functionName,
+      region,
+      alias,
+    });
+    expect(entryEnvironments('production', [f('orders')])).toEqual(['production']);
+    expect(
+      entryEnvironments('production', [
+        f('orders-api'),
+        f('orders-worker'),
+        f('orders-api', 'us-west-2'),
+        f('arn:aws:lambda:us-west-2:123456789012:function:orders-api', 'us-west-2', 'beta'),
+      ]),
+    ).toEqual([
+      'production/orders-api/eu-west-1',
+      'production/orders-worker',
+      'production/orders-api/us-west-2:live',
+      'production/orders-api/us-west-2:beta',
+    ]);
   });
 
   it('counts production/<entry> and prod as production, staging not', () => {

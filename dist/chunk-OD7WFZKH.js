@@ -1,0 +1,1 @@
+import{k as t,l as r}from"./chunk-L4V2BX25.js";function i(){let e=r("release");return{isPost:r("isPost")==="true",release:e?JSON.parse(e):void 0,finished:r("finished")==="true"}}function a(){t("isPost","true")}var s;function o(e){s={...s,...e},t("release",JSON.stringify(s))}function l(){t("finished","true")}export{i as a,a as b,o as c,l as d};

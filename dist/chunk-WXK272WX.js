@@ -1,1 +1,0 @@
-import{k as t,l as s}from"./chunk-L4V2BX25.js";function i(){let e=s("release");return{isPost:s("isPost")==="true",release:e?JSON.parse(e):void 0,finished:s("finished")==="true"}}function a(){t("isPost","true")}var r;function o(e){r={...r,...e},t("release",JSON.stringify(r))}function l(){t("finished","true")}export{i as a,a as b,o as c,l as d};
