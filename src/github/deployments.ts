@@ -81,7 +81,7 @@ export class GitHubDeployments {
   readonly #run: RunLinks;
   readonly #log: Log;
   readonly #records = new Map<string, Tracked>();
-  /** Set once GitHub refused for want of permission: warned about, nothing more is sent. */
+  /** Set once GitHub refused the token or the client failed to load: warned about once, nothing more is sent. */
   #denied = false;
 
   /** Hears of each deployment made (main saves its id for the post step). */
@@ -175,10 +175,21 @@ export class GitHubDeployments {
   ): void {
     record.queue = record.queue.then(async () => {
       if (this.#denied) return;
+      let api: DeploymentsApi;
+      try {
+        api = await this.#api;
+      } catch (error) {
+        // No client (e.g. behind a proxy): one warning, then nothing more is tried.
+        this.#denied = true;
+        this.#log.warning(
+          `Could not load the GitHub client: ${(error as Error).message}. The release goes on without a GitHub deployment record.`,
+        );
+        return;
+      }
       const timeout = AbortSignal.timeout(CALL_TIMEOUT_MS);
       const signal = deadline ? AbortSignal.any([timeout, deadline]) : timeout;
       try {
-        await call(await this.#api, signal);
+        await call(api, signal);
       } catch (error) {
         this.#failed(error, what, record.environment);
       }
@@ -189,7 +200,8 @@ export class GitHubDeployments {
     if (this.#denied) return;
     const status = (error as { status?: unknown }).status;
     const message = (error as Error).message ?? String(error);
-    if (status === 403 || status === 404) {
+    // A token refused (401), or without the permission (403, or 404 where the repository is hidden).
+    if (status === 401 || status === 403 || status === 404) {
       this.#denied = true;
       this.#log.warning(
         `GitHub refused to ${what} for environment ${environment} (GitHub API ${status}: ${message}). The release goes on without a GitHub deployment record. To record it, give the job \`permissions: deployments: write\`, or set \`github-token\` to a token with that permission.`,

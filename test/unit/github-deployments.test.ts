@@ -308,6 +308,15 @@ describe('GitHubDeployments', () => {
     expect(lines.warning[0]).toContain('403');
   });
 
+  it('warns once when the client cannot load, and tries nothing more', async () => {
+    const { log, lines } = logs();
+    const records = new GitHubDeployments(Promise.reject(new Error('no proxy support')), RUN, log);
+    records.start([entry]);
+    records.update(entry.key, { state: 'in_progress', description: 'd', url: 'u' });
+    await records.finish(entry.key, { state: 'success', description: 'd', url: 'u' });
+    expect(lines.warning).toEqual([expect.stringContaining('no proxy support')]);
+  });
+
   it('warns on another error and still sends the later statuses', async () => {
     const { api, calls } = fakeApi((call) => {
       if (call === 'status in_progress') throw Object.assign(new Error('boom'), { status: 502 });

@@ -1,1 +1,0 @@
-import{a,b}from"./chunk-LBLMHTXY.js";import"./chunk-TEKYBPUF.js";import"./chunk-VJTXT33H.js";import"./chunk-GGNYSACQ.js";import"./chunk-4IXXUAHN.js";import"./chunk-OD7WFZKH.js";import"./chunk-L4V2BX25.js";import"./chunk-VUJKWCT3.js";export{b as finishAfterStep,a as recordOnGitHub};
