@@ -168,7 +168,8 @@ export async function runRelease(started: Started): Promise<void> {
     // on-timeout: rollback asked for a stop that failed: the post step stops it with rollback.
     saveRelease({ onCancel: 'rollback' });
   } else saveFinished();
-  await github?.finish(result, false);
+  // A slow GitHub holds the step's end 15 s at most.
+  await github?.finish(result, false, AbortSignal.timeout(15_000));
   await writeSummary(settings.summary, result);
   await end(result);
 }
