@@ -105,14 +105,17 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
       },
       {
         // @actions/http-client imports undici (400 kB) only for getAgentDispatcher (the proxy
-        // dispatcher of octokit's fetch), which this action never calls; core.getIDToken, which
-        // role-to-assume uses, goes through node:https. A stub keeps dist/ small.
+        // dispatcher of octokit's fetch), and @actions/github for its fetch; core.getIDToken,
+        // which role-to-assume uses, goes through node:https. A stub keeps dist/ small: fetch is
+        // Node's own (the same undici), and a proxy for GitHub API calls is refused by name.
         name: 'stub-undici',
         setup(b) {
           b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'stub' }));
           b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-            contents:
-              "export class ProxyAgent { constructor() { throw new Error('undici is not bundled'); } }",
+            contents: [
+              "export class ProxyAgent { constructor() { throw new Error('GitHub API calls through a proxy (https_proxy) are not supported: undici is not bundled'); } }",
+              'export const fetch = (url, options) => globalThis.fetch(url, options);',
+            ].join('\n'),
             loader: 'js',
           }));
         },

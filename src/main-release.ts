@@ -10,7 +10,9 @@ import {
 } from './aws/clients.ts';
 import type { CloudWatchApi } from './aws/cloudwatch-types.ts';
 import { CodeDeployApi } from './aws/codedeploy.ts';
+import { releaseUrl } from './aws/console.ts';
 import { LambdaApi } from './aws/lambda.ts';
+import { recordOnGitHub } from './main-github.ts';
 import { type CancelDeps, type CancelledEntry, cancelEntry } from './release/cancel-entry.ts';
 import { type LambdaService, type ReleaseDeps, realClock } from './release/deps.ts';
 import { invalidInputResult } from './release/failure.ts';
@@ -132,6 +134,8 @@ function regions(started: Started) {
 interface Heard {
   deploymentIds: (string | undefined)[];
   gates: (GateRun | undefined)[];
+  /** An entry's deployment exists (its GitHub record links to it). */
+  deploying?(index: number): void;
 }
 
 /** One entry's outside world: its region's AWS, the runner's log, outputs and saved state. */
@@ -161,6 +165,7 @@ function entryDeps(
     onDeployment: (id) => {
       heard.deploymentIds[index] = id;
       saveRelease({ deploymentId: id }, index);
+      heard.deploying?.(index);
     },
     group: several
       ? (name, fn) => {
@@ -187,9 +192,17 @@ export async function runRelease(started: Started): Promise<void> {
   const { release: rs, controller, credentials } = started;
   const shared = rs.entries[0]!.settings;
   const fleet = initialFleet(rs, started.startedAt);
-  const heard: Heard = { deploymentIds: [], gates: [] };
+  const github = recordOnGitHub(shared, fleet.entries);
+  const heard: Heard = {
+    deploymentIds: [],
+    gates: [],
+    deploying: (i) => github?.deploying(fleet.entries[i]!),
+  };
   const region = regions(started);
   let cancelling: Promise<void> | undefined;
+  let cancelEnd = 0;
+  const finishGitHub = (cancelled: boolean, signal: AbortSignal) =>
+    Promise.all(fleet.entries.map((e) => github?.finish(e, cancelled, signal)));
 
   const onSignal = (signal: string) => {
     if (cancelling) {
@@ -198,6 +211,7 @@ export async function runRelease(started: Started): Promise<void> {
     }
     core.warning(`${signal} received: the workflow run is being cancelled.`);
     controller.abort();
+    cancelEnd = Date.now() + CANCEL_WINDOW_MS;
     cancelling = cancelAll(rs, fleet, heard, credentials);
   };
   onCancel(onSignal);
@@ -216,6 +230,8 @@ export async function runRelease(started: Started): Promise<void> {
   }
   if (cancelling) {
     await cancelling;
+    // The GitHub records get what is left of the cancel's window.
+    await finishGitHub(true, AbortSignal.timeout(Math.max(0, cancelEnd - Date.now())));
     await endCancelled(rs, fleet);
     return;
   }
@@ -223,6 +239,8 @@ export async function runRelease(started: Started): Promise<void> {
     // on-timeout: rollback asked for a stop that failed: the post step stops it with rollback.
     saveEveryRelease({ onCancel: 'rollback' });
   } else saveFinished();
+  // A slow GitHub holds the step's end 15 s at most.
+  await finishGitHub(false, AbortSignal.timeout(15_000));
   setOutcome(fleet);
   await writeSummary(shared.summary, fleet);
   await end(fleet);
@@ -248,6 +266,7 @@ async function endCancelled(rs: ReleaseSettings, fleet: FleetResult): Promise<ne
   fleet.endedAt = Date.now();
   for (const e of fleet.entries) e.endedAt = fleet.endedAt;
   settleCancelled(fleet);
+  if (!rs.several) core.setOutput('deployment-url', releaseUrl(fleet.entries[0]!));
   setOutcome(fleet);
   // Unless traffic is confirmed back, the post step looks again.
   const settled = fleet.entries.every(

@@ -29,6 +29,12 @@ export async function post(): Promise<void> {
       return report;
     }),
   );
+  // The GitHub records main made get what the post step found (saved with the first entry).
+  const first = state.releases[0];
+  if (first?.github && reports.some(Boolean)) {
+    const report = reports.find(Boolean)!;
+    await (await import('./main-github.ts')).finishAfterStep(first, report);
+  }
   // One fate: once every running deployment is stopped, the aliases earlier waves moved return.
   if (!state.finished)
     await Promise.all(

@@ -27,6 +27,8 @@ export interface ReleaseState {
   released?: string;
   /** `region/function:alias`, for the post step's words. */
   key?: string;
+  /** github-environment: the GitHub deployments made, by entry key (no token: the post step reads its input). */
+  github?: Record<string, { id: number; environment: string }>;
 }
 
 export interface SavedState {

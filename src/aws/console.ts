@@ -44,6 +44,21 @@ export function versionUrl(region: string, functionName: string, version: string
   return `${consoleBase(region)}/lambda/home?region=${encodePart(region)}#/functions/${name}/versions/${encodePart(version)}`;
 }
 
+/**
+ * The page a job's `environment.url` (output `deployment-url`) and a GitHub deployment link
+ * to: the CodeDeploy deployment when one ran, the alias otherwise.
+ */
+export function releaseUrl(r: {
+  region: string;
+  functionName: string;
+  alias: string;
+  deploymentId?: string | undefined;
+}): string {
+  return r.deploymentId
+    ? deploymentUrl(r.region, r.deploymentId)
+    : aliasUrl(r.region, r.functionName, r.alias);
+}
+
 /** The CloudWatch console page of an alarm. */
 export function alarmUrl(region: string, alarm: string): string {
   return `${consoleBase(region)}/cloudwatch/home?region=${encodePart(region)}#alarmsV2:alarm/${encodePart(alarm)}`;

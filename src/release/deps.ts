@@ -85,7 +85,8 @@ export type OutputName =
   | 'rolled-back'
   | 'alias-arn'
   | 'function-arn'
-  | 'code-sha256';
+  | 'code-sha256'
+  | 'deployment-url';
 
 /** The S3 calls the release makes (S3Api in production), for code uploaded through S3. */
 export type S3Service = S3Api;

@@ -1,7 +1,7 @@
 // The release as a list of phases: preflight makes the plan, then each phase does its part
 // with the plan and what the phases before it handed on, and says whether the release is
 // over. Always returns a ReleaseResult; only cancellation escapes as an error.
-import { deploymentUrl } from '../aws/console.ts';
+import { deploymentUrl, releaseUrl } from '../aws/console.ts';
 import { expiredCredentialsError, isExpiredCredentials } from '../aws/credential-errors.ts';
 import { expectedReleaseMs, sessionSecondsNeeded } from '../aws/credential-lifetime.ts';
 import { isAbort } from '../aws/errors.ts';
@@ -166,6 +166,8 @@ function runPhases(e: EntryRun, phases: Phase[]): Promise<void> {
 
 /** The entry's end: its gates' report and alarms, the time it ended. */
 export async function closeEntry(e: EntryRun): Promise<void> {
+  // No deployment ran: the alias is the release's page (a deployment's was set when it started).
+  if (!e.result.deploymentId) e.deps.output('deployment-url', releaseUrl(e.result));
   if (!e.release?.gates) return;
   await closeGatesInto(e.release.gates, e.deps, e.result);
   e.result.endedAt = e.deps.clock.now();
@@ -481,12 +483,10 @@ async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
   if (gates) gates.deploymentId = deploymentId;
   result.deploymentId = deploymentId;
   deps.output('deployment-id', deploymentId);
+  const consoleUrl = deploymentUrl(plan.region, deploymentId);
+  deps.output('deployment-url', consoleUrl);
   deps.onDeployment?.(deploymentId);
-  deps.progress({
-    kind: 'deployment-created',
-    deploymentId,
-    consoleUrl: deploymentUrl(plan.region, deploymentId),
-  });
+  deps.progress({ kind: 'deployment-created', deploymentId, consoleUrl });
   r.target = watchTarget(plan, v, deploymentId, started.currentVersion);
   if (gates) r.target.alarms.push(...gates.alarmNames);
   if (d.wait) return 'next';

@@ -9,6 +9,7 @@ import { type FileProbe, nodeFiles } from './files.ts';
 import { readFunction } from './function.ts';
 import { readFunctionConfig } from './function-config.ts';
 import { readGates } from './gates.ts';
+import { readGitHub } from './github.ts';
 import { readMetricGates } from './metric-gates.ts';
 import { reader } from './problems.ts';
 import { type ReleaseSettings, readReleaseWith } from './release.ts';
@@ -28,6 +29,7 @@ export {
   parseFunctionRef,
 } from './function-ref.ts';
 export { parseAlarms } from './gates.ts';
+export type { GitHubSettings } from './github.ts';
 export * from './limits.ts';
 export { tooLargeForDirectUpload } from './local-code.ts';
 export { checkAliasName, isValidAliasName, isValidBucketName, isValidImageUri } from './names.ts';
@@ -64,6 +66,7 @@ export async function readSettings(
   const metric = readMetricGates(r, deployment.strategy);
   const run = readRunOptions(r);
   const credentials = readCredentials(r);
+  const github = readGitHub(r);
   const config = await readFunctionConfig(r, fn.settings.region, what.source);
   r.check();
   return {
@@ -74,6 +77,7 @@ export async function readSettings(
     ...metric,
     ...run,
     ...credentials,
+    ...github,
     ...config,
   };
 }

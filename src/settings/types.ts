@@ -4,6 +4,7 @@ import type { DesiredConfig } from '../function-config/index.ts';
 import type { Gate } from '../gates/parse.ts';
 import type { Strategy } from '../strategy.ts';
 import type { CredentialSettings } from './credentials.ts';
+import type { GitHubSettings } from './github.ts';
 
 /** Where local code goes on its way to Lambda when it is too large to send directly. */
 export interface S3Staging {
@@ -63,6 +64,8 @@ export interface Settings {
   summary: boolean;
   region: string;
   credentials: CredentialSettings;
+  /** `github-environment`: record the release as a GitHub deployment (src/github/). */
+  github?: GitHubSettings;
   /** The whole-version inputs: configuration fields, architecture, create-function. */
   config: DesiredConfig;
 }

@@ -590,4 +590,19 @@ export const SHARED_BAD_CASES: BadCase[] = [
     /Valid: set the `region` input.*AWS_REGION or AWS_DEFAULT_REGION.*full ARN/,
     { AWS_REGION: undefined },
   ),
+  // --- GitHub deployment records
+  c(
+    'github-environment too long',
+    { 'github-environment': 'e'.repeat(256), 'github-token': 't' },
+    'github-environment',
+    /is not a GitHub environment name/,
+    /Valid: at most 255 characters on one line with no tabs, e\.g\. `production`/,
+  ),
+  c(
+    'github-environment with an empty github-token',
+    { 'github-environment': 'production', 'github-token': '' },
+    'github-token',
+    /is empty, but `github-environment` needs a token/,
+    /Valid: leave it unset for the job's own token.*deployments: write/,
+  ),
 ];

@@ -1,0 +1,1 @@
+import{a,b,c,d,e,f,g}from"./chunk-7MKQWFPJ.js";import"./chunk-246MDCCZ.js";import"./chunk-424DQL53.js";import"./chunk-MNJNXW2I.js";import"./chunk-VUJKWCT3.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

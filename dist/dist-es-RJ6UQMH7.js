@@ -1,1 +1,0 @@
-import{a,b,c,d,e,f,g}from"./chunk-TN36RUCW.js";import"./chunk-DNSCDRJ7.js";import"./chunk-GWH76FBF.js";import"./chunk-MNJNXW2I.js";import"./chunk-3RNHDNP5.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
