@@ -13,7 +13,7 @@ export type Shape =
       check?: (v: string) => string | undefined;
     }
   | { t: 'int'; min: number; max: number; check?: (v: number) => string | undefined }
-  | { t: 'number' }
+  | { t: 'number'; min?: number; max?: number }
   | { t: 'bool' }
   | { t: 'enum'; values: readonly string[] }
   | { t: 'list'; of: Shape; max: number; check?: (v: string[]) => string | undefined }
@@ -67,9 +67,13 @@ export function checkShape(shape: Shape, value: unknown, path: string): string |
       }
       return shape.check ? withPath(at, shape.check(value)) : undefined;
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value)
-        ? undefined
-        : `${at} is not a number.`;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `${at} is not a number.`;
+      if (
+        (shape.min !== undefined && value < shape.min) ||
+        (shape.max !== undefined && value > shape.max)
+      )
+        return `${at} is not a number from ${shape.min ?? '-∞'} to ${shape.max ?? '∞'}.`;
+      return undefined;
     case 'bool':
       return typeof value === 'boolean' ? undefined : `${at} is not \`true\` or \`false\`.`;
     case 'enum':

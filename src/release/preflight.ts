@@ -20,6 +20,7 @@ import { findConfig } from './config.ts';
 import { busyError } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import { checkFunctionKind } from './function-kind.ts';
 import { checkAlarmCount } from './gates.ts';
 import { deploymentDescription } from './own-deployment.ts';
 import type {
@@ -415,6 +416,7 @@ export async function preflight(
   const { code, codeUnchanged } = localCode(settings, latest);
   const s3Upload = s3UploadOf(settings, code, functionName);
   const configuration = await planConfiguration(settings, latest, deps);
+  const kind = checkFunctionKind(settings, latest, configuration, warnings);
   const create: Plan['create'] = latest
     ? undefined
     : { packageType: settings.source.kind === 'image' ? 'Image' : 'Zip' };
@@ -437,7 +439,7 @@ export async function preflight(
     configuration,
     create,
   });
-  const timeoutMinutes = timeoutOf(settings, deployment?.routing, hooks.length);
+  const timeoutMinutes = timeoutOf(settings, deployment?.routing, hooks.length) + kind.extraMinutes;
   const lifetime = lifetimeWarning(settings, deployment?.routing, timeoutMinutes);
   if (lifetime) warnings.push(lifetime);
 
@@ -457,6 +459,9 @@ export async function preflight(
     codeUnchanged,
     versionDescription: settings.versionDescription,
     smokeTestPayload: settings.smokeTestPayload,
+    smokeTestTenantId: settings.smokeTestTenantId,
+    ...(kind.capacityProviderArn ? { capacityProviderArn: kind.capacityProviderArn } : {}),
+    ...(kind.durable ? { durable: true } : {}),
     deployment,
     hooks,
     alarms: [...new Set([...settings.alarms, ...(side?.groupAlarms ?? [])])],

@@ -105,7 +105,9 @@ export type NoteKind =
   /** The configuration of $LATEST was changed (or would be, in a dry run) before publishing. */
   | 'configuration'
   /** The function did not exist and was created (`create-function`). */
-  | 'created-function';
+  | 'created-function'
+  /** A durable function rolled back: executions started on the new version stay on it. */
+  | 'durable-executions';
 
 /** A resource the release created for the team (`codedeploy-role`). */
 export interface CreatedResource {

@@ -53,6 +53,7 @@ export const S3_FORMS = /Valid: `s3-bucket` and `s3-key` together/;
 export const IMAGE_FORMS = /Valid: `<registry>\/<repository>\[:tag\|@sha256:<digest>\]`/;
 export const VERSION_FORMS = /Valid: the number of an existing published version/;
 export const JSON_FORMS = /Valid: a JSON document/;
+export const TENANT_FORMS = /Valid: 1–256 letters, digits, spaces/;
 export const TIMEOUT_FORMS = /Valid: a number greater than 0 and at most 3000/;
 export const POLL_FORMS = /Valid: a number from 1 to 3600/;
 export const ON_EVENT_FORMS = /Valid: `rollback` or `leave`; default `rollback`/;
@@ -309,6 +310,20 @@ export const SHARED_BAD_CASES: BadCase[] = [
     'smoke-test-payload',
     /is not valid JSON: .+/,
     JSON_FORMS,
+  ),
+  c(
+    'smoke-test-tenant-id with a character Lambda refuses',
+    { 'smoke-test-payload': '{}', 'smoke-test-tenant-id': 'tenant#1' },
+    'smoke-test-tenant-id',
+    /`tenant#1` is not a tenant id Lambda accepts/,
+    TENANT_FORMS,
+  ),
+  c(
+    'smoke-test-tenant-id without a smoke test',
+    { 'smoke-test-tenant-id': 'tenant-1' },
+    'smoke-test-tenant-id',
+    /is set, but `smoke-test-payload` is not/,
+    TENANT_FORMS,
   ),
   // --- numbers
   c(
