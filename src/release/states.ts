@@ -58,6 +58,6 @@ export function describeState(
 export function stateWords(s: FunctionState, meaning: StateMeaning): string {
   const described = describeState(s);
   return meaning === 'unknown'
-    ? `${described}, a state this action does not know; it is not taken for ready`
+    ? `${described}, a state this action does not know and never takes for ready`
     : described;
 }
