@@ -47,7 +47,8 @@ function checkObject(
 
 /** The first thing wrong with `value` at `path`, or undefined. */
 export function checkShape(shape: Shape, value: unknown, path: string): string | undefined {
-  const at = quote(path);
+  // The path is made of known field names only (unknown ones are refused above): never cut.
+  const at = `\`${path}\``;
   switch (shape.t) {
     case 'string':
       if (typeof value !== 'string') return `${at} is not a string.`;
@@ -63,7 +64,7 @@ export function checkShape(shape: Shape, value: unknown, path: string): string |
         value < shape.min ||
         value > shape.max
       ) {
-        return `${at} is not a whole number from ${shape.min} to ${shape.max}.`;
+        return `${at} is not a whole number from ${shape.min} to ${shape.max}. Valid: ${shape.min}–${shape.max}.`;
       }
       return shape.check ? withPath(at, shape.check(value)) : undefined;
     case 'number':
@@ -72,7 +73,7 @@ export function checkShape(shape: Shape, value: unknown, path: string): string |
         (shape.min !== undefined && value < shape.min) ||
         (shape.max !== undefined && value > shape.max)
       )
-        return `${at} is not a number from ${shape.min ?? '-∞'} to ${shape.max ?? '∞'}.`;
+        return `${at} is not a number from ${shape.min ?? '-∞'} to ${shape.max ?? '∞'}. Valid: ${shape.min ?? '-∞'}–${shape.max ?? '∞'}.`;
       return undefined;
     case 'bool':
       return typeof value === 'boolean' ? undefined : `${at} is not \`true\` or \`false\`.`;

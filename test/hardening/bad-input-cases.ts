@@ -551,6 +551,26 @@ export const SHARED_BAD_CASES: BadCase[] = [
     /Valid: UpdateFunctionConfiguration fields/,
   ),
   c(
+    "function-configuration with a Managed Instances concurrency over the model's 1600",
+    {
+      'function-configuration':
+        '{"CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {"CapacityProviderArn": "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet", "PerExecutionEnvironmentMaxConcurrency": 2000}}}',
+    },
+    'function-configuration',
+    /PerExecutionEnvironmentMaxConcurrency.* is not a whole number from 1 to 1600/,
+    /Valid:/,
+  ),
+  c(
+    'function-configuration with memory per vCPU under 2 GiB',
+    {
+      'function-configuration':
+        '{"CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {"CapacityProviderArn": "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet", "ExecutionEnvironmentMemoryGiBPerVCpu": 1}}}',
+    },
+    'function-configuration',
+    /ExecutionEnvironmentMemoryGiBPerVCpu.* is not a number from 2 to 8/,
+    /Valid:/,
+  ),
+  c(
     'function-configuration sets a field its own input sets too',
     { 'function-configuration': 'MemorySize: 256', 'memory-size': '512' },
     'function-configuration',
