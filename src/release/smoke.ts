@@ -2,7 +2,7 @@
 // Always the version's own number, never unqualified: a durable function refuses an unqualified
 // invoke and a Managed Instances function's $LATEST cannot be invoked. A SnapStart version that
 // is not ready yet is waited for; a failed restore is named as Lambda's, not the function's.
-// See docs/aws-semantics.md "Invoking the new version".
+// See docs/aws-semantics.md "SnapStart invoke errors" and "Lambda in 2026: function kinds".
 import { awsError, isAwsError } from '../aws/errors.ts';
 import type { InvokeResult } from '../aws/lambda.ts';
 import type { ReleaseDeps } from './deps.ts';
