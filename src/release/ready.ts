@@ -94,7 +94,7 @@ export async function waitUntilVersionReady(
     if (state && meaning === 'final')
       throw new ReleaseError(
         'VERSION_FAILED',
-        `Version ${version.version} of \`${fn}\` failed to become active: it is ${describeState(state)}. No traffic was moved.`,
+        `Version ${version.version} of \`${fn}\` cannot become active: it is ${describeState(state)}. No traffic was moved.`,
       );
     if (state && meaning === 'ready') {
       if (told) deps.progress({ kind: 'info', message: activeWords(state) });
