@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulator/index.ts';
-import { expectAwsError, until, useEmulator } from './helpers.ts';
+import { emptyZip, expectAwsError, until, useEmulator } from './helpers.ts';
 
 let emu: Emulator;
 let lambda: LambdaClient;
@@ -26,7 +26,7 @@ useEmulator(600, (env) => {
 
 const PROVIDER = 'arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet';
 const ROLE = 'arn:aws:iam::123456789012:role/orders-exec';
-const ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+const ZIP = emptyZip();
 
 const invoke = (Qualifier?: string, TenantId?: string) =>
   lambda.send(new InvokeCommand({ FunctionName: 'orders', Qualifier, TenantId, Payload: '{}' }));
