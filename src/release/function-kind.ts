@@ -23,17 +23,18 @@ export interface FunctionKind {
   extraMinutes: number;
 }
 
+/** `name`: the function's name (settings may hold its ARN). */
 export function checkFunctionKind(
   settings: Settings,
+  name: string,
   latest: FunctionState | undefined,
   configuration: ConfigurationPlan | undefined,
   warnings: string[],
 ): FunctionKind {
-  const name = settings.functionName;
   const fields = configuration?.desired.fields ?? {};
   if (latest && latestMeaning(latest.state) === 'final') throw deletingError(name, latest);
   if (latest) checkCreateOnly(name, latest, configuration);
-  checkTenant(settings, latest?.tenantIsolation ?? fields.TenancyConfig?.TenantIsolationMode);
+  checkTenant(settings, name, latest?.tenantIsolation ?? fields.TenancyConfig?.TenantIsolationMode);
   if (latest?.tenantIsolation === undefined && !fields.TenancyConfig && settings.smokeTestTenantId)
     warnings.push(
       `\`smoke-test-tenant-id\` is set, but \`${name}\` is not in tenant isolation mode; the smoke test sends the tenant id all the same.`,
@@ -85,11 +86,11 @@ function checkCreateOnly(
 }
 
 /** A tenant-isolated function is invoked only with a tenant id: refuse the smoke test without one. */
-function checkTenant(settings: Settings, isolation: string | undefined): void {
+function checkTenant(settings: Settings, name: string, isolation: string | undefined): void {
   if (!isolation || !settings.smokeTestPayload || settings.smokeTestTenantId) return;
   throw new ReleaseError(
     'TENANT_ID_REQUIRED',
-    `\`${settings.functionName}\` is in tenant isolation mode (${isolation}): Lambda invokes it only with a tenant id, so \`smoke-test-payload\` needs \`smoke-test-tenant-id\`. Nothing was changed. Set \`smoke-test-tenant-id\` to the tenant the smoke test runs as.`,
+    `\`${name}\` is in tenant isolation mode (${isolation}): Lambda invokes it only with a tenant id, so \`smoke-test-payload\` needs \`smoke-test-tenant-id\`. Nothing was changed. Set \`smoke-test-tenant-id\` to the tenant the smoke test runs as.`,
   );
 }
 

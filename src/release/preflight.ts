@@ -32,6 +32,7 @@ import type {
   Plan,
   S3Upload,
 } from './plan.ts';
+import { describeState } from './states.ts';
 import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -98,15 +99,17 @@ async function findFunction(
 
 /** A function whose last update failed (or that failed) is refused before anything changes. */
 function checkHealthy(latest: FunctionState, functionName: string): void {
-  if (latest.lastUpdateStatus === 'Failed')
+  if (latest.lastUpdateStatus === 'Failed') {
+    const code = latest.lastUpdateStatusReasonCode ? `${latest.lastUpdateStatusReasonCode}: ` : '';
     throw new ReleaseError(
       'LAST_UPDATE_FAILED',
-      `The last update of \`${functionName}\` failed (LastUpdateStatus Failed): ${latest.lastUpdateStatusReason ?? 'no reason given'}. Nothing was changed. Fix the cause, then update the function once so that Lambda reports LastUpdateStatus Successful, and run the release again.`,
+      `The last update of \`${functionName}\` failed (LastUpdateStatus Failed): ${code}${latest.lastUpdateStatusReason ?? 'no reason given'}. Nothing was changed. Fix the cause, then update the function once so that Lambda reports LastUpdateStatus Successful, and run the release again.`,
     );
+  }
   if (latest.state === 'Failed')
     throw new ReleaseError(
       'LAST_UPDATE_FAILED',
-      `\`${functionName}\` is in State Failed: ${latest.stateReason ?? 'no reason given'}. Nothing was changed. Fix the cause and run the release again.`,
+      `\`${functionName}\` is in State ${describeState(latest)}. Nothing was changed. Fix the cause and run the release again.`,
     );
 }
 
@@ -416,7 +419,7 @@ export async function preflight(
   const { code, codeUnchanged } = localCode(settings, latest);
   const s3Upload = s3UploadOf(settings, code, functionName);
   const configuration = await planConfiguration(settings, latest, deps);
-  const kind = checkFunctionKind(settings, latest, configuration, warnings);
+  const kind = checkFunctionKind(settings, functionName, latest, configuration, warnings);
   const create: Plan['create'] = latest
     ? undefined
     : { packageType: settings.source.kind === 'image' ? 'Image' : 'Zip' };
