@@ -106,3 +106,19 @@ export function durableNote(plan: Plan, result: ReleaseResult): Note | undefined
     text: `${plan.functionName} is a durable function: the rollback returned new invocations${back} only. Durable executions that started on version ${result.version} keep running on it until they end; Lambda does not move them.`,
   };
 }
+
+/**
+ * A hook CodeDeploy cannot run: it invokes a hook function by its name (unqualified, with no
+ * tenant id), which Lambda refuses for a durable or a tenant-isolated function. How CodeDeploy
+ * invokes is not documented beyond that [unverified], so this warns rather than refuses.
+ */
+export function hookKindWarning(fn: string, hook: FunctionState): string | undefined {
+  const why = hook.durable
+    ? 'is a durable function, which Lambda does not invoke unqualified'
+    : hook.tenantIsolation
+      ? `is in tenant isolation mode (${hook.tenantIsolation}), which Lambda does not invoke without a tenant id`
+      : undefined;
+  return why
+    ? `Hook \`${fn}\` ${why}; CodeDeploy invokes a hook by its name with neither, so the hook, and the deployment, would fail. Use a hook function that is neither durable nor tenant-isolated.`
+    : undefined;
+}

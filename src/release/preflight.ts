@@ -20,7 +20,7 @@ import { findConfig } from './config.ts';
 import { busyError } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
-import { checkFunctionKind } from './function-kind.ts';
+import { checkFunctionKind, hookKindWarning } from './function-kind.ts';
 import { checkAlarmCount } from './gates.ts';
 import { deploymentDescription } from './own-deployment.ts';
 import type {
@@ -284,6 +284,8 @@ async function checkHooks(
       warnings.push(
         `Hook \`${fn}\` does not start with \`CodeDeployHook_\`: the AWS managed policy AWSCodeDeployRoleForLambda lets CodeDeploy invoke only functions with that prefix, so unless the group's service role allows it, the deployment fails with IAM_ROLE_PERMISSIONS.`,
       );
+    const kind = hookKindWarning(fn, found);
+    if (kind) warnings.push(kind);
   }
 }
 

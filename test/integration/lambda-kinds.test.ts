@@ -108,3 +108,20 @@ describe('states', () => {
     expect(given.result.plan!.timeoutMinutes).toBe(20);
   });
 });
+
+describe('hooks CodeDeploy cannot run', () => {
+  it.each([
+    [{ durable: true }, /is a durable function, which Lambda does not invoke unqualified/],
+    [{ tenantIsolation: true }, /is in tenant isolation mode \(PER_TENANT\)/],
+  ])('warns before the release about a hook that is %o', async (kind, why) => {
+    seedKind();
+    emu.createFunction({ name: 'CodeDeployHook_check', ...kind });
+    const run = await runRelease(emu, {
+      'code-dir': codeDir('v2'),
+      'before-traffic-hook': 'CodeDeployHook_check',
+      'dry-run': 'true',
+    });
+    const warnings = run.events.filter((e) => e.kind === 'warning').map((e) => e.message);
+    expect(warnings).toEqual([expect.stringMatching(why)]);
+  });
+});
