@@ -148,6 +148,21 @@ function accessFix(e: AwsErrorLike, call: CallContext | undefined): string {
   return `Allow ${action ? `\`${action}\`` : 'the call'} in the IAM policy of the role the job uses (the README lists every action the action calls).`;
 }
 
+/** Lambda's words when a runtime's block date has passed (docs/aws-semantics.md "Runtimes"). */
+const BLOCKED_RUNTIME = /The runtime parameter of (\S+) is no longer supported/i;
+
+/** A blocked runtime: the cause is the runtime's calendar, and the `runtime` input is the fix. */
+function blockedRuntimeFix(e: AwsErrorLike, call: CallContext | undefined): string | undefined {
+  const runtime =
+    e.name === 'InvalidParameterValueException' && BLOCKED_RUNTIME.exec(e.message)?.[1];
+  if (!runtime) return undefined;
+  const order =
+    call?.operation === 'UpdateFunctionCode'
+      ? ' The action uploads code before it changes the configuration, so first release the runtime change alone (`runtime`, no code source), then the new code.'
+      : '';
+  return ` Lambda no longer creates or updates functions on \`${runtime}\`: the runtime is past its block date (Lambda's runtime calendar). Set the \`runtime\` input to a supported runtime, e.g. \`nodejs24.x\` or \`python3.13\`.${order}`;
+}
+
 /**
  * An error as a person reads it: `Lambda UpdateFunctionCode failed while uploading the new
  * code: AccessDeniedException: …. Allow \`lambda:UpdateFunctionCode\` …`.
@@ -165,6 +180,6 @@ export function describeAwsError(error: unknown, doing?: string): DescribedError
   const head = `${where} failed${while_}: ${whatWasSaid(e)}.`;
   if (ACCESS_DENIED.test(e.name))
     return { code: 'ACCESS_DENIED', message: `${head} ${accessFix(e, call)}` };
-  const fix = BAD_CREDENTIALS.test(e.name) ? ` ${REFUSED_FIX}` : '';
+  const fix = BAD_CREDENTIALS.test(e.name) ? ` ${REFUSED_FIX}` : (blockedRuntimeFix(e, call) ?? '');
   return { code: e.name, message: `${head}${fix}` };
 }

@@ -32,8 +32,18 @@ export interface FunctionState {
   revisionId: string;
   state?: string;
   stateReason?: string;
+  stateReasonCode?: string;
   lastUpdateStatus?: string;
   lastUpdateStatusReason?: string;
+  lastUpdateStatusReasonCode?: string;
+  /** `Runtime` (absent for container images). */
+  runtime?: string;
+  /** Lambda Managed Instances: the capacity provider the function runs on. */
+  capacityProviderArn?: string;
+  /** A durable function (DurableConfig is set; it can only be set at creation). */
+  durable?: boolean;
+  /** TenancyConfig.TenantIsolationMode (`PER_TENANT`): every invoke needs a tenant id. */
+  tenantIsolation?: string;
   packageType?: string;
   role?: string;
   /** SnapStart's OptimizationStatus (`On` once a SnapStart version is ready). */
@@ -76,8 +86,15 @@ function toFunctionState(c: FunctionConfiguration | undefined, imageUri?: string
     revisionId: c?.RevisionId ?? '',
     state: c?.State,
     stateReason: c?.StateReason,
+    stateReasonCode: c?.StateReasonCode,
     lastUpdateStatus: c?.LastUpdateStatus,
     lastUpdateStatusReason: c?.LastUpdateStatusReason,
+    lastUpdateStatusReasonCode: c?.LastUpdateStatusReasonCode,
+    runtime: c?.Runtime,
+    capacityProviderArn:
+      c?.CapacityProviderConfig?.LambdaManagedInstancesCapacityProviderConfig?.CapacityProviderArn,
+    durable: c?.DurableConfig ? true : undefined,
+    tenantIsolation: c?.TenancyConfig?.TenantIsolationMode,
     packageType: c?.PackageType,
     role: c?.Role,
     optimizationStatus: c?.SnapStart?.OptimizationStatus,
@@ -272,13 +289,20 @@ export class LambdaApi {
     return toAlias(out);
   }
 
-  async invoke(fn: string, qualifier: string, payload: string): Promise<InvokeResult> {
+  /** `tenantId` rides as X-Amz-Tenant-Id: a tenant-isolated function refuses an invoke without one. */
+  async invoke(
+    fn: string,
+    qualifier: string,
+    payload: string,
+    tenantId?: string,
+  ): Promise<InvokeResult> {
     const out = await this.client.send(
       new InvokeCommand({
         FunctionName: fn,
         Qualifier: qualifier,
         InvocationType: 'RequestResponse',
         Payload: new TextEncoder().encode(payload),
+        ...(tenantId ? { TenantId: tenantId } : {}),
       }),
       // The function may run up to Lambda's 15 minutes: the clients' request timeout (which
       // abandons and retries a slow call) would cut it short and invoke it again.

@@ -13,7 +13,7 @@ import {
   ROLE_ARN,
   ROLE_FORMS,
 } from './limits.ts';
-import { RUNTIME_FORMS, runtimeStatus } from './runtimes.ts';
+import { runtimeForms, runtimeStatus } from './runtimes.ts';
 
 /** A value quoted for a message: backticks, one line, at most 80 characters. */
 export function quote(value: string): string {
@@ -36,9 +36,9 @@ export function checkInt(n: number, range: Range, unit: string): string | undefi
 export function checkRuntime(id: string): string | undefined {
   const status = runtimeStatus(id);
   if (status === 'retired') {
-    return `is a runtime Lambda has retired: it no longer creates or updates functions with it. ${RUNTIME_FORMS}`;
+    return `is a runtime Lambda has retired: it no longer creates or updates functions with it. ${runtimeForms()}`;
   }
-  if (status === 'unknown') return `is not a Lambda runtime identifier. ${RUNTIME_FORMS}`;
+  if (status === 'unknown') return `is not a Lambda runtime identifier. ${runtimeForms()}`;
   return undefined;
 }
 

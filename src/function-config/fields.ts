@@ -12,7 +12,9 @@ import {
   EFS_ACCESS_POINT_ARN,
   EPHEMERAL_STORAGE_MB,
   LOG_GROUP,
+  MAX_CONCURRENCY_PER_ENVIRONMENT,
   MAX_LAYERS,
+  MEMORY_GIB_PER_VCPU,
   MEMORY_MB,
   MOUNT_PATH,
   TIMEOUT_SECONDS,
@@ -107,8 +109,8 @@ export const FIELD_SHAPES: Readonly<Record<ConfigField, Shape>> = {
             pattern: /^arn:aws[a-zA-Z-]*:lambda:/,
             forms: 'Valid: a Lambda capacity provider ARN.',
           }),
-          PerExecutionEnvironmentMaxConcurrency: { t: 'number' },
-          ExecutionEnvironmentMemoryGiBPerVCpu: { t: 'number' },
+          PerExecutionEnvironmentMaxConcurrency: { t: 'int', ...MAX_CONCURRENCY_PER_ENVIRONMENT },
+          ExecutionEnvironmentMemoryGiBPerVCpu: { t: 'number', ...MEMORY_GIB_PER_VCPU },
         },
         required: ['CapacityProviderArn'],
       },
@@ -122,6 +124,12 @@ export const FIELD_SHAPES: Readonly<Record<ConfigField, Shape>> = {
       RetentionPeriodInDays: { t: 'int', min: 1, max: 90 },
       ExecutionTimeout: { t: 'int', min: 1, max: 31_622_400 },
     },
+  },
+  // CreateFunction only: preflight refuses it on a function that exists with another value.
+  TenancyConfig: {
+    t: 'object',
+    fields: { TenantIsolationMode: { t: 'enum', values: ['PER_TENANT'] } },
+    required: ['TenantIsolationMode'],
   },
 };
 

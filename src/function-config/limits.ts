@@ -4,6 +4,9 @@ export const MEMORY_MB = { min: 128, max: 10240 } as const;
 export const TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
 export const EPHEMERAL_STORAGE_MB = { min: 512, max: 10240 } as const;
 export const MAX_LAYERS = 5;
+/** Lambda Managed Instances (CapacityProviderConfig), from the API model. */
+export const MAX_CONCURRENCY_PER_ENVIRONMENT = { min: 1, max: 1600 } as const;
+export const MEMORY_GIB_PER_VCPU = { min: 2, max: 8 } as const;
 export const MAX_FUNCTION_DESCRIPTION = 256;
 export const MAX_HANDLER = 128;
 /** Lambda measures the JSON text of the Variables map: `{"KEY":"value",...}`. */

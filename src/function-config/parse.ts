@@ -15,7 +15,7 @@ import {
 import { parseEnvironment } from './environment.ts';
 import { CONFIG_FIELDS, DEDICATED_INPUT, FIELD_SHAPES, NOT_CONFIGURATION } from './fields.ts';
 import { EPHEMERAL_STORAGE_MB, MEMORY_MB, TIMEOUT_SECONDS } from './limits.ts';
-import { runtimeStatus } from './runtimes.ts';
+import { isoDay, runtimeWarning } from './runtimes.ts';
 import { checkShape } from './shape.ts';
 import type { Architecture, ConfigField, ConfigFields, DesiredConfig, Problems } from './types.ts';
 import { isPlainMap, parseYaml } from './yaml.ts';
@@ -23,6 +23,8 @@ import { isPlainMap, parseYaml } from './yaml.ts';
 export interface ParseOptions {
   /** The release's region: layers must be in it. */
   region?: string;
+  /** Today (YYYY-MM-DD, UTC), for the runtime calendar's warnings; default the clock's. */
+  today?: string;
 }
 
 type Get = (name: string) => string;
@@ -171,10 +173,7 @@ export async function parseFunctionConfig(
   await configInput(get, problems, desired, options.region);
   otherInputs(get, problems, desired);
   const runtime = desired.fields.Runtime;
-  if (runtime && runtimeStatus(runtime) === 'deprecated') {
-    desired.warnings.push(
-      `Runtime \`${runtime}\` is deprecated by Lambda: Lambda refuses to create, and later to update, functions with it after its published dates.`,
-    );
-  }
+  const warning = runtime && runtimeWarning(runtime, options.today ?? isoDay(Date.now()));
+  if (warning) desired.warnings.push(warning);
   return desired;
 }

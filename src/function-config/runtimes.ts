@@ -1,82 +1,189 @@
-// Runtime identifiers. The accepted set is the installed SDK's Runtime enum (the API model) minus
-// the runtimes Lambda has retired for good; a unit test keeps this list equal to the enum.
-// See docs/aws-semantics.md "Runtimes".
+// Lambda's runtime calendar: for each runtime identifier of the API model, the dates Lambda
+// deprecates it, then blocks creating and then updating functions on it, with where each date
+// came from. AWS moves these dates (it has pushed block dates back more than once), so a date
+// past is a warning, never a refusal: Lambda decides, and its refusal is worded by
+// aws/errors.ts. Only runtimes blocked for good years ago are refused here. A unit test keeps
+// the table equal to the installed SDK's Runtime enum. See docs/aws-semantics.md "Runtimes".
 
-/** Lambda's current runtimes. */
-export const SUPPORTED_RUNTIMES = [
-  'nodejs18.x',
-  'nodejs20.x',
-  'nodejs22.x',
-  'nodejs24.x',
-  'nodejs26.x',
-  'python3.9',
-  'python3.10',
-  'python3.11',
-  'python3.12',
-  'python3.13',
-  'python3.14',
-  'python3.15',
-  'java8.al2',
-  'java8.al2023',
-  'java11',
-  'java11.al2023',
-  'java17',
-  'java17.al2023',
-  'java21',
-  'java25',
-  'dotnet8',
-  'dotnet10',
-  'ruby3.2',
-  'ruby3.3',
-  'ruby3.4',
-  'ruby4.0',
-  'provided.al2',
-  'provided.al2023',
-] as const;
+/** ISO dates (UTC days); absent when AWS has published none. */
+export interface RuntimeDates {
+  deprecated?: string;
+  blockCreate?: string;
+  blockUpdate?: string;
+  /** Where the dates came from. */
+  source?: string;
+  /** Blocked for create and update long ago: every call with it fails. */
+  retired?: true;
+}
 
-/**
- * Deprecated but possibly still accepted: Lambda blocks creating, then updating, functions on
- * dates it moves; the action lets Lambda decide and warns.
- */
-export const DEPRECATED_RUNTIMES = [
-  'nodejs14.x',
-  'nodejs16.x',
-  'python3.7',
-  'python3.8',
-  'java8',
-  'dotnet6',
-  'go1.x',
-  'provided',
-  'ruby2.7',
-] as const;
+const PAGE = "AWS Lambda runtimes page, as cfn-lint's runtime table copied it on 2026-06-02";
+const PAGE_OLD =
+  'AWS Lambda runtimes page as of 2025 (deprecation dates); block dates unverified, AWS extended them';
+const NONE = 'no date published';
+const RETIRED = { retired: true, source: 'blocked for create and update before 2024' } as const;
 
-/** Blocked for both create and update long ago: every call with them fails. */
-export const RETIRED_RUNTIMES = [
-  'nodejs',
-  'nodejs4.3',
-  'nodejs4.3-edge',
-  'nodejs6.10',
-  'nodejs8.10',
-  'nodejs10.x',
-  'nodejs12.x',
-  'python2.7',
-  'python3.6',
-  'dotnetcore1.0',
-  'dotnetcore2.0',
-  'dotnetcore2.1',
-  'dotnetcore3.1',
-  'ruby2.5',
-] as const;
+/** Every value of the SDK's Runtime enum. */
+export const RUNTIME_CALENDAR = {
+  'nodejs18.x': {
+    deprecated: '2025-09-01',
+    blockCreate: '2027-02-01',
+    blockUpdate: '2027-03-03',
+    source: PAGE,
+  },
+  'nodejs20.x': {
+    deprecated: '2026-04-30',
+    blockCreate: '2027-02-01',
+    blockUpdate: '2027-03-03',
+    source: PAGE,
+  },
+  'nodejs22.x': { source: NONE },
+  'nodejs24.x': { source: NONE },
+  'nodejs26.x': { source: NONE },
+  'python3.9': {
+    deprecated: '2025-12-15',
+    blockCreate: '2027-02-01',
+    blockUpdate: '2027-03-03',
+    source: PAGE,
+  },
+  'python3.10': {
+    deprecated: '2026-10-31',
+    blockCreate: '2027-02-01',
+    blockUpdate: '2027-03-03',
+    source: PAGE,
+  },
+  'python3.11': { source: NONE },
+  'python3.12': { source: NONE },
+  'python3.13': { source: NONE },
+  'python3.14': { source: NONE },
+  'python3.15': { source: NONE },
+  'java8.al2': {
+    deprecated: '2027-06-30',
+    blockCreate: '2027-07-31',
+    blockUpdate: '2027-08-31',
+    source: PAGE,
+  },
+  'java8.al2023': { source: NONE },
+  java11: {
+    deprecated: '2027-06-30',
+    blockCreate: '2027-07-31',
+    blockUpdate: '2027-08-31',
+    source: PAGE,
+  },
+  'java11.al2023': { source: NONE },
+  java17: { source: NONE },
+  'java17.al2023': { source: NONE },
+  java21: { source: NONE },
+  java25: { source: NONE },
+  dotnet8: {
+    deprecated: '2026-11-10',
+    blockCreate: '2027-02-01',
+    blockUpdate: '2027-03-03',
+    source: PAGE,
+  },
+  dotnet10: { source: NONE },
+  'ruby3.2': {
+    deprecated: '2026-03-31',
+    blockCreate: '2027-02-01',
+    blockUpdate: '2027-03-03',
+    source: PAGE,
+  },
+  'ruby3.3': { source: NONE },
+  'ruby3.4': { source: NONE },
+  'ruby4.0': { source: NONE },
+  'provided.al2': {
+    deprecated: '2026-07-31',
+    blockCreate: '2027-02-01',
+    blockUpdate: '2027-03-03',
+    source: PAGE,
+  },
+  'provided.al2023': { source: NONE },
+  // Deprecated before 2025; AWS blocks updates of these on dates it has moved: Lambda decides.
+  'nodejs14.x': { deprecated: '2023-12-04', source: PAGE_OLD },
+  'nodejs16.x': { deprecated: '2024-06-12', source: PAGE_OLD },
+  'python3.7': { deprecated: '2023-12-04', source: PAGE_OLD },
+  'python3.8': { deprecated: '2024-10-14', source: PAGE_OLD },
+  java8: { deprecated: '2024-01-08', source: PAGE_OLD },
+  dotnet6: { deprecated: '2024-12-20', source: PAGE_OLD },
+  'go1.x': { deprecated: '2024-01-08', source: PAGE_OLD },
+  provided: { deprecated: '2024-01-08', source: PAGE_OLD },
+  'ruby2.7': { deprecated: '2023-12-07', source: PAGE_OLD },
+  nodejs: RETIRED,
+  'nodejs4.3': RETIRED,
+  'nodejs4.3-edge': RETIRED,
+  'nodejs6.10': RETIRED,
+  'nodejs8.10': RETIRED,
+  'nodejs10.x': RETIRED,
+  'nodejs12.x': RETIRED,
+  'python2.7': RETIRED,
+  'python3.6': RETIRED,
+  'dotnetcore1.0': RETIRED,
+  'dotnetcore2.0': RETIRED,
+  'dotnetcore2.1': RETIRED,
+  'dotnetcore3.1': RETIRED,
+  'ruby2.5': RETIRED,
+} as const satisfies Record<string, RuntimeDates>;
 
-export type Runtime = (typeof SUPPORTED_RUNTIMES)[number] | (typeof DEPRECATED_RUNTIMES)[number];
+type Calendar = typeof RUNTIME_CALENDAR;
+/** The runtimes a function may be given (every one not retired). */
+export type Runtime = {
+  [K in keyof Calendar]: Calendar[K] extends { retired: true } ? never : K;
+}[keyof Calendar];
+
+const dates = (id: string): RuntimeDates | undefined =>
+  (RUNTIME_CALENDAR as Record<string, RuntimeDates>)[id];
+
+/** Runtimes with no deprecation date, or one still to come: what the error lists as valid. */
+export function supportedRuntimes(today: string): string[] {
+  return Object.entries(RUNTIME_CALENDAR as Record<string, RuntimeDates>)
+    .filter(([, d]) => !d.retired && (d.deprecated === undefined || d.deprecated > today))
+    .map(([id]) => id);
+}
 
 export type RuntimeStatus = 'supported' | 'deprecated' | 'retired' | 'unknown';
 
-export function runtimeStatus(id: string): RuntimeStatus {
-  if ((SUPPORTED_RUNTIMES as readonly string[]).includes(id)) return 'supported';
-  if ((DEPRECATED_RUNTIMES as readonly string[]).includes(id)) return 'deprecated';
-  if ((RETIRED_RUNTIMES as readonly string[]).includes(id)) return 'retired';
-  return 'unknown';
+/** `today`: YYYY-MM-DD (UTC). */
+export function runtimeStatus(id: string, today = isoDay(Date.now())): RuntimeStatus {
+  const d = dates(id);
+  if (!d) return 'unknown';
+  if (d.retired) return 'retired';
+  return d.deprecated !== undefined && d.deprecated <= today ? 'deprecated' : 'supported';
 }
 
-export const RUNTIME_FORMS = `Valid: a Lambda runtime identifier: ${SUPPORTED_RUNTIMES.map((r) => `\`${r}\``).join(', ')}.`;
+export function isoDay(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+/**
+ * The dates that concern a release, in words: "`nodejs20.x` was deprecated on 2026-04-30;
+ * Lambda blocks creating functions on it from 2027-02-01 and updates from 2027-03-03 (...)".
+ * Undefined for a runtime with no deprecation date, or one more than 180 days away.
+ */
+export function runtimeWarning(id: string, today = isoDay(Date.now())): string | undefined {
+  const d = dates(id);
+  if (!d || d.retired || d.deprecated === undefined) return undefined;
+  if (daysBetween(today, d.deprecated) > 180) return undefined;
+  const when = (date: string, past: string, future: string) =>
+    date <= today ? `${past} ${date}` : `${future} ${date}`;
+  const parts = [when(d.deprecated, 'was deprecated on', 'is deprecated from')];
+  const blocks = [
+    d.blockCreate &&
+      when(d.blockCreate, 'creating functions on it since', 'creating functions on it from'),
+    d.blockUpdate && when(d.blockUpdate, 'updates since', 'updates from'),
+  ].filter((x) => x);
+  const lambda =
+    blocks.length > 0
+      ? `Lambda blocks ${blocks.join(' and ')}`
+      : 'Lambda blocks creating and then updating functions on it on dates it publishes';
+  return `\`${id}\` ${parts[0]}; ${lambda} (${d.source}; AWS moves these dates: check the Lambda runtimes page). Move the function to a supported runtime (\`runtime\`).`;
+}
+
+function daysBetween(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 86_400_000;
+}
+
+/** The valid forms, for an error. */
+export function runtimeForms(today = isoDay(Date.now())): string {
+  return `Valid: a Lambda runtime identifier: ${supportedRuntimes(today)
+    .map((r) => `\`${r}\``)
+    .join(', ')}.`;
+}

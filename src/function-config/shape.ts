@@ -13,7 +13,7 @@ export type Shape =
       check?: (v: string) => string | undefined;
     }
   | { t: 'int'; min: number; max: number; check?: (v: number) => string | undefined }
-  | { t: 'number' }
+  | { t: 'number'; min?: number; max?: number }
   | { t: 'bool' }
   | { t: 'enum'; values: readonly string[] }
   | { t: 'list'; of: Shape; max: number; check?: (v: string[]) => string | undefined }
@@ -47,7 +47,8 @@ function checkObject(
 
 /** The first thing wrong with `value` at `path`, or undefined. */
 export function checkShape(shape: Shape, value: unknown, path: string): string | undefined {
-  const at = quote(path);
+  // The path is made of known field names only (unknown ones are refused above): never cut.
+  const at = `\`${path}\``;
   switch (shape.t) {
     case 'string':
       if (typeof value !== 'string') return `${at} is not a string.`;
@@ -63,13 +64,17 @@ export function checkShape(shape: Shape, value: unknown, path: string): string |
         value < shape.min ||
         value > shape.max
       ) {
-        return `${at} is not a whole number from ${shape.min} to ${shape.max}.`;
+        return `${at} is not a whole number from ${shape.min} to ${shape.max}. Valid: ${shape.min}–${shape.max}.`;
       }
       return shape.check ? withPath(at, shape.check(value)) : undefined;
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value)
-        ? undefined
-        : `${at} is not a number.`;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `${at} is not a number.`;
+      if (
+        (shape.min !== undefined && value < shape.min) ||
+        (shape.max !== undefined && value > shape.max)
+      )
+        return `${at} is not a number from ${shape.min ?? '-∞'} to ${shape.max ?? '∞'}. Valid: ${shape.min ?? '-∞'}–${shape.max ?? '∞'}.`;
+      return undefined;
     case 'bool':
       return typeof value === 'boolean' ? undefined : `${at} is not \`true\` or \`false\`.`;
     case 'enum':

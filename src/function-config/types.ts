@@ -41,6 +41,10 @@ export interface CapacityProviderConfig {
   };
 }
 
+export interface TenancyConfig {
+  TenantIsolationMode: 'PER_TENANT';
+}
+
 export interface DurableConfig {
   KMSKeyArn?: string;
   RetentionPeriodInDays?: number;
@@ -70,6 +74,8 @@ export interface ConfigFields {
   LoggingConfig?: LoggingConfig;
   CapacityProviderConfig?: CapacityProviderConfig;
   DurableConfig?: DurableConfig;
+  /** CreateFunction only (tenant isolation mode cannot change). */
+  TenancyConfig?: TenancyConfig;
 }
 
 export type ConfigField = keyof ConfigFields;
@@ -107,5 +113,6 @@ export interface CurrentConfig {
   LoggingConfig?: { [K in keyof LoggingConfig]?: string };
   CapacityProviderConfig?: CapacityProviderConfig;
   DurableConfig?: DurableConfig;
+  TenancyConfig?: { TenantIsolationMode?: string };
   Architectures?: string[];
 }

@@ -1,5 +1,6 @@
 // First use (`create-function: true`): the function does not exist, so create it from the code
-// source and the configuration inputs, and wait until it is Active (it starts Pending).
+// source and the configuration inputs, and wait until it is ready (it starts Pending; a Managed
+// Instances function is then ActiveNonInvocable, never Active: ready.ts).
 import type { FunctionState } from '../aws/lambda.ts';
 import { newCode } from './code.ts';
 import type { ReleaseDeps } from './deps.ts';
@@ -22,7 +23,7 @@ export async function createFunction(plan: Plan, deps: ReleaseDeps): Promise<Fun
   deps.output('function-arn', created.arn.replace(/:\$LATEST$/, ''));
   deps.progress({
     kind: 'info',
-    message: `Created function ${plan.functionName}; waiting until Lambda reports it Active.`,
+    message: `Created function ${plan.functionName}; waiting until Lambda reports it ${plan.capacityProviderArn ? 'ActiveNonInvocable (a Managed Instances function: its $LATEST is never invocable, only its versions)' : 'Active'}.`,
   });
   return waitUntilUpdated(fn, deps, created, 'the new function');
 }

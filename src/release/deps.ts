@@ -46,7 +46,7 @@ export interface LambdaService {
   latestVersionNumber(fn: string): Promise<number>;
   createAlias(fn: string, alias: string, version: string): Promise<AliasInfo>;
   pointAlias(fn: string, alias: string, version: string, revisionId?: string): Promise<AliasInfo>;
-  invoke(fn: string, qualifier: string, payload: string): Promise<InvokeResult>;
+  invoke(fn: string, qualifier: string, payload: string, tenantId?: string): Promise<InvokeResult>;
 }
 
 /** The CodeDeploy calls the release makes (CodeDeployApi in production). */

@@ -97,6 +97,12 @@ export interface Plan {
   codeUnchanged: boolean;
   versionDescription: string;
   smokeTestPayload?: string;
+  /** Lambda Managed Instances: the capacity provider (a new version takes up to 15 minutes to start). */
+  capacityProviderArn?: string;
+  /** A durable function: a rollback returns new invocations only. */
+  durable?: boolean;
+  /** `smoke-test-tenant-id`: sent with the smoke test (a tenant-isolated function needs it). */
+  smokeTestTenantId?: string;
   deployment?: DeploymentPlan;
   hooks: Hook[];
   /** The alarms that can stop the deployment (the release's and the group's), by name. */

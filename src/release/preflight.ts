@@ -20,6 +20,7 @@ import { findConfig } from './config.ts';
 import { busyError } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import { checkFunctionKind, hookKindWarning } from './function-kind.ts';
 import { checkAlarmCount } from './gates.ts';
 import { deploymentDescription } from './own-deployment.ts';
 import type {
@@ -31,6 +32,7 @@ import type {
   Plan,
   S3Upload,
 } from './plan.ts';
+import { describeState } from './states.ts';
 import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -97,15 +99,17 @@ async function findFunction(
 
 /** A function whose last update failed (or that failed) is refused before anything changes. */
 function checkHealthy(latest: FunctionState, functionName: string): void {
-  if (latest.lastUpdateStatus === 'Failed')
+  if (latest.lastUpdateStatus === 'Failed') {
+    const code = latest.lastUpdateStatusReasonCode ? `${latest.lastUpdateStatusReasonCode}: ` : '';
     throw new ReleaseError(
       'LAST_UPDATE_FAILED',
-      `The last update of \`${functionName}\` failed (LastUpdateStatus Failed): ${latest.lastUpdateStatusReason ?? 'no reason given'}. Nothing was changed. Fix the cause, then update the function once so that Lambda reports LastUpdateStatus Successful, and run the release again.`,
+      `The last update of \`${functionName}\` failed (LastUpdateStatus Failed): ${code}${latest.lastUpdateStatusReason ?? 'no reason given'}. Nothing was changed. Fix the cause, then update the function once so that Lambda reports LastUpdateStatus Successful, and run the release again.`,
     );
+  }
   if (latest.state === 'Failed')
     throw new ReleaseError(
       'LAST_UPDATE_FAILED',
-      `\`${functionName}\` is in State Failed: ${latest.stateReason ?? 'no reason given'}. Nothing was changed. Fix the cause and run the release again.`,
+      `\`${functionName}\` is in State ${describeState(latest)}. Nothing was changed. Fix the cause and run the release again.`,
     );
 }
 
@@ -280,6 +284,8 @@ async function checkHooks(
       warnings.push(
         `Hook \`${fn}\` does not start with \`CodeDeployHook_\`: the AWS managed policy AWSCodeDeployRoleForLambda lets CodeDeploy invoke only functions with that prefix, so unless the group's service role allows it, the deployment fails with IAM_ROLE_PERMISSIONS.`,
       );
+    const kind = hookKindWarning(fn, found);
+    if (kind) warnings.push(kind);
   }
 }
 
@@ -415,6 +421,7 @@ export async function preflight(
   const { code, codeUnchanged } = localCode(settings, latest);
   const s3Upload = s3UploadOf(settings, code, functionName);
   const configuration = await planConfiguration(settings, latest, deps);
+  const kind = checkFunctionKind(settings, functionName, latest, configuration, warnings);
   const create: Plan['create'] = latest
     ? undefined
     : { packageType: settings.source.kind === 'image' ? 'Image' : 'Zip' };
@@ -437,7 +444,7 @@ export async function preflight(
     configuration,
     create,
   });
-  const timeoutMinutes = timeoutOf(settings, deployment?.routing, hooks.length);
+  const timeoutMinutes = timeoutOf(settings, deployment?.routing, hooks.length) + kind.extraMinutes;
   const lifetime = lifetimeWarning(settings, deployment?.routing, timeoutMinutes);
   if (lifetime) warnings.push(lifetime);
 
@@ -457,6 +464,9 @@ export async function preflight(
     codeUnchanged,
     versionDescription: settings.versionDescription,
     smokeTestPayload: settings.smokeTestPayload,
+    smokeTestTenantId: settings.smokeTestTenantId,
+    ...(kind.capacityProviderArn ? { capacityProviderArn: kind.capacityProviderArn } : {}),
+    ...(kind.durable ? { durable: true } : {}),
     deployment,
     hooks,
     alarms: [...new Set([...settings.alarms, ...(side?.groupAlarms ?? [])])],

@@ -116,7 +116,9 @@ export type NoteKind =
   /** The function did not exist and was created (`create-function`). */
   | 'created-function'
   /** A release of several functions failed elsewhere: what its one fate did to this entry. */
-  | 'fate';
+  | 'fate'
+  /** A durable function rolled back: executions started on the new version stay on it. */
+  | 'durable-executions';
 
 /** A resource the release created for the team (`codedeploy-role`). */
 export interface CreatedResource {

@@ -16,8 +16,8 @@ import { configureFunction } from './configure.ts';
 import { createFunction } from './create.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
-import { ReleaseError } from './errors.ts';
 import { aliasUntouched, causeOfError } from './failure.ts';
+import { durableNote } from './function-kind.ts';
 import {
   alarmsWithoutGates,
   armGates,
@@ -33,6 +33,7 @@ import { provision } from './provision.ts';
 import { publishVersion } from './publish.ts';
 import { waitUntilVersionReady } from './ready.ts';
 import type { ReleaseResult } from './result.ts';
+import { runSmokeTest } from './smoke.ts';
 import {
   hookResults,
   type WatchState,
@@ -380,21 +381,15 @@ async function stopIfReleased({ plan, result, version }: Release): Promise<'done
   return 'done';
 }
 
-async function smokeTest({ plan, deps, group, version }: Release): Promise<'done' | 'next'> {
-  const payload = plan.smokeTestPayload;
-  if (payload === undefined) return 'next';
-  const v = version!.version;
-  await group('Smoke test', async () => {
-    const out = await deps.lambda.invoke(plan.functionRef, v, payload);
-    if (out.functionError) {
-      const detail = out.payload.length > 2000 ? `${out.payload.slice(0, 2000)}…` : out.payload;
-      throw new ReleaseError(
-        'SMOKE_TEST_FAILED',
-        `The smoke test failed on version ${v} (${out.functionError}): ${detail}. No traffic was moved; alias ${plan.alias} is unchanged.`,
-      );
-    }
-    deps.progress({ kind: 'info', message: `Smoke test passed on version ${v}.` });
-  });
+async function smokeTest({
+  plan,
+  deps,
+  group,
+  version,
+  busyUntil,
+}: Release): Promise<'done' | 'next'> {
+  if (plan.smokeTestPayload === undefined) return 'next';
+  await group('Smoke test', () => runSmokeTest(plan, version!.version, busyUntil, deps));
   return 'next';
 }
 
@@ -519,6 +514,8 @@ async function watch(r: Release): Promise<'done' | 'next'> {
 async function settlePhase(r: Release): Promise<'done' | 'next'> {
   const outcome = await settle(r.plan, r.plan.deployment!, r.target!, r.watched!, r.deps, r.group);
   merge(r.result, outcome);
+  const durable = durableNote(r.plan, r.result);
+  if (durable) r.result.notes.push(durable);
   return 'done';
 }
 

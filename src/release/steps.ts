@@ -106,6 +106,10 @@ export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
       ? `version ${p.predictedVersion}`
       : 'the new version';
   const steps = codeSteps(p);
+  if (p.capacityProviderArn && !p.promoted)
+    steps.push(
+      `Wait for ${target} to start its execution environments on capacity provider ${p.capacityProviderArn} (Lambda Managed Instances: up to 15 minutes), before any smoke test or traffic`,
+    );
   if (p.smokeTestPayload) steps.push(`Invoke ${target} with the smoke-test payload`);
   if (!p.current) {
     // The group is made now all the same, so that the next release can deploy through it.
@@ -133,9 +137,14 @@ export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
 }
 
 /** The wait's budget and where it comes from: "40 minutes (derived from the strategy and hooks)". */
-export function timeoutWords(p: Pick<Plan, 'timeoutMinutes' | 'deployment'>): string {
+export function timeoutWords(
+  p: Pick<Plan, 'timeoutMinutes' | 'deployment' | 'capacityProviderArn'>,
+): string {
   const n = `${p.timeoutMinutes} minute${p.timeoutMinutes === 1 ? '' : 's'}`;
+  const from = p.capacityProviderArn
+    ? 'the strategy, hooks and 15 minutes for Managed Instances to start the version'
+    : 'the strategy and hooks';
   return p.deployment?.timeoutMinutesGiven !== undefined
     ? `${n} (timeout-minutes)`
-    : `${n} (derived from the strategy and hooks; set timeout-minutes to change it)`;
+    : `${n} (derived from ${from}; set timeout-minutes to change it)`;
 }

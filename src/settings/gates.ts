@@ -14,6 +14,7 @@ type Gates = Pick<
   | 'autoRollback'
   | 'ignoreAlarms'
   | 'smokeTestPayload'
+  | 'smokeTestTenantId'
 >;
 
 /** `place`: hook ARNs must be in the release's region; `strategy`: direct has no CodeDeploy. */
@@ -25,6 +26,7 @@ export function readGates(r: Reader, place: Place, strategy: Strategy): Gates {
   const autoRollback = readBoolean(r, 'auto-rollback', true);
   const ignoreAlarms = readIgnoreAlarms(r, direct, alarms);
   const smokeTestPayload = readSmokeTestPayload(r);
+  const smokeTestTenantId = readTenantId(r, smokeTestPayload);
   return {
     ...(beforeTrafficHook ? { beforeTrafficHook } : {}),
     ...(afterTrafficHook ? { afterTrafficHook } : {}),
@@ -32,6 +34,7 @@ export function readGates(r: Reader, place: Place, strategy: Strategy): Gates {
     ignoreAlarms,
     autoRollback,
     ...(smokeTestPayload ? { smokeTestPayload } : {}),
+    ...(smokeTestTenantId ? { smokeTestTenantId } : {}),
   };
 }
 
@@ -127,4 +130,22 @@ function readSmokeTestPayload(r: Reader): string {
     r.problem('smoke-test-payload', `is not valid JSON: ${(e as Error).message}. ${forms}`);
   }
   return payload;
+}
+
+/** Invoke's TenantId (header X-Amz-Tenant-Id): 1–256 characters of the model's set. */
+const TENANT_ID = /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/;
+
+function readTenantId(r: Reader, payload: string): string {
+  const id = r.get('smoke-test-tenant-id');
+  if (!id) return id;
+  const forms =
+    'Valid: 1–256 letters, digits, spaces and `. _ : / = + - @`, e.g. `tenant-42`, with `smoke-test-payload`.';
+  if (!TENANT_ID.test(id))
+    r.problem('smoke-test-tenant-id', `${show(id)} is not a tenant id Lambda accepts. ${forms}`);
+  else if (!payload)
+    r.problem(
+      'smoke-test-tenant-id',
+      `is set, but \`smoke-test-payload\` is not: there is no smoke test to invoke as that tenant. ${forms}`,
+    );
+  return id;
 }

@@ -53,6 +53,8 @@ export interface Settings {
   metricGates: Gate[];
   /** Validated JSON text. */
   smokeTestPayload?: string;
+  /** `smoke-test-tenant-id`: the tenant the smoke test invokes as (tenant isolation mode). */
+  smokeTestTenantId?: string;
   wait: boolean;
   /** Undefined: derived from the strategy in preflight. */
   timeoutMinutes?: number;

@@ -89,6 +89,14 @@ export async function expectAwsError(
   return e;
 }
 
+/** A minimal valid (empty) zip archive: the end-of-central-directory record. */
+export const emptyZip = (salt = 0) => {
+  const b = Buffer.alloc(22);
+  b.writeUInt32LE(0x06054b50, 0);
+  b.writeUInt16LE(salt, 20); // comment length field varies the bytes
+  return Buffer.concat([b, Buffer.alloc(salt)]);
+};
+
 export function sha256Hex(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }

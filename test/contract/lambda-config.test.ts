@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulator/index.ts';
-import { expectAwsError, until, useEmulator } from './helpers.ts';
+import { emptyZip, expectAwsError, until, useEmulator } from './helpers.ts';
 
 let emu: Emulator;
 let lambda: LambdaClient;
@@ -22,11 +22,7 @@ useEmulator(600, (env) => {
 });
 
 const ROLE = 'arn:aws:iam::123456789012:role/orders-exec';
-const ZIP = (() => {
-  const b = Buffer.alloc(22);
-  b.writeUInt32LE(0x06054b50, 0);
-  return b;
-})();
+const ZIP = emptyZip();
 
 const config = (Qualifier?: string) =>
   lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'orders', Qualifier }));

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulator/index.ts';
-import { expectAwsError, sha256Base64, until, useEmulator } from './helpers.ts';
+import { emptyZip, expectAwsError, sha256Base64, until, useEmulator } from './helpers.ts';
 
 let emu: Emulator;
 let lambda: LambdaClient;
@@ -26,13 +26,6 @@ useEmulator(600, (env) => {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:orders';
-/** A minimal valid (empty) zip archive: the end-of-central-directory record. */
-const emptyZip = (salt = 0) => {
-  const b = Buffer.alloc(22);
-  b.writeUInt32LE(0x06054b50, 0);
-  b.writeUInt16LE(salt, 20); // comment length field varies the bytes
-  return Buffer.concat([b, Buffer.alloc(salt)]);
-};
 
 async function waitUpdated(name: string) {
   return until(emu, async () => {

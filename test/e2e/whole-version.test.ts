@@ -110,7 +110,7 @@ describe('readiness of SnapStart versions', () => {
     });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe('succeeded');
-    expect(run.stdout).toMatch(/Version 2 is Pending.*waiting until it is Active/);
+    expect(run.stdout).toMatch(/Version 2 is Pending.*waiting for it to be Active/);
     expect(run.stdout).toMatch(/Version 2 is Active \(SnapStart snapshot ready\)/);
     const v2 = (await emu.versions('orders')).at(-1)!;
     expect(v2.configuration).toMatchObject({ SnapStart: { OptimizationStatus: 'On' } });

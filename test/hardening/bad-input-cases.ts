@@ -53,6 +53,7 @@ export const S3_FORMS = /Valid: `s3-bucket` and `s3-key` together/;
 export const IMAGE_FORMS = /Valid: `<registry>\/<repository>\[:tag\|@sha256:<digest>\]`/;
 export const VERSION_FORMS = /Valid: the number of an existing published version/;
 export const JSON_FORMS = /Valid: a JSON document/;
+export const TENANT_FORMS = /Valid: 1–256 letters, digits, spaces/;
 export const TIMEOUT_FORMS = /Valid: a number greater than 0 and at most 3000/;
 export const POLL_FORMS = /Valid: a number from 1 to 3600/;
 export const ON_EVENT_FORMS = /Valid: `rollback` or `leave`; default `rollback`/;
@@ -310,6 +311,20 @@ export const SHARED_BAD_CASES: BadCase[] = [
     /is not valid JSON: .+/,
     JSON_FORMS,
   ),
+  c(
+    'smoke-test-tenant-id with a character Lambda refuses',
+    { 'smoke-test-payload': '{}', 'smoke-test-tenant-id': 'tenant#1' },
+    'smoke-test-tenant-id',
+    /`tenant#1` is not a tenant id Lambda accepts/,
+    TENANT_FORMS,
+  ),
+  c(
+    'smoke-test-tenant-id without a smoke test',
+    { 'smoke-test-tenant-id': 'tenant-1' },
+    'smoke-test-tenant-id',
+    /is set, but `smoke-test-payload` is not/,
+    TENANT_FORMS,
+  ),
   // --- numbers
   c(
     'timeout-minutes negative',
@@ -534,6 +549,26 @@ export const SHARED_BAD_CASES: BadCase[] = [
     'function-configuration',
     /has an unknown field `Tracing`/,
     /Valid: UpdateFunctionConfiguration fields/,
+  ),
+  c(
+    "function-configuration with a Managed Instances concurrency over the model's 1600",
+    {
+      'function-configuration':
+        '{"CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {"CapacityProviderArn": "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet", "PerExecutionEnvironmentMaxConcurrency": 2000}}}',
+    },
+    'function-configuration',
+    /PerExecutionEnvironmentMaxConcurrency.* is not a whole number from 1 to 1600/,
+    /Valid:/,
+  ),
+  c(
+    'function-configuration with memory per vCPU under 2 GiB',
+    {
+      'function-configuration':
+        '{"CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {"CapacityProviderArn": "arn:aws:lambda:us-east-1:123456789012:capacity-provider:fleet", "ExecutionEnvironmentMemoryGiBPerVCpu": 1}}}',
+    },
+    'function-configuration',
+    /ExecutionEnvironmentMemoryGiBPerVCpu.* is not a number from 2 to 8/,
+    /Valid:/,
   ),
   c(
     'function-configuration sets a field its own input sets too',

@@ -9,9 +9,10 @@ import {
   parseFunctionConfig,
 } from '../../src/function-config/index.ts';
 import {
-  DEPRECATED_RUNTIMES,
-  RETIRED_RUNTIMES,
-  SUPPORTED_RUNTIMES,
+  RUNTIME_CALENDAR,
+  type RuntimeDates,
+  runtimeStatus,
+  runtimeWarning,
 } from '../../src/function-config/runtimes.ts';
 
 interface Problem {
@@ -67,16 +68,50 @@ describe('runtime', () => {
     expect(p.message).toContain('`provided.al2023`');
   });
 
-  it('refuses a retired runtime and warns about a deprecated one', async () => {
+  it('refuses a retired runtime and warns about a deprecated one with its dates', async () => {
     expect((await problem({ runtime: 'nodejs12.x' })).message).toContain('retired');
-    const desired = await ok({ runtime: 'nodejs16.x' });
+    const { desired } = await parse({ runtime: 'nodejs16.x' });
     expect(desired.fields.Runtime).toBe('nodejs16.x');
-    expect(desired.warnings.join()).toContain('`nodejs16.x` is deprecated');
+    expect(desired.warnings.join()).toContain('`nodejs16.x` was deprecated on 2024-06-12');
   });
 
-  it("classifies every value of the installed SDK's Runtime enum, and nothing else", () => {
-    const ours = [...SUPPORTED_RUNTIMES, ...DEPRECATED_RUNTIMES, ...RETIRED_RUNTIMES].sort();
-    expect(ours).toEqual(Object.values(Runtime).sort());
+  it("keeps a dated entry for every value of the installed SDK's Runtime enum, and nothing else", () => {
+    expect(Object.keys(RUNTIME_CALENDAR).sort()).toEqual(Object.values(Runtime).sort());
+    for (const [id, d] of Object.entries(RUNTIME_CALENDAR) as [string, RuntimeDates][]) {
+      expect(d.source, id).toBeTruthy();
+      const order = [d.deprecated, d.blockCreate, d.blockUpdate].filter((x) => x !== undefined);
+      expect(order, `${id}: deprecation, then block create, then block update`).toEqual(
+        [...order].sort(),
+      );
+      for (const date of order) expect(date, id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it('words the calendar by the day: past dates as past, coming ones as coming', () => {
+    expect(runtimeWarning('nodejs20.x', '2026-12-06')).toMatch(
+      /^`nodejs20\.x` was deprecated on 2026-04-30; Lambda blocks creating functions on it from 2027-02-01 and updates from 2027-03-03 \(AWS Lambda runtimes page.*AWS moves these dates/,
+    );
+    expect(runtimeWarning('nodejs20.x', '2027-03-10')).toContain(
+      'creating functions on it since 2027-02-01 and updates since 2027-03-03',
+    );
+    expect(runtimeWarning('python3.10', '2026-06-01')).toContain('is deprecated from 2026-10-31');
+    // Nothing to say a year ahead, nor for a runtime with no date.
+    expect(runtimeWarning('python3.10', '2025-01-01')).toBeUndefined();
+    expect(runtimeWarning('nodejs24.x', '2026-12-06')).toBeUndefined();
+    expect(runtimeStatus('nodejs20.x', '2026-01-01')).toBe('supported');
+    expect(runtimeStatus('nodejs20.x', '2026-05-01')).toBe('deprecated');
+    expect(runtimeStatus('nodejs10.x', '2026-05-01')).toBe('retired');
+  });
+
+  it('warns with the dates when the runtime input is deprecated on the day', async () => {
+    const problems: Problem[] = [];
+    const desired = await parseFunctionConfig(
+      (name) => (name === 'runtime' ? 'nodejs20.x' : ''),
+      { add: (input, message) => problems.push({ input, message }) },
+      { region: 'us-east-1', today: '2026-12-06' },
+    );
+    expect(problems).toEqual([]);
+    expect(desired.warnings).toEqual([expect.stringContaining('updates from 2027-03-03')]);
   });
 });
 

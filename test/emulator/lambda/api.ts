@@ -14,7 +14,9 @@ import {
   updateInProgress,
   validation,
 } from './errors.ts';
+import { checkInvokeOfKind, checkUpdateOfKind, takeSnapStartError, tenantOf } from './kinds.ts';
 import { type CodeState, type FunctionRecord, imageCode, type LambdaModel } from './model.ts';
+import { checkUpdateRuntime } from './runtimes.ts';
 import { readS3Code } from './s3-code.ts';
 import { aliasConfig, latestConfig, qualifiedConfig, versionConfig } from './shapes.ts';
 
@@ -259,6 +261,8 @@ export class LambdaApi implements ServiceApi {
   #updateFunctionCode(raw: string, body: Record<string, unknown>): HttpResult {
     const fn = this.#m.unqualified(raw);
     this.#m.checkNotPending(fn);
+    if (fn.packageType === 'Zip')
+      checkUpdateRuntime(fn.latest.settings.runtime, undefined, this.#m.now());
     const arn = this.#m.functionArn(fn.name);
     const zip = body['ZipFile'];
     const s3Bucket = body['S3Bucket'];
@@ -326,6 +330,9 @@ export class LambdaApi implements ServiceApi {
     const fn = this.#m.unqualified(raw);
     this.#m.checkNotPending(fn);
     checkSettings(body, this.#m.region);
+    checkUpdateOfKind(fn, body);
+    if (fn.packageType === 'Zip')
+      checkUpdateRuntime(fn.latest.settings.runtime, body['Runtime'], this.#m.now());
     if (body['Architectures'] !== undefined)
       throw new ApiError(
         400,
@@ -469,7 +476,7 @@ export class LambdaApi implements ServiceApi {
         'Member must satisfy enum value set: [Event, RequestResponse, DryRun]',
       );
     }
-    const version = this.#m.resolveInvokeVersion(fn, qualifier);
+    const version = this.#m.resolveInvokeVersion(fn, checkInvokeOfKind(fn, qualifier, headers));
     const payload = body.toString('utf8');
     if (payload.length > 0) {
       try {
@@ -483,7 +490,10 @@ export class LambdaApi implements ServiceApi {
       }
     }
     if (type === 'DryRun') return { status: 204 };
-    this.#m.recordInvocation(fn.name, version, payload, 'api', type, qualifier);
+    const snapStartError = version === '$LATEST' ? undefined : takeSnapStartError(fn);
+    if (snapStartError) throw snapStartError;
+    const tenant = tenantOf(headers);
+    this.#m.recordInvocation(fn.name, version, payload, 'api', type, qualifier, undefined, tenant);
     if (type === 'Event') return { status: 202 };
     const b = fn.behaviour.invoke;
     const h: Record<string, string> = { 'X-Amz-Executed-Version': version };

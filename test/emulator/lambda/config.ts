@@ -3,6 +3,7 @@
 // fields look in FunctionConfiguration (docs/aws-semantics.md#function-configuration).
 import { ApiError, isRecord } from '../util.ts';
 import { invalidParam, validation } from './errors.ts';
+import { checkCapacityProviderConfig } from './kinds.ts';
 
 export interface FunctionSettings {
   runtime: string;
@@ -48,6 +49,7 @@ const PASSED_THROUGH = [
   'LoggingConfig',
   'CapacityProviderConfig',
   'DurableConfig',
+  'TenancyConfig',
 ];
 
 // docs/aws-semantics.md#environment-variables
@@ -158,6 +160,8 @@ export function checkSettings(body: Record<string, unknown>, region: string): vo
   checkEnvironment(body['Environment']);
   checkEnum(body, 'TracingConfig', 'Mode', ['Active', 'PassThrough']);
   checkEnum(body, 'SnapStart', 'ApplyOn', ['PublishedVersions', 'None']);
+  checkEnum(body, 'TenancyConfig', 'TenantIsolationMode', ['PER_TENANT']);
+  checkCapacityProviderConfig(body);
 }
 
 /** An enum sub-field (`TracingConfig.Mode`), refused as the API model's constraint words it. */
@@ -223,5 +227,6 @@ export function settingsFields(
   if (o['CapacityProviderConfig'] !== undefined)
     out['CapacityProviderConfig'] = o['CapacityProviderConfig'];
   if (o['DurableConfig'] !== undefined) out['DurableConfig'] = o['DurableConfig'];
+  if (o['TenancyConfig'] !== undefined) out['TenancyConfig'] = o['TenancyConfig'];
   return out;
 }

@@ -11,6 +11,7 @@ import {
   type LambdaModel,
   type PackageType,
 } from './model.ts';
+import { checkCreateRuntime } from './runtimes.ts';
 import { latestConfig, versionConfig } from './shapes.ts';
 
 const NAME = /^[a-zA-Z0-9-_]{1,64}$/;
@@ -67,6 +68,7 @@ export function createFunction(
   if (!code) throw validation('null', 'code', 'Member must not be null');
   const packageType = packageOf(body, code);
   checkSettings(body, m.region);
+  if (packageType === 'Zip') checkCreateRuntime(body['Runtime'], m.now());
   const now = m.now();
   const fn: FunctionRecord = {
     name,

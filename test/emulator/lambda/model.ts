@@ -4,8 +4,9 @@
 // stricter reading is modelled and a comment says so.
 import type { Clock } from '../clock.ts';
 import { ApiError, isRecord, sha256Base64, uuid } from '../util.ts';
-import { copySettings, defaultSettings, type FunctionSettings, settingsFields } from './config.ts';
+import { copySettings, type FunctionSettings, settingsFields } from './config.ts';
 import { conflict, invalidParam, notFound, validation } from './errors.ts';
+import { kindSettings, readyState, versionStartMs } from './kinds.ts';
 
 export type PackageType = 'Zip' | 'Image';
 
@@ -39,8 +40,11 @@ export interface LatestState {
   role: string;
   architectures: string[];
   settings: FunctionSettings;
-  /** Pending after CreateFunction until `activeAt`; updates and publishes are refused meanwhile. */
-  state: 'Pending' | 'Active';
+  /**
+   * Pending after CreateFunction until `activeAt`; updates and publishes are refused meanwhile.
+   * Then Active, or ActiveNonInvocable for good on a capacity-provider function (kinds.ts).
+   */
+  state: 'Pending' | 'Active' | 'ActiveNonInvocable';
   activeAt: number;
 }
 
@@ -108,7 +112,30 @@ export interface FunctionBehaviour {
   createPendingMs?: number;
   /** What Invoke answers. */
   invoke?: { functionError?: string; errorType?: string; payload?: string };
+  /**
+   * The next `times` (default 1) invokes of a version answer this SnapStart error instead of
+   * running (docs/aws-semantics.md "SnapStart invoke errors").
+   */
+  snapStartInvokeError?: { error: SnapStartInvokeError; times?: number };
+  /**
+   * The State Lambda reports instead of the modelled one, for states this emulator does not
+   * reach by itself (Deleting, a state added after this was written): on $LATEST, or on every
+   * version numbered `fromVersion` or higher.
+   */
+  reportState?: {
+    on: '$LATEST' | 'versions';
+    state: string;
+    reasonCode?: string;
+    reason?: string;
+    fromVersion?: number;
+  };
 }
+
+export type SnapStartInvokeError =
+  | 'SnapStartNotReadyException'
+  | 'SnapStartTimeoutException'
+  | 'SnapStartException'
+  | 'SnapStartRegenerationFailureException';
 
 export interface InvocationRecord {
   at: number;
@@ -118,6 +145,8 @@ export interface InvocationRecord {
   payload: string;
   source: 'api' | 'codedeploy';
   invocationType: string;
+  /** X-Amz-Tenant-Id, when the invoke carried one. */
+  tenantId?: string;
 }
 
 export interface FunctionRecord {
@@ -140,6 +169,16 @@ export interface CreateFunctionSpec {
   versions?: number;
   aliases?: Record<string, string | { version: string; weights?: Record<string, number> }>;
   packageType?: PackageType;
+  /** Runtime of a zip function (default nodejs22.x). */
+  runtime?: string;
+  /** Lambda Managed Instances: the function runs on this capacity provider (kinds.ts). */
+  capacityProviderArn?: string;
+  /** A durable function (DurableConfig set at creation). */
+  durable?: boolean;
+  /** Tenant isolation mode PER_TENANT (TenancyConfig set at creation). */
+  tenantIsolation?: boolean;
+  /** SnapStart ApplyOn PublishedVersions: new versions are Pending while the snapshot is made. */
+  snapStart?: boolean;
 }
 
 const NAME_PATTERN =
@@ -230,7 +269,7 @@ export class LambdaModel {
     const now = this.#clock.now();
     if (fn.latest.state === 'Pending' && now >= fn.latest.activeAt) {
       // Whether RevisionId moves when Pending turns Active is unverified: modelled as moving.
-      fn.latest.state = 'Active';
+      fn.latest.state = readyState(fn.latest.settings);
       fn.latest.revisionId = uuid();
       fn.latest.lastUpdateStatus = 'Successful';
     }
@@ -289,7 +328,9 @@ export class LambdaModel {
   ): VersionRecord {
     const b = fn.behaviour;
     const snapStart = fn.latest.settings.snapStart === 'PublishedVersions';
-    const pending = snapStart ? (b.snapStartMs ?? DEFAULT_SNAPSTART_MS) : (b.publishPendingMs ?? 0);
+    const pending = snapStart
+      ? (b.snapStartMs ?? DEFAULT_SNAPSTART_MS)
+      : (b.publishPendingMs ?? versionStartMs(fn.latest.settings));
     const willFail =
       snapStart && b.snapStartFailure !== undefined
         ? { reason: b.snapStartFailure, code: 'FunctionError' }
@@ -484,7 +525,7 @@ export class LambdaModel {
         description: '',
         role,
         architectures: ['x86_64'],
-        settings: defaultSettings(),
+        settings: kindSettings(spec),
         state: 'Active',
         activeAt: now,
       },
@@ -494,6 +535,7 @@ export class LambdaModel {
       behaviour: this.pendingBehaviour(spec.name),
       invocations: [],
     };
+    fn.latest.state = readyState(fn.latest.settings);
     this.#functions.set(spec.name, fn);
     for (let i = 1; i <= n; i++) {
       // Versions 1..n-1 carry distinct code; version n is cut from $LATEST as it stands,
@@ -669,6 +711,7 @@ export class LambdaModel {
     invocationType = 'RequestResponse',
     qualifier?: string,
     at?: number,
+    tenantId?: string,
   ): void {
     const fn = this.#lookup(fnName);
     if (!fn) return;
@@ -680,6 +723,7 @@ export class LambdaModel {
       source,
       invocationType,
       ...(qualifier !== undefined ? { qualifier } : {}),
+      ...(tenantId !== undefined ? { tenantId } : {}),
     });
   }
 

@@ -2,6 +2,7 @@
 import { lambdaTimestamp } from '../util.ts';
 import { settingsFields } from './config.ts';
 import { notFound } from './errors.ts';
+import { hasCapacityProvider, reportedState } from './kinds.ts';
 import type {
   AliasRecord,
   CodeState,
@@ -64,6 +65,7 @@ export function latestConfig(
     cfg['StateReasonCode'] = 'Creating';
     return cfg;
   }
+  if (reported(fn, '$LATEST', cfg)) return cfg;
   if (l.lastUpdateStatusReason !== undefined)
     cfg['LastUpdateStatusReason'] = l.lastUpdateStatusReason;
   if (l.lastUpdateStatusReasonCode !== undefined)
@@ -83,16 +85,29 @@ export function versionConfig(
     lastUpdateStatus: 'Successful',
     optimized: v.active && v.snapStart,
   });
+  if (reported(fn, v.version, cfg)) return cfg;
   if (v.failed) {
     cfg['StateReason'] = v.failed.reason;
     cfg['StateReasonCode'] = v.failed.code;
   } else if (!v.active) {
     cfg['StateReason'] = v.snapStart
       ? 'Lambda is creating a snapshot of the function for SnapStart.'
-      : 'The function is being created.';
+      : hasCapacityProvider(v.settings)
+        ? 'Lambda is starting the execution environments of the function version.'
+        : 'The function is being created.';
     cfg['StateReasonCode'] = 'Creating';
   }
   return cfg;
+}
+
+/** A State a test made Lambda report (FunctionBehaviour.reportState), written into `cfg`. */
+function reported(fn: FunctionRecord, version: string, cfg: Record<string, unknown>): boolean {
+  const r = reportedState(fn, version);
+  if (!r) return false;
+  cfg['State'] = r.state;
+  if (r.reason !== undefined) cfg['StateReason'] = r.reason;
+  if (r.reasonCode !== undefined) cfg['StateReasonCode'] = r.reasonCode;
+  return true;
 }
 
 export function aliasConfig(

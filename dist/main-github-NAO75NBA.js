@@ -1,1 +1,0 @@
-import{a,b}from"./chunk-XZ3653D6.js";import"./chunk-7OQDONGY.js";import"./chunk-SOKESHZR.js";import"./chunk-GGNYSACQ.js";import"./chunk-4IXXUAHN.js";import"./chunk-II6VPG2A.js";import"./chunk-L4V2BX25.js";import"./chunk-VUJKWCT3.js";export{b as finishAfterStep,a as recordOnGitHub};
