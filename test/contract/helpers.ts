@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { type ControlApi, type Emulator, startEmulator } from '../emulator/index.ts';
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -177,9 +177,9 @@ export async function until<T>(
   throw new Error('condition not reached');
 }
 
-/** Seed a function with versions 1..n, alias `live` on 1, a Lambda app and a group. */
+/** Seed a function with versions 1..n, alias `live` on 1, a Lambda app and a group (in `emu`'s region). */
 export function seedRelease(
-  emu: Emulator,
+  emu: ControlApi,
   opts: {
     fn?: string;
     versions?: number;

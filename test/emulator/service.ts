@@ -16,6 +16,8 @@ export interface AwsRequest {
   method: string;
   url: URL;
   headers: IncomingHttpHeaders;
+  /** The region it was signed for (the server's default when unsigned). */
+  region: string;
   /** The X-Amz-Target header of JSON-protocol services, when present. */
   target?: string;
   body: Buffer;

@@ -15,11 +15,8 @@ type Controls = ControlApi & RemoteExtras;
 export function createControls(w: World, server: () => EmulatorServer): Controls {
   return {
     reset() {
-      w.engine.reset();
-      w.lambda.reset();
-      w.codedeploy.reset();
+      w.regions.reset();
       w.s3.reset();
-      w.cloudwatch.reset();
       w.sts.reset();
       w.oidc.reset();
       server().reset();
@@ -155,7 +152,13 @@ type CodeDeployControls = Omit<
   | 'reset'
 >;
 
-function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): CodeDeployControls {
+function codeDeployControls({
+  accountId,
+  lambda,
+  codedeploy,
+  engine,
+  regions,
+}: World): CodeDeployControls {
   const defaultRole = `arn:aws:iam::${accountId}:role/CodeDeployServiceRole`;
   return {
     createApplication(name, computePlatform = 'Lambda') {
@@ -185,7 +188,7 @@ function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): C
       engine.failNextRollback();
     },
     setTiming(t) {
-      engine.setTiming(t);
+      regions.setTiming(t);
     },
     startDeployment(app, group, fn, alias, current, target, configName) {
       if (!codedeploy.hasApplication(app))
@@ -229,7 +232,7 @@ function codeDeployControls({ accountId, lambda, codedeploy, engine }: World): C
 }
 
 function serverControls(w: World, server: () => EmulatorServer): ServerControls {
-  const { clock, lambda, codedeploy, engine } = w;
+  const { clock, lambda, codedeploy, engine, region, regions } = w;
   return {
     injectFault(f) {
       server().injectFault(f);
@@ -248,6 +251,8 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
       engine.advance();
       return {
         clock: { now: clock.now(), scale: clock.scale },
+        region,
+        regions: regions.names(),
         lambda: { functions: lambda.state() },
         codedeploy: codedeploy.state(),
         engine: engine.state(),
