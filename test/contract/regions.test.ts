@@ -3,10 +3,12 @@
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
+  GetMetricDataCommand,
   PutMetricAlarmCommand,
 } from '@aws-sdk/client-cloudwatch';
 import {
   BatchGetDeploymentsCommand,
+  BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
   GetApplicationCommand,
   GetDeploymentCommand,
@@ -135,7 +137,7 @@ describe('state per region', () => {
     ]);
   });
 
-  it('a fault can be limited to one region', async () => {
+  it("a fault can be limited to one region, and answers in that region's words", async () => {
     for (const r of [EAST, WEST]) emu.inRegion(r).createFunction({ name: 'orders' });
     emu.injectFault({ service: 'lambda', region: WEST, kind: 'throttle' });
     await east().lambda.send(new GetFunctionCommand({ FunctionName: 'orders' }));
@@ -144,6 +146,64 @@ describe('state per region', () => {
       'TooManyRequestsException',
       429,
     );
+    emu.clearFaults();
+    emu.injectFault({ kind: 'denied' });
+    const denied = await awsError(
+      west().lambda.send(new GetFunctionCommand({ FunctionName: 'orders' })),
+    );
+    expect(denied.message).toContain(
+      `on resource: arn:aws:lambda:${WEST}:123456789012:function:orders because`,
+    );
+    const cdDenied = await awsError(
+      west().cd.send(new GetApplicationCommand({ applicationName: 'app' })),
+    );
+    expect(cdDenied.message).toContain(`arn:aws:codedeploy:${WEST}:123456789012:deploymentgroup:*`);
+  });
+
+  it("a trigger's named args may name the region its operation acts on", async () => {
+    for (const r of [EAST, WEST])
+      emu.inRegion(r).createFunction({ name: 'orders', versions: 2, aliases: { live: '1' } });
+    emu.onCall({
+      service: 'lambda',
+      operation: 'GetAlias',
+      op: 'setAlias',
+      args: { fn: 'orders', alias: 'live', version: '2', region: WEST },
+    });
+    expect((await aliasIn(west())).version).toBe('2');
+    expect((await aliasIn(east())).version).toBe('1');
+  });
+
+  it("alias traffic becomes metrics of the function's own region", async () => {
+    for (const r of [EAST, WEST])
+      emu.inRegion(r).createFunction({ name: 'orders', versions: 1, aliases: { live: '1' } });
+    emu.inRegion(WEST).setTraffic('orders', 'live', { requestsPerMinute: 100 });
+    const start = emu.clock.now();
+    await emu.clock.sleep(3 * 60_000);
+    const invocations = async (c: RegionClients) => {
+      const out = await c.cw.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(start - 60_000),
+          EndTime: new Date(emu.clock.now()),
+          MetricDataQueries: [
+            {
+              Id: 'm',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/Lambda',
+                  MetricName: 'Invocations',
+                  Dimensions: [{ Name: 'FunctionName', Value: 'orders' }],
+                },
+                Period: 60,
+                Stat: 'Sum',
+              },
+            },
+          ],
+        }),
+      );
+      return (out.MetricDataResults?.[0]?.Values ?? []).reduce((a, b) => a + b, 0);
+    };
+    expect(await invocations(west())).toBeGreaterThanOrEqual(100);
+    expect(await invocations(east())).toBe(0);
   });
 
   it('over HTTP, `?region=` or a `region` key names the region; a malformed name is refused', async () => {
@@ -197,6 +257,34 @@ describe('CodeDeploy in a region', () => {
         .deployments()
         .map((d) => d.id),
     ).toEqual([id]);
+  });
+
+  it("a deployment's targets name its region's alias; at most 25 target ids a call", async () => {
+    seedBoth();
+    const id = await createDeployment(west().cd, { ...base, spec });
+    const targets = await until(emu, async () => {
+      try {
+        const out = await west().cd.send(
+          new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: ['orders'] }),
+        );
+        return out.deploymentTargets;
+      } catch {
+        return undefined; // DeploymentNotStartedException while Created
+      }
+    });
+    expect(targets.map((t) => t.lambdaTarget?.targetArn)).toEqual([
+      `arn:aws:lambda:${WEST}:123456789012:function:orders:live`,
+    ]);
+    await expectAwsError(
+      west().cd.send(
+        new BatchGetDeploymentTargetsCommand({
+          deploymentId: id,
+          targetIds: Array.from({ length: 26 }, () => 'orders'),
+        }),
+      ),
+      'DeploymentTargetListSizeExceededException',
+      400,
+    );
   });
 
   it("a deployment watches its own region's alarms", async () => {

@@ -12,7 +12,14 @@ import type { OidcTokenService } from './oidc.ts';
 import type { RegionState, Regions } from './regions.ts';
 import type { S3Model } from './s3/model.ts';
 import { S3ServiceApi } from './s3/service.ts';
-import type { AwsRequest, HttpResult, ServiceApi } from './service.ts';
+import type {
+  AwsRequest,
+  ErrorFaultKind,
+  FaultError,
+  HttpResult,
+  ServiceApi,
+  ServiceCall,
+} from './service.ts';
 import { StsApi } from './sts/api.ts';
 import type { SignedService } from './sts/errors.ts';
 import type { StsModel } from './sts/model.ts';
@@ -87,8 +94,8 @@ class RegionalApi implements ServiceApi {
     return this.#home.claims(req);
   }
 
-  route(req: AwsRequest) {
-    return this.#in(req.region).route(req);
+  route(req: AwsRequest): ServiceCall {
+    return { ...this.#in(req.region).route(req), region: req.region };
   }
 
   errorResponse(e: Parameters<ServiceApi['errorResponse']>[0]) {
@@ -99,8 +106,19 @@ class RegionalApi implements ServiceApi {
     return this.#home.unauthenticated();
   }
 
-  get faults() {
-    return this.#home.faults;
+  /** The kinds of fault the service answers, each in the words of the call's region. */
+  get faults(): ServiceApi['faults'] {
+    const kinds = Object.keys(this.#home.faults) as ErrorFaultKind[];
+    return Object.fromEntries(
+      kinds.map((kind) => [
+        kind,
+        (call: ServiceCall, f: { retryAfterSeconds?: number }) =>
+          (this.#in(call.region ?? this.#shared.regions.defaultRegion).faults[kind] as FaultError)(
+            call,
+            f,
+          ),
+      ]),
+    );
   }
 }
 
