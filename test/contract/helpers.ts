@@ -206,3 +206,16 @@ export const ALL_ROLLBACK_EVENTS = [
   'DEPLOYMENT_STOP_ON_ALARM',
   'DEPLOYMENT_STOP_ON_REQUEST',
 ];
+
+/** A per-minute Sum of one of Lambda's metrics of `fn`, as GetMetricData's MetricStat. */
+export function lambdaMinuteSum(metricName: string, fn: string) {
+  return {
+    Metric: {
+      Namespace: 'AWS/Lambda',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'FunctionName', Value: fn }],
+    },
+    Period: 60,
+    Stat: 'Sum',
+  };
+}

@@ -28,6 +28,7 @@ import {
   createDeployment,
   credentials,
   expectAwsError,
+  lambdaMinuteSum,
   seedRelease,
   until,
   waitForDeployment,
@@ -184,20 +185,7 @@ describe('state per region', () => {
         new GetMetricDataCommand({
           StartTime: new Date(start - 60_000),
           EndTime: new Date(emu.clock.now()),
-          MetricDataQueries: [
-            {
-              Id: 'm',
-              MetricStat: {
-                Metric: {
-                  Namespace: 'AWS/Lambda',
-                  MetricName: 'Invocations',
-                  Dimensions: [{ Name: 'FunctionName', Value: 'orders' }],
-                },
-                Period: 60,
-                Stat: 'Sum',
-              },
-            },
-          ],
+          MetricDataQueries: [{ Id: 'm', MetricStat: lambdaMinuteSum('Invocations', 'orders') }],
         }),
       );
       return (out.MetricDataResults?.[0]?.Values ?? []).reduce((a, b) => a + b, 0);
