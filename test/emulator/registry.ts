@@ -24,6 +24,7 @@ import { StsApi } from './sts/api.ts';
 import type { SignedService } from './sts/errors.ts';
 import type { StsModel } from './sts/model.ts';
 import { refuseCredentials } from './sts/signature.ts';
+import type { ApiError } from './util.ts';
 
 /** What every region shares: the clock, the account, S3's buckets, STS and the OIDC stand-in. */
 export interface Shared {
@@ -90,7 +91,7 @@ class RegionalApi implements ServiceApi {
     return this.#in(this.#shared.regions.defaultRegion);
   }
 
-  claims(req: AwsRequest) {
+  claims(req: AwsRequest): boolean {
     return this.#home.claims(req);
   }
 
@@ -98,27 +99,24 @@ class RegionalApi implements ServiceApi {
     return { ...this.#in(req.region).route(req), region: req.region };
   }
 
-  errorResponse(e: Parameters<ServiceApi['errorResponse']>[0]) {
+  errorResponse(e: ApiError): HttpResult {
     return this.#home.errorResponse(e);
   }
 
-  unauthenticated() {
+  unauthenticated(): ApiError {
     return this.#home.unauthenticated();
   }
 
   /** The kinds of fault the service answers, each in the words of the call's region. */
   get faults(): ServiceApi['faults'] {
-    const kinds = Object.keys(this.#home.faults) as ErrorFaultKind[];
-    return Object.fromEntries(
-      kinds.map((kind) => [
-        kind,
-        (call: ServiceCall, f: { retryAfterSeconds?: number }) =>
-          (this.#in(call.region ?? this.#shared.regions.defaultRegion).faults[kind] as FaultError)(
-            call,
-            f,
-          ),
-      ]),
-    );
+    const answers: Partial<Record<ErrorFaultKind, FaultError>> = {};
+    for (const kind of Object.keys(this.#home.faults) as ErrorFaultKind[]) {
+      answers[kind] = (call, f) => {
+        const api = this.#in(call.region ?? this.#shared.regions.defaultRegion);
+        return (api.faults[kind] as FaultError)(call, f);
+      };
+    }
+    return answers;
   }
 }
 
