@@ -1,6 +1,7 @@
 // Code too large for Lambda's direct upload goes through S3: PutObject of the zip, then
 // UpdateFunctionCode names the object. The same zip already at the key (same size and
 // SHA-256, from the metadata or the checksum S3 stored) is not uploaded again.
+import type { AwsErrorLike } from '../aws/errors.ts';
 import type { NewCode } from '../aws/lambda.ts';
 import { CODE_SHA256_METADATA, type S3ObjectInfo } from '../aws/s3.ts';
 import type { ReleaseDeps } from './deps.ts';
@@ -61,12 +62,12 @@ function s3Call<T>(
   return explainFailure(
     'S3_UPLOAD_FAILED',
     (e) =>
-      `S3 ${operation} failed while putting the new code at ${where} (${e.name}: ${e.message}). ${s3Fix(e.name, bucket, region)} Nothing was changed in Lambda.`,
+      `S3 ${operation} failed while putting the new code at ${where} (${e.name}: ${e.message}). ${s3Fix(e, bucket, region)} Nothing was changed in Lambda.`,
     fn,
   );
 }
 
-function s3Fix(name: string, bucket: string, region: string): string {
+function s3Fix({ name, status }: AwsErrorLike, bucket: string, region: string): string {
   if (name === 'NoSuchBucket')
     return `Bucket \`${bucket}\` does not exist: create it in ${region}, or fix \`s3-bucket\`.`;
   if (
@@ -74,7 +75,9 @@ function s3Fix(name: string, bucket: string, region: string): string {
       'PermanentRedirect',
       'AuthorizationHeaderMalformed',
       'IllegalLocationConstraintException',
-    ].includes(name)
+    ].includes(name) ||
+    // A bucket in another region answers a HEAD with a bare 301 (docs/aws-semantics.md#regions).
+    status === 301
   )
     return `Lambda reads code only from a bucket in the function's region (${region}): give \`s3-bucket\` a bucket there.`;
   if (name === 'AccessDenied' || name === 'Forbidden')

@@ -18,6 +18,7 @@ import { canaryReport } from '../../src/gates/report.ts';
 import { cloudWatchHandler, respond } from '../emulator/cloudwatch/api.ts';
 import { CloudWatchModel } from '../emulator/cloudwatch/model.ts';
 import { gates, target } from '../gates-fixtures.ts';
+import { lambdaMinuteSum } from './helpers.ts';
 
 const START = Date.UTC(2025, 0, 6, 12, 0, 0);
 const MINUTE = 60_000;
@@ -264,15 +265,7 @@ describe('metric math in GetMetricData', () => {
     weights.set('orders:live', { '8': 1 });
     model.setTraffic('orders', 'live', { requestsPerMinute: 10 });
     advance(2);
-    const inv = {
-      Metric: {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Invocations',
-        Dimensions: [{ Name: 'FunctionName', Value: 'orders' }],
-      },
-      Period: 60,
-      Stat: 'Sum',
-    };
+    const inv = lambdaMinuteSum('Invocations', 'orders');
     const out = await client.send(
       new GetMetricDataCommand({
         StartTime: new Date(START),

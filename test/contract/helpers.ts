@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { type ControlApi, type Emulator, startEmulator } from '../emulator/index.ts';
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -185,9 +185,9 @@ export async function until<T>(
   throw new Error('condition not reached');
 }
 
-/** Seed a function with versions 1..n, alias `live` on 1, a Lambda app and a group. */
+/** Seed a function with versions 1..n, alias `live` on 1, a Lambda app and a group (in `emu`'s region). */
 export function seedRelease(
-  emu: Emulator,
+  emu: ControlApi,
   opts: {
     fn?: string;
     versions?: number;
@@ -214,3 +214,16 @@ export const ALL_ROLLBACK_EVENTS = [
   'DEPLOYMENT_STOP_ON_ALARM',
   'DEPLOYMENT_STOP_ON_REQUEST',
 ];
+
+/** A per-minute Sum of one of Lambda's metrics of `fn`, as GetMetricData's MetricStat. */
+export function lambdaMinuteSum(metricName: string, fn: string) {
+  return {
+    Metric: {
+      Namespace: 'AWS/Lambda',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'FunctionName', Value: fn }],
+    },
+    Period: 60,
+    Stat: 'Sum',
+  };
+}

@@ -25,6 +25,8 @@ beforeAll(() => {
     credentials,
     forcePathStyle: true,
     maxAttempts: 3,
+    // A bucket in another region (`far-away`) answers 301 naming its region; the SDK follows.
+    followRegionRedirects: true,
   });
 });
 afterAll(() => s3.destroy());

@@ -12,7 +12,8 @@ Options:
   --port N          port to listen on; 0 picks a free one (default 4566)
   --time-scale X    emulated time runs X times faster than real time
                     (default 1: real time; 60 makes a 5-minute canary take 5 s)
-  --region R        region in ARNs (default us-east-1)
+  --region R        the default region: of unsigned calls and of control
+                    operations that name none (default us-east-1)
   --account-id ID   account in ARNs (default 123456789012)
   --host H          interface to bind (default 127.0.0.1)
   -h, --help        print this help

@@ -7,6 +7,8 @@ export interface FaultSpec {
   /** Only calls to this service (default: any). */
   service?: Service;
   operation?: string;
+  /** Only calls signed for this region (default: any). */
+  region?: string;
   /**
    * `throttle`, `error500` and `conflict` answer with the service's own error (see each
    * service's `faults`); a service without one for the kind is never hit by it. `conflict` is
@@ -70,7 +72,13 @@ export class Faults {
   }
 
   /** The fault that hits this call, if any (and count it). Every matching fault gets its own roll. */
-  take(service: Service, api: ServiceApi, operation: string, now = 0): FaultSpec | undefined {
+  take(
+    service: Service,
+    api: ServiceApi,
+    operation: string,
+    now = 0,
+    region?: string,
+  ): FaultSpec | undefined {
     const f = this.#faults.find(
       (x) =>
         now >= x.from &&
@@ -83,6 +91,7 @@ export class Faults {
           x.kind === 'denied' ||
           api.faults[x.kind] !== undefined) &&
         (x.operation === undefined || x.operation === operation) &&
+        (x.region === undefined || x.region === region) &&
         (x.remaining === undefined || x.remaining > 0) &&
         Math.random() < (x.rate ?? 1),
     );

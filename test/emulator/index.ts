@@ -1,18 +1,15 @@
 // The AWS emulator for tests. Start it with startEmulator() and point the SDK clients
 // (endpoint) or the action (AWS_ENDPOINT_URL) at `emu.url`. See README.md.
 import { type Clock, ScaledClock } from './clock.ts';
-import { CloudWatchModel } from './cloudwatch/model.ts';
-import { weightsAt } from './cloudwatch/service.ts';
-import { DeploymentEngine } from './codedeploy/engine.ts';
-import { CodeDeployModel } from './codedeploy/resources.ts';
-import { type ControlApi, dispatchControl } from './control/api.ts';
+import { type ControlApi, controlRegion, dispatchControl } from './control/api.ts';
 import { createControls } from './control/controls.ts';
-import { LambdaModel } from './lambda/model.ts';
 import { OidcTokenService } from './oidc.ts';
-import { credentialRefusal, serviceApis, type World } from './registry.ts';
+import { Regions, regionName } from './regions.ts';
+import { credentialRefusal, type Shared, serviceApis, worldIn } from './registry.ts';
 import { S3Model } from './s3/model.ts';
 import { type CallRecord, EmulatorServer } from './server.ts';
 import { StsModel } from './sts/model.ts';
+import { signingRegion } from './sts/signature.ts';
 
 export type { TrafficSpec, VersionBehaviour } from './cloudwatch/model.ts';
 export type { EngineTiming } from './codedeploy/engine.ts';
@@ -37,6 +34,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Emulated time runs this many times faster than real time (default 1). */
   timeScale?: number;
+  /** The default region: of unsigned calls, and of control operations that name none (us-east-1). */
   region?: string;
   accountId?: string;
   /** Interface to bind (default 127.0.0.1). */
@@ -53,46 +51,54 @@ export interface Emulator extends ControlApi {
   readonly clock: Clock;
   /** Every AWS call received, in order (timestamps are emulated epoch ms). */
   readonly calls: CallRecord[];
+  /** The control operations acting on another region's state (docs/aws-semantics.md#regions). */
+  inRegion(region: string): ControlApi;
   close(): Promise<void>;
 }
 
-function createWorld(opts: EmulatorOptions): World {
-  const region = opts.region ?? 'us-east-1';
+function createShared(opts: EmulatorOptions): Shared {
+  const region = regionName(opts.region, 'us-east-1');
   const accountId = opts.accountId ?? '123456789012';
   const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1);
-  const lambda = new LambdaModel(clock, region, accountId);
-  const s3 = new S3Model(() => clock.now());
-  const codedeploy = new CodeDeployModel(clock, accountId);
-  const engine = new DeploymentEngine(clock, lambda, codedeploy, region);
-  codedeploy.attach(engine);
-  const cloudwatch = new CloudWatchModel({
-    now: () => clock.now(),
-    aliasWeights: (fn, alias, at) => weightsAt(lambda.aliasHistory(fn, alias), at),
-    region,
-    accountId,
-  });
-  // CodeDeploy reads the state of an alarm no test set from CloudWatch, as AWS does.
-  engine.useAlarmSource((name) => cloudwatch.alarmState(name));
   const now = () => clock.now();
-  const sts = new StsModel(now);
-  const oidc = new OidcTokenService({ now });
-  return { clock, region, accountId, lambda, s3, codedeploy, engine, cloudwatch, sts, oidc };
+  return {
+    clock,
+    accountId,
+    s3: new S3Model(now),
+    sts: new StsModel(now),
+    oidc: new OidcTokenService({ now }),
+    regions: new Regions(clock, accountId, region),
+  };
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const world = createWorld(opts);
+  const shared = createShared(opts);
+  const home = shared.regions.defaultRegion;
   let server: EmulatorServer | undefined;
-  const api = createControls(world, () => {
-    if (!server) throw new Error('emulator not started');
-    return server;
-  });
+  const views = new Map<string, ReturnType<typeof createControls>>();
+  const controlsIn = (region: string) => {
+    let view = views.get(region);
+    if (!view) {
+      view = createControls(worldIn(shared, regionName(region, home)), () => {
+        if (!server) throw new Error('emulator not started');
+        return server;
+      });
+      views.set(region, view);
+    }
+    return view;
+  };
+  const api = controlsIn(home);
   server = new EmulatorServer({
-    clock: world.clock,
-    services: serviceApis(world),
-    tick: () => world.engine.advance(),
-    routes: [world.oidc],
-    refuse: (service, headers, query) => credentialRefusal(world, service, headers, query),
-    control: (op, body) => dispatchControl(api, op, body),
+    clock: shared.clock,
+    services: serviceApis(shared),
+    regionOf: (headers, query) => signingRegion(headers, query) ?? home,
+    tick: () => shared.regions.advance(),
+    routes: [shared.oidc],
+    refuse: (service, headers, query) => credentialRefusal(shared, service, headers, query),
+    control: (op, body, _method, region) => {
+      const call = controlRegion(op, body, region);
+      return dispatchControl(controlsIn(call.region ?? home), op, call.body);
+    },
   });
   const url = await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   const s = server;
@@ -101,14 +107,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return {
     ...controls,
     url,
-    region: world.region,
-    accountId: world.accountId,
-    clock: world.clock,
+    region: home,
+    accountId: shared.accountId,
+    clock: shared.clock,
     get calls() {
       return s.calls;
     },
+    inRegion(region: string) {
+      const { calls: _c, clock: _k, ...view } = controlsIn(region);
+      return view;
+    },
     async close() {
-      world.engine.close();
+      shared.regions.close();
       await s.close();
     },
   };

@@ -18,6 +18,8 @@ export type { TriggerSpec } from './triggers.ts';
 export interface CallRecord {
   service: Service;
   operation: string;
+  /** The region the call was signed for (docs/aws-semantics.md#regions); the default when unsigned. */
+  region: string;
   status: number;
   /** Emulated epoch ms. */
   at: number;
@@ -31,9 +33,17 @@ const MAX_BODY = 260 * 1024 * 1024;
 export interface ServerDeps {
   clock: Clock;
   services: [Service, ServiceApi][];
+  /** The region a request is for: the one it was signed for, else the default. */
+  regionOf: (headers: IncomingMessage['headers'], query: URLSearchParams) => string;
   /** Bring the clock-driven state up to now (before and after every operation). */
   tick: () => void;
-  control: (op: string, body: unknown, method: string) => Promise<unknown> | unknown;
+  /** A control operation; `region` from the request's `?region=` (control/api.ts). */
+  control: (
+    op: string,
+    body: unknown,
+    method: string,
+    region?: string,
+  ) => Promise<unknown> | unknown;
   /** Endpoints that are not AWS services (the runner's OIDC token service), asked first. */
   routes?: { handles(url: URL): boolean; handle(req: IncomingMessage, url: URL): HttpResult }[];
   /** The refusal of a call signed with expired or unknown session credentials, if it is one. */
@@ -136,6 +146,7 @@ export class EmulatorServer {
       method: req.method ?? 'GET',
       url,
       headers: req.headers,
+      region: this.#deps.regionOf(req.headers, url.searchParams),
       body,
       ...(target !== undefined ? { target } : {}),
     };
@@ -159,7 +170,8 @@ export class EmulatorServer {
     const op = decodeURIComponent(url.pathname.slice('/__emulator/'.length));
     try {
       const parsed: unknown = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
-      const result = await this.#deps.control(op, parsed, req.method ?? 'GET');
+      const region = url.searchParams.get('region') ?? undefined;
+      const result = await this.#deps.control(op, parsed, req.method ?? 'GET', region);
       send(res, json(200, { result: result ?? null }));
     } catch (e) {
       send(res, json(400, { error: (e as Error).message, name: (e as Error).name }));
@@ -175,7 +187,7 @@ export class EmulatorServer {
   ): Promise<void> {
     const call = api.route(request);
     const record: LogCall = (status, errorCode) =>
-      this.#log(service, call.operation, status, errorCode, call.mutating);
+      this.#log(service, call.operation, request.region, status, errorCode, call.mutating);
     const respond = (r: HttpResult, errorCode?: string) => {
       record(r.status, errorCode);
       send(res, r);
@@ -184,7 +196,7 @@ export class EmulatorServer {
     if (call.error) return error(call.error);
     if (!call.unsigned && !hasAuth(req)) return error(api.unauthenticated());
     await this.#fire(service, call.operation, 'before');
-    const fault = await this.#fault(service, api, call, req, res, record, error);
+    const fault = await this.#fault(service, api, call, request.region, req, res, record, error);
     if (fault === 'answered') return;
     const refused = this.#deps.refuse?.(service, req.headers, request.url.searchParams);
     if (refused) return respond(refused, errorCodeOf(refused));
@@ -225,12 +237,13 @@ export class EmulatorServer {
     service: Service,
     api: ServiceApi,
     call: ServiceCall,
+    region: string,
     req: IncomingMessage,
     res: ServerResponse,
     record: LogCall,
     error: (e: ApiError) => void,
   ): Promise<'answered' | 'lose' | { answerAfterMs: number } | undefined> {
-    const f = this.#faults.take(service, api, call.operation, this.#deps.clock.now());
+    const f = this.#faults.take(service, api, call.operation, this.#deps.clock.now(), region);
     if (!f) return undefined;
     if (f.kind === 'lose') return 'lose';
     if (f.kind === 'slow' && f.slowAnswer) return { answerAfterMs: f.delayMs ?? 1000 };
@@ -267,6 +280,7 @@ export class EmulatorServer {
   #log(
     service: Service,
     operation: string,
+    region: string,
     status: number,
     errorCode: string | undefined,
     mutating: boolean,
@@ -274,6 +288,7 @@ export class EmulatorServer {
     this.calls.push({
       service,
       operation,
+      region,
       status,
       at: this.#deps.clock.now(),
       ...(errorCode !== undefined ? { errorCode } : {}),

@@ -16,6 +16,8 @@ export interface AwsRequest {
   method: string;
   url: URL;
   headers: IncomingHttpHeaders;
+  /** The region it was signed for (the server's default when unsigned). */
+  region: string;
   /** The X-Amz-Target header of JSON-protocol services, when present. */
   target?: string;
   body: Buffer;
@@ -31,6 +33,8 @@ export interface ServiceCall {
   unsigned?: boolean;
   /** Answered before the signature check, e.g. an operation the service does not know. */
   error?: ApiError;
+  /** The region the call was signed for (set by the registry, for the fault answers). */
+  region?: string;
   /** The resource the request names (Lambda: the FunctionName of the path). */
   resource?: string;
   /** Run the operation; an ApiError thrown here is answered in the service's wire form. */

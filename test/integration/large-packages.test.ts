@@ -80,15 +80,16 @@ describe('code through S3', () => {
     expect(mutating(run.calls)).toEqual(['PutObject']);
   });
 
-  it("a bucket in another region: Lambda's refusal is the cause, nothing published", async () => {
+  it("a bucket in another region: S3's refusal is the cause with the fix, nothing changed", async () => {
     seed(emu);
     emu.createBucket('far-away', { region: 'eu-west-1' });
     const run = await runRelease(emu, { 'code-dir': codeDir('v2'), 's3-bucket': 'far-away' });
     expect(run.result.status).toBe('failed');
-    expect(run.result.cause?.message).toContain(
-      'S3 Error Code: PermanentRedirect. S3 Error Message: The bucket is in this region: eu-west-1.',
+    expect(run.result.cause?.code).toBe('S3_UPLOAD_FAILED');
+    expect(run.result.cause?.message).toMatch(
+      /^S3 HeadObject failed while putting the new code at s3:\/\/far-away\/.* Lambda reads code only from a bucket in the function's region \(us-east-1\): give `s3-bucket` a bucket there\. Nothing was changed in Lambda\.$/,
     );
-    expect(mutating(run.calls)).not.toContain('PublishVersion');
+    expect(mutating(run.calls)).toEqual([]);
   });
 
   it('a code-dir whose zip is over 50 MB, without s3-bucket, is refused before any change', async () => {

@@ -241,6 +241,10 @@ export class CodeDeployApi implements ServiceApi {
     };
   }
 
+  /**
+   * At most 25 ids; an id of the right form this region does not know is left out of the
+   * answer (docs/aws-semantics.md#reading-several-deployments-batchgetdeployments).
+   */
   #batchGetDeployments(body: Record<string, unknown>): unknown {
     const ids = body['deploymentIds'];
     if (!Array.isArray(ids) || ids.length === 0)

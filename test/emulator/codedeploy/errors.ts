@@ -42,13 +42,13 @@ export const CODEDEPLOY_FAULTS = {
   error500: () =>
     new ApiError(500, 'InternalFailure', 'An internal error occurred (injected by the emulator).'),
   // JSON 1.1 services answer an IAM refusal with 400 and the action in the message.
-  denied: (call: { operation: string }) =>
+  denied: (call: { operation: string; region?: string }) =>
     new ApiError(
       400,
       'AccessDeniedException',
       accessDeniedMessage(
         `codedeploy:${call.operation}`,
-        'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:*',
+        `arn:aws:codedeploy:${call.region ?? 'us-east-1'}:123456789012:deploymentgroup:*`,
       ),
     ),
 };

@@ -146,6 +146,30 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   clock: [],
 };
 
+/**
+ * The region an HTTP control call names, and its body without it: `?region=` of the URL,
+ * or a `region` key of a named-object body (a *body* operation's object is the operation's
+ * own, so only `?region=` names its region). Undefined: the emulator's default region.
+ */
+export function controlRegion(
+  op: string,
+  body: unknown,
+  queryRegion: string | undefined,
+): { region?: string; body: unknown } {
+  const names = Object.hasOwn(CONTROL_ARGS, op)
+    ? CONTROL_ARGS[op as keyof typeof CONTROL_ARGS]
+    : 'body';
+  const named = names !== 'body' && typeof body === 'object' && body !== null;
+  if (!named || Array.isArray(body) || !Object.hasOwn(body, 'region'))
+    return { ...(queryRegion !== undefined ? { region: queryRegion } : {}), body };
+  const { region, ...rest } = body as Record<string, unknown>;
+  if (queryRegion !== undefined && region !== queryRegion)
+    throw new Error(
+      `control ${op}: region ${String(region)} in the body, ${queryRegion} in the URL`,
+    );
+  return { region: String(region), body: rest };
+}
+
 /** Dispatch one HTTP control request to the programmatic surface. */
 export function dispatchControl(
   target: ControlApi & RemoteExtras,
@@ -181,13 +205,17 @@ type Remote<T> = {
 /** The control surface of an emulator running elsewhere (e.g. `npm run emulator`). */
 export type RemoteEmulator = Remote<ControlApi & RemoteExtras>;
 
-/** Talk to an emulator's control API over HTTP. */
-export function connectEmulator(url: string): RemoteEmulator {
+/**
+ * Talk to an emulator's control API over HTTP; with `region`, the regional operations act on
+ * that region's state (the emulator's default region otherwise).
+ */
+export function connectEmulator(url: string, opts: { region?: string } = {}): RemoteEmulator {
   const base = url.replace(/\/+$/, '');
+  const query = opts.region !== undefined ? `?region=${encodeURIComponent(opts.region)}` : '';
   const out: Record<string, (...a: unknown[]) => Promise<unknown>> = {};
   for (const op of Object.keys(CONTROL_ARGS)) {
     out[op] = async (...args: unknown[]) => {
-      const res = await fetch(`${base}/__emulator/${op}`, {
+      const res = await fetch(`${base}/__emulator/${op}${query}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(args),

@@ -15,11 +15,8 @@ type Controls = ControlApi & RemoteExtras;
 export function createControls(w: World, server: () => EmulatorServer): Controls {
   return {
     reset() {
-      w.engine.reset();
-      w.lambda.reset();
-      w.codedeploy.reset();
+      w.regions.reset();
       w.s3.reset();
-      w.cloudwatch.reset();
       w.sts.reset();
       w.oidc.reset();
       server().reset();
@@ -160,6 +157,7 @@ function codeDeployControls({
   lambda,
   codedeploy,
   engine,
+  regions,
   cloudwatch,
 }: World): CodeDeployControls {
   const defaultRole = `arn:aws:iam::${accountId}:role/CodeDeployServiceRole`;
@@ -193,7 +191,7 @@ function codeDeployControls({
       engine.failNextRollback();
     },
     setTiming(t) {
-      engine.setTiming(t);
+      regions.setTiming(t);
     },
     startDeployment(app, group, fn, alias, current, target, configName) {
       if (!codedeploy.hasApplication(app))
@@ -237,7 +235,7 @@ function codeDeployControls({
 }
 
 function serverControls(w: World, server: () => EmulatorServer): ServerControls {
-  const { clock, lambda, codedeploy, engine } = w;
+  const { clock, lambda, codedeploy, engine, region, regions } = w;
   return {
     injectFault(f) {
       server().injectFault(f);
@@ -256,6 +254,8 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
       engine.advance();
       return {
         clock: { now: clock.now(), scale: clock.scale },
+        region,
+        regions: regions.names(),
         lambda: { functions: lambda.state() },
         codedeploy: codedeploy.state(),
         engine: engine.state(),

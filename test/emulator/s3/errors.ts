@@ -9,18 +9,31 @@ export class S3Error extends Error {
   readonly code: string;
   /** Extra elements S3 adds to the error (Key, BucketName, ...). */
   readonly fields: XmlFields;
-  constructor(status: number, code: string, message: string, fields: XmlFields = []) {
+  /** Extra headers of the answer (x-amz-bucket-region). */
+  readonly headers: Record<string, string>;
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    fields: XmlFields = [],
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = code;
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.headers = headers;
   }
 }
 
 export function s3ErrorResponse(e: S3Error, method: string): HttpAnswer {
   const requestId = uuid().replace(/-/g, '').slice(0, 16).toUpperCase();
-  const headers = { 'Content-Type': 'application/xml', 'x-amz-request-id': requestId };
+  const headers = {
+    'Content-Type': 'application/xml',
+    'x-amz-request-id': requestId,
+    ...e.headers,
+  };
   if (method === 'HEAD') return { status: e.status, headers };
   const body = `${XML_DECLARATION}${xmlElement('Error', [
     ['Code', e.code],
@@ -43,3 +56,19 @@ export const noSuchVersion = (key: string, versionId: string) =>
     ['Key', key],
     ['VersionId', versionId],
   ]);
+
+/**
+ * A request signed for another region than the bucket's: S3 answers 301 and names the
+ * bucket's region (docs/aws-semantics.md#regions); a HEAD gets the status and header only.
+ */
+export const permanentRedirect = (bucket: string, region: string) =>
+  new S3Error(
+    301,
+    'PermanentRedirect',
+    'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+    [
+      ['Endpoint', `s3.${region}.amazonaws.com`],
+      ['Bucket', bucket],
+    ],
+    { 'x-amz-bucket-region': region },
+  );

@@ -4,7 +4,7 @@
 import type { AwsRequest, HttpResult, ServiceApi, ServiceCall } from '../service.ts';
 import { ApiError } from '../util.ts';
 import { handleS3, routeS3 } from './api.ts';
-import { S3Error, s3ErrorResponse } from './errors.ts';
+import { permanentRedirect, S3Error, s3ErrorResponse } from './errors.ts';
 import type { S3Model } from './model.ts';
 
 export class S3ServiceApi implements ServiceApi {
@@ -28,7 +28,14 @@ export class S3ServiceApi implements ServiceApi {
       operation: route.operation,
       mutating: route.operation === 'PutObject',
       resource: route.bucket,
-      run: () => handleS3(this.#model, route, req.method, req.url, req.headers, req.body),
+      run: () => {
+        // One namespace of buckets, each in one region; a request for a bucket elsewhere is
+        // sent back (docs/aws-semantics.md#regions).
+        const home = this.#model.bucketRegion(route.bucket);
+        if (home !== undefined && home !== req.region)
+          return s3ErrorResponse(permanentRedirect(route.bucket, home), req.method);
+        return handleS3(this.#model, route, req.method, req.url, req.headers, req.body);
+      },
     };
   }
 

@@ -14,30 +14,45 @@ export interface RequestCredentials {
   sessionToken?: string;
 }
 
-const CREDENTIAL = /Credential=([^/,\s]+)\//;
+const CREDENTIAL = /Credential=([^,\s]+)/;
 
-/** `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/lambda/aws4_request, ...` → AKID. */
-export function accessKeyIdFromAuthorization(
-  authorization: string | undefined,
+/** The SigV4 credential scope `AKID/20240101/us-east-1/lambda/aws4_request`, split at `/`. */
+function credentialScope(
+  headers: IncomingHttpHeaders,
+  query?: URLSearchParams,
+): { scope: string[]; fromHeader: boolean } | undefined {
+  const auth = first(headers.authorization);
+  const fromHeader = auth?.startsWith('AWS4-') ? CREDENTIAL.exec(auth)?.[1] : undefined;
+  if (fromHeader !== undefined) return { scope: fromHeader.split('/'), fromHeader: true };
+  const credential = query?.get('X-Amz-Credential');
+  return credential ? { scope: credential.split('/'), fromHeader: false } : undefined;
+}
+
+/**
+ * The region a request was signed for (the third part of its credential scope), which is
+ * the region of the endpoint the SDK would have sent it to; undefined when it is unsigned.
+ */
+export function signingRegion(
+  headers: IncomingHttpHeaders,
+  query?: URLSearchParams,
 ): string | undefined {
-  if (!authorization?.startsWith('AWS4-')) return undefined;
-  return CREDENTIAL.exec(authorization)?.[1];
+  const region = credentialScope(headers, query)?.scope[2];
+  return region ? region : undefined;
 }
 
 export function requestCredentials(
   headers: IncomingHttpHeaders,
   query?: URLSearchParams,
 ): RequestCredentials | undefined {
-  const auth = first(headers.authorization);
-  const fromHeader = accessKeyIdFromAuthorization(auth);
-  if (fromHeader !== undefined) {
+  const found = credentialScope(headers, query);
+  if (!found) return undefined;
+  const accessKeyId = found.scope[0] ?? '';
+  if (found.fromHeader) {
     const token = first(headers['x-amz-security-token']);
-    return { accessKeyId: fromHeader, ...(token !== undefined ? { sessionToken: token } : {}) };
+    return { accessKeyId, ...(token !== undefined ? { sessionToken: token } : {}) };
   }
-  const credential = query?.get('X-Amz-Credential');
-  if (!credential) return undefined;
   const token = query?.get('X-Amz-Security-Token') ?? undefined;
-  return { accessKeyId: credential.split('/')[0] ?? '', ...(token ? { sessionToken: token } : {}) };
+  return { accessKeyId, ...(token ? { sessionToken: token } : {}) };
 }
 
 export interface CredentialChecker {
