@@ -106,6 +106,7 @@ async function stages(
   // Every entry is checked before anything changes; one refusal and nothing changes.
   await all(planEntry);
   if (failedEntry(members)) return notStarted(members);
+  if (rs.several) opts.say(wavesPlan(rs, fleet));
   await all(prepareEntry);
   if (failedEntry(members)) return notStarted(members);
   for (const wave of fleet.waves) {
@@ -122,6 +123,22 @@ async function stages(
       return;
     }
   }
+}
+
+/** The order of the release in one line: its waves, their entries, the bake between them. */
+function wavesPlan(rs: ReleaseSettings, fleet: FleetResult): string {
+  const waves = fleet.waves.map(
+    (w) =>
+      `wave ${w.wave}: ${rs.entries
+        .filter((e) => e.wave === w.wave)
+        .map((e) => e.key)
+        .join(', ')}`,
+  );
+  const bake =
+    rs.bakeMinutes > 0 && waves.length > 1
+      ? `, with a ${rs.bakeMinutes}-minute bake after each wave but the last`
+      : '';
+  return `plan: ${rs.entries.length} functions in ${waves.length} wave${waves.length === 1 ? '' : 's'}${bake}: ${waves.join('; ')}.`;
 }
 
 /** The entries of one wave at once; the first to fail stops the watch of the others. */

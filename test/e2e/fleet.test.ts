@@ -1,5 +1,6 @@
 // A release of several functions (`functions`), one fate, through the runner protocol.
 import { describe, expect, it } from 'vitest';
+import { connectEmulator } from '../emulator/index.ts';
 import { emulatorProcessForFile } from './emulator.ts';
 import type { EmulatorProcess } from './runner.ts';
 import { runStep } from './runner.ts';
@@ -175,6 +176,9 @@ describe('a release of several functions', () => {
     expect(releases(run.outputs).map((r) => r.status)).toEqual(['planned', 'planned', 'planned']);
     expect(await mutating()).toEqual([]);
     for (const name of FUNCTIONS) expect(run.stdout).toMatch(new RegExp(`/${name}:live: plan: `));
+    expect(run.stdout).toContain(
+      'plan: 3 functions in 2 waves: wave 1: us-east-1/api:live, us-east-1/worker:live; wave 2: us-east-1/events:live.',
+    );
   });
 
   it('an alarm of wave 1 during the bake fails the release before wave 2 and returns wave 1', async () => {
@@ -247,6 +251,73 @@ describe('a release of several functions', () => {
     expect(await aliases()).toEqual({ api: '1', worker: '1', events: '1' });
     expect(post.summary).toMatch(/Returned by the post step — alias `live` is back on v1/);
     expect(post.summary).toMatch(/Stopped by the post step/);
+  });
+
+  it('two regions: one function released in us-east-1, then in us-west-2, each region its own', async () => {
+    const west = connectEmulator(emu.url, { region: 'us-west-2' });
+    await west.createApplication('shop', 'Lambda');
+    await west.createFunction({
+      name: 'api',
+      code: 'api-west',
+      versions: 3,
+      aliases: { live: '1' },
+    });
+    await west.createDeploymentGroup('shop', 'api-live');
+    const functions = [
+      '- function-name: api',
+      '  deployment-group: api-live',
+      '  version: "2"',
+      '- function-name: api',
+      '  region: us-west-2',
+      '  deployment-group: api-live',
+      '  version: "3"',
+      '  wave: 2',
+    ].join('\n');
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions } });
+    expect(run.exitCode).toBe(0);
+    expect((await emu.getAlias('api', 'live'))!.version).toBe('2');
+    expect((await west.getAlias('api', 'live'))!.version).toBe('3');
+    const out = releases(run.outputs) as (Released & { region: string })[];
+    expect(out.map((r) => [r.region, r.wave, r.status, r.version])).toEqual([
+      ['us-east-1', 1, 'succeeded', '2'],
+      ['us-west-2', 2, 'succeeded', '3'],
+    ]);
+    // Each region's deployment was created in that region.
+    const creates = (await emu.calls()).filter((c) => c.operation === 'CreateDeployment');
+    expect(creates.map((c) => (c as { region?: string }).region)).toEqual([
+      'us-east-1',
+      'us-west-2',
+    ]);
+    expect(run.summary).toContain('us-west-2/api:live');
+  });
+
+  it("two regions: us-west-2's alarm returns us-east-1 too", async () => {
+    const west = connectEmulator(emu.url, { region: 'us-west-2' });
+    await west.createApplication('shop', 'Lambda');
+    await west.createFunction({
+      name: 'api',
+      code: 'api-west',
+      versions: 3,
+      aliases: { live: '1' },
+    });
+    await west.createDeploymentGroup('shop', 'api-live');
+    await west.setAlarm('api-west-errors', 'ALARM');
+    const functions = [
+      '- function-name: api',
+      '  deployment-group: api-live',
+      '  version: "2"',
+      '- function-name: api',
+      '  region: us-west-2',
+      '  deployment-group: api-live',
+      '  version: "2"',
+      '  alarms: api-west-errors',
+      '  wave: 2',
+    ].join('\n');
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions } });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['rolled-back']).toBe('true');
+    expect((await emu.getAlias('api', 'live'))!.version).toBe('1');
+    expect((await west.getAlias('api', 'live'))!.version).toBe('1');
   });
 
   it('an unchanged fleet is skipped', async () => {
