@@ -148,6 +148,8 @@ function entryDeps(
 ): ReleaseDeps {
   const several = started.release.several;
   const index = started.release.entries.indexOf(entry);
+  // The single-function outputs speak for a release of one entry, `functions` or not.
+  const one = started.release.entries.length === 1;
   return {
     ...region,
     onGates: (run) => {
@@ -159,7 +161,7 @@ function entryDeps(
     // nest or interleave) are kept for a single function.
     progress: several ? (e) => log(e, entry.key) : log,
     output: (name, value) => {
-      if (!several) core.setOutput(name, value);
+      if (one) core.setOutput(name, value);
       if (name === 'previous-version') saveRelease({ previous: value }, index);
     },
     onDeployment: (id) => {
@@ -266,7 +268,7 @@ async function endCancelled(rs: ReleaseSettings, fleet: FleetResult): Promise<ne
   fleet.endedAt = Date.now();
   for (const e of fleet.entries) e.endedAt = fleet.endedAt;
   settleCancelled(fleet);
-  if (!rs.several) core.setOutput('deployment-url', releaseUrl(fleet.entries[0]!));
+  if (rs.entries.length === 1) core.setOutput('deployment-url', releaseUrl(fleet.entries[0]!));
   setOutcome(fleet);
   // Unless traffic is confirmed back, the post step looks again.
   const settled = fleet.entries.every(

@@ -320,6 +320,19 @@ describe('a release of several functions', () => {
     expect((await west.getAlias('api', 'live'))!.version).toBe('1');
   });
 
+  it('`functions` with one entry also sets the single-function outputs', async () => {
+    const functions = '- function-name: worker\n  deployment-group: worker-live\n  version: "2"';
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      version: '2',
+      'previous-version': '1',
+      'rolled-back': 'false',
+    });
+    expect(run.outputs['deployment-id']).toBe(releases(run.outputs)[0]!.deploymentId);
+  });
+
   it('an unchanged fleet is skipped', async () => {
     for (const name of FUNCTIONS) await emu.setAlias(name, 'live', '2');
     const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions: twoWaves() } });
