@@ -108,6 +108,11 @@ export interface ReleaseDeps {
   onGates?(run: GateRun | undefined): void;
   /** Runs one phase (the runner shows it as a collapsible group). */
   group?<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * The deployment ended failed or stopped, or timed out, and its rollback is being followed:
+   * a release of several functions stops the others of the wave now (one fate).
+   */
+  onFailing?(): void;
   /** Fires on cancellation: in-flight calls and sleeps are abandoned. */
   signal?: AbortSignal;
   /**

@@ -65,6 +65,8 @@ interface Member {
   fate: AbortController;
   /** Its shift was cut short by that abort: its deployment may still run. */
   interrupted?: boolean;
+  /** Set by its wave: stops the others of the wave (its deployment is failing). */
+  failing?: () => void;
 }
 
 export async function releaseAll(
@@ -77,7 +79,10 @@ export async function releaseAll(
     const fate = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, fate.signal]) : fate.signal;
     const result = fleet.entries[i]!;
-    return { entry, run: entryRun(entry.settings, depsFor(entry, signal), result), result, fate };
+    const m: Member = { entry, run: undefined as unknown as EntryRun, result, fate };
+    const deps = { ...depsFor(entry, signal), onFailing: () => m.failing?.() };
+    m.run = entryRun(entry.settings, deps, result);
+    return m;
   });
   const changed = () => opts.onChange?.(fleet);
   try {
@@ -149,17 +154,25 @@ async function runWave(
   changed: () => void,
 ): Promise<void> {
   wave.startedAt = opts.clock.now();
+  let failedKey: string | undefined;
+  const stopOthers = (m: Member) => {
+    failedKey ??= m.result.key;
+    for (const other of inWave) if (other !== m) other.fate.abort();
+  };
   await Promise.all(
     inWave.map(async (m) => {
+      m.failing = () => stopOthers(m);
       try {
         await shiftEntry(m.run);
       } catch (error) {
-        // Stopped because another entry failed: one fate stops this entry's deployment.
         if (!m.fate.signal.aborted || opts.signal?.aborted) throw error;
+        // Another entry of the wave failed: one fate stops this one's deployment at once.
         m.interrupted = true;
+        if (m.result.deploymentId) await stopRunning(m.run, `because ${failedKey} failed`);
+        else m.result.fate = { kind: 'not-started' };
       }
       changed();
-      if (hasFailed(m)) for (const other of inWave) if (other !== m) other.fate.abort();
+      if (hasFailed(m)) stopOthers(m);
     }),
   );
   wave.endedAt = opts.clock.now();

@@ -508,6 +508,9 @@ async function watch(r: Release): Promise<'done' | 'next'> {
     await logged?.flush();
     return watched;
   });
+  // The others of a release need not wait while this one's rollback is followed.
+  const ended = r.watched.info.status;
+  if (ended === 'Failed' || ended === 'Stopped' || r.watched.timedOut) r.deps.onFailing?.();
   return 'next';
 }
 

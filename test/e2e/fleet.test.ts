@@ -102,6 +102,28 @@ describe('a release of several functions', () => {
     expect(run.summary).toMatch(/returned to v1/);
   });
 
+  it('a failure in a wave stops the running deployment of the other at once, with rollback', async () => {
+    await emu.setAlarm('worker-errors', 'ALARM');
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: {
+        ...STEP,
+        functions: twoWaves({ api: SLOW, worker: { alarms: 'worker-errors' } }),
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true' });
+    expect(await aliases()).toEqual({ api: '1', worker: '1', events: '1' });
+    expect(releases(run.outputs).map((r) => [r.function, r.status])).toEqual([
+      ['api', 'stopped'],
+      ['worker', 'stopped'],
+      ['events', 'not-started'],
+    ]);
+    expect(run.stdout).toMatch(
+      /api:live: Deployment d-\w+ was stopped with rollback because us-east-1\/worker:live failed/,
+    );
+  });
+
   it('a foreign move of one alias after wave 1 is left alone and named', async () => {
     await emu.setAlarm('events-errors', 'ALARM');
     // Someone points api's alias at version 3 just as wave 2 starts.
