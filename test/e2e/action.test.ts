@@ -16,6 +16,14 @@ function expectNoSecrets(...texts: string[]) {
   for (const text of texts) for (const s of SECRETS) expect(text).not.toContain(s);
 }
 
+/** Resolves once the emulator holds the alarm a trigger made as a mark (polled every 20 ms). */
+async function markSeen(name: string): Promise<void> {
+  for (let i = 0; i < 1500; i++) {
+    if ((await emu.metricAlarms()).some((a) => a.name === name)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('the bundle under the runner protocol', () => {
   it('releases by canary: exit 0, outputs, summary', async () => {
     const run = await runStep({
@@ -129,7 +137,13 @@ describe('cancellation (SIGINT, then SIGTERM 7.5 s later, then SIGKILL)', () => 
   it('while the first read is in flight (before the release code is loaded): it ends at once, nothing changed', async () => {
     // GetFunction answers in a minute: only an abort ends the step within the test's time.
     await emu.injectFault({ operation: 'GetFunction', kind: 'slow', delayMs: 60_000, count: 1 });
-    const run = await runStep({ emulatorUrl: emu.url, inputs, cancelAfterMs: 500 });
+    // The cancel comes once the read has reached AWS: a mark the emulator makes as it arrives.
+    await emu.onCall({ operation: 'GetFunction', op: 'setAlarm', args: ['first-read-seen', 'OK'] });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs,
+      cancelOn: markSeen('first-read-seen'),
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/SIGINT received: the workflow run is being cancelled/);
     expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'false' });

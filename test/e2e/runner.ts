@@ -91,6 +91,8 @@ export interface StepOptions {
   cancelDelayMs?: number;
   /** Starts the cancellation sequence (after cancelDelayMs) this many real ms after the step starts, whatever it printed. */
   cancelAfterMs?: number;
+  /** Starts the cancellation sequence once this settles (e.g. the emulator saw a call). */
+  cancelOn?: Promise<unknown>;
 }
 
 export function runStep(o: StepOptions): Promise<StepRun> {
@@ -154,6 +156,7 @@ export function runStep(o: StepOptions): Promise<StepRun> {
     timers.push(setTimeout(() => child.kill('SIGKILL'), delay + 10_000));
   }
   if (o.cancelAfterMs !== undefined) timers.push(setTimeout(startCancel, o.cancelAfterMs));
+  o.cancelOn?.then(startCancel, startCancel);
   createInterface({ input: child.stdout! }).on('line', onLine);
   createInterface({ input: child.stderr! }).on('line', onLine);
   return new Promise((done) => {
