@@ -256,8 +256,18 @@ export const EXAMPLE_RESULT: ReleaseResult = {
     { at: at(332), newPercent: 100 },
   ],
   hooks: [
-    { hook: 'BeforeAllowTraffic', functionName: 'CodeDeployHook_orders_pre', status: 'Succeeded' },
-    { hook: 'AfterAllowTraffic', functionName: 'CodeDeployHook_orders_post', status: 'Succeeded' },
+    {
+      hook: 'BeforeAllowTraffic',
+      functionName: 'CodeDeployHook_orders_pre',
+      status: 'Succeeded',
+      seenAt: at(29),
+    },
+    {
+      hook: 'AfterAllowTraffic',
+      functionName: 'CodeDeployHook_orders_post',
+      status: 'Succeeded',
+      seenAt: at(347),
+    },
   ],
   finalAlias: { version: '42', weights: {} },
   notes: [],

@@ -245,7 +245,7 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'VERSION_NOT_ACTIVE',
     'version not active',
     false,
-    "The published version was still not active when the release's time (`timeout-minutes`) ran out; no traffic was moved.",
+    'The published version was still not active `timeout-minutes` after the first check; no traffic was moved.',
     'SnapStart versions take minutes to be ready: raise `timeout-minutes`, or check the version in the console and run again.',
   ),
   own(
@@ -259,7 +259,7 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'TIMEOUT',
     'timed out',
     false,
-    'The deployment (or the wait for a busy group) did not end within its time budget; see the timeout rule under Strategies in the README.',
+    'The deployment did not end within `timeout-minutes` of its start (or a busy group was still busy `timeout-minutes` after the first check).',
     'Raise `timeout-minutes`, or find out why the deployment is slow (a hook that never reports back is the usual cause).',
   ),
   own(

@@ -115,7 +115,7 @@ describe('a rollback', () => {
     expect(run.result.rolledBack).toBe(true);
     expect(run.result.timeline.some((p) => p.newPercent === 10)).toBe(true);
     expect(run.result.timeline.at(-1)).toMatchObject({ newPercent: 0, event: 'hook' });
-    expect(run.result.hooks).toEqual([
+    expect(run.result.hooks).toMatchObject([
       { hook: 'AfterAllowTraffic', functionName: 'CodeDeployHook_post', status: 'Failed' },
     ]);
     const summary = renderSummary(run.result);
