@@ -252,6 +252,22 @@ describe('the stack a set of parameters gives', () => {
     });
   });
 
+  it("fits IAM's 10,240-character limit for a role's inline policies, at its largest", () => {
+    const longest = Array.from({ length: 10 }, (_, i) => `${'f'.repeat(62)}${i}`).join(',');
+    const statements = releaseStatements({
+      FunctionNames: longest,
+      Regions: 'eu-west-1,us-east-1,ap-southeast-2',
+      MetricGates: 'true',
+      CodeBucket: 'b'.repeat(63),
+      CreateFunctions: 'true',
+      ExecutionRoleArn: `arn:aws:iam::123456789012:role/${'r'.repeat(64)}`,
+      CodeDeployResources: 'action',
+      Application: 'a'.repeat(100),
+    });
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    expect(policy.length).toBeLessThan(10_240);
+  });
+
   it('the parameters refuse what CloudFormation would: more than 10 functions, spaces', () => {
     const pattern = new RegExp(
       (template.Parameters!.FunctionNames as { AllowedPattern: string }).AllowedPattern,
