@@ -246,10 +246,11 @@ const CASES: Record<string, Case> = {
   ALIAS_MISMATCH: {
     cause: 'CodeDeploy reports success, but the alias is not wholly on the new version',
     run: () => {
-      // Someone moves the alias once CodeDeploy has finished, before the action reads it back.
+      // Someone moves the alias once CodeDeploy has finished, before the action reads it back
+      // (the read-back is a GetAlias after CodeDeploy said Succeeded, so it always sees this).
       let moved = false;
       emu.onCall({
-        operation: 'GetDeployment',
+        operation: 'GetAlias',
         count: 1000,
         run: () => {
           const done = emu.deployments().some((d) => d.status === 'Succeeded');
