@@ -6,8 +6,9 @@
 //   summary          the example job summary, rendered by src/report/summary.ts
 //   errors           the table of error codes, from src/report/codes.ts
 //   iam-inputs       which IAM actions only some inputs need, from IAM_NEEDED_WITH
-// Checked (written by hand, compared with the code):
-//   iam              the JSON policy lists exactly the AWS API actions src/ calls
+//   iam              the JSON policy, from scripts/iam-policy.ts (also aws/setup.yml's policy)
+// Checked (compared with the code):
+//   iam              the policy lists exactly the AWS API actions src/ calls
 //   examples         every `with:` key of this action's steps is an input of action.yml, and
 //                    every `steps.<id>.outputs.<name>` of those steps is one of its outputs
 //
@@ -27,6 +28,8 @@ import {
   shiftMinutes,
   type TrafficRouting,
 } from '../src/strategy.ts';
+import { parseTemplate } from './cloudformation.ts';
+import { readmePolicyJson, templatePolicyStatements } from './iam-policy.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -253,8 +256,18 @@ export const EXAMPLE_RESULT: ReleaseResult = {
     { at: at(332), newPercent: 100 },
   ],
   hooks: [
-    { hook: 'BeforeAllowTraffic', functionName: 'CodeDeployHook_orders_pre', status: 'Succeeded' },
-    { hook: 'AfterAllowTraffic', functionName: 'CodeDeployHook_orders_post', status: 'Succeeded' },
+    {
+      hook: 'BeforeAllowTraffic',
+      functionName: 'CodeDeployHook_orders_pre',
+      status: 'Succeeded',
+      seenAt: at(29),
+    },
+    {
+      hook: 'AfterAllowTraffic',
+      functionName: 'CodeDeployHook_orders_post',
+      status: 'Succeeded',
+      seenAt: at(347),
+    },
   ],
   finalAlias: { version: '42', weights: {} },
   notes: [],
@@ -292,6 +305,8 @@ export const GENERATED = [
   'summary',
   'errors',
   'iam-inputs',
+  'iam',
+  'setup-parameters',
 ] as const;
 export type GeneratedName = (typeof GENERATED)[number];
 
@@ -331,6 +346,8 @@ export function generatedSections(actionYml: string): Record<GeneratedName, stri
     summary: exampleSummary(),
     errors: errorsTable(),
     'iam-inputs': iamInputsTable(),
+    iam: `\`\`\`json\n${readmePolicyJson()}\n\`\`\``,
+    'setup-parameters': setupParametersTable(read(TEMPLATE)),
   };
 }
 
@@ -346,6 +363,32 @@ export function generateReadme(readme: string, actionYml: string): string {
 export function staleSections(readme: string, actionYml: string): GeneratedName[] {
   const sections = generatedSections(actionYml);
   return GENERATED.filter((name) => between(readme, name) !== sections[name]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// aws/setup.yml: its policy statements, between `# policy:start` and `# policy:end`
+
+export const TEMPLATE = 'aws/setup.yml';
+
+/** The template's parameters: name, default, what each is for. */
+export function setupParametersTable(template: string): string {
+  const params = parseTemplate(template).Parameters ?? {};
+  return table(
+    ['Parameter', 'Default', 'What it is'],
+    Object.entries(params).map(([name, p]) => [
+      `\`${name}\``,
+      p.Default === undefined ? 'required' : p.Default === '' ? '(empty)' : `\`${p.Default}\``,
+      `${p.Description ?? ''}${p.AllowedValues ? ` One of ${p.AllowedValues.map((v) => `\`${v}\``).join(', ')}.` : ''}`,
+    ]),
+  );
+}
+
+/** The template with its policy statements regenerated from scripts/iam-policy.ts. */
+export function generateTemplate(text: string): string {
+  const m = /^([ \t]*# policy:start\n)([\s\S]*?)^([ \t]*# policy:end)$/m.exec(text);
+  if (!m) throw new Error(`${TEMPLATE} has no # policy:start ... # policy:end markers`);
+  const at = m.index + m[1]!.length;
+  return `${text.slice(0, at)}${templatePolicyStatements()}\n${text.slice(at + m[2]!.length)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -669,14 +712,26 @@ function cli(args: string[]): number {
   const readme = read('README.md');
   const problems = [...iamProblems(readme), ...checkExamples(readme, parseActionYml(actionYml))];
   const stale = staleSections(readme, actionYml);
+  const template = read(TEMPLATE);
+  const templateStale = generateTemplate(template) !== template;
   if (check) {
     if (stale.length)
       problems.unshift(
-        `the generated section(s) ${stale.join(', ')} differ from the code (action.yml, src/strategy.ts, src/report/summary.ts, src/report/codes.ts). Run \`npm run docs\`.`,
+        `the generated section(s) ${stale.join(', ')} differ from the code (action.yml, src/strategy.ts, src/report/summary.ts, src/report/codes.ts, scripts/iam-policy.ts). Run \`npm run docs\`.`,
       );
-  } else if (stale.length) {
-    writeFileSync(join(ROOT, 'README.md'), generateReadme(readme, actionYml));
-    console.log(`README.md: regenerated ${stale.join(', ')}.`);
+    if (templateStale)
+      problems.unshift(
+        `${TEMPLATE}: the policy differs from scripts/iam-policy.ts. Run \`npm run docs\`.`,
+      );
+  } else {
+    if (stale.length) {
+      writeFileSync(join(ROOT, 'README.md'), generateReadme(readme, actionYml));
+      console.log(`README.md: regenerated ${stale.join(', ')}.`);
+    }
+    if (templateStale) {
+      writeFileSync(join(ROOT, TEMPLATE), generateTemplate(template));
+      console.log(`${TEMPLATE}: regenerated the policy.`);
+    }
   }
   if (problems.length) {
     console.error(`README.md is not current:\n${problems.map((p) => `- ${p}`).join('\n')}`);

@@ -47,6 +47,8 @@ export interface HookResult {
   functionName: string;
   /** CodeDeploy's lifecycle event status: Pending | InProgress | Succeeded | Failed | Skipped | Unknown */
   status: string;
+  /** epoch ms: when the action first saw the hook end (the timeline's row for it). */
+  seenAt?: number;
 }
 
 /** Why a release did not succeed, in CodeDeploy's words where it gave some. */

@@ -99,6 +99,16 @@ function creationSteps(d: DeploymentPlan, c: GroupCreation): string[] {
   return steps;
 }
 
+/**
+ * Neither code nor configuration changes $LATEST, so PublishVersion may return an existing
+ * version (docs/aws-semantics.md#lambda-updates-and-versions), perhaps the alias's own.
+ */
+function mayPublishNothingNew(p: Omit<Plan, 'summary'>): boolean {
+  if (p.promoted || p.create || p.configuration?.diff.request) return false;
+  if (p.configuration?.diff.architecture) return false;
+  return p.source.kind === 'latest' || p.codeUnchanged;
+}
+
 export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
   const target = p.promoted
     ? `version ${p.promoted.version}`
@@ -106,6 +116,10 @@ export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
       ? `version ${p.predictedVersion}`
       : 'the new version';
   const steps = codeSteps(p);
+  if (p.current && mayPublishNothingNew(p))
+    steps.push(
+      `If $LATEST has not changed since version ${p.current.version}, PublishVersion returns that version, which alias ${p.alias} already points at: stop here, nothing to release (status skipped); otherwise go on`,
+    );
   if (p.capacityProviderArn && !p.promoted)
     steps.push(
       `Wait for ${target} to start its execution environments on capacity provider ${p.capacityProviderArn} (Lambda Managed Instances: up to 15 minutes), before any smoke test or traffic`,

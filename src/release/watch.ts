@@ -173,23 +173,44 @@ async function poll(
     w.hooks.length && !seen.noTargets && hooksPending(state)
       ? await lifecycleEvents(aws.codedeploy, w.deploymentId, seen)
       : undefined;
+  const ended: HookResult[] = [];
   if (events) {
     const hooks = hookResults(events, w);
     hooks.forEach((h, i) => {
-      if (h.status !== state.hooks[i]?.status) {
+      const before = state.hooks[i];
+      if (h.status !== before?.status) {
         changed = true;
         deps.progress({ kind: 'hook', ...h, hook: h.hook });
-      }
+        if (HOOK_ENDED.has(h.status)) ended.push(Object.assign(h, { seenAt: deps.clock.now() }));
+      } else if (before.seenAt !== undefined) h.seenAt = before.seenAt;
     });
     // In place: the release's result shares this list, so a cancel still has the hooks seen.
     state.hooks.splice(0, state.hooks.length, ...hooks);
   }
+  const newPercent = await readTraffic(w, state, deps, schedule, seen, changed);
+  // AfterAllowTraffic runs once all traffic has moved: seen ending in the same poll as the
+  // last shift, it ended after it.
+  const lastAt = state.timeline.at(-1)?.at ?? 0;
+  for (const h of ended) if (h.hook === 'AfterAllowTraffic') h.seenAt = Math.max(h.seenAt!, lastAt);
+  return newPercent === undefined ? { changed } : { changed, newPercent };
+}
+
+/** The alias, when traffic may have moved: a timeline point and a progress event on a change. */
+async function readTraffic(
+  w: WatchTarget,
+  state: WatchState,
+  deps: ReleaseDeps,
+  schedule: PollSchedule,
+  seen: PollSeen,
+  /** This poll saw the deployment or a hook change. */
+  changed: boolean,
+): Promise<number | undefined> {
+  const aws = deps.polling ?? deps;
   const now = deps.clock.now();
-  const due = aliasDue(state, { ...seen, changed: changed || seen.changed }, schedule, now);
-  if (!due) return { changed };
+  if (!aliasDue(state, { ...seen, changed: changed || seen.changed }, schedule, now)) return;
   const alias = await aws.lambda.getAlias(w.functionName, w.alias);
   seen.aliasReadAt = now;
-  if (!alias) return { changed };
+  if (!alias) return;
   state.lastAlias = alias;
   const pct = newPercentOf(alias, w.targetVersion);
   const last = state.timeline.at(-1)?.newPercent;
@@ -205,7 +226,7 @@ async function poll(
       newPercent: pct,
     });
   }
-  return { changed, newPercent: pct };
+  return pct;
 }
 
 /** After a failed poll: 1 s, 2 s, 4 s... never longer than poll-interval. */

@@ -63,8 +63,8 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'CODE_UNREADABLE',
     'code unreadable',
     true,
-    'The new code could not be read (`zip-file` or `code-dir` missing or unreadable).',
-    'Check the path; build the code in an earlier step of the same job.',
+    'The new code could not be read although its path exists: `code-dir` holds a broken symbolic link, a link outside the directory or in a loop, or something other than a file, or a file could not be read. A `zip-file` or `code-dir` that does not exist is `INVALID_INPUT` instead.',
+    'Read the reason in the message; fix the build output (or its links) in an earlier step of the same job.',
   ),
   own(
     'CODE_TOO_LARGE',
@@ -266,7 +266,7 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'VERSION_NOT_ACTIVE',
     'version not active',
     false,
-    "The published version was still not active when the release's time (`timeout-minutes`) ran out; no traffic was moved.",
+    'The published version was still not active `timeout-minutes` after the first check; no traffic was moved.',
     'SnapStart versions take minutes to be ready, Managed Instances versions up to 15 minutes: raise `timeout-minutes`, or check the version in the console and run again.',
   ),
   own(
@@ -280,7 +280,7 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'TIMEOUT',
     'timed out',
     false,
-    'The deployment (or the wait for a busy group) did not end within its time budget; see the timeout rule under Strategies in the README.',
+    'The deployment did not end within `timeout-minutes` of its start (or a busy group was still busy `timeout-minutes` after the first check).',
     'Raise `timeout-minutes`, or find out why the deployment is slow (a hook that never reports back is the usual cause).',
   ),
   own(

@@ -53,21 +53,12 @@ function fallReason(r: ReleaseResult): string {
   return '';
 }
 
-function inferEvent(
-  r: ReleaseResult,
-  prev: number | undefined,
-  cur: number,
-  /** The first rise, after a BeforeAllowTraffic hook that succeeded. */
-  afterHook: boolean,
-): string {
+function inferEvent(r: ReleaseResult, prev: number | undefined, cur: number): string {
   if (prev === undefined) {
     if (cur === 0) return r.deploymentId ? 'deployment started' : '';
     return r.deploymentId ? 'shift' : 'alias moved';
   }
-  if (cur > prev) {
-    const move = cur >= 100 ? 'all traffic' : 'shift';
-    return afterHook ? `BeforeAllowTraffic passed · ${move}` : move;
-  }
+  if (cur > prev) return cur >= 100 ? 'all traffic' : 'shift';
   if (cur < prev) {
     const back =
       cur === 0
@@ -80,6 +71,23 @@ function inferEvent(
   return '';
 }
 
+/**
+ * A hook that passed, as a row of its own at the time the action saw it pass, with the share
+ * the traffic had then: one row says one event at its time. (A failed hook is the reason of
+ * the fall that follows it.) BeforeAllowTraffic runs before any shift, AfterAllowTraffic after
+ * the last, so at equal times they sort before and after the traffic rows.
+ */
+function hookRows(r: ReleaseResult, points: TrafficPoint[]): (TimelineRow & { rank: number })[] {
+  return r.hooks
+    .filter((h) => h.status === 'Succeeded' && h.seenAt !== undefined)
+    .map((h) => ({
+      at: h.seenAt!,
+      percent: points.filter((p) => p.at <= h.seenAt!).at(-1)?.newPercent ?? 0,
+      event: `${h.hook} passed`,
+      rank: h.hook === 'BeforeAllowTraffic' ? -1 : 1,
+    }));
+}
+
 /** The rows to show, ending where the alias is now. Empty when no traffic ever moved. */
 export function timelineRows(r: ReleaseResult): TimelineRow[] {
   const points: TrafficPoint[] = collapse(r.timeline);
@@ -87,18 +95,15 @@ export function timelineRows(r: ReleaseResult): TimelineRow[] {
   if (now !== undefined && points.at(-1)?.newPercent !== now) {
     points.push({ at: Math.max(r.endedAt, points.at(-1)?.at ?? r.endedAt), newPercent: now });
   }
-  const passed = r.hooks.some((h) => h.hook === 'BeforeAllowTraffic' && h.status === 'Succeeded');
-  let rose = false;
-  const rows = points.map((p, i) => {
+  const traffic = points.map((p, i) => {
     const prev = points[i - 1]?.newPercent;
-    const firstRise = !rose && prev !== undefined && p.newPercent > prev;
-    if (prev !== undefined && p.newPercent > prev) rose = true;
-    const event = p.event
-      ? eventWords(r, p.event)
-      : inferEvent(r, prev, p.newPercent, firstRise && passed);
-    return { at: p.at, percent: p.newPercent, event };
+    const event = p.event ? eventWords(r, p.event) : inferEvent(r, prev, p.newPercent);
+    return { at: p.at, percent: p.newPercent, event, rank: 0 };
   });
-  return rows.some((row) => row.percent > 0) ? rows : [];
+  if (!traffic.some((row) => row.percent > 0)) return [];
+  return [...traffic, ...hookRows(r, points)]
+    .sort((a, b) => a.at - b.at || a.rank - b.rank)
+    .map(({ at, percent, event }) => ({ at, percent, event }));
 }
 
 /** A ten-cell bar: `█░░░░░░░░░` for 10%. */

@@ -213,6 +213,9 @@ describe('standalone CLI', () => {
     expect(code).toBe(t.code);
     expect(out).toContain('Usage: npm run emulator -- [options]');
     expect(out).toContain('default 1: real time');
+    // It names every service the emulator speaks, not only the first two it had.
+    for (const service of ['Lambda', 'CodeDeploy', 'S3', 'STS', 'CloudWatch', 'OIDC'])
+      expect(out).toContain(service);
     expect(out).not.toMatch(/\n\s+at /); // no stack trace
   });
 

@@ -122,6 +122,7 @@ describe('a release of several functions', () => {
     expect(run.stdout).toMatch(
       /api:live: Deployment d-\w+ was stopped with rollback because us-east-1\/worker:live failed/,
     );
+    expect(run.summary).toContain('STOPPED_BY_RELEASE');
   });
 
   it('a foreign move of one alias after wave 1 is left alone and named', async () => {
@@ -232,6 +233,22 @@ describe('a release of several functions', () => {
     // Wave 2 never started.
     const groups = (await emu.deployments()).map((d) => d.deploymentGroupName);
     expect(groups.sort()).toEqual(['api-live', 'worker-live']);
+  });
+
+  it('a bake that CloudWatch refuses to answer fails the release and returns wave 1', async () => {
+    await emu.setAlarm('api-errors', 'OK');
+    await emu.injectFault({ service: 'cloudwatch', operation: 'DescribeAlarms', kind: 'denied' });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: {
+        ...STEP,
+        functions: twoWaves({ api: { alarms: 'api-errors' } }),
+        'bake-minutes': '0.05',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*BAKE_UNWATCHED.*CloudWatch DescribeAlarms/);
+    expect(await aliases()).toEqual({ api: '1', worker: '1', events: '1' });
   });
 
   it('a cancel during wave 1 stops both deployments and starts nothing more', async () => {

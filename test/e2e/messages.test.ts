@@ -98,20 +98,20 @@ describe('cancelled mid-shift', () => {
 });
 
 describe('on-timeout: rollback, and StopDeployment is denied', () => {
-  // The action's clock is real: one minute of timeout-minutes is a real minute.
+  // The action's clock is real: 0.1 of timeout-minutes is 6 real seconds.
   it('says so, leaves the state unfinished, and the post step stops it', {
-    timeout: 150_000,
+    timeout: 60_000,
   }, async () => {
     await emu.injectFault({ service: 'codedeploy', operation: 'StopDeployment', kind: 'denied' });
     const run = await runStep({
       emulatorUrl: emu.url,
-      inputs: { ...inputs, strategy: 'canary 10% 600m', 'timeout-minutes': '1' },
+      inputs: { ...inputs, strategy: 'canary 10% 600m', 'timeout-minutes': '0.1' },
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
     const error = errorLine(run);
     expect(error).toMatch(/^::error::Timed out — stop failed, still running: /);
-    expect(error).toContain('did not finish within 1 minute (timeout-minutes)');
+    expect(error).toContain('did not finish within 0.1 minutes (timeout-minutes)');
     expect(error).toContain('CodeDeploy StopDeployment failed: AccessDeniedException');
     expect(error).toContain('Allow `codedeploy:StopDeployment`');
     expect(run.summary).toMatch(/^### ⏱️ Timed out — stop failed, still running/);

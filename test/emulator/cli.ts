@@ -2,10 +2,12 @@
 // Prints `emulator listening on http://127.0.0.1:PORT` and runs until SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.ts';
+import { SERVICE_NAMES } from './registry.ts';
 
 const USAGE = `Usage: npm run emulator -- [options]
 
-Runs the AWS emulator (Lambda, CodeDeploy) as its own process until SIGTERM or SIGINT.
+Runs the AWS emulator (${SERVICE_NAMES.join(', ')}, and the GitHub runner's OIDC token
+endpoint) as its own process until SIGTERM or SIGINT.
 It prints "emulator listening on http://HOST:PORT" once it accepts requests.
 
 Options:

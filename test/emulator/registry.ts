@@ -55,6 +55,18 @@ export const SERVICES = {
 
 export type Service = keyof typeof SERVICES;
 
+/** How each service is named to people (the CLI's help). */
+export const SERVICE_NAMES: readonly string[] = Object.keys(SERVICES).map(
+  (s) =>
+    ({
+      sts: 'STS',
+      cloudwatch: 'CloudWatch',
+      s3: 'S3',
+      lambda: 'Lambda',
+      codedeploy: 'CodeDeploy',
+    })[s as Service],
+);
+
 /** Every service's API, in the order the server asks them, each answering in the request's region. */
 export function serviceApis(shared: Shared): [Service, ServiceApi][] {
   return (Object.keys(SERVICES) as Service[]).map((name) => [

@@ -37,6 +37,7 @@ import {
   runWithFailingHook,
   seed,
   startOtherDeployment,
+  twoAttemptApis,
 } from '../integration/harness.ts';
 
 const emu = await emulatorForFile(60);
@@ -767,17 +768,11 @@ describe('lost contact while watching', () => {
     // Every GetDeployment is dropped. The SDK's backoff runs on real time (up to ~13 s per
     // call at the action's 10 attempts), so these clients make 2 attempts per call; the
     // budget under test is the release's own: 8 consecutive failed polls.
-    const c = createClients({
-      region: emu.region,
-      endpoint: emu.url,
-      requestTimeoutMs: 5_000,
-      maxAttempts: 2,
-    });
     emu.injectFault({ service: 'codedeploy', operation: 'GetDeployment', kind: 'drop' });
     const run = await runRelease(
       emu,
       { 'code-dir': codeDir('v2'), strategy: 'canary 10% 1m' },
-      { lambda: new LambdaApi(c.lambda), codedeploy: new CodeDeployApi(c.codedeploy) },
+      twoAttemptApis(emu),
     );
     expect(run.result.status).toBe('failed');
     expect(run.result.cause!.code).toBe('LOST_CONTACT');

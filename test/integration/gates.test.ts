@@ -81,6 +81,32 @@ describe('metric gates', () => {
     });
   });
 
+  it("with ignore-alarms the group's firing alarm is left out, and the gates still stop a bad version", async () => {
+    emu.reset();
+    seed(emu, { versions: 2, live: '1', group: { alarms: ['group-alarm'] } });
+    emu.setAlarm('group-alarm', 'ALARM');
+    emu.setVersionBehaviour(FN, '1', { errorRate: 0, medianMs: 80, p99Ms: 200 });
+    emu.setVersionBehaviour(FN, '2', { errorRate: 0.2 });
+    emu.setTraffic(FN, ALIAS, { requestsPerMinute: 600 });
+    const run = await runRelease(emu, {
+      ...gated,
+      'ignore-alarms': 'true',
+      'metric-gates': 'error-rate < 1%',
+    });
+    // Stopped by the gate, not by the firing group alarm that ignore-alarms dropped.
+    expect(run.result.status).toBe('stopped');
+    expect(run.result.cause?.code).toBe('ALARM_ACTIVE');
+    expect(run.result.cause?.gate).toMatch(/Metric gate `error-rate < 1%` stopped it/);
+    const d = emu.deployments().find((x) => x.creator === 'user') as {
+      overrideAlarmConfiguration?: { enabled: boolean; alarms: { name: string }[] };
+    };
+    expect(d.overrideAlarmConfiguration).toMatchObject({
+      enabled: true,
+      alarms: [{ name: 'lgr-gate/orders/live/v2/1-error-rate' }],
+    });
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
+  });
+
   it('with wait: false the alarms stay for CodeDeploy, and the result says so', async () => {
     emu.setVersionBehaviour(FN, '2', { errorRate: 0.2 });
     const run = await runRelease(emu, {

@@ -89,6 +89,21 @@ export function depsFor(
   return { deps, outputs, events };
 }
 
+/**
+ * Lambda and CodeDeploy adapters whose SDK clients make 2 attempts a call: the SDK's backoff
+ * between retries runs on real time, so a test of what follows a failing call need not wait
+ * out the action's 10.
+ */
+export function twoAttemptApis(emu: Emulator): Pick<ReleaseDeps, 'lambda' | 'codedeploy'> {
+  const c = createClients({
+    region: emu.region,
+    endpoint: emu.url,
+    requestTimeoutMs: 5_000,
+    maxAttempts: 2,
+  });
+  return { lambda: new LambdaApi(c.lambda), codedeploy: new CodeDeployApi(c.codedeploy) };
+}
+
 export async function runRelease(
   emu: Emulator,
   inputs: Record<string, string>,

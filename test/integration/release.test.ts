@@ -84,10 +84,15 @@ describe('canary', () => {
       alarms: 'orders-errors',
     });
     expect(run.result.status).toBe('succeeded');
-    expect(run.result.hooks).toEqual([
+    expect(run.result.hooks).toMatchObject([
       { hook: 'BeforeAllowTraffic', functionName: 'CodeDeployHook_pre', status: 'Succeeded' },
       { hook: 'AfterAllowTraffic', functionName: 'CodeDeployHook_post', status: 'Succeeded' },
     ]);
+    // Each hook is timed when the release saw it end: before the shift and after it.
+    const [pre, post] = run.result.hooks.map((h) => h.seenAt!);
+    const shift = run.result.timeline.find((p) => p.newPercent === 100)!.at;
+    expect(pre).toBeLessThanOrEqual(shift);
+    expect(post).toBeGreaterThanOrEqual(shift);
     expect(emu.versions(FN).at(-1)!.description).toBe('acme/orders@0123456 run 42');
   });
 });
@@ -168,6 +173,13 @@ describe('nothing new', () => {
     expect(mutating(again.calls)).toEqual(['PublishVersion']);
     expect(emu.versions(FN)).toHaveLength(1);
     expect(emu.deployments()).toHaveLength(0);
+    // The plan said so before the deployment step, rather than promising a deployment.
+    const steps = again.result.plan!.steps;
+    const stop = steps.findIndex((s) => /stop here, nothing to release \(status skipped\)/.test(s));
+    expect(steps[stop]).toMatch(/since version 1, PublishVersion returns that version/);
+    expect(stop).toBeLessThan(
+      steps.findIndex((s) => s.startsWith('Start a CodeDeploy deployment')),
+    );
   });
 
   it('skips when $LATEST is published unchanged', async () => {
@@ -204,6 +216,7 @@ describe('dry run', () => {
       /Upload .*\n.*Publish version 2[\s\S]*Create deployment config/,
     );
     expect(run.result.plan!.shiftMinutes).toBe(15);
+    expect(run.result.plan!.steps.join('\n')).not.toMatch(/nothing to release/);
     expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
   });
 });

@@ -149,6 +149,22 @@ describe('roleCredentialProvider', () => {
     );
   });
 
+  it('gives OIDC_TOKEN_UNAVAILABLE without a token, ASSUME_ROLE_FAILED when STS fails otherwise', async () => {
+    const codeOf = async (p: () => Promise<unknown>) =>
+      ((await p().catch((e: unknown) => e)) as { code?: string }).code;
+    const noToken = setup({
+      env: {},
+      getIdToken: async () =>
+        Promise.reject(new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable')),
+    });
+    expect(await codeOf(noToken.provider)).toBe('OIDC_TOKEN_UNAVAILABLE');
+    const throttled = setup({
+      assume: async () =>
+        Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })),
+    });
+    expect(await codeOf(throttled.provider)).toBe('ASSUME_ROLE_FAILED');
+  });
+
   it('names the missing job permission when the job cannot request OIDC tokens', async () => {
     const { provider, requests } = setup({
       env: {},

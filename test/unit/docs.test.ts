@@ -21,12 +21,14 @@ import {
   replaceBetween,
   scanAwsActions,
   scanSource,
+  yamlBlocks,
 } from '../../scripts/docs.ts';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const readme = read('README.md');
 const actionYml = read('action.yml');
 const spec = parseActionYml(actionYml);
+const THIS_ACTION_USE = /uses: <owner>\/lambda-gated-release@v1/;
 
 describe('README generated sections', () => {
   it.each(GENERATED)('%s is current (run `npm run docs` if not)', (name) => {
@@ -101,6 +103,34 @@ describe('README workflow examples', () => {
     expect(steps.length).toBeGreaterThanOrEqual(7);
     expect(readme).toContain(`version: \${{ needs.test.outputs.version }}`);
     expect(readme).toContain(`version: \${{ steps.release.outputs.version }}`);
+  });
+
+  it("the quick start runs on the action's own credentials, not a credentials step", () => {
+    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Examples'));
+    const [workflow] = yamlBlocks(quick);
+    expect(actionSteps(workflow!.yaml)[0]!.with).toContain('role-to-assume');
+    expect(workflow!.yaml).not.toContain('configure-aws-credentials');
+    expect(quick).toContain('aws cloudformation deploy --template-file aws/setup.yml');
+  });
+
+  it('name this action `<owner>/lambda-gated-release` in every example', () => {
+    const uses = [...readme.matchAll(/uses: (\S+)\/lambda-gated-release@/g)].map((m) => m[1]);
+    expect(new Set(uses)).toEqual(new Set(['<owner>']));
+  });
+
+  it('run as copied: each workflow grants the OIDC token and keeps one release at a time', () => {
+    const jobs = yamlBlocks(readme).filter((b) => /^jobs:/m.test(b.yaml));
+    expect(jobs.length).toBeGreaterThanOrEqual(8);
+    for (const b of jobs) {
+      expect(b.yaml, `README.md:${b.line}`).toMatch(/^permissions:\n {2}id-token: write/m);
+      const jobsUsingAction = b.yaml
+        .split(/\n {2}(?=[\w-]+:\n)/)
+        .filter((j) => THIS_ACTION_USE.test(j));
+      for (const job of jobsUsingAction)
+        expect(job, `README.md:${b.line}`).toMatch(
+          /concurrency:\n\s+group: .+\n\s+cancel-in-progress: (false|true)/,
+        );
+    }
   });
 
   it('the self-test workflow uses only real inputs and outputs', () => {

@@ -114,8 +114,10 @@ describe('facts of each outcome', () => {
     expect(r.cause).toBeUndefined();
     expect(r.traffic).toEqual([
       { time: '+4 s', event: 'deployment started', share: '0%' },
-      { time: '+35 s', event: 'BeforeAllowTraffic passed · shift', share: '10%' },
+      { time: '+20 s', event: 'BeforeAllowTraffic passed', share: '0%' },
+      { time: '+35 s', event: 'shift', share: '10%' },
       { time: '+5 min 1 s', event: 'all traffic', share: '100%' },
+      { time: '+5 min 5 s', event: 'AfterAllowTraffic passed', share: '100%' },
     ]);
     expect(md).toContain('|---|---:|---|---:|');
     expect(r.open).toContain(deployment('d-ABCDEF123'));
@@ -148,9 +150,43 @@ describe('facts of each outcome', () => {
     expect(r.folded).toContain('| CodeDeploy said | One or more alarms');
   });
 
+  it('a hook is its own row at the time it passed, even when the first shift seen is all traffic', () => {
+    // The demo's case: the hook passed at +2 s; the 10% step came and went between two polls.
+    const r = read(
+      renderSummary(
+        o.base({
+          endedAt: o.s(8),
+          timeline: [
+            { at: o.s(1), newPercent: 0 },
+            { at: o.s(6), newPercent: 100 },
+          ],
+          hooks: [
+            {
+              hook: 'BeforeAllowTraffic',
+              functionName: 'CodeDeployHook_orders_pre',
+              status: 'Succeeded',
+              seenAt: o.s(2.2),
+            },
+          ],
+          finalAlias: { version: '8', weights: {} },
+        }),
+      ),
+    );
+    expect(r.traffic).toEqual([
+      { time: '+1 s', event: 'deployment started', share: '0%' },
+      { time: '+2 s', event: 'BeforeAllowTraffic passed', share: '0%' },
+      { time: '+6 s', event: 'all traffic', share: '100%' },
+    ]);
+  });
+
   it('a rollback the timeline did not record still ends at where traffic is now', () => {
     const r = read(renderSummary(o.alarmStopNoRollbackPoint));
-    expect(r.traffic.map((t) => t.share)).toEqual(['0%', '10%', '0%']);
+    expect(r.traffic.map((t) => `${t.event} ${t.share}`)).toEqual([
+      'deployment started 0%',
+      'BeforeAllowTraffic passed 0%',
+      'shift 10%',
+      'alarm · rollback 0%',
+    ]);
     expect(r.traffic.at(-1)?.time).toBe('+2 min 20 s');
   });
 
