@@ -2,6 +2,7 @@
 // once, a row per entry, the traffic wave by wave, the canary report of each function with
 // metric gates, then each entry's own report folded. Pure, like the single report whose parts
 // it reuses; every string from inputs or AWS is escaped once; capped below GitHub's limit.
+import { entryStatus } from '../release/outputs.ts';
 import type { EntryResult, FleetResult } from '../release/result.ts';
 import { canarySection } from './canary.ts';
 import { escapeHtml, inlineCode, truncate } from './escape.ts';
@@ -28,7 +29,8 @@ function causeBlocks(f: FleetResult): string[] {
   const c = f.cause;
   if (!c) return [];
   const entry = f.entries.find((e) => e.key === c.entry);
-  if (!entry) return [`**${renderMessage(c.message, 4000)}**`];
+  // The bake's own sentence says when and which alarm; the single report knows no bake.
+  if (!entry || c.code?.startsWith('BAKE_')) return [`**${renderMessage(c.message, 4000)}**`];
   const own = summarySections({ ...entry, cause: c });
   return [...own.cause, ...own.fix];
 }
@@ -71,7 +73,12 @@ function canaryReports(f: FleetResult): string[] {
 function entryFold(e: EntryResult, f: FleetResult): string {
   // Its Started and Took as the table counts them; the commit is said once, above.
   const span = ownSpan(e, f);
-  const own = summarySections(span ? { ...e, startedAt: span.from, endedAt: span.to } : e, {});
+  const status = { label: 'Status in `releases`', value: entryStatus(e) };
+  const own = summarySections(
+    span ? { ...e, startedAt: span.from, endedAt: span.to } : e,
+    {},
+    status,
+  );
   const isCause = f.cause?.entry === e.key;
   const cause = isCause || e.fate ? [] : [...own.cause, ...own.fix];
   const title = `${truncate(e.key, MAX_KEY)}: ${outcomePieces(e).map(plainPiece).join('')}`;

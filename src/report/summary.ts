@@ -312,7 +312,13 @@ function originText(r: ReleaseResult): string {
 }
 
 /** The folded facts: everything a person may want but does not need first. */
-function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
+/** The status row: the step's `status` output, or an entry's status in `releases`. */
+export interface StatusRow {
+  label: string;
+  value: string;
+}
+
+function detailRows(r: ReleaseResult, h: Headline, status: StatusRow): [string, string][] {
   const rows: [string, string][] = [];
   const fn = functionNameOf(r.functionName);
   if (r.functionName && r.alias && r.region)
@@ -362,14 +368,14 @@ function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
   if (r.cause?.message && (r.cause.alarms?.length || r.cause.failedHook))
     rows.push(['CodeDeploy said', renderMessage(r.cause.message, MAX.message)]);
   rows.push(['Started', timestamp(r.startedAt)]);
-  rows.push(['Status output', code(r.status, MAX.id)]);
+  rows.push([status.label, code(status.value, MAX.id)]);
   if (r.region) rows.push(['Region', code(r.region, MAX.id)]);
   return rows;
 }
 
 /** The folded facts' table and the notes, unfolded. */
-function detailBody(r: ReleaseResult, h: Headline): string[] {
-  const rows = detailRows(r, h).map(([k, v]) => `| ${k} | ${v} |`);
+function detailBody(r: ReleaseResult, h: Headline, status: StatusRow): string[] {
+  const rows = detailRows(r, h, status).map(([k, v]) => `| ${k} | ${v} |`);
   const notes = r.notes.slice(0, MAX.notes).map((n) => `- ${renderMessage(n.text, MAX.item)}`);
   if (r.notes.length > MAX.notes) notes.push(`- … and ${r.notes.length - MAX.notes} more notes`);
   return [
@@ -408,7 +414,11 @@ export interface SummarySections {
   detailBody: string[];
 }
 
-export function summarySections(r: ReleaseResult, context: RunContext = {}): SummarySections {
+export function summarySections(
+  r: ReleaseResult,
+  context: RunContext = {},
+  status: StatusRow = { label: 'Status output', value: r.status },
+): SummarySections {
   const h = headlineOf(r);
   const timeline = timelineSection(r);
   return {
@@ -419,7 +429,7 @@ export function summarySections(r: ReleaseResult, context: RunContext = {}): Sum
     plan: h.kind === 'planned' ? planSection(r) : [],
     timeline: timeline.length > 0 ? [timeline.join('\n')] : [],
     canary: canarySection(r.canary),
-    detailBody: detailBody(r, h),
+    detailBody: detailBody(r, h, status),
   };
 }
 

@@ -116,6 +116,30 @@ describe('renderFleetSummary: the facts of each outcome', () => {
     expect(rows(md)[1]!.outcome).toBe('↩️ returned to v7');
   });
 
+  it('an alarm in the bake: its own sentence, the bake cut short, wave 2 never started', () => {
+    const md = render(f.bakeAlarm);
+    expect(md.split('\n')[0]).toBe(
+      '### ↩️ Release of 3 functions in 2 waves rolled back — alarm `orders-worker-errors` at `eu-west-1/orders-worker:live`: every alias it moved is back on its previous version',
+    );
+    expect(md.split('\n')[2]).toBe(
+      '**Alarm orders-worker-errors of eu-west-1/orders-worker:live went into ALARM during the 10-minute bake after wave 1.**',
+    );
+    expect(md).toContain('Baked 4 min 45 s of 10 min after wave 1, 12:05:30–12:10:15 UTC.');
+    expect(rows(md).map((r) => r.outcome)).toEqual([
+      '↩️ returned to v7',
+      '↩️ returned to v7',
+      '⏸️ not started',
+    ]);
+    expect(md).not.toContain('**Wave 2**');
+  });
+
+  it("each fold gives the entry's status in `releases`, not the release's", () => {
+    const md = render(f.wave2Fails);
+    expect(count(md, '| Status in `releases` | `returned` |')).toBe(2);
+    expect(count(md, '| Status in `releases` | `stopped` |')).toBe(1);
+    expect(md).not.toContain('Status output');
+  });
+
   it('a cancel during wave 1: both stopped and back, wave 2 not started and not folded', () => {
     const md = render(f.cancelDuringWave1);
     expect(md.split('\n')[0]).toBe(
@@ -176,9 +200,11 @@ describe('fleetHeadline and fleetFailureMessage', () => {
       '✅ Released 3 functions in 2 waves',
       '↩️ Release of 3 functions in 2 waves rolled back — alarm orders-api-west-5xx at us-west-2/orders-api:live: every alias it moved is back on its previous version',
       '⚠️ Release of 3 functions in 2 waves failed — alarm orders-api-west-5xx at us-west-2/orders-api:live: 1 alias is NOT back on the previous version: eu-west-1/orders-api:live',
+      '↩️ Release of 3 functions in 2 waves rolled back — alarm orders-worker-errors at eu-west-1/orders-worker:live: every alias it moved is back on its previous version',
       '⏹️ Release of 3 functions in 2 waves cancelled: every alias it moved is back on its previous version',
       '⛔ Release of 3 functions in 2 waves not started — alias split at eu-west-1/orders-worker:live: no traffic moved',
       '📝 Dry run: 3 functions in 2 waves planned, nothing changed',
+      `⚠️ Release of 3 functions in 2 waves failed — alarm orders-api-west-5xx at us-west-2/orders-api:live: 1 alias is NOT back on the previous version: eu-west-1/${f.HOSTILE_FUNCTION}:${f.HOSTILE_ALIAS}`,
     ]);
   });
 
@@ -208,21 +234,7 @@ describe('fleetHeadline and fleetFailureMessage', () => {
 });
 
 describe('escaping', () => {
-  const hostileFn = 'evil|fn_<img src=x>*[x](http://e)';
-  const hostileAlias = 'a`|b<script>';
-  const hostile: FleetResult = {
-    ...f.foreignMove,
-    entries: f.foreignMove.entries.map((e, i) =>
-      i === 0
-        ? {
-            ...e,
-            functionName: hostileFn,
-            alias: hostileAlias,
-            key: `eu-west-1/${hostileFn}:${hostileAlias}`,
-          }
-        : e,
-    ),
-  };
+  const hostile = f.hostileNames;
 
   it('shows a hostile function name and alias as typed, in tables, code, links and summaries', () => {
     const md = render(hostile);
@@ -233,11 +245,11 @@ describe('escaping', () => {
     );
     const row = rows(md)[0]!;
     expect(row.fn).toMatch(
-      /^\[evil\\\|fn\\_&lt;img src=x&gt;\\\*\\\[x\\\]\(http:\/\/e\)\]\(https:/,
+      /^\[evil\\\|fn\\_&lt;img src=x&gt;\\\*\\\[x\\\]\(http&#58;\/\/e\)\]\(https:/,
     );
     expect(row.alias).toBe('<code>a\\`\\|b&lt;script&gt;</code> v7 → v8 → v9');
     expect(fleetHeadline(hostile)).toContain(
-      `1 alias is NOT back on the previous version: eu-west-1/${hostileFn}:${hostileAlias}`,
+      `1 alias is NOT back on the previous version: eu-west-1/${f.HOSTILE_FUNCTION}:${f.HOSTILE_ALIAS}`,
     );
   });
 });

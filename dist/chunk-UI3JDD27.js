@@ -1,0 +1,1 @@
+function t(n){return n.fate?.kind==="not-started"?"not-started":n.fate?.kind==="returned"?"returned":n.status}function r(n){return{region:n.region,function:n.functionName,alias:n.alias,wave:n.wave,version:n.version??null,previousVersion:n.previousVersion??null,deploymentId:n.deploymentId??null,status:t(n),rolledBack:n.rolledBack,aliasArn:n.aliasArn??null}}export{t as a,r as b};
