@@ -205,6 +205,7 @@ describe('fleetHeadline and fleetFailureMessage', () => {
       '⛔ Release of 3 functions in 2 waves not started — alias split at eu-west-1/orders-worker:live: no traffic moved',
       '📝 Dry run: 3 functions in 2 waves planned, nothing changed',
       `⚠️ Release of 3 functions in 2 waves failed — alarm orders-api-west-5xx at us-west-2/orders-api:live: 1 alias is NOT back on the previous version: eu-west-1/${f.HOSTILE_FUNCTION}:${f.HOSTILE_ALIAS}`,
+      '✅ Released 25 functions in 3 waves',
     ]);
   });
 
@@ -337,4 +338,9 @@ describe('the timeline with a column per function (the layout not chosen)', () =
     expect(columnTimeline(seven)).toEqual([]);
     expect(columnTimeline(f.dryRun)).toEqual([]);
   });
+});
+
+describe('renderFleetSummary snapshots', () => {
+  for (const [name, fleet] of Object.entries(f.FLEET_OUTCOMES))
+    it(name, () => expect(render(fleet)).toMatchSnapshot());
 });
