@@ -45,12 +45,14 @@ function factsLine(f: FleetResult, context: RunContext): string {
   const commit = commitLink(context);
   const planned = f.status === 'planned';
   const took = planned ? '' : `, took ${formatDuration(f.endedAt - f.startedAt)}`;
-  return [
-    `${shape(f)}${bake}. Started ${clock(f.startedAt)} UTC${took}${commit ? `; commit ${commit}` : ''}.`,
-    planned
-      ? 'Nothing was changed: each function’s plan is in its own report below.'
-      : 'Every function is checked and its version prepared before wave 1; *Took* counts from the start of its wave to the end of its deployment.',
-  ].join(' ');
+  // Said only where a wave ran: a refused release prepared nothing and timed no wave.
+  const ran = f.entries.some((e) => e.deploymentId || (e.strategy.direct && ownSpan(e, f)));
+  const how = planned
+    ? 'Nothing was changed: each function’s plan is in its own report below.'
+    : ran
+      ? 'Every function is checked and its version prepared before wave 1; *Took* counts from the start of its wave to the end of its deployment.'
+      : '';
+  return `${shape(f)}${bake}. Started ${clock(f.startedAt)} UTC${took}${commit ? `; commit ${commit}` : ''}. ${how}`.trimEnd();
 }
 
 function canaryReports(f: FleetResult): string[] {

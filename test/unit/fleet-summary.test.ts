@@ -174,6 +174,7 @@ describe('renderFleetSummary: the facts of each outcome', () => {
       ['`live` v7, not moved', '—', '⏸️ not started'],
     ]);
     expect(md).not.toContain('#### Traffic');
+    expect(md).not.toContain('prepared before wave 1');
     expect(folds(md)).toEqual([
       'eu-west-1/orders-worker:live: ⚠️ Traffic split 90/10 — action needed',
     ]);
