@@ -11,8 +11,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderFleetSummary } from '../src/report/fleet.ts';
+import { columnTimeline } from '../src/report/fleet-timeline.ts';
 import { renderPostSummary } from '../src/report/post-summary.ts';
 import { renderSummary } from '../src/report/summary.ts';
+import { FLEET_OUTCOMES } from '../test/fixtures/fleet-outcomes.ts';
 import { OUTCOMES } from '../test/fixtures/outcomes.ts';
 import { POST_OUTCOMES } from '../test/fixtures/post-outcomes.ts';
 
@@ -75,12 +78,20 @@ const rendered = [
   ...Object.entries(OUTCOMES).map(([name, r]) => [name, renderSummary(r, CONTEXT)] as const),
   // The post step's own summary, written when main ended without one.
   ...Object.entries(POST_OUTCOMES).map(([name, r]) => [name, renderPostSummary(r)] as const),
+  // A release of several functions.
+  ...Object.entries(FLEET_OUTCOMES).map(
+    ([name, f]) => [name, renderFleetSummary(f, CONTEXT)] as const,
+  ),
+  // The timeline layout not chosen, to compare (src/report/fleet-timeline.ts says why).
+  ...Object.entries(FLEET_OUTCOMES).map(
+    ([name, f]) => [`${name}-columns`, columnTimeline(f).join('\n\n') || 'no traffic'] as const,
+  ),
 ];
 for (const [name, markdown] of rendered) {
   if (only && !name.includes(only)) continue;
   writeFileSync(join(OUT, `${name}.md`), markdown);
   // The details open, so that the picture shows what a reader sees on a click too.
-  const html = toHtml(markdown).replace('<details>', '<details open>');
+  const html = toHtml(markdown).replaceAll('<details>', '<details open>');
   const file = join(OUT, `${name}.html`);
   writeFileSync(file, html);
   screenshot(file, join(OUT, `${name}.png`), 120 + markdown.split('\n').length * 34);

@@ -46,7 +46,16 @@ export function escapeMarkdown(s: string): string {
   }
   // Constructs that only count at the start of a block (a list item's text is one): `- x`,
   // `+ x`, `1. x`, `1) x`, `= x` (setext underline).
-  return out.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  return noAutolink(out.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2'));
+}
+
+/**
+ * GFM's autolink extension links `http://…`, `https://…`, `ftp://…` and `www.…` even inside
+ * inline HTML such as `<code>`, and takes the escapes after them into the link as typed. An
+ * entity for the `:` or the `.` that starts one shows the same character and links nothing.
+ */
+function noAutolink(s: string): string {
+  return s.replace(/\b(https?|ftp):(?=\/\/)/gi, '$1&#58;').replace(/\b(www)\./gi, '$1&#46;');
 }
 
 /**

@@ -1,169 +1,140 @@
-// The report of a release of several functions: one headline for the release, a row per
-// entry, the cause once, then each entry's own report folded. Pure, like the single
-// report it reuses for each entry; every string from inputs or AWS is escaped once.
-import { deploymentUrl } from '../aws/console.ts';
+// The job summary of a release of several functions: one headline for the release, the cause
+// once, a row per entry, the traffic wave by wave, the canary report of each function with
+// metric gates, then each entry's own report folded. Pure, like the single report whose parts
+// it reuses; every string from inputs or AWS is escaped once; capped below GitHub's limit.
 import { entryStatus } from '../release/outputs.ts';
 import type { EntryResult, FleetResult } from '../release/result.ts';
-import { escapeMarkdown, inlineCode, toSingleLine } from './escape.ts';
+import { canarySection } from './canary.ts';
+import { escapeHtml, inlineCode, truncate } from './escape.ts';
+import { fleetHeadlineMarkdown, shape } from './fleet-headline.ts';
+import { byWave, entryTable, outcomePieces, ownSpan } from './fleet-table.ts';
+import { perWaveTimeline } from './fleet-timeline.ts';
+import { plainPiece } from './headline.ts';
 import { renderMessage } from './message.ts';
-import { formatAliasState, versionLabel } from './progress.ts';
-import { type RunContext, renderSummary, SUMMARY_MAX_BYTES } from './summary.ts';
-import { formatDuration, formatMinutes } from './words.ts';
+import {
+  commitLink,
+  fitToSize,
+  type RunContext,
+  SUMMARY_MAX_BYTES,
+  summarySections,
+} from './summary.ts';
+import { clock, formatDuration, formatMinutes } from './words.ts';
 
-const EMOJI: Record<string, string> = {
-  succeeded: '✅',
-  created: '✅',
-  skipped: '⏭️',
-  planned: '📝',
-  started: '🚀',
-  failed: '❌',
-  stopped: '🛑',
-};
+export { fleetFailureMessage, fleetHeadline } from './fleet-headline.ts';
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+const MAX_KEY = 200;
 
-/** Where the aliases this release moved are, in one phrase (failed releases). */
-function trafficPhrase(f: FleetResult): string {
-  const moved = f.entries.filter(
-    (e) => e.deploymentId || e.fate?.kind === 'returned' || e.fate?.kind === 'left',
-  );
-  if (moved.length === 0) return 'no traffic moved';
-  if (f.rolledBack) return 'every alias it moved is back on its previous version';
-  const notBack = moved.filter((e) => !e.rolledBack).map((e) => e.key);
-  return `${plural(notBack.length, 'alias')} NOT back on its previous version: ${notBack.join(', ')}`;
-}
-
-function shape(f: FleetResult): string {
-  const waves = f.waves.length;
-  return `${plural(f.entries.length, 'function')}${waves > 1 ? ` in ${waves} waves` : ''}`;
-}
-
-/** The release in one line, plain text: the log's last line and the annotation's first. */
-export function fleetHeadline(f: FleetResult): string {
-  const what = shape(f);
-  switch (f.status) {
-    case 'succeeded':
-    case 'created':
-      return `${EMOJI.succeeded} Released ${what}`;
-    case 'skipped':
-      return `${EMOJI.skipped} Nothing new to release in ${what}`;
-    case 'planned':
-      return `${EMOJI.planned} Dry run: ${what} planned, nothing changed`;
-    case 'started':
-      return `${EMOJI.started} Started the deployments of ${what}; not watched (wait: false)`;
-    default: {
-      const by = f.cause?.entry ? ` at ${f.cause.entry}` : '';
-      const verb = f.cause?.code === 'CANCELLED' ? 'was cancelled' : 'failed';
-      return `${EMOJI[f.status] ?? '❌'} Release of ${what} ${verb}${by}: ${trafficPhrase(f)}`;
-    }
-  }
-}
-
-/** The error annotation: the headline, the cause, and every entry left off its previous version. */
-export function fleetFailureMessage(f: FleetResult): string {
-  const parts = [`${fleetHeadline(f)}.`];
+/** The cause, once: in the words the single report gives it, for the entry it came from. */
+function causeBlocks(f: FleetResult): string[] {
   const c = f.cause;
-  if (c) {
-    const from = c.entry ? `${c.entry}: ` : '';
-    parts.push(sentence(`${from}${c.code ? `${c.code}: ` : ''}${toSingleLine(c.message)}`));
-  }
-  for (const e of f.entries)
-    if (e.fate?.kind === 'left') parts.push(`${e.key} was left as it is: ${e.fate.why}.`);
-  return parts.join(' ');
+  if (!c) return [];
+  const entry = f.entries.find((e) => e.key === c.entry);
+  // The bake's own sentence says when and which alarm; the single report knows no bake.
+  if (!entry || c.code?.startsWith('BAKE_')) return [`**${renderMessage(c.message, 4000)}**`];
+  const own = summarySections({ ...entry, cause: c });
+  return [...own.cause, ...own.fix];
 }
 
-function sentence(text: string): string {
-  const t = text.trimEnd();
-  return /[.!?]$/.test(t) ? t : `${t}.`;
-}
-
-function outcomeCell(e: EntryResult): string {
-  const status = entryStatus(e);
-  const emoji = EMOJI[e.status] ?? '';
-  switch (e.fate?.kind) {
-    case 'not-started':
-      return 'not started';
-    case 'returned':
-      return `↩️ returned to ${versionLabel(e.previousVersion ?? '?')}`;
-    case 'stopped':
-      return e.fate.restored
-        ? `🛑 stopped, back on ${versionLabel(e.previousVersion ?? '?')}`
-        : '🛑 stopped, NOT back';
-    case 'left':
-      return `⚠️ left: ${escapeMarkdown(e.fate.why)}`;
-    default:
-      return `${emoji} ${status}${e.rolledBack ? ', rolled back' : ''}`.trim();
-  }
-}
-
-function aliasCell(e: EntryResult): string {
-  const before = e.previousVersion !== undefined ? versionLabel(e.previousVersion) : '—';
-  const after = e.finalAlias ? escapeMarkdown(formatAliasState(e.finalAlias)) : '?';
-  return `${inlineCode(e.alias)} ${before} → ${after}`;
-}
-
-function deploymentCell(e: EntryResult): string {
-  if (!e.deploymentId) return '—';
-  return `[${escapeMarkdown(e.deploymentId)}](${deploymentUrl(e.region, e.deploymentId)})`;
-}
-
-function entryRow(e: EntryResult): string {
-  const took = e.endedAt > e.startedAt ? formatDuration(e.endedAt - e.startedAt) : '—';
-  const cells = [
-    String(e.wave),
-    escapeMarkdown(e.region),
-    inlineCode(e.functionName),
-    aliasCell(e),
-    e.version !== undefined ? versionLabel(e.version) : '—',
-    deploymentCell(e),
-    outcomeCell(e),
-    took,
-  ];
-  return `| ${cells.join(' | ')} |`;
-}
-
-function table(f: FleetResult): string {
-  const head =
-    '| Wave | Region | Function | Alias before → now | Version | Deployment | Outcome | Took |';
-  const rule = '|---:|---|---|---|---|---|---|---|';
-  const rows = [...f.entries].sort((a, b) => a.wave - b.wave).map(entryRow);
-  return [head, rule, ...rows].join('\n');
-}
-
-function wavesLine(f: FleetResult): string | undefined {
-  if (f.waves.length < 2) return undefined;
+/** How the release ran, in a sentence or two: waves, bake, when, how long, the commit. */
+function factsLine(f: FleetResult, context: RunContext): string {
+  const waves = f.waves.length;
   const bake =
-    f.bakeMinutes > 0 ? `, with a ${formatMinutes(f.bakeMinutes)} bake between waves` : '';
-  const ran = f.waves.filter((w) => w.startedAt !== undefined).length;
-  return `${plural(f.waves.length, 'wave')}${bake}; ${ran} ran. Took ${formatDuration(f.endedAt - f.startedAt)}.`;
+    waves > 1 && f.bakeMinutes > 0
+      ? `, with a ${formatMinutes(f.bakeMinutes)} bake between waves`
+      : '';
+  const commit = commitLink(context);
+  const planned = f.status === 'planned';
+  const took = planned ? '' : `, took ${formatDuration(f.endedAt - f.startedAt)}`;
+  // Said only where a wave ran: a refused release prepared nothing and timed no wave.
+  const ran = f.entries.some((e) => e.deploymentId || (e.strategy.direct && ownSpan(e, f)));
+  const how = planned
+    ? 'Nothing was changed: each function’s plan is in its own report below.'
+    : ran
+      ? 'Every function is checked and its version prepared before wave 1; *Took* counts from the start of its wave to the end of its deployment.'
+      : '';
+  return `${shape(f)}${bake}. Started ${clock(f.startedAt)} UTC${took}${commit ? `; commit ${commit}` : ''}. ${how}`.trimEnd();
+}
+
+function canaryReports(f: FleetResult): string[] {
+  return byWave(f).flatMap((e) =>
+    canarySection(e.canary).map((md) =>
+      md.replace(
+        /^#### Canary report/,
+        `#### Canary report: ${inlineCode(truncate(e.key, MAX_KEY))}`,
+      ),
+    ),
+  );
 }
 
 /**
- * Each entry's own report, folded: its facts, timeline, hooks, gates and notes. Its own
- * headline is left out: it speaks of the entry's deployment alone, while the row above says
- * what became of the entry in the release (returned, stopped, left).
+ * One entry's own report, folded: its facts, plan, hooks, notes and the command that puts its
+ * alias back where one is needed. Its headline and timeline are left out: the table says what
+ * became of it in the release, the traffic section when its traffic moved. The cause of the
+ * release is said once, above. The summary line is HTML (GitHub reads no Markdown there).
  */
-function entryDetails(e: EntryResult, context: RunContext): string {
-  const inner = renderSummary(e, context).replace(/^### .*\n+/, '');
-  return `<details><summary>${escapeMarkdown(e.key)}: ${outcomeCell(e)}</summary>\n\n${inner}\n</details>`;
+function entryFold(e: EntryResult, f: FleetResult): string {
+  // Its Started and Took as the table counts them; the commit is said once, above.
+  const span = ownSpan(e, f);
+  const status = { label: 'Status in `releases`', value: entryStatus(e) };
+  const own = summarySections(
+    span ? { ...e, startedAt: span.from, endedAt: span.to } : e,
+    {},
+    status,
+  );
+  const isCause = f.cause?.entry === e.key;
+  const cause = isCause || e.fate ? [] : [...own.cause, ...own.fix];
+  const title = `${truncate(e.key, MAX_KEY)}: ${outcomePieces(e).map(plainPiece).join('')}`;
+  return [
+    `<details><summary>${escapeHtml(title)}</summary>`,
+    ...cause,
+    own.facts,
+    ...own.plan,
+    ...own.detailBody,
+    '</details>',
+  ].join('\n\n');
+}
+
+function joined(blocks: string[]): string {
+  return `${blocks.join('\n\n')}\n`;
 }
 
 export function renderFleetSummary(f: FleetResult, context: RunContext = {}): string {
-  const blocks = [`### ${escapeMarkdown(fleetHeadline(f))}`];
-  if (f.cause) {
-    const from = f.cause.entry ? ` (${inlineCode(f.cause.entry)})` : '';
-    blocks.push(`**Cause**${from}: ${renderMessage(f.cause.message, 2000)}`);
-  }
-  blocks.push(table(f));
-  const waves = wavesLine(f);
-  if (waves) blocks.push(waves);
+  const top = [
+    `### ${fleetHeadlineMarkdown(f)}`,
+    ...causeBlocks(f),
+    entryTable(f),
+    factsLine(f, context),
+  ];
+  const traffic = perWaveTimeline(f);
+  const timeline = traffic.length > 0 ? ['#### Traffic', ...traffic] : [];
+  const canaries = canaryReports(f);
   // An entry that never started has no report of its own: its row says all there is.
-  for (const e of f.entries)
-    if (e.fate?.kind !== 'not-started') blocks.push(entryDetails(e, context));
-  const out = `${blocks.join('\n\n')}\n`;
-  return Buffer.byteLength(out) > SUMMARY_MAX_BYTES
-    ? `${blocks.slice(0, 4).join('\n\n')}\n\n*Each function's own report was left out to stay within GitHub's size limit.*\n`
-    : out;
+  const folds = byWave(f)
+    .filter((e) => e.fate?.kind !== 'not-started')
+    .map((e) => entryFold(e, f));
+  return capped(top, timeline, canaries, folds);
+}
+
+/**
+ * Within GitHub's limit: the folded reports go first, from the last, then the canary reports,
+ * then the traffic; the headline, the cause and the table stay (cut only as a last resort).
+ */
+function capped(top: string[], timeline: string[], canaries: string[], folds: string[]): string {
+  const size = (blocks: string[]) => Buffer.byteLength(joined(blocks));
+  const notice = (what: string) => `*${what} left out to stay within GitHub’s size limit.*`;
+  const whole = [...top, ...timeline, ...canaries, ...folds];
+  if (size(whole) <= SUMMARY_MAX_BYTES) return joined(whole);
+  const room = SUMMARY_MAX_BYTES - 200;
+  let kept = folds.length;
+  const base = [...top, ...timeline, ...canaries];
+  let total = size(base) + folds.reduce((n, b) => n + Buffer.byteLength(b) + 2, 0);
+  while (kept > 0 && total > room) total -= Buffer.byteLength(folds[--kept]!) + 2;
+  const cut = notice(`The own reports of ${folds.length - kept} of ${folds.length} functions were`);
+  if (kept > 0) return joined([...base, ...folds.slice(0, kept), cut]);
+  for (const shorter of [
+    [...top, ...timeline, notice('Every function’s own report and canary report were')],
+    [...top, notice('The traffic, every canary report and every function’s own report were')],
+  ])
+    if (size(shorter) <= room) return joined(shorter);
+  return fitToSize(joined(top), SUMMARY_MAX_BYTES);
 }

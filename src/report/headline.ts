@@ -94,7 +94,7 @@ function alarmsReason(alarms: string[]): Piece[] {
 }
 
 /** Why it ended so, in a few words: the alarm, the hook, or the error code's reason. */
-function causeReason(r: ReleaseResult): Piece[] {
+export function causeReason(r: ReleaseResult): Piece[] {
   const c = r.cause;
   if (c === undefined) return [];
   // The gate as the user wrote it, not the alarm name the action made up for it.
@@ -270,7 +270,7 @@ export function headlineOf(r: ReleaseResult): Headline {
   };
 }
 
-function plainPiece(p: Piece): string {
+export function plainPiece(p: Piece): string {
   if (typeof p === 'string') return p;
   if ('name' in p) return truncate(toSingleLine(p.name), MAX_NAME);
   return versionLabel(truncate(toSingleLine(p.version), MAX_NAME));

@@ -236,7 +236,7 @@ function factsTable(r: ReleaseResult, h: Headline, context: RunContext): string[
   ];
 }
 
-function commitLink(c: RunContext): string | undefined {
+export function commitLink(c: RunContext): string | undefined {
   const { serverUrl, repository, sha } = c;
   if (!serverUrl || !repository || !sha || !/^[0-9a-f]{7,64}$/i.test(sha)) return undefined;
   if (
@@ -312,7 +312,13 @@ function originText(r: ReleaseResult): string {
 }
 
 /** The folded facts: everything a person may want but does not need first. */
-function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
+/** The status row: the step's `status` output, or an entry's status in `releases`. */
+export interface StatusRow {
+  label: string;
+  value: string;
+}
+
+function detailRows(r: ReleaseResult, h: Headline, status: StatusRow): [string, string][] {
   const rows: [string, string][] = [];
   const fn = functionNameOf(r.functionName);
   if (r.functionName && r.alias && r.region)
@@ -362,25 +368,24 @@ function detailRows(r: ReleaseResult, h: Headline): [string, string][] {
   if (r.cause?.message && (r.cause.alarms?.length || r.cause.failedHook))
     rows.push(['CodeDeploy said', renderMessage(r.cause.message, MAX.message)]);
   rows.push(['Started', timestamp(r.startedAt)]);
-  rows.push(['Status output', code(r.status, MAX.id)]);
+  rows.push([status.label, code(status.value, MAX.id)]);
   if (r.region) rows.push(['Region', code(r.region, MAX.id)]);
   return rows;
 }
 
-function detailsSection(r: ReleaseResult, h: Headline): string[] {
-  const rows = detailRows(r, h).map(([k, v]) => `| ${k} | ${v} |`);
+/** The folded facts' table and the notes, unfolded. */
+function detailBody(r: ReleaseResult, h: Headline, status: StatusRow): string[] {
+  const rows = detailRows(r, h, status).map(([k, v]) => `| ${k} | ${v} |`);
   const notes = r.notes.slice(0, MAX.notes).map((n) => `- ${renderMessage(n.text, MAX.item)}`);
   if (r.notes.length > MAX.notes) notes.push(`- … and ${r.notes.length - MAX.notes} more notes`);
   return [
-    '<details><summary>Details</summary>',
     ['| Fact | Value |', '|---|---|', ...rows].join('\n'),
     ...(notes.length > 0 ? [notes.join('\n')] : []),
-    '</details>',
   ];
 }
 
 /** Cuts at a line boundary so that the result fits in `maxBytes` of UTF-8. */
-function fitToSize(markdown: string, maxBytes: number): string {
+export function fitToSize(markdown: string, maxBytes: number): string {
   if (Buffer.byteLength(markdown, 'utf8') <= maxBytes) return markdown;
   const notice = '\n\n*The summary was cut to stay within GitHub’s size limit.*\n';
   const budget = maxBytes - Buffer.byteLength(notice, 'utf8');
@@ -396,18 +401,52 @@ function fitToSize(markdown: string, maxBytes: number): string {
   return `${kept.join('\n')}${notice}`;
 }
 
+/** The single report's parts, in order; a release of several functions folds each entry's. */
+export interface SummarySections {
+  heading: string;
+  cause: string[];
+  fix: string[];
+  facts: string;
+  plan: string[];
+  timeline: string[];
+  canary: string[];
+  /** The facts' table and the notes, before they are folded under "Details". */
+  detailBody: string[];
+}
+
+export function summarySections(
+  r: ReleaseResult,
+  context: RunContext = {},
+  status: StatusRow = { label: 'Status output', value: r.status },
+): SummarySections {
+  const h = headlineOf(r);
+  const timeline = timelineSection(r);
+  return {
+    heading: `### ${headlineMarkdown(r)}`,
+    cause: causeBlocks(r, h),
+    fix: fixCommand(r, h),
+    facts: factsTable(r, h, context).join('\n'),
+    plan: h.kind === 'planned' ? planSection(r) : [],
+    timeline: timeline.length > 0 ? [timeline.join('\n')] : [],
+    canary: canarySection(r.canary),
+    detailBody: detailBody(r, h, status),
+  };
+}
+
 /** The job summary for one release, as Markdown. Pure: no I/O, no clock, no environment. */
 export function renderSummary(result: ReleaseResult, context: RunContext = {}): string {
-  const r = result;
-  const h = headlineOf(r);
-  const blocks: string[] = [`### ${headlineMarkdown(r)}`];
-  blocks.push(...causeBlocks(r, h));
-  blocks.push(...fixCommand(r, h));
-  blocks.push(factsTable(r, h, context).join('\n'));
-  if (h.kind === 'planned') blocks.push(...planSection(r));
-  const timeline = timelineSection(r);
-  if (timeline.length > 0) blocks.push(timeline.join('\n'));
-  blocks.push(...canarySection(r.canary));
-  blocks.push(...detailsSection(r, h));
+  const p = summarySections(result, context);
+  const blocks = [
+    p.heading,
+    ...p.cause,
+    ...p.fix,
+    p.facts,
+    ...p.plan,
+    ...p.timeline,
+    ...p.canary,
+    '<details><summary>Details</summary>',
+    ...p.detailBody,
+    '</details>',
+  ];
   return fitToSize(`${blocks.join('\n\n')}\n`, SUMMARY_MAX_BYTES);
 }

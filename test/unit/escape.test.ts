@@ -18,6 +18,15 @@ describe('escapeMarkdown', () => {
     );
   });
 
+  it('links no URL: GFM would autolink it even inside <code>, escapes and all', () => {
+    expect(escapeMarkdown('see https://x.io/a, HTTP://y and www.z.org or ftp://f')).toBe(
+      'see https&#58;//x.io/a, HTTP&#58;//y and www&#46;z.org or ftp&#58;//f',
+    );
+    expect(inlineCode('a|http://e`b')).toBe('<code>a\\|http&#58;//e\\`b</code>');
+    // A code span shows its text verbatim and links nothing: left as it is.
+    expect(inlineCode('http://e')).toBe('`http://e`');
+  });
+
   it('uses HTML entities for & < > " \'', () => {
     expect(escapeMarkdown(`<script>alert("x")</script> & 'y'`)).toBe(
       '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;',

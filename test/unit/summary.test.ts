@@ -2,27 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ReleaseResult } from '../../src/release/result.ts';
 import { headline, renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.ts';
 import * as o from '../fixtures/outcomes.ts';
-import { cells } from './table-cells.ts';
+import { cells, expectTablesIntact } from './table-cells.ts';
 
 const { base, s } = o;
-
-/** Every table in the Markdown keeps the column count of its header row. */
-function expectTablesIntact(md: string): void {
-  const lines = md.split('\n');
-  let columns = 0;
-  for (const [i, line] of lines.entries()) {
-    if (!line.startsWith('|')) {
-      columns = 0;
-      continue;
-    }
-    if (columns === 0) {
-      columns = cells(line).length;
-      expect(lines[i + 1]?.startsWith('|---')).toBe(true);
-    } else {
-      expect(cells(line), line).toHaveLength(columns);
-    }
-  }
-}
 
 const CONTEXT = {
   serverUrl: 'https://github.com',
