@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isZip, zipDirectory } from '../../src/release/zip.ts';
+import { writeFixedTree } from './zip-tree.ts';
 
 interface Entry {
   name: string;
@@ -109,6 +111,18 @@ const tree: Record<string, string | Buffer> = {
 };
 
 describe('zipDirectory', () => {
+  it('writes the same bytes as the writer before #21 did for a fixed tree (a re-run stays `skipped`)', async () => {
+    // The SHA-256 the in-memory writer of 4c8496c gave for this tree; the streaming writer
+    // must not change a single byte, or every function's CodeSha256 moves on upgrade.
+    const dir = tempDir();
+    writeFixedTree(dir);
+    const zip = await zipDirectory(dir);
+    expect(zip.length).toBe(8_782_775);
+    expect(createHash('sha256').update(zip).digest('hex')).toBe(
+      '6c0dcd3236e5467726750bbad051b5c20042b00afbacd5104ece70d7e2829180',
+    );
+  });
+
   it('gives byte-identical output for the same tree, whatever the mtimes and creation order', () => {
     const a = tempDir();
     const b = tempDir();
