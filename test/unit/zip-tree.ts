@@ -3,7 +3,22 @@
 // names, links, files large enough to be streamed), generated from a seeded generator so the
 // same bytes are written on every machine.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterEach } from 'vitest';
+
+/** Makes temporary directories, removed after each test; call it at a test file's top level. */
+export function tempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
+}
 
 /** xorshift32: the same sequence everywhere. */
 function generator(seed: number): () => number {
@@ -46,7 +61,7 @@ export function writeFixedTree(root: string): void {
     fs.writeFileSync(full, data);
     fs.chmodSync(full, mode);
   };
-  for (let i = 0; i < 240; i++) {
+  for (let i = 0; i < 120; i++) {
     const dir = `node_modules/pkg-${i % 17}/${i % 3 === 0 ? 'lib/' : ''}`;
     const size = [0, 1, 7, 100, 1000, 5000, 40_000, 70_000][i % 8]!;
     put(`${dir}file-${i}.js`, i % 5 === 4 ? noise(next, size) : text(next, size));
@@ -57,8 +72,8 @@ export function writeFixedTree(root: string): void {
   put('ünïcode/名前.txt', 'utf-8 name');
   put('Z-upper.txt', 'upper first');
   // Large enough to go through the writer's streaming path, one deflated and one stored.
-  put('assets/big.txt', text(next, 9 * 1024 * 1024 + 123));
-  put('assets/big.bin', noise(next, 6 * 1024 * 1024 + 5));
+  put('assets/big.txt', text(next, 4 * 1024 * 1024 + 123));
+  put('assets/big.bin', noise(next, 4 * 1024 * 1024 + 5));
   fs.symlinkSync('index.mjs', path.join(root, 'link.mjs'));
   fs.symlinkSync('node_modules/pkg-1', path.join(root, 'linked-pkg'));
 }
