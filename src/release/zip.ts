@@ -127,7 +127,7 @@ function unreadable(root: string, batch: Batch, error: unknown): Error {
   return new Error(`code-dir: ${name ?? 'a file'} cannot be read (${e.code})`);
 }
 
-/** Writes a packed batch's entries; returns their headers with where each one starts. */
+/** Writes a packed batch's entries, and adds their central headers to `central`. */
 async function writePacked(
   sink: FileSink,
   batch: Batch,
