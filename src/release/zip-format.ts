@@ -54,18 +54,32 @@ function writeShared(b: Buffer, at: number, e: EntryHeader): void {
   b.writeUInt16LE(0, at + 24); // extra field length
 }
 
-/** The local header followed by the name. */
-export function localHeader(e: EntryHeader): Buffer {
-  const local = Buffer.alloc(LOCAL_HEADER_SIZE + e.nameBytes.length);
+/**
+ * One zip's headers are made in one buffer, each copied before the next is made (into the
+ * file's buffer or the central directory): 65,535 files make no 131,070 small allocations.
+ * One a zip, since zips sharing a limiter run at once.
+ */
+export class Scratch {
+  private buf = Buffer.allocUnsafe(1024);
+
+  take(bytes: number): Buffer {
+    if (this.buf.length < bytes) this.buf = Buffer.allocUnsafe(bytes);
+    return this.buf.subarray(0, bytes);
+  }
+}
+
+/** The local header followed by the name, in `scratch`. */
+export function localHeader(scratch: Scratch, e: EntryHeader): Buffer {
+  const local = scratch.take(LOCAL_HEADER_SIZE + e.nameBytes.length);
   local.writeUInt32LE(LOCAL_HEADER, 0);
   writeShared(local, 4, e);
   e.nameBytes.copy(local, LOCAL_HEADER_SIZE);
   return local;
 }
 
-/** The central directory header followed by the name; `offset` is where the local header is. */
-export function centralHeader(e: EntryHeader, offset: number): Buffer {
-  const header = Buffer.alloc(CENTRAL_HEADER_SIZE + e.nameBytes.length);
+/** The central directory header followed by the name, in `scratch`; `offset`: the local header's. */
+export function centralHeader(scratch: Scratch, e: EntryHeader, offset: number): Buffer {
+  const header = scratch.take(CENTRAL_HEADER_SIZE + e.nameBytes.length);
   header.writeUInt32LE(CENTRAL_HEADER, 0);
   header.writeUInt16LE(MADE_BY_UNIX, 4);
   writeShared(header, 6, e);

@@ -12,7 +12,7 @@ import { WorkerPool } from './zip-workers.ts';
  * What batches in flight may hold. With the workers' own ~10 MiB each, packaging stays inside
  * the 64 MiB it may add to the step (issue #21).
  */
-export const DEFAULT_ZIP_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_ZIP_BYTES = 8 * 1024 * 1024;
 
 export interface ZipBound {
   /** workers compressing at once; default: one per core */

@@ -30,6 +30,7 @@ import {
   MAX_UINT32,
   METHOD_DEFLATE,
   METHOD_STORE,
+  Scratch,
 } from './zip-format.ts';
 import { ZipLimiter } from './zip-limiter.ts';
 import { type FileEntry, listFiles, sourceOf } from './zip-list.ts';
@@ -42,7 +43,7 @@ export { type ZipBound, ZipLimiter } from './zip-limiter.ts';
 /** Files up to this size are read whole and deflated in one call; larger ones are streamed. */
 const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
 /** A batch ends at this many bytes of input or this many files, whichever comes first. */
-const BATCH_BYTES = 1024 * 1024;
+const BATCH_BYTES = 512 * 1024;
 const BATCH_FILES = 128;
 /** What a batch holds besides its input and output: zlib's level-9 state and buffers. */
 const BATCH_OVERHEAD = 512 * 1024;
@@ -62,6 +63,13 @@ export interface ZipSummary {
   files: number;
   /** bytes of the archive */
   bytes: number;
+}
+
+/** Where one zip is written: the file, the central directory gathered for the end, headers. */
+interface Out {
+  sink: FileSink;
+  central: ByteList;
+  scratch: Scratch;
 }
 
 /** The files to zip, and the real path of the directory they are under. */
@@ -128,12 +136,8 @@ function unreadable(root: string, batch: Batch, error: unknown): Error {
 }
 
 /** Writes a packed batch's entries, and adds their central headers to `central`. */
-async function writePacked(
-  sink: FileSink,
-  batch: Batch,
-  files: PackedFile[],
-  central: ByteList,
-): Promise<void> {
+async function writePacked(out: Out, batch: Batch, files: PackedFile[]): Promise<void> {
+  const { sink, central, scratch } = out;
   for (let i = 0; i < files.length; i++) {
     const { entries } = batch;
     const f = files[i]!;
@@ -146,10 +150,10 @@ async function writePacked(
       method: f.stored ? METHOD_STORE : METHOD_DEFLATE,
     };
     const offset = sink.position;
-    await sink.append(localHeader(header));
+    await sink.append(localHeader(scratch, header));
     await sink.append(f.body);
     if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
-    central.push(centralHeader(header, offset));
+    central.push(centralHeader(scratch, header, offset));
   }
 }
 
@@ -158,7 +162,7 @@ async function writePacked(
  * over the placeholder once the sizes are known (stored instead when deflate did not shrink it).
  */
 async function writeStreamed(
-  sink: FileSink,
+  { sink, scratch }: Out,
   root: string,
   entry: FileEntry,
   signal?: AbortSignal,
@@ -206,7 +210,7 @@ async function writeStreamed(
     compressedSize: sink.position - dataAt,
     method,
   };
-  await sink.writeAt(at, localHeader(header));
+  await sink.writeAt(at, localHeader(scratch, header));
   return header;
 }
 
@@ -284,11 +288,11 @@ async function admit(
 
 async function writeEntries(
   tree: Tree,
-  sink: FileSink,
+  out: Out,
   limiter: ZipLimiter,
   signal?: AbortSignal,
-): Promise<ByteList> {
-  const central = new ByteList();
+): Promise<void> {
+  const { sink, central, scratch } = out;
   const queue = new JobQueue();
   const admitting = admit(tree, queue, limiter, signal);
   try {
@@ -300,12 +304,12 @@ async function writeEntries(
             throw unreadable(tree.root, job.batch, e);
           });
           if (signal?.aborted) throw abortError();
-          await writePacked(sink, job.batch, files, central);
+          await writePacked(out, job.batch, files);
         } else {
           const offset = sink.position;
-          const header = await writeStreamed(sink, tree.root, job.batch.entries[0]!, signal);
+          const header = await writeStreamed(out, tree.root, job.batch.entries[0]!, signal);
           if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
-          central.push(centralHeader(header, offset));
+          central.push(centralHeader(scratch, header, offset));
         }
       } finally {
         job.release();
@@ -317,7 +321,6 @@ async function writeEntries(
   } finally {
     await admitting;
   }
-  return central;
 }
 
 /**
@@ -345,7 +348,8 @@ export async function zipToFile(
   let done = false;
   try {
     const sink = new FileSink(file);
-    const central = await writeEntries(tree, sink, limiter, signal);
+    const central = new ByteList();
+    await writeEntries(tree, { sink, central, scratch: new Scratch() }, limiter, signal);
     const offset = sink.position;
     if (offset + central.length + EOCD_SIZE > MAX_UINT32)
       throw tooLarge('the archive is over 4 GiB');
