@@ -63,8 +63,8 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'CODE_UNREADABLE',
     'code unreadable',
     true,
-    'The new code could not be read (`zip-file` or `code-dir` missing or unreadable).',
-    'Check the path; build the code in an earlier step of the same job.',
+    'The new code could not be read (`zip-file` or `code-dir` missing or unreadable), or `code-dir` holds more than the 65,535 files a zip without ZIP64 can list.',
+    'Check the path; build the code in an earlier step of the same job. Over 65,535 files: bundle the code, or move dependencies into a layer.',
   ),
   own(
     'CODE_TOO_LARGE',

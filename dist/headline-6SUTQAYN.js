@@ -1,1 +1,0 @@
-import{b as a,c as b,d as c,e as d,f as e,g as f,h as g,i as h}from"./chunk-QGFBXG3N.js";import"./chunk-BOTLPHKS.js";import"./chunk-4IXXUAHN.js";import"./chunk-3RNHDNP5.js";export{h as aliasStateMarkdown,f as headline,g as headlineMarkdown,d as headlineOf,e as markdownPiece,c as neverGotTraffic,b as peakShare,a as shareOf};
