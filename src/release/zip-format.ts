@@ -127,3 +127,10 @@ export function isZip(buf: Uint8Array): boolean {
   }
   return false;
 }
+
+/** Past a limit of a zip without ZIP64 (docs/aws-semantics.md#zip-packages). */
+export function tooLarge(what: string): Error {
+  return new Error(
+    `code-dir: ${what}: a zip without ZIP64 holds at most 4 GiB (and Lambda takes at most 250 MB unzipped)`,
+  );
+}

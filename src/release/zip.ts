@@ -11,12 +11,9 @@
 // ZipLimiter that several zips may share, and written in order as each batch's turn comes;
 // files over WHOLE_FILE_BYTES stream in their turn through zlib's asynchronous deflate (libuv's
 // thread pool). The main thread only lists, writes and checksums the streamed files.
-import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import * as zlib from 'node:zlib';
 import { abortError } from './deps.ts';
 import {
   centralHeader,
@@ -24,17 +21,19 @@ import {
   type EntryHeader,
   EOCD_SIZE,
   endOfCentralDirectory,
-  LOCAL_HEADER_SIZE,
   localHeader,
   MAX_ENTRIES,
   MAX_UINT32,
   METHOD_DEFLATE,
   METHOD_STORE,
   Scratch,
+  tooLarge,
 } from './zip-format.ts';
 import { ZipLimiter } from './zip-limiter.ts';
 import { type FileEntry, listFiles, sourceOf } from './zip-list.ts';
+import { JobQueue } from './zip-queue.ts';
 import { ByteList, FileSink } from './zip-sink.ts';
+import { writeStreamed } from './zip-stream.ts';
 import type { PackedFile } from './zip-workers.ts';
 
 export { isZip } from './zip-format.ts';
@@ -47,8 +46,6 @@ const BATCH_BYTES = 512 * 1024;
 const BATCH_FILES = 128;
 /** What a batch holds besides its input and output: zlib's level-9 state and buffers. */
 const BATCH_OVERHEAD = 512 * 1024;
-/** A streamed entry's reads and deflate outputs: large, so each thread-pool trip does more. */
-const STREAM_CHUNK = 256 * 1024;
 /** What a streamed entry holds: its read and deflate buffers (a few chunks each). */
 const STREAM_COST = 2 * 1024 * 1024;
 
@@ -76,25 +73,11 @@ interface Out {
 type Tree = Awaited<ReturnType<typeof listFiles>>;
 
 /** Consecutive entries handled together: a batch of small files, or one streamed file. */
-interface Batch {
+export interface Batch {
   entries: FileEntry[];
   /** bytes of input */
   bytes: number;
   streamed: boolean;
-}
-
-/** A batch admitted under the limiter: its work started, its room held until it is written. */
-interface Job {
-  batch: Batch;
-  /** For a batch of small files; a streamed file does its work when its turn comes. */
-  packed?: Promise<PackedFile[]>;
-  release: () => void;
-}
-
-function tooLarge(what: string): Error {
-  return new Error(
-    `code-dir: ${what}: a zip without ZIP64 holds at most 4 GiB (and Lambda takes at most 250 MB unzipped)`,
-  );
 }
 
 /** docs/aws-semantics.md#zip-packages: no ZIP64, so at most 65,535 entries. */
@@ -154,107 +137,6 @@ async function writePacked(out: Out, batch: Batch, files: PackedFile[]): Promise
     await sink.append(f.body);
     if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
     central.push(centralHeader(scratch, header, offset));
-  }
-}
-
-/**
- * A large file in its turn: a placeholder header, the deflated stream, then the header written
- * over the placeholder once the sizes are known (stored instead when deflate did not shrink it).
- */
-async function writeStreamed(
-  { sink, scratch }: Out,
-  root: string,
-  entry: FileEntry,
-  signal?: AbortSignal,
-): Promise<EntryHeader> {
-  const source = sourceOf(root, entry);
-  const nameBytes = Buffer.from(entry.name);
-  const at = sink.position;
-  await sink.append(Buffer.alloc(LOCAL_HEADER_SIZE + nameBytes.length));
-  const dataAt = sink.position;
-  let crc = 0;
-  let size = 0;
-  await pipeline(
-    createReadStream(source, { highWaterMark: STREAM_CHUNK }),
-    async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const c of chunks) {
-        crc = zlib.crc32(c, crc);
-        size += c.length;
-        yield c;
-      }
-    },
-    zlib.createDeflateRaw({ level: DEFLATE_LEVEL, chunkSize: STREAM_CHUNK }),
-    async (deflated: AsyncIterable<Buffer>) => {
-      for await (const c of deflated) await sink.append(c);
-    },
-    { signal },
-  );
-  let method = METHOD_DEFLATE;
-  if (sink.position - dataAt >= size) {
-    await sink.cutTo(dataAt);
-    let again = 0;
-    for await (const c of createReadStream(source, { signal, highWaterMark: STREAM_CHUNK })) {
-      again = zlib.crc32(c, again);
-      await sink.append(c as Buffer);
-    }
-    if (again !== crc || sink.position - dataAt !== size)
-      throw new Error(`code-dir: ${entry.name} changed while it was being zipped`);
-    method = METHOD_STORE;
-  }
-  if (size > MAX_UINT32) throw tooLarge(`${entry.name} is ${size} bytes`);
-  const header: EntryHeader = {
-    nameBytes,
-    executable: entry.executable,
-    crc: crc >>> 0,
-    size,
-    compressedSize: sink.position - dataAt,
-    method,
-  };
-  await sink.writeAt(at, localHeader(scratch, header));
-  return header;
-}
-
-/** Jobs handed from the admission loop to the writer, in entry order. */
-class JobQueue {
-  private readonly items: Job[] = [];
-  private wake: (() => void) | undefined;
-  private ended = false;
-  private error: unknown;
-  /** Set by the writer when it gives up: the admission loop stops. */
-  stopped = false;
-
-  put(job: Job): void {
-    this.items.push(job);
-    this.wake?.();
-  }
-
-  end(error?: unknown): void {
-    this.ended = true;
-    this.error = error;
-    this.wake?.();
-  }
-
-  async take(): Promise<Job | undefined> {
-    while (this.items.length === 0) {
-      if (this.ended) {
-        if (this.error !== undefined) throw this.error;
-        return undefined;
-      }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = undefined;
-    }
-    return this.items.shift();
-  }
-
-  /** The writer gave up: the room of every job not written comes back once its work settles. */
-  abandon(): void {
-    this.stopped = true;
-    for (const job of this.items.splice(0)) {
-      if (job.packed) job.packed.then(job.release, job.release);
-      else job.release();
-    }
   }
 }
 
