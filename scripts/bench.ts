@@ -5,6 +5,7 @@
 //   BENCH_OFFICIAL_DIST=path   the official action's bundle to compare with (aws-actions/aws-lambda-deploy's
 //                              dist/index.js; default /work/official/index.js when it exists)
 //   BENCH_ONLY_START=1         only the start-up comparison
+//   BENCH_ONLY_ZIP=1           only the packaging figures (scripts/bench-zip.ts; BENCH_ZIP_RUNS)
 // The start-up comparison also times two references in the same A B C D rounds: a bare Node
 // GET, and the SDK floor (one LambdaClient sending one GetFunction, bundled as dist/ is), so
 // the numbers say how much of the time is Node's, the SDK's and this action's own.
@@ -17,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { runStep, startEmulatorProcess } from '../test/e2e/runner.ts';
 import { pollCost } from './bench-polling.ts';
+import { packaging } from './bench-zip.ts';
 import { bundleOptions, withRequire } from './build-options.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -212,6 +214,7 @@ async function startUp() {
 }
 
 async function main() {
+  if (process.env.BENCH_ONLY_ZIP) return packaging();
   const files = readdirSync(join(ROOT, 'dist'));
   const total = files.reduce((n, f) => n + statSync(join(ROOT, 'dist', f)).size, 0);
   console.log(
@@ -221,6 +224,7 @@ async function main() {
   if (process.env.BENCH_ONLY_START) return;
   await endToEnd();
   await pollCost();
+  await packaging();
 }
 
 /** An all-at-once release through the bundle against the emulator process, minus the emulator's own time. */

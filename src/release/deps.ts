@@ -22,6 +22,7 @@ import type { Architecture, ConfigFields, CurrentConfig } from '../function-conf
 import type { TrafficRouting } from '../strategy.ts';
 import type { GateRun } from './gates.ts';
 import type { ProgressSink } from './result.ts';
+import type { ZipLimiter } from './zip-limiter.ts';
 
 /** The Lambda calls the release makes (LambdaApi in production; a plain object will do). */
 export interface LambdaService {
@@ -115,6 +116,11 @@ export interface ReleaseDeps {
   onFailing?(): void;
   /** Fires on cancellation: in-flight calls and sleeps are abandoned. */
   signal?: AbortSignal;
+  /**
+   * The bound a `code-dir` is zipped under. A release of several functions gives every one the
+   * same limiter, so that zipping them together holds no more than one bound's memory.
+   */
+  zipLimiter?: ZipLimiter;
   /**
    * The watch's reads, when they should give up sooner than the other calls: the watch backs
    * off itself (at most poll-interval) and keeps going through an outage. Default: the above.

@@ -1,7 +1,7 @@
 // Read-only checks before any change, ending in the Plan. Nothing here mutates AWS: a dry run
 // stops after this, and a real run changes nothing until every check has passed.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import { credentialLifetimeWarning, expectedReleaseMs } from '../aws/credential-lifetime.ts';
 import { isAbort } from '../aws/errors.ts';
@@ -36,12 +36,21 @@ import { describeState } from './states.ts';
 import { planSummary } from './steps.ts';
 import { zipDirectory } from './zip.ts';
 
-export function readCode(settings: Settings): CodeBundle | undefined {
+export async function readCode(
+  settings: Settings,
+  deps: Pick<ReleaseDeps, 'progress' | 'signal' | 'zipLimiter'>,
+): Promise<CodeBundle | undefined> {
   const { source } = settings;
   let zip: Uint8Array;
-  if (source.kind === 'zip-file') zip = readFileSync(source.path);
-  else if (source.kind === 'code-dir') zip = zipDirectory(source.path);
-  else return undefined;
+  if (source.kind === 'zip-file') zip = await readFile(source.path);
+  else if (source.kind === 'code-dir') {
+    deps.progress({ kind: 'info', message: `Zipping code-dir ${source.given}.` });
+    zip = await zipDirectory(source.path, { signal: deps.signal, limiter: deps.zipLimiter });
+    deps.progress({
+      kind: 'info',
+      message: `Zipped code-dir ${source.given}: ${zip.byteLength} bytes.`,
+    });
+  } else return undefined;
   return { zip, sha256: createHash('sha256').update(zip).digest('base64') };
 }
 
@@ -167,14 +176,16 @@ async function findPromoted(
   return { version: from.version, config, fromAlias: source.alias };
 }
 
-function localCode(
+async function localCode(
   settings: Settings,
   latest: FunctionState | undefined,
-): { code?: CodeBundle; codeUnchanged: boolean } {
+  deps: ReleaseDeps,
+): Promise<{ code?: CodeBundle; codeUnchanged: boolean }> {
   let code: CodeBundle | undefined;
   try {
-    code = readCode(settings);
+    code = await readCode(settings, deps);
   } catch (error) {
+    if (isAbort(error) || deps.signal?.aborted) throw error;
     throw new ReleaseError(
       'CODE_UNREADABLE',
       `Could not read the new code: ${error instanceof Error ? error.message : String(error)}`,
@@ -418,7 +429,7 @@ export async function preflight(
     deps.output('previous-version', current.version);
   }
   const promoted = await findPromoted(settings, functionName, deps);
-  const { code, codeUnchanged } = localCode(settings, latest);
+  const { code, codeUnchanged } = await localCode(settings, latest, deps);
   const s3Upload = s3UploadOf(settings, code, functionName);
   const configuration = await planConfiguration(settings, latest, deps);
   const kind = checkFunctionKind(settings, functionName, latest, configuration, warnings);

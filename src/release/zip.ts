@@ -1,245 +1,263 @@
 // A deterministic zip of a directory: the same tree gives the same bytes, so the same code
 // gives the same CodeSha256 and PublishVersion finds nothing new to release.
 //
-// Entries are the files only (no directory entries), sorted by their path's UTF-8 bytes, with
-// a fixed DOS timestamp (1980-01-01 00:00), unix attributes that keep only the executable bit
-// (0o100755 / 0o100644), no extra fields and no comments. Content is deflated at level 9 and
-// stored instead when deflate does not make it smaller. No ZIP64: archives that would need it
-// (over 4 GB, or 65535 entries or more) are refused.
-
-import * as fs from 'node:fs';
+// Entries are the files only, sorted by their path's UTF-8 bytes (zip-list.ts), with the fixed
+// headers of zip-format.ts. Content is deflated at level 9 and stored instead when deflate does
+// not make it smaller. The bytes are those of the in-memory writer this one replaced
+// (test/unit/zip.test.ts pins them): changing any of them moves every function's CodeSha256.
+//
+// Memory stays bounded whatever the tree: the archive streams to a file; small files are read
+// and deflated in batches by worker threads (zip-workers.ts), a few batches at a time under a
+// ZipLimiter that several zips may share, and written in order as each batch's turn comes;
+// files over WHOLE_FILE_BYTES stream in their turn through zlib's asynchronous deflate (libuv's
+// thread pool). The main thread only lists, writes and checksums the streamed files.
+import * as fs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { abortError } from './deps.ts';
+import {
+  centralHeader,
+  DEFLATE_LEVEL,
+  type EntryHeader,
+  EOCD_SIZE,
+  endOfCentralDirectory,
+  localHeader,
+  MAX_ENTRIES,
+  MAX_UINT32,
+  METHOD_DEFLATE,
+  METHOD_STORE,
+  Scratch,
+  tooLarge,
+} from './zip-format.ts';
+import { ZipLimiter } from './zip-limiter.ts';
+import { type FileEntry, listFiles, sourceOf } from './zip-list.ts';
+import { JobQueue } from './zip-queue.ts';
+import { ByteList, FileSink } from './zip-sink.ts';
+import { writeStreamed } from './zip-stream.ts';
+import type { PackedFile } from './zip-workers.ts';
 
-const LOCAL_HEADER = 0x04034b50;
-const CENTRAL_HEADER = 0x02014b50;
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
-const LOCAL_HEADER_SIZE = 30;
-const CENTRAL_HEADER_SIZE = 46;
-const EOCD_SIZE = 22;
+export { isZip } from './zip-format.ts';
+export { type ZipBound, ZipLimiter } from './zip-limiter.ts';
 
-const METHOD_STORE = 0;
-const METHOD_DEFLATE = 8;
-/** General purpose flag bit 11: the name is UTF-8. */
-const FLAG_UTF8 = 0x0800;
-/** DOS time 00:00:00 and date 1980-01-01 ((1980 - 1980) << 9 | 1 << 5 | 1). */
-const DOS_TIME = 0;
-const DOS_DATE = 0x0021;
-/** Version made by: high byte 3 = unix, low byte 20 = spec 2.0. */
-const MADE_BY_UNIX = (3 << 8) | 20;
-const MODE_EXECUTABLE = 0o100755;
-const MODE_REGULAR = 0o100644;
-const MAX_UINT32 = 0xffffffff;
-const MAX_ENTRIES = 0xffff;
+/** Files up to this size are read whole and deflated in one call; larger ones are streamed. */
+const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
+/** A batch ends at this many bytes of input or this many files, whichever comes first. */
+const BATCH_BYTES = 512 * 1024;
+const BATCH_FILES = 128;
+/** What a batch holds besides its input and output: zlib's level-9 state and buffers. */
+const BATCH_OVERHEAD = 512 * 1024;
+/** What a streamed entry holds: its read and deflate buffers (a few chunks each). */
+const STREAM_COST = 2 * 1024 * 1024;
 
-interface FileEntry {
-  /** The path inside the archive, with forward slashes. */
-  name: string;
-  nameBytes: Buffer;
-  /** The file to read (a symlink's target when the path is a link). */
-  source: string;
-  executable: boolean;
+export interface ZipOptions {
+  /** The bound to zip under; pass one limiter to every zip of a release to bound them together. */
+  limiter?: ZipLimiter;
+  /** Abandons the zip (the promise rejects with an AbortError) when it fires. */
+  signal?: AbortSignal;
 }
 
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+export interface ZipSummary {
+  files: number;
+  /** bytes of the archive */
+  bytes: number;
 }
 
-/**
- * Lists the regular files under `root`, following symlinks that resolve inside it.
- * `ancestors` holds the real paths of the directories being walked, to refuse link loops.
- */
-function collect(
-  root: string,
-  dir: string,
-  prefix: string,
-  ancestors: Set<string>,
-  out: FileEntry[],
-): void {
-  for (const dirent of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, dirent.name);
-    const name = prefix === '' ? dirent.name : `${prefix}/${dirent.name}`;
-    let real = full;
-    if (dirent.isSymbolicLink()) {
-      let target: string;
-      try {
-        target = fs.realpathSync(full);
-      } catch (err) {
-        throw new Error(
-          `code-dir: symbolic link ${name} is broken (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-        );
-      }
-      if (!isInside(root, target)) {
-        throw new Error(
-          `code-dir: symbolic link ${name} points outside the directory (to ${target}); only links to files inside it are followed`,
-        );
-      }
-      real = target;
-    }
-    const stat = fs.statSync(real);
-    if (stat.isDirectory()) {
-      const realPath = fs.realpathSync(real);
-      if (ancestors.has(realPath)) {
-        throw new Error(
-          `code-dir: symbolic link ${name} makes a loop (it leads back to one of its parents)`,
-        );
-      }
-      ancestors.add(realPath);
-      collect(root, full, name, ancestors, out);
-      ancestors.delete(realPath);
-    } else if (stat.isFile()) {
-      out.push({
-        name,
-        nameBytes: Buffer.from(name, 'utf8'),
-        source: real,
-        executable: (stat.mode & 0o111) !== 0,
-      });
-    } else {
-      throw new Error(`code-dir: ${name} is not a regular file, a directory or a link to one`);
-    }
-  }
+/** Where one zip is written: the file, the central directory gathered for the end, headers. */
+interface Out {
+  sink: FileSink;
+  central: ByteList;
+  scratch: Scratch;
 }
 
-function tooLarge(what: string): Error {
+/** The files to zip, and the real path of the directory they are under. */
+type Tree = Awaited<ReturnType<typeof listFiles>>;
+
+/** Consecutive entries handled together: a batch of small files, or one streamed file. */
+export interface Batch {
+  entries: FileEntry[];
+  /** bytes of input */
+  bytes: number;
+  streamed: boolean;
+}
+
+/** docs/aws-semantics.md#zip-packages: no ZIP64, so at most 65,535 entries. */
+function tooManyFiles(dir: string, count: number): Error {
   return new Error(
-    `code-dir: ${what}: the zip would need ZIP64 (over 4 GB or 65535 files), which is not supported`,
+    `code-dir: ${dir} holds ${count.toLocaleString('en-US')} files, more than the ${MAX_ENTRIES.toLocaleString('en-US')} a zip can list without ZIP64, which Lambda does not document accepting. Bundle the code (for example with esbuild), or move dependencies into a layer or a container image (\`image-uri\`), so that the package holds at most ${MAX_ENTRIES.toLocaleString('en-US')} files.`,
   );
 }
 
-/** One entry compressed: the fields its local and central headers share. */
-interface Packed {
-  entry: FileEntry;
-  body: Buffer;
-  crc: number;
-  size: number;
-  method: number;
-  versionNeeded: number;
-  flags: number;
-}
-
-function pack(entry: FileEntry): Packed {
-  const size = fs.statSync(entry.source).size;
-  if (size > MAX_UINT32) throw tooLarge(`${entry.name} is ${size} bytes`);
-  const data = fs.readFileSync(entry.source);
-  if (data.length > MAX_UINT32) throw tooLarge(`${entry.name} is ${data.length} bytes`);
-  const deflated = zlib.deflateRawSync(data, { level: 9 });
-  const stored = deflated.length >= data.length;
-  return {
-    entry,
-    body: stored ? data : deflated,
-    crc: zlib.crc32(data) >>> 0,
-    size: data.length,
-    method: stored ? METHOD_STORE : METHOD_DEFLATE,
-    versionNeeded: stored ? 10 : 20,
-    flags: /[^\x20-\x7e]/.test(entry.name) ? FLAG_UTF8 : 0,
-  };
-}
-
-/** The run both headers share, from "version needed" to "extra field length", at `at`. */
-function writeShared(b: Buffer, at: number, p: Packed): void {
-  b.writeUInt16LE(p.versionNeeded, at);
-  b.writeUInt16LE(p.flags, at + 2);
-  b.writeUInt16LE(p.method, at + 4);
-  b.writeUInt16LE(DOS_TIME, at + 6);
-  b.writeUInt16LE(DOS_DATE, at + 8);
-  b.writeUInt32LE(p.crc, at + 10);
-  b.writeUInt32LE(p.body.length, at + 14);
-  b.writeUInt32LE(p.size, at + 18);
-  b.writeUInt16LE(p.entry.nameBytes.length, at + 22);
-  b.writeUInt16LE(0, at + 24); // extra field length
-}
-
-function localHeader(p: Packed): Buffer {
-  const local = Buffer.alloc(LOCAL_HEADER_SIZE);
-  local.writeUInt32LE(LOCAL_HEADER, 0);
-  writeShared(local, 4, p);
-  return local;
-}
-
-function centralHeader(p: Packed, offset: number): Buffer {
-  const header = Buffer.alloc(CENTRAL_HEADER_SIZE);
-  header.writeUInt32LE(CENTRAL_HEADER, 0);
-  header.writeUInt16LE(MADE_BY_UNIX, 4);
-  writeShared(header, 6, p);
-  header.writeUInt16LE(0, 32); // comment length
-  header.writeUInt16LE(0, 34); // disk number start
-  header.writeUInt16LE(0, 36); // internal attributes
-  const mode = p.entry.executable ? MODE_EXECUTABLE : MODE_REGULAR;
-  header.writeUInt32LE((mode << 16) >>> 0, 38);
-  header.writeUInt32LE(offset, 42);
-  return header;
-}
-
-function endOfCentralDirectory(count: number, centralSize: number, offset: number): Buffer {
-  const end = Buffer.alloc(EOCD_SIZE);
-  end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
-  end.writeUInt16LE(0, 4); // this disk
-  end.writeUInt16LE(0, 6); // disk with the central directory
-  end.writeUInt16LE(count, 8);
-  end.writeUInt16LE(count, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  end.writeUInt16LE(0, 20); // comment length
-  return end;
-}
-
-/** Zips the files under `dir` deterministically. Throws when there is nothing to zip. */
-export function zipDirectory(dir: string): Buffer {
-  let root: string;
-  try {
-    root = fs.realpathSync(dir);
-  } catch (err) {
-    throw new Error(
-      `code-dir: ${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-    );
-  }
-  if (!fs.statSync(root).isDirectory()) throw new Error(`code-dir: ${dir} is not a directory`);
-
-  const entries: FileEntry[] = [];
-  collect(root, root, '', new Set([root]), entries);
-  if (entries.length === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
-  if (entries.length > MAX_ENTRIES) throw tooLarge(`${entries.length} files`);
-  entries.sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
-
-  const chunks: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
+/** The entries in order, cut into batches. */
+function* batches(entries: FileEntry[]): Generator<Batch> {
+  let open: Batch | undefined;
   for (const entry of entries) {
-    const p = pack(entry);
-    chunks.push(localHeader(p), entry.nameBytes, p.body);
-    central.push(centralHeader(p, offset), entry.nameBytes);
-    offset += LOCAL_HEADER_SIZE + entry.nameBytes.length + p.body.length;
-    if (offset > MAX_UINT32) throw tooLarge('the files add up to more than 4 GB');
+    if (entry.size > WHOLE_FILE_BYTES) {
+      if (open) yield open;
+      open = undefined;
+      yield { entries: [entry], bytes: entry.size, streamed: true };
+      continue;
+    }
+    open ??= { entries: [], bytes: 0, streamed: false };
+    open.entries.push(entry);
+    open.bytes += entry.size;
+    if (open.bytes >= BATCH_BYTES || open.entries.length >= BATCH_FILES) {
+      yield open;
+      open = undefined;
+    }
   }
+  if (open) yield open;
+}
 
-  const centralSize = central.reduce((n, b) => n + b.length, 0);
-  if (offset + centralSize + EOCD_SIZE > MAX_UINT32) throw tooLarge('the archive is over 4 GB');
-  return Buffer.concat([
-    ...chunks,
-    ...central,
-    endOfCentralDirectory(entries.length, centralSize, offset),
-  ]);
+const costOf = (b: Batch) => (b.streamed ? STREAM_COST : 2 * b.bytes + BATCH_OVERHEAD);
+
+/** A worker's failure to read a file, said the way the listing says it. */
+function unreadable(root: string, batch: Batch, error: unknown): Error {
+  const e = error as NodeJS.ErrnoException;
+  if (!e.code) return e;
+  const name = batch.entries.find((x) => e.message.includes(sourceOf(root, x)))?.name;
+  return new Error(`code-dir: ${name ?? 'a file'} cannot be read (${e.code})`);
+}
+
+/** Writes a packed batch's entries, and adds their central headers to `central`. */
+async function writePacked(out: Out, batch: Batch, files: PackedFile[]): Promise<void> {
+  const { sink, central, scratch } = out;
+  for (let i = 0; i < files.length; i++) {
+    const { entries } = batch;
+    const f = files[i]!;
+    const header: EntryHeader = {
+      nameBytes: Buffer.from(entries[i]!.name),
+      executable: entries[i]!.executable,
+      crc: f.crc,
+      size: f.size,
+      compressedSize: f.body.length,
+      method: f.stored ? METHOD_STORE : METHOD_DEFLATE,
+    };
+    const offset = sink.position;
+    await sink.append(localHeader(scratch, header));
+    await sink.append(f.body);
+    if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
+    central.push(centralHeader(scratch, header, offset));
+  }
+}
+
+/** Starts each batch's work as soon as the limiter has room for it, ahead of the writer. */
+async function admit(
+  { root, entries }: Tree,
+  queue: JobQueue,
+  limiter: ZipLimiter,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    for (const batch of batches(entries)) {
+      const release = await limiter.acquire(costOf(batch), signal);
+      if (queue.stopped) return release();
+      const packed = batch.streamed
+        ? undefined
+        : limiter.workers.pack(
+            batch.entries.map((e) => sourceOf(root, e)),
+            DEFLATE_LEVEL,
+          );
+      // The writer sees a failure when the batch's turn comes; until then it is not unhandled.
+      packed?.catch(() => {});
+      queue.put({ batch, packed, release });
+      if (queue.stopped) queue.abandon();
+    }
+    queue.end();
+  } catch (error) {
+    queue.end(error);
+  }
+}
+
+async function writeEntries(
+  tree: Tree,
+  out: Out,
+  limiter: ZipLimiter,
+  signal?: AbortSignal,
+): Promise<void> {
+  const { sink, central, scratch } = out;
+  const queue = new JobQueue();
+  const admitting = admit(tree, queue, limiter, signal);
+  try {
+    for (let job = await queue.take(); job; job = await queue.take()) {
+      try {
+        if (signal?.aborted) throw abortError();
+        if (job.packed) {
+          const files = await job.packed.catch((e) => {
+            throw unreadable(tree.root, job.batch, e);
+          });
+          if (signal?.aborted) throw abortError();
+          await writePacked(out, job.batch, files);
+        } else {
+          const offset = sink.position;
+          const header = await writeStreamed(out, tree.root, job.batch.entries[0]!, signal);
+          if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
+          central.push(centralHeader(scratch, header, offset));
+        }
+      } finally {
+        job.release();
+      }
+    }
+  } catch (error) {
+    queue.abandon();
+    throw error;
+  } finally {
+    await admitting;
+  }
 }
 
 /**
- * True when `buf` looks like a zip archive: it starts with a local file header (or is an
- * empty archive) and has an end-of-central-directory record where one must be.
+ * Zips the files under `dir` into the file `out` (created or replaced). Without a limiter it
+ * makes its own and closes it at the end.
  */
-export function isZip(buf: Uint8Array): boolean {
-  if (buf.length < EOCD_SIZE) return false;
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const first = b.readUInt32LE(0);
-  if (first !== LOCAL_HEADER && first !== END_OF_CENTRAL_DIRECTORY) return false;
-  // The EOCD record is the last 22 bytes plus a comment of at most 65535 bytes.
-  const lowest = Math.max(0, b.length - EOCD_SIZE - 0xffff);
-  for (let i = b.length - EOCD_SIZE; i >= lowest; i--) {
-    if (
-      b.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY &&
-      i + EOCD_SIZE + b.readUInt16LE(i + 20) === b.length
-    ) {
-      return true;
+export async function zipToFile(
+  dir: string,
+  out: string,
+  { limiter, signal }: ZipOptions = {},
+): Promise<ZipSummary> {
+  if (!limiter) {
+    const own = new ZipLimiter();
+    try {
+      return await zipToFile(dir, out, { limiter: own, signal });
+    } finally {
+      await own.close();
     }
   }
-  return false;
+  const tree = await listFiles(dir, signal);
+  const { entries } = tree;
+  if (entries.length === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
+  if (entries.length > MAX_ENTRIES) throw tooManyFiles(dir, entries.length);
+  const file = await fs.open(out, 'w');
+  let done = false;
+  try {
+    const sink = new FileSink(file);
+    const central = new ByteList();
+    await writeEntries(tree, { sink, central, scratch: new Scratch() }, limiter, signal);
+    const offset = sink.position;
+    if (offset + central.length + EOCD_SIZE > MAX_UINT32)
+      throw tooLarge('the archive is over 4 GiB');
+    for (const chunk of central.chunks()) await sink.append(chunk);
+    await sink.append(endOfCentralDirectory(entries.length, central.length, offset));
+    await sink.flush();
+    done = true;
+    return { files: entries.length, bytes: sink.position };
+  } finally {
+    await file.close();
+    // A zip cut short is no archive: nothing is left that could be taken for one.
+    if (!done) await fs.rm(out, { force: true });
+  }
+}
+
+/**
+ * Zips the files under `dir` through a temporary file and returns the archive (the upload
+ * needs its bytes). Throws when there is nothing to zip or it cannot be zipped.
+ */
+export async function zipDirectory(dir: string, options: ZipOptions = {}): Promise<Buffer> {
+  const tmp = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || tmpdir(), 'code-dir-'));
+  try {
+    const out = path.join(tmp, 'code.zip');
+    await zipToFile(dir, out, options);
+    return await fs.readFile(out);
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
 }

@@ -63,8 +63,8 @@ export const OWN_CODES: readonly ErrorCode[] = [
     'CODE_UNREADABLE',
     'code unreadable',
     true,
-    'The new code could not be read although its path exists: `code-dir` holds a broken symbolic link, a link outside the directory or in a loop, or something other than a file, or a file could not be read. A `zip-file` or `code-dir` that does not exist is `INVALID_INPUT` instead.',
-    'Read the reason in the message; fix the build output (or its links) in an earlier step of the same job.',
+    'The new code could not be read although its path exists: `code-dir` holds a broken symbolic link, a link outside the directory or in a loop, or something other than a file, or a file could not be read; or `code-dir` holds more than the 65,535 files a zip without ZIP64 can list. A `zip-file` or `code-dir` that does not exist is `INVALID_INPUT` instead.',
+    'Read the reason in the message; fix the build output (or its links) in an earlier step of the same job. Over 65,535 files: bundle the code, or move dependencies into a layer.',
   ),
   own(
     'CODE_TOO_LARGE',

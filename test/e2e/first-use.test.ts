@@ -32,7 +32,7 @@ describe('large packages', () => {
     await seedOrders(emu, 1, 'v1');
     await emu.createBucket('artifacts');
     const ws = workspace(60 * MB);
-    const zip = zipDirectory(join(ws, 'app'));
+    const zip = await zipDirectory(join(ws, 'app'));
     expect(zip.length).toBeGreaterThan(60 * MB);
     const sha = createHash('sha256').update(zip).digest();
     const inputs = { ...base, 'code-dir': 'app', 's3-bucket': 'artifacts', strategy: 'AllAtOnce' };

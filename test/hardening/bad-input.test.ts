@@ -50,12 +50,12 @@ import {
 
 let workspace: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
   const code = path.join(workspace, 'code');
   fs.mkdirSync(code);
   fs.writeFileSync(path.join(code, 'index.js'), 'exports.handler = async () => "v2";\n');
-  fs.writeFileSync(path.join(workspace, 'app.zip'), zipDirectory(code));
+  fs.writeFileSync(path.join(workspace, 'app.zip'), await zipDirectory(code));
   writeBadInputFiles(workspace);
 });
 afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));

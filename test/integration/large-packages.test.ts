@@ -21,7 +21,7 @@ describe('code through S3', () => {
     seed(emu);
     emu.createBucket('artifacts');
     const dir = codeDir('v2');
-    const zip = zipDirectory(dir);
+    const zip = await zipDirectory(dir);
     const run = await runRelease(emu, {
       'code-dir': dir,
       's3-bucket': 'artifacts',
@@ -53,7 +53,7 @@ describe('code through S3', () => {
     expect(again.result.status).toBe('succeeded');
     expect(s3Ops(again.calls)).toEqual(['HeadObject 200']);
     expect(mutating(again.calls)).toContain('UpdateFunctionCode');
-    expect(again.outputs['code-sha256']).toBe(sha(zipDirectory(dir)).toString('base64'));
+    expect(again.outputs['code-sha256']).toBe(sha(await zipDirectory(dir)).toString('base64'));
     expect(emu.s3Object('artifacts', 'orders/app.zip')?.versions).toBe(1);
   });
 
@@ -66,7 +66,7 @@ describe('code through S3', () => {
     const run = await runRelease(emu, { ...inputs, 'code-dir': dir });
     expect(s3Ops(run.calls)).toEqual(['HeadObject 200', 'PutObject 200']);
     expect(emu.s3Object('artifacts', 'app.zip')?.sha256).toBe(
-      sha(zipDirectory(dir)).toString('base64'),
+      sha(await zipDirectory(dir)).toString('base64'),
     );
   });
 

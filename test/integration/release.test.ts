@@ -194,7 +194,7 @@ describe('zip file', () => {
   it('uploads a zip file as the new code', async () => {
     seed(emu);
     const zip = join(codeDir('zipped'), '..', `bundle-${Date.now()}.zip`);
-    writeFileSync(zip, zipDirectory(codeDir('zipped')));
+    writeFileSync(zip, await zipDirectory(codeDir('zipped')));
     const run = await runRelease(emu, { 'zip-file': zip, strategy: 'AllAtOnce' });
     expect(run.result.status).toBe('succeeded');
     expect(emu.getAlias(FN, ALIAS)!.version).toBe('2');

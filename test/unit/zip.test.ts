@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isZip, zipDirectory } from '../../src/release/zip.ts';
+import { tempDirs, writeFixedTree } from './zip-tree.ts';
 
 interface Entry {
   name: string;
@@ -74,15 +75,7 @@ function readZip(zip: Buffer): Entry[] {
   return entries;
 }
 
-const temps: string[] = [];
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'zip-test-'));
-  temps.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('zip-test-');
 
 const bigText = 'export const handler = async () => ({ statusCode: 200 });\n'.repeat(200);
 const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));
@@ -109,7 +102,19 @@ const tree: Record<string, string | Buffer> = {
 };
 
 describe('zipDirectory', () => {
-  it('gives byte-identical output for the same tree, whatever the mtimes and creation order', () => {
+  it('writes the same bytes as the writer before #21 did for a fixed tree (a re-run stays `skipped`)', async () => {
+    // The SHA-256 the in-memory writer of 4c8496c (scripts/zip-before-21.ts) gives this tree; the streaming writer
+    // must not change a single byte, or every function's CodeSha256 moves on upgrade.
+    const dir = tempDir();
+    writeFixedTree(dir);
+    const zip = await zipDirectory(dir);
+    expect(zip.length).toBe(5_345_350);
+    expect(createHash('sha256').update(zip).digest('hex')).toBe(
+      '7dadf4deca88a9ad0d85f9a2e8efbf3e53ee404d17e774c10f096fbee107d7af',
+    );
+  }, 120_000);
+
+  it('gives byte-identical output for the same tree, whatever the mtimes and creation order', async () => {
     const a = tempDir();
     const b = tempDir();
     writeTree(a, tree);
@@ -123,15 +128,15 @@ describe('zipDirectory', () => {
         new Date('2011-12-13T14:15:16Z'),
       );
     }
-    const first = zipDirectory(a);
-    expect(zipDirectory(a).equals(first)).toBe(true);
-    expect(zipDirectory(b).equals(first)).toBe(true);
+    const first = await zipDirectory(a);
+    expect((await zipDirectory(a)).equals(first)).toBe(true);
+    expect((await zipDirectory(b)).equals(first)).toBe(true);
   });
 
-  it('is readable: every entry inflates to the file content with the right CRC', () => {
+  it('is readable: every entry inflates to the file content with the right CRC', async () => {
     const dir = tempDir();
     writeTree(dir, tree);
-    const entries = readZip(zipDirectory(dir));
+    const entries = readZip(await zipDirectory(dir));
     expect(entries.map((e) => e.name).sort()).toEqual(Object.keys(tree).sort());
     for (const e of entries) {
       const expected = tree[e.name];
@@ -139,11 +144,11 @@ describe('zipDirectory', () => {
     }
   });
 
-  it('sorts entries by path bytes, files only, with forward slashes', () => {
+  it('sorts entries by path bytes, files only, with forward slashes', async () => {
     const dir = tempDir();
     writeTree(dir, tree);
     fs.mkdirSync(path.join(dir, 'empty-dir'));
-    const names = readZip(zipDirectory(dir)).map((e) => e.name);
+    const names = readZip(await zipDirectory(dir)).map((e) => e.name);
     const byBytes = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
     expect(names).toEqual(byBytes);
     expect(names[0]).toBe('B.txt');
@@ -151,12 +156,12 @@ describe('zipDirectory', () => {
     expect(names.every((n) => !n.includes('\\') && !n.endsWith('/'))).toBe(true);
   });
 
-  it('writes fixed timestamps, unix attributes, no extra fields', () => {
+  it('writes fixed timestamps, unix attributes, no extra fields', async () => {
     const dir = tempDir();
     writeTree(dir, tree);
     fs.chmodSync(path.join(dir, 'bin/run'), 0o755);
     fs.chmodSync(path.join(dir, 'a.txt'), 0o600);
-    for (const e of readZip(zipDirectory(dir))) {
+    for (const e of readZip(await zipDirectory(dir))) {
       expect(e.time).toBe(0);
       expect(e.date).toBe((0 << 9) | (1 << 5) | 1); // 1980-01-01
       expect(e.versionMadeBy >> 8).toBe(3); // unix
@@ -167,30 +172,30 @@ describe('zipDirectory', () => {
     }
   });
 
-  it('deflates what shrinks and stores what does not', () => {
+  it('deflates what shrinks and stores what does not', async () => {
     const dir = tempDir();
     writeTree(dir, tree);
-    const byName = new Map(readZip(zipDirectory(dir)).map((e) => [e.name, e]));
+    const byName = new Map(readZip(await zipDirectory(dir)).map((e) => [e.name, e]));
     expect(byName.get('index.mjs')?.method).toBe(8);
     expect(byName.get('index.mjs')!.compressedSize).toBeLessThan(bigText.length / 10);
     expect(byName.get('empty.txt')?.method).toBe(0);
     expect(byName.get('a.txt')?.method).toBe(0);
   });
 
-  it('changes when content changes', () => {
+  it('changes when content changes', async () => {
     const dir = tempDir();
     writeTree(dir, tree);
-    const before = zipDirectory(dir);
+    const before = await zipDirectory(dir);
     fs.writeFileSync(path.join(dir, 'a.txt'), 'lowes');
-    expect(zipDirectory(dir).equals(before)).toBe(false);
+    expect((await zipDirectory(dir)).equals(before)).toBe(false);
   });
 
-  it('follows symlinks that stay inside the directory', () => {
+  it('follows symlinks that stay inside the directory', async () => {
     const dir = tempDir();
     writeTree(dir, { 'real/file.txt': 'inside', 'other.txt': 'x' });
     fs.symlinkSync('real/file.txt', path.join(dir, 'link.txt'));
     fs.symlinkSync('real', path.join(dir, 'linkdir'));
-    const entries = readZip(zipDirectory(dir));
+    const entries = readZip(await zipDirectory(dir));
     expect(entries.map((e) => e.name)).toEqual([
       'link.txt',
       'linkdir/file.txt',
@@ -200,43 +205,43 @@ describe('zipDirectory', () => {
     expect(entries[0]?.data.toString()).toBe('inside');
   });
 
-  it('refuses a symlink that points outside, naming it', () => {
+  it('refuses a symlink that points outside, naming it', async () => {
     const dir = tempDir();
     const outside = tempDir();
     fs.writeFileSync(path.join(outside, 'secret'), 's');
     writeTree(dir, { 'a.txt': 'a' });
     fs.mkdirSync(path.join(dir, 'sub'));
     fs.symlinkSync(path.join(outside, 'secret'), path.join(dir, 'sub', 'escape'));
-    expect(() => zipDirectory(dir)).toThrow(/sub\/escape.*outside/);
+    await expect(zipDirectory(dir)).rejects.toThrow(/sub\/escape.*outside/);
     fs.rmSync(path.join(dir, 'sub', 'escape'));
     fs.symlinkSync('../..', path.join(dir, 'sub', 'up'));
-    expect(() => zipDirectory(dir)).toThrow(/sub\/up.*outside/);
+    await expect(zipDirectory(dir)).rejects.toThrow(/sub\/up.*outside/);
   });
 
-  it('refuses broken links and link loops', () => {
+  it('refuses broken links and link loops', async () => {
     const dir = tempDir();
     writeTree(dir, { 'sub/a.txt': 'a' });
     fs.symlinkSync('nowhere', path.join(dir, 'dangling'));
-    expect(() => zipDirectory(dir)).toThrow(/dangling.*broken/);
+    await expect(zipDirectory(dir)).rejects.toThrow(/dangling.*broken/);
     fs.rmSync(path.join(dir, 'dangling'));
     fs.symlinkSync('..', path.join(dir, 'sub', 'loop'));
-    expect(() => zipDirectory(dir)).toThrow(/sub\/loop.*loop/);
+    await expect(zipDirectory(dir)).rejects.toThrow(/sub\/loop.*loop/);
   });
 
-  it('refuses an empty directory and a missing one', () => {
+  it('refuses an empty directory and a missing one', async () => {
     const dir = tempDir();
-    expect(() => zipDirectory(dir)).toThrow(/no files/);
+    await expect(zipDirectory(dir)).rejects.toThrow(/no files/);
     fs.mkdirSync(path.join(dir, 'only-dirs', 'deeper'), { recursive: true });
-    expect(() => zipDirectory(dir)).toThrow(/no files/);
-    expect(() => zipDirectory(path.join(dir, 'missing'))).toThrow(/cannot be read/);
+    await expect(zipDirectory(dir)).rejects.toThrow(/no files/);
+    await expect(zipDirectory(path.join(dir, 'missing'))).rejects.toThrow(/cannot be read/);
   });
 });
 
 describe('isZip', () => {
-  it('recognises a zip and rejects other bytes', () => {
+  it('recognises a zip and rejects other bytes', async () => {
     const dir = tempDir();
     writeTree(dir, { 'a.txt': 'a' });
-    const zip = zipDirectory(dir);
+    const zip = await zipDirectory(dir);
     expect(isZip(zip)).toBe(true);
     expect(isZip(new Uint8Array(zip))).toBe(true);
     const empty = Buffer.alloc(22);

@@ -1,0 +1,142 @@
+// The zip writer under a bound: the limiter's rules, several zips sharing one limiter (a
+// release of several functions), a cancel in the middle, and the entry-count limit.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ZipLimiter, zipDirectory, zipToFile } from '../../src/release/zip.ts';
+import { tempDirs } from './zip-tree.ts';
+
+const tempDir = tempDirs('zip-bound-');
+
+/** `count` files of a few hundred bytes each, in folders of 100. */
+function manyFiles(root: string, count: number, text = 'x'): void {
+  for (let i = 0; i < count; i++) {
+    const dir = path.join(root, `d${Math.floor(i / 100)}`);
+    if (i % 100 === 0) fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, `f${i}.js`),
+      `module.exports = ${i}; // ${text.repeat(i % 300)}\n`,
+    );
+  }
+}
+
+/** Counts how many batches are in flight, and the most there ever were. */
+class CountingLimiter extends ZipLimiter {
+  now = 0;
+  most = 0;
+  override async acquire(cost: number, signal?: AbortSignal): Promise<() => void> {
+    const release = await super.acquire(cost, signal);
+    this.most = Math.max(this.most, ++this.now);
+    return () => {
+      this.now--;
+      release();
+    };
+  }
+}
+
+describe('ZipLimiter', () => {
+  it('admits up to twice its concurrency and within its bytes; a cost over the budget runs alone', async () => {
+    const limiter = new ZipLimiter({ concurrency: 2, bytes: 100 });
+    const order: string[] = [];
+    const take = (name: string, cost: number) =>
+      limiter.acquire(cost).then((release) => {
+        order.push(name);
+        return release;
+      });
+    const a = await take('a', 10);
+    const b = await take('b', 10);
+    const c = await take('c', 10);
+    const d = await take('d', 10);
+    const e = take('e', 10); // a fifth: waits for room
+    const big = take('big', 1_000); // over the budget: waits until nothing else runs
+    const after = take('after', 1); // first come, first served: not before big
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['a', 'b', 'c', 'd']);
+    a();
+    const releaseE = await e;
+    for (const r of [b, c, d, releaseE]) r();
+    const releaseBig = await big;
+    expect(order).toEqual(['a', 'b', 'c', 'd', 'e', 'big']);
+    releaseBig();
+    (await after)();
+    expect(order.at(-1)).toBe('after');
+    await limiter.close();
+  });
+
+  it('a wait is abandoned when the signal fires', async () => {
+    const limiter = new ZipLimiter({ concurrency: 1, bytes: 10 });
+    const held = await limiter.acquire(10);
+    const controller = new AbortController();
+    const waiting = limiter.acquire(5, controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    held();
+    (await limiter.acquire(10))();
+    await limiter.close();
+  });
+});
+
+describe('zipping under a shared bound', () => {
+  it('zips of several functions at once stay within one bound and give the bytes each gives alone', async () => {
+    const dirs = [tempDir(), tempDir(), tempDir()];
+    for (const [i, d] of dirs.entries()) manyFiles(d, 700, 'abc'.slice(i));
+    const alone = await Promise.all(dirs.map((d) => zipDirectory(d)));
+    const limiter = new CountingLimiter({ concurrency: 1, bytes: 4 * 1024 * 1024 });
+    const together = await Promise.all(dirs.map((d) => zipDirectory(d, { limiter })));
+    await limiter.close();
+    expect(together.map((z, i) => z.equals(alone[i]!))).toEqual([true, true, true]);
+    // Three zips of several batches each, never more than the bound's two batches in flight.
+    expect(limiter.most).toBe(2);
+  });
+
+  it('a cancel ends the zip with an AbortError and leaves no archive behind', async () => {
+    const dir = tempDir();
+    manyFiles(dir, 3_000, 'cancel me ');
+    const out = path.join(tempDir(), 'code.zip');
+    const controller = new AbortController();
+    const limiter = new ZipLimiter({ concurrency: 1 });
+    // Cancelled once the zip has started writing.
+    const started = limiter.acquire.bind(limiter);
+    let batches = 0;
+    limiter.acquire = (cost, signal) => {
+      if (++batches === 3) controller.abort();
+      return started(cost, signal);
+    };
+    await expect(zipToFile(dir, out, { limiter, signal: controller.signal })).rejects.toMatchObject(
+      { name: 'AbortError' },
+    );
+    await limiter.close();
+    expect(batches).toBeLessThan(10);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('entry count', () => {
+  it('refuses more than 65,535 files, naming the real limit and what to do', async () => {
+    const dir = tempDir();
+    manyFiles(dir, 65_536);
+    await expect(zipDirectory(dir)).rejects.toThrow(
+      /holds 65,536 files, more than the 65,535 a zip can list without ZIP64.*at most 65,535 files/,
+    );
+  }, 120_000);
+});
+
+describe('the archive', () => {
+  it.skipIf(!hasUnzip())('is read by unzip -t', async () => {
+    const dir = tempDir();
+    manyFiles(dir, 300, 'unzip ');
+    const zip = path.join(tempDir(), 'code.zip');
+    fs.writeFileSync(zip, await zipDirectory(dir));
+    expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toMatch(/No errors detected/);
+  });
+});
+
+function hasUnzip(): boolean {
+  try {
+    execFileSync('unzip', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
