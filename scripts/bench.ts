@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { runStep, startEmulatorProcess } from '../test/e2e/runner.ts';
+import { fleetCost, fleetRss } from './bench-fleet.ts';
 import { pollCost } from './bench-polling.ts';
 import { bundleOptions, withRequire } from './build-options.ts';
 
@@ -94,10 +95,13 @@ async function startOnce(server: FirstRequest, b: Bundle): Promise<number> {
   return server.first() ? server.first() - t0 : Number.NaN;
 }
 
-/** Peak RSS of one run, through an exit hook (--import itself costs start-up time: run apart). */
+/**
+ * Peak RSS of one run, through an exit hook (--import itself costs start-up time: run apart):
+ * VmHWM, as resourceUsage().maxRSS carries the spawning process's own peak over exec on Linux.
+ */
 async function peakRss(server: FirstRequest, b: Bundle): Promise<number> {
   const hook =
-    'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))';
+    'data:text/javascript,import{readFileSync}from"node:fs";process.on("exit",()=>process.stderr.write("maxrss="+/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+"\\n"))';
   const child = spawn(process.execPath, ['--import', hook, b.script], {
     env: stepEnv(server.url, b.inputs),
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -221,6 +225,8 @@ async function main() {
   if (process.env.BENCH_ONLY_START) return;
   await endToEnd();
   await pollCost();
+  await fleetCost();
+  await fleetRss();
 }
 
 /** An all-at-once release through the bundle against the emulator process, minus the emulator's own time. */

@@ -1,7 +1,9 @@
 // Read-only checks before any change, ending in the Plan. Nothing here mutates AWS: a dry run
 // stops after this, and a real run changes nothing until every check has passed.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import { credentialLifetimeWarning, expectedReleaseMs } from '../aws/credential-lifetime.ts';
 import { isAbort } from '../aws/errors.ts';
@@ -20,6 +22,7 @@ import { findConfig } from './config.ts';
 import { busyError } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import { freeNow } from './free-now.ts';
 import { checkAlarmCount } from './gates.ts';
 import { deploymentDescription } from './own-deployment.ts';
 import type {
@@ -40,7 +43,16 @@ export function readCode(settings: Settings): CodeBundle | undefined {
   if (source.kind === 'zip-file') zip = readFileSync(source.path);
   else if (source.kind === 'code-dir') zip = zipDirectory(source.path);
   else return undefined;
-  return { zip, sha256: createHash('sha256').update(zip).digest('base64') };
+  return keptOnDisk(zip, createHash('sha256').update(zip).digest('base64'));
+}
+
+/** The zip in a private temporary file, read when sent (CodeBundle.zip). */
+function keptOnDisk(zip: Uint8Array, sha256: string): CodeBundle {
+  const file = join(mkdtempSync(join(tmpdir(), 'lambda-gated-release-')), 'code.zip');
+  writeFileSync(file, zip);
+  const { byteLength } = zip;
+  freeNow(zip);
+  return { zip: () => readFileSync(file), byteLength, sha256 };
 }
 
 /** Lambda takes a .zip only for a Zip function and an image only for an Image function. */
@@ -200,10 +212,10 @@ function s3UploadOf(
     const hex = Buffer.from(code.sha256, 'base64').toString('hex');
     return { bucket: via.bucket, key: via.key ?? defaultS3Key(hex, functionName) };
   }
-  if (code.zip.byteLength > MAX_ZIP_BYTES)
+  if (code.byteLength > MAX_ZIP_BYTES)
     throw new ReleaseError(
       'CODE_TOO_LARGE',
-      `\`${source.kind}\` ${source.given} is ${tooLargeForDirectUpload(code.zip.byteLength)} Nothing was changed.`,
+      `\`${source.kind}\` ${source.given} is ${tooLargeForDirectUpload(code.byteLength)} Nothing was changed.`,
     );
   return undefined;
 }
