@@ -297,7 +297,10 @@ export async function fleetCost(): Promise<void> {
   console.log(
     'several functions at once (Canary10Percent30Minutes, poll-interval 15 s, one region; calls from the first CreateDeployment until the last end is seen; virtual clock):',
   );
-  const cases: Case[] = [{ n: 1 }, { n: 5 }, { n: 10 }, { n: 25 }, { n: 10, alarmAt: 12 }];
+  const sizes = process.env.BENCH_FLEET_SIZES?.split(',').map(Number);
+  const cases: Case[] = sizes
+    ? sizes.map((n) => ({ n }))
+    : [{ n: 1 }, { n: 5 }, { n: 10 }, { n: 25 }, { n: 10, alarmAt: 12 }];
   try {
     for (const c of cases) {
       const what = c.alarmAt !== undefined ? `, fn1's alarm fires at +${c.alarmAt} min` : '';

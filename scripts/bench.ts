@@ -5,6 +5,7 @@
 //   BENCH_OFFICIAL_DIST=path   the official action's bundle to compare with (aws-actions/aws-lambda-deploy's
 //                              dist/index.js; default /work/official/index.js when it exists)
 //   BENCH_ONLY_START=1         only the start-up comparison
+//   BENCH_FLEET_SIZES=10,10    the several-functions call budget for these sizes only
 // The start-up comparison also times two references in the same A B C D rounds: a bare Node
 // GET, and the SDK floor (one LambdaClient sending one GetFunction, bundled as dist/ is), so
 // the numbers say how much of the time is Node's, the SDK's and this action's own.
