@@ -46,9 +46,13 @@ export function readCode(settings: Settings): CodeBundle | undefined {
   return keptOnDisk(zip, createHash('sha256').update(zip).digest('base64'));
 }
 
-/** The zip in a private temporary file, read when sent (CodeBundle.zip). */
+/**
+ * The zip in a private temporary file, read when sent (CodeBundle.zip). Under RUNNER_TEMP,
+ * which the runner empties after every job, so a self-hosted runner's /tmp does not fill up.
+ */
 function keptOnDisk(zip: Uint8Array, sha256: string): CodeBundle {
-  const file = join(mkdtempSync(join(tmpdir(), 'lambda-gated-release-')), 'code.zip');
+  const temp = process.env['RUNNER_TEMP'] || tmpdir();
+  const file = join(mkdtempSync(join(temp, 'lambda-gated-release-')), 'code.zip');
   writeFileSync(file, zip);
   const { byteLength } = zip;
   freeNow(zip);
