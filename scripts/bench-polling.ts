@@ -12,19 +12,19 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { createClients } from '../src/aws/clients.ts';
-import { CodeDeployApi } from '../src/aws/codedeploy.ts';
-import { LambdaApi } from '../src/aws/lambda.ts';
 import type { Clock as ReleaseClock } from '../src/release/deps.ts';
 import { release } from '../src/release/release.ts';
 import { readSettings } from '../src/settings/index.ts';
 import type { Clock } from '../test/emulator/clock.ts';
 import { type Emulator, startEmulator } from '../test/emulator/index.ts';
+import { releaseDeps } from './bench-fleet.ts';
+import { type Moments, passTo } from './virtual-time.ts';
 
 /** Time moves only when someone sleeps; `at` callbacks fire as it passes them. */
-class VirtualClock implements Clock, ReleaseClock {
+class VirtualClock implements Clock, ReleaseClock, Moments {
   t = Date.UTC(2030, 0, 1);
   readonly scale = 1e6;
-  #at: { when: number; fn: () => void }[] = [];
+  due: Moments['due'] = [];
   now(): number {
     return this.t;
   }
@@ -34,19 +34,11 @@ class VirtualClock implements Clock, ReleaseClock {
   /** Called every emulated second a sleep passes (the emulator's engine steps on it). */
   tick: () => void = () => {};
   at(when: number, fn: () => void): void {
-    this.#at.push({ when, fn });
+    this.due.push({ when, fn });
   }
   async sleep(ms: number): Promise<void> {
     await new Promise((r) => setImmediate(r));
-    const until = this.t + Math.max(0, ms);
-    while (this.t < until) {
-      this.t = Math.min(until, Math.floor(this.t / 1000) * 1000 + 1000);
-      for (const a of this.#at.filter((x) => x.when <= this.t)) {
-        this.#at.splice(this.#at.indexOf(a), 1);
-        a.fn();
-      }
-      this.tick();
-    }
+    passTo(this, this.t + Math.max(0, ms));
   }
 }
 
@@ -111,19 +103,12 @@ async function start(emu: Emulator, clock: VirtualClock, c: Case, wait: boolean)
   if (c.alarmAt !== undefined)
     clock.at(t0 + c.alarmAt * 60_000, () => emu.setAlarm('orders-errors', 'ALARM'));
   let seenEnd = 0;
-  const result = await release(settings, {
-    lambda: new LambdaApi(clients.lambda),
-    codedeploy: new CodeDeployApi(clients.codedeploy, undefined, clients.codedeployOnce),
-    polling: {
-      lambda: new LambdaApi(clients.lambdaPoll),
-      codedeploy: new CodeDeployApi(clients.codedeployPoll),
-    },
-    clock,
-    progress: (e) => {
+  const result = await release(
+    settings,
+    releaseDeps(clients, clock, (e) => {
       if (e.kind === 'status' && /Succeeded|Failed|Stopped/.test(e.status)) seenEnd ||= clock.now();
-    },
-    output: () => {},
-  });
+    }),
+  );
   const id = result.deploymentId;
   if (!id) throw new Error(`${c.strategy}: ${result.status}: ${result.cause?.message}`);
   return {

@@ -6,6 +6,7 @@
 //                              dist/index.js; default /work/official/index.js when it exists)
 //   BENCH_ONLY_START=1         only the start-up comparison
 //   BENCH_ONLY_ZIP=1           only the packaging figures (scripts/bench-zip.ts; BENCH_ZIP_RUNS)
+//   BENCH_FLEET_SIZES=10,10    the several-functions call budget for these sizes only
 // The start-up comparison also times two references in the same A B C D rounds: a bare Node
 // GET, and the SDK floor (one LambdaClient sending one GetFunction, bundled as dist/ is), so
 // the numbers say how much of the time is Node's, the SDK's and this action's own.
@@ -17,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { runStep, startEmulatorProcess } from '../test/e2e/runner.ts';
+import { fleetCost, fleetRss } from './bench-fleet.ts';
 import { pollCost } from './bench-polling.ts';
 import { packaging } from './bench-zip.ts';
 import { bundleOptions, withRequire } from './build-options.ts';
@@ -96,10 +98,13 @@ async function startOnce(server: FirstRequest, b: Bundle): Promise<number> {
   return server.first() ? server.first() - t0 : Number.NaN;
 }
 
-/** Peak RSS of one run, through an exit hook (--import itself costs start-up time: run apart). */
+/**
+ * Peak RSS of one run, through an exit hook (--import itself costs start-up time: run apart):
+ * VmHWM, as resourceUsage().maxRSS carries the spawning process's own peak over exec on Linux.
+ */
 async function peakRss(server: FirstRequest, b: Bundle): Promise<number> {
   const hook =
-    'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))';
+    'data:text/javascript,import{readFileSync}from"node:fs";process.on("exit",()=>process.stderr.write("maxrss="+/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+"\\n"))';
   const child = spawn(process.execPath, ['--import', hook, b.script], {
     env: stepEnv(server.url, b.inputs),
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -225,6 +230,8 @@ async function main() {
   await endToEnd();
   await pollCost();
   await packaging();
+  await fleetCost();
+  await fleetRss();
 }
 
 /** An all-at-once release through the bundle against the emulator process, minus the emulator's own time. */

@@ -438,6 +438,8 @@ export const IAM_NEEDED_WITH: Record<string, string> = {
   'codedeploy:ListDeploymentConfigs':
     'an inline `strategy` (`canary 25% 15m`, `linear 20% 2m`, `all-at-once`)',
   'codedeploy:CreateDeploymentConfig': 'an inline `strategy`, the first time that routing is used',
+  'codedeploy:BatchGetDeployments':
+    '`functions` with several entries (one read per region for every running deployment)',
   'codedeploy:CreateApplication': '`codedeploy-role`, when `application` does not exist',
   'codedeploy:CreateDeploymentGroup': '`codedeploy-role`, when `deployment-group` does not exist',
   'iam:PassRole': '`codedeploy-role` (on that role, passed to `codedeploy.amazonaws.com`)',

@@ -88,6 +88,7 @@ export const POLICY_STATEMENTS: PolicyStatement[] = [
       'codedeploy:ListDeployments',
       'codedeploy:CreateDeployment',
       'codedeploy:GetDeployment',
+      'codedeploy:BatchGetDeployments',
       'codedeploy:ListDeploymentTargets',
       'codedeploy:BatchGetDeploymentTargets',
       'codedeploy:StopDeployment',

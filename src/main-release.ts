@@ -13,6 +13,7 @@ import { CodeDeployApi } from './aws/codedeploy.ts';
 import { releaseUrl } from './aws/console.ts';
 import { LambdaApi } from './aws/lambda.ts';
 import { recordOnGitHub } from './main-github.ts';
+import { batchedPolling } from './release/batched-reads.ts';
 import { type CancelDeps, type CancelledEntry, cancelEntry } from './release/cancel-entry.ts';
 import { type LambdaService, type ReleaseDeps, realClock } from './release/deps.ts';
 import { invalidInputResult } from './release/failure.ts';
@@ -108,6 +109,11 @@ function regions(started: Started) {
   const { signal } = controller;
   const first = started.release.entries[0]!.settings.region;
   const made = new Map<string, ReturnType<typeof regionOf>>();
+  // Several entries: each region's watches share one BatchGetDeployments a poll; one entry
+  // polls GetDeployment as it always has.
+  const staleMs = 2 * longestPollMs(started.release);
+  const pollingOf = (p: { lambda: LambdaApi; codedeploy: CodeDeployApi }) =>
+    started.release.several ? batchedPolling(p, realClock, { staleMs }) : p;
   function regionOf(region: string) {
     const clients = region === first ? started.clients : createClients({ region, credentials });
     const options = { region, credentials };
@@ -116,10 +122,10 @@ function regions(started: Started) {
       cloudwatch: () => (cloudwatch ??= cloudWatchFor(options, signal)),
       lambda: region === first ? started.lambda : new LambdaApi(() => clients.lambda, signal),
       codedeploy: new CodeDeployApi(clients.codedeploy, signal, clients.codedeployOnce),
-      polling: {
+      polling: pollingOf({
         lambda: new LambdaApi(() => clients.lambdaPoll, signal),
         codedeploy: new CodeDeployApi(clients.codedeployPoll, signal),
-      },
+      }),
       s3: () => clients.s3(signal),
     };
   }
@@ -128,6 +134,10 @@ function regions(started: Started) {
     made.set(region, r);
     return r;
   };
+}
+
+function longestPollMs(rs: ReleaseSettings): number {
+  return Math.max(...rs.entries.map((e) => e.settings.pollIntervalSeconds)) * 1000;
 }
 
 /** What the shell hears from each entry: its deployment and gate alarms, by entry index. */

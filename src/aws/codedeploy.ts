@@ -130,6 +130,9 @@ export type CreateOutcome = 'created' | 'exists';
 export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 export const TERMINAL_STATUSES = ['Succeeded', 'Failed', 'Stopped'];
 
+/** The most ids one BatchGetDeployments takes. */
+export const BATCH_GET_DEPLOYMENTS_MAX = 25;
+
 export function isTerminal(status: string | undefined): boolean {
   return status !== undefined && TERMINAL_STATUSES.includes(status);
 }
@@ -383,6 +386,28 @@ export class CodeDeployApi {
       this.opts,
     );
     return toDeploymentState(out.deploymentInfo);
+  }
+
+  /**
+   * Several deployments at once, by id: one BatchGetDeployments per 25 ids (AWS's limit,
+   * docs/aws-semantics.md "Watching several deployments"), sent together. An id AWS leaves out of its
+   * answer is absent from the map.
+   */
+  async batchGetDeployments(ids: readonly string[]): Promise<Map<string, DeploymentState>> {
+    const cd = await import('@aws-sdk/client-codedeploy');
+    const client = await this.getClient();
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += BATCH_GET_DEPLOYMENTS_MAX)
+      chunks.push(ids.slice(i, i + BATCH_GET_DEPLOYMENTS_MAX));
+    const answers = await Promise.all(
+      chunks.map((deploymentIds) =>
+        client.send(new cd.BatchGetDeploymentsCommand({ deploymentIds }), this.opts),
+      ),
+    );
+    const out = new Map<string, DeploymentState>();
+    for (const d of answers.flatMap((a) => a.deploymentsInfo ?? []))
+      if (d.deploymentId) out.set(d.deploymentId, toDeploymentState(d));
+    return out;
   }
 
   /** Returns 'completed' when the deployment had already ended (not an error for us). */

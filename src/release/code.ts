@@ -2,8 +2,10 @@
 import { isAwsError } from '../aws/errors.ts';
 import type { FunctionState, NewCode } from '../aws/lambda.ts';
 import type { Architecture } from '../function-config/index.ts';
+import { limiter } from './bounded.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import { freeNow } from './free-now.ts';
 import type { Plan } from './plan.ts';
 import { waitUntilUpdated } from './ready.ts';
 import { isUpdateInProgress, retryWhile } from './retry.ts';
@@ -12,11 +14,26 @@ import { stageInS3 } from './s3-upload.ts';
 /** What UpdateFunctionCode (or CreateFunction) sends; undefined when there is no code source. */
 export function newCode(pre: Plan): NewCode | undefined {
   const s = pre.source;
-  if (pre.code) return { zipFile: pre.code.zip };
+  if (pre.code) return { zipFile: pre.code.zip() };
   if (s.kind === 's3')
     return { s3Bucket: s.bucket, s3Key: s.key, s3ObjectVersion: s.objectVersion };
   if (s.kind === 'image') return { imageUri: s.uri };
   return undefined;
+}
+
+/**
+ * Uploads of local code go one at a time, whatever `max-parallel` says: the SDK holds a zip
+ * sent directly several times over while it goes (the bytes, base64, the JSON body, the signed
+ * copy), and the runner's memory is what a release of several functions runs short of
+ * (`npm run bench`, 25 entries of 5 MB: peak 150-176 MiB four at a time, 135-156 two, 130-140
+ * one). Uploading is the short part of preparing an entry; the rest (Lambda applying the code,
+ * publishing, the smoke test) still runs max-parallel at once.
+ */
+const oneAtATime = limiter(1);
+
+/** Whether there is new code to send, without reading it. */
+export function hasNewCode(pre: Plan): boolean {
+  return pre.code !== undefined || pre.source.kind === 's3' || pre.source.kind === 'image';
 }
 
 /**
@@ -25,10 +42,9 @@ export function newCode(pre: Plan): NewCode | undefined {
  */
 export async function uploadCode(pre: Plan, deps: ReleaseDeps): Promise<FunctionState> {
   const fn = pre.functionRef;
-  const code = newCode(pre);
   const architecture = architectureChange(pre);
-  if (!code || (pre.codeUnchanged && !architecture)) {
-    if (code)
+  if (!hasNewCode(pre) || (pre.codeUnchanged && !architecture)) {
+    if (hasNewCode(pre))
       deps.progress({ kind: 'info', message: 'The code is identical to $LATEST: no upload.' });
     // Still wait: an update someone else started must finish before PublishVersion.
     return waitUntilUpdated(fn, deps, pre.latest!);
@@ -41,14 +57,24 @@ export async function uploadCode(pre: Plan, deps: ReleaseDeps): Promise<Function
       kind: 'info',
       message: 'Waiting for an update of $LATEST already in progress.',
     });
-  const sent =
-    pre.code && pre.s3Upload ? await stageInS3(pre.code, pre.s3Upload, pre.region, deps) : code;
+  const viaS3 =
+    pre.code && pre.s3Upload
+      ? await oneAtATime(() => stageInS3(pre.code!, pre.s3Upload!, pre.region, deps))
+      : undefined;
   const before = await waitUntilUpdated(fn, deps, pre.latest!);
   /** The CodeSha256 Lambda gave our upload: $LATEST must still hold it once applied. */
   let uploaded: string;
   try {
     const out = await retryWhile(deps, 'UpdateFunctionCode', isUpdateInProgress, () =>
-      deps.lambda.updateCode(fn, sent, before.revisionId, architecture),
+      // The zip is read only now, its turn come: the bytes live for the call alone.
+      oneAtATime(async () => {
+        const code = viaS3 ?? newCode(pre)!;
+        try {
+          return await deps.lambda.updateCode(fn, code, before.revisionId, architecture);
+        } finally {
+          if ('zipFile' in code) freeNow(code.zipFile);
+        }
+      }),
     );
     uploaded = out.codeSha256;
   } catch (error) {

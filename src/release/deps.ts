@@ -125,10 +125,15 @@ export interface ReleaseDeps {
    * The watch's reads, when they should give up sooner than the other calls: the watch backs
    * off itself (at most poll-interval) and keeps going through an outage. Default: the above.
    */
-  polling?: {
-    lambda: Pick<LambdaService, 'getAlias'>;
-    codedeploy: Pick<CodeDeployService, 'getDeployment' | 'getLambdaTarget'>;
-  };
+  polling?: PollingDeps;
+}
+
+/** The watch's reads (ReleaseDeps.polling). */
+export interface PollingDeps {
+  lambda: Pick<LambdaService, 'getAlias'>;
+  codedeploy: Pick<CodeDeployService, 'getDeployment' | 'getLambdaTarget'>;
+  /** The poll schedule's jitter source, when the watches of a region share one (batched-reads.ts). */
+  jitter?: () => number;
 }
 
 /** Runs one phase (the runner shows it as a collapsible group). */

@@ -9,7 +9,12 @@ import type { TrafficRouting } from '../strategy.ts';
 import type { HookName, PlanSummary } from './result.ts';
 
 export interface CodeBundle {
-  zip: Uint8Array;
+  /**
+   * The zip's bytes, read back from the run's own temporary copy when sent: a release of
+   * several functions plans every entry before it uploads any, so plans hold no bytes.
+   */
+  zip(): Uint8Array;
+  byteLength: number;
   /** base64 SHA-256, the way Lambda reports CodeSha256 */
   sha256: string;
 }

@@ -1,7 +1,10 @@
 // Read-only checks before any change, ending in the Plan. Nothing here mutates AWS: a dry run
 // stops after this, and a real run changes nothing until every check has passed.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AlarmGate } from '../aws/codedeploy.ts';
 import { credentialLifetimeWarning, expectedReleaseMs } from '../aws/credential-lifetime.ts';
 import { isAbort } from '../aws/errors.ts';
@@ -20,6 +23,7 @@ import { findConfig } from './config.ts';
 import { busyError } from './deploy.ts';
 import type { ReleaseDeps } from './deps.ts';
 import { ReleaseError } from './errors.ts';
+import { freeNow } from './free-now.ts';
 import { checkFunctionKind, hookKindWarning } from './function-kind.ts';
 import { checkAlarmCount } from './gates.ts';
 import { deploymentDescription } from './own-deployment.ts';
@@ -51,7 +55,20 @@ export async function readCode(
       message: `Zipped code-dir ${source.given}: ${zip.byteLength} bytes.`,
     });
   } else return undefined;
-  return { zip, sha256: createHash('sha256').update(zip).digest('base64') };
+  return keptOnDisk(zip, createHash('sha256').update(zip).digest('base64'));
+}
+
+/**
+ * The zip in a private temporary file, read when sent (CodeBundle.zip). Under RUNNER_TEMP,
+ * which the runner empties after every job, so a self-hosted runner's /tmp does not fill up.
+ */
+function keptOnDisk(zip: Uint8Array, sha256: string): CodeBundle {
+  const temp = process.env['RUNNER_TEMP'] || tmpdir();
+  const file = join(mkdtempSync(join(temp, 'lambda-gated-release-')), 'code.zip');
+  writeFileSync(file, zip);
+  const { byteLength } = zip;
+  freeNow(zip);
+  return { zip: () => readFileSync(file), byteLength, sha256 };
 }
 
 /** Lambda takes a .zip only for a Zip function and an image only for an Image function. */
@@ -215,10 +232,10 @@ function s3UploadOf(
     const hex = Buffer.from(code.sha256, 'base64').toString('hex');
     return { bucket: via.bucket, key: via.key ?? defaultS3Key(hex, functionName) };
   }
-  if (code.zip.byteLength > MAX_ZIP_BYTES)
+  if (code.byteLength > MAX_ZIP_BYTES)
     throw new ReleaseError(
       'CODE_TOO_LARGE',
-      `\`${source.kind}\` ${source.given} is ${tooLargeForDirectUpload(code.zip.byteLength)} Nothing was changed.`,
+      `\`${source.kind}\` ${source.given} is ${tooLargeForDirectUpload(code.byteLength)} Nothing was changed.`,
     );
   return undefined;
 }

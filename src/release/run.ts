@@ -11,7 +11,7 @@ import { sourceWords, strategyWords } from '../report/words.ts';
 import type { Settings } from '../settings/index.ts';
 import { describeRouting } from '../strategy.ts';
 import { createAliasOnce, isSplit, isWhollyOn, pointAliasPinned, splitCleared } from './alias.ts';
-import { newCode, uploadCode } from './code.ts';
+import { hasNewCode, uploadCode } from './code.ts';
 import { configureFunction } from './configure.ts';
 import { createFunction } from './create.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
@@ -302,7 +302,7 @@ async function createFunctionPhase(r: Release): Promise<'done' | 'next'> {
 async function upload(r: Release): Promise<'done' | 'next'> {
   if (r.plan.promoted || r.plan.create) return 'next';
   // With no code source nothing is uploaded: the group's name must not say otherwise.
-  const name = newCode(r.plan) ? 'Upload code' : 'Wait for $LATEST';
+  const name = hasNewCode(r.plan) ? 'Upload code' : 'Wait for $LATEST';
   r.latest = await r.group(name, () => uploadCode(r.plan, r.deps));
   return 'next';
 }

@@ -30,10 +30,10 @@ export async function stageInS3(
   } else {
     deps.progress({
       kind: 'info',
-      message: `Uploading the zip (${(code.zip.byteLength / 1024 / 1024).toFixed(1)} MB) to ${where}.`,
+      message: `Uploading the zip (${(code.byteLength / 1024 / 1024).toFixed(1)} MB) to ${where}.`,
     });
     const put = await call('PutObject', () =>
-      s3.putObject(target.bucket, target.key, code.zip, code.sha256),
+      s3.putObject(target.bucket, target.key, code.zip(), code.sha256),
     );
     versionId = put.versionId;
   }
@@ -46,7 +46,7 @@ export async function stageInS3(
 }
 
 function holdsCode(found: S3ObjectInfo, code: CodeBundle): boolean {
-  if (found.size !== code.zip.byteLength) return false;
+  if (found.size !== code.byteLength) return false;
   return (
     found.metadata[CODE_SHA256_METADATA] === code.sha256 || found.checksumSha256 === code.sha256
   );

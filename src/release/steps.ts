@@ -17,7 +17,7 @@ function codeSteps(p: Omit<Plan, 'summary'>): string[] {
     ];
   if (p.create) return createSteps(p);
   const steps: string[] = [];
-  const bytes = p.code ? ` (${p.code.zip.byteLength} bytes, SHA-256 ${p.code.sha256})` : '';
+  const bytes = p.code ? ` (${p.code.byteLength} bytes, SHA-256 ${p.code.sha256})` : '';
   const s3 = p.s3Upload;
   const arch = p.configuration?.diff.architecture;
   if (p.source.kind !== 'latest') {

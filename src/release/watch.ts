@@ -242,7 +242,11 @@ export async function watchDeployment(
   previous?: Partial<WatchState>,
 ): Promise<WatchState> {
   const { clock } = deps;
-  const schedule = new PollSchedule(clock.now(), { routing: w.routing, maxIntervalMs });
+  const schedule = new PollSchedule(clock.now(), {
+    routing: w.routing,
+    maxIntervalMs,
+    random: deps.polling?.jitter,
+  });
   const state: WatchState = {
     info: previous?.info ?? {},
     timeline: previous?.timeline ?? [],
