@@ -189,6 +189,18 @@ function entryDeps(
   };
 }
 
+/**
+ * Several entries with a code-dir zip under one bound, the release's `max-parallel` (and no
+ * more workers than cores): peak memory follows the bound, not the number of functions.
+ */
+async function sharedZipBound(rs: ReleaseSettings) {
+  const zips = rs.entries.filter((e) => e.settings.source.kind === 'code-dir').length;
+  if (zips < 2) return undefined;
+  const { ZipLimiter } = await import('./release/zip-limiter.ts');
+  const { availableParallelism } = await import('node:os');
+  return new ZipLimiter({ concurrency: Math.min(rs.maxParallel, availableParallelism()) });
+}
+
 /** `releases`: every entry's facts, set again whenever one changes. */
 function setReleases(fleet: FleetResult): void {
   core.setOutput('releases', JSON.stringify(fleet.entries.map(releaseFacts)));
@@ -211,6 +223,7 @@ export async function runRelease(started: Started): Promise<void> {
     deploying: (i) => github?.deploying(fleet.entries[i]!),
   };
   const region = regions(started);
+  const zipLimiter = await sharedZipBound(rs);
   let cancelling: Promise<void> | undefined;
   let cancelEnd = 0;
   const finishGitHub = (cancelled: boolean, signal: AbortSignal) =>
@@ -233,12 +246,17 @@ export async function runRelease(started: Started): Promise<void> {
   try {
     await releaseAll(
       rs,
-      (entry, signal) => entryDeps(started, region(entry.settings.region), entry, signal, heard),
+      (entry, signal) => ({
+        ...entryDeps(started, region(entry.settings.region), entry, signal, heard),
+        ...(zipLimiter ? { zipLimiter } : {}),
+      }),
       { clock: realClock, signal: controller.signal, say, onChange: setReleases },
       fleet,
     );
   } catch (error) {
     if (!controller.signal.aborted) throw error;
+  } finally {
+    await zipLimiter?.close();
   }
   if (cancelling) {
     await cancelling;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connectEmulator } from '../emulator/index.ts';
 import { emulatorProcessForFile } from './emulator.ts';
 import type { EmulatorProcess } from './runner.ts';
-import { runStep } from './runner.ts';
+import { runStep, workspaceWith } from './runner.ts';
 
 const FUNCTIONS = ['api', 'worker', 'events'];
 
@@ -370,6 +370,34 @@ describe('a release of several functions', () => {
       'rolled-back': 'false',
     });
     expect(run.outputs['deployment-id']).toBe(releases(run.outputs)[0]!.deploymentId);
+  });
+
+  it('entries with their own code-dir are zipped under one bound, published and released', async () => {
+    const workspace = workspaceWith({
+      'dist/api/index.js': 'exports.handler = async () => "api v4";\n',
+      'dist/worker/index.js': 'exports.handler = async () => "worker v4";\n',
+    });
+    const functions = [
+      '- function-name: api',
+      '  deployment-group: api-live',
+      '  code-dir: dist/api',
+      '- function-name: worker',
+      '  deployment-group: worker-live',
+      '  code-dir: dist/worker',
+    ].join('\n');
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      workspace,
+      inputs: { ...STEP, functions, 'max-parallel': '2' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(releases(run.outputs).map((r) => [r.function, r.version])).toEqual([
+      ['api', '4'],
+      ['worker', '4'],
+    ]);
+    expect(await aliases()).toMatchObject({ api: '4', worker: '4', events: '1' });
+    const codes = (await emu.calls()).filter((c) => c.operation === 'UpdateFunctionCode');
+    expect(codes).toHaveLength(2);
   });
 
   it('an unchanged fleet is skipped', async () => {
