@@ -21,23 +21,21 @@ const emu = await emulatorForFile();
  * the traffic it then reports.
  */
 async function withAlarmOnceShifted<T>(pending: Promise<T>, alarm: string): Promise<T> {
-  let shiftedAt: number | undefined;
-  const fire = setInterval(() => {
-    const split = Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length > 0;
-    if (shiftedAt === undefined && split) shiftedAt = emu.calls.length;
-    const seen =
-      shiftedAt !== undefined &&
-      emu.calls.slice(shiftedAt).some((c) => c.operation === 'GetAlias' && c.status === 200);
-    if (seen) {
+  // At the first GetAlias that sees the split, before its answer: the release has read the
+  // shift, and CodeDeploy notices the alarm at its next poll, whatever the machine's speed.
+  let fired = false;
+  emu.onCall({
+    operation: 'GetAlias',
+    when: 'after',
+    count: 1_000,
+    run: () => {
+      const split = Object.keys(emu.getAlias(FN, ALIAS)?.weights ?? {}).length > 0;
+      if (fired || !split) return;
+      fired = true;
       emu.setAlarm(alarm, 'ALARM');
-      clearInterval(fire);
-    }
-  }, 2);
-  try {
-    return await pending;
-  } finally {
-    clearInterval(fire);
-  }
+    },
+  });
+  return pending;
 }
 
 describe('hook failure', () => {
