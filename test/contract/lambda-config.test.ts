@@ -77,7 +77,7 @@ describe('UpdateFunctionConfiguration', () => {
 
   it('answers 409 while an update is in progress, and 412 on a stale RevisionId', async () => {
     emu.createFunction({ name: 'orders' });
-    emu.setFunctionBehaviour('orders', { updateDelayMs: 60_000 });
+    emu.setFunctionBehaviour('orders', { updateDelayMs: 600_000 });
     const { RevisionId } = await config();
     await update({ Timeout: 10 });
     await expectAwsError(
@@ -163,7 +163,7 @@ describe('CreateFunction', () => {
     );
 
   it('is Pending, refuses updates and publishes meanwhile, then Active', async () => {
-    emu.setFunctionBehaviour('orders', { createPendingMs: 60_000 });
+    emu.setFunctionBehaviour('orders', { createPendingMs: 600_000 });
     const out = await create({ MemorySize: 256, Architectures: ['arm64'] });
     expect(out).toMatchObject({ State: 'Pending', StateReasonCode: 'Creating', MemorySize: 256 });
     const pending =

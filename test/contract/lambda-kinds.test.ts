@@ -51,7 +51,7 @@ const create = (fields: Record<string, unknown>) =>
 describe('Managed Instances', () => {
   it('$LATEST is ActiveNonInvocable for good; a version is Pending while its environments start', async () => {
     emu.createFunction({ name: 'orders', capacityProviderArn: PROVIDER });
-    emu.setFunctionBehaviour('orders', { publishPendingMs: 60_000 });
+    emu.setFunctionBehaviour('orders', { publishPendingMs: 600_000 });
     expect(await state()).toEqual({ State: 'ActiveNonInvocable', StateReasonCode: undefined });
     await expectAwsError(invoke('$LATEST'), 'InvalidParameterValueException', 400, /\$LATEST/);
     await expectAwsError(invoke(), 'NoPublishedVersionException', 400);

@@ -111,8 +111,9 @@ describe('GetFunction / GetFunctionConfiguration', () => {
 describe('UpdateFunctionCode', () => {
   it('goes InProgress → Successful, moves RevisionId twice, and refuses concurrent changes with 409', async () => {
     emu.createFunction({ name: 'orders', versions: 1 });
-    // 2 emulated seconds (the default) are 3 real ms at this scale: stretch it.
-    emu.setFunctionBehaviour('orders', { updateDelayMs: 60_000 });
+    // 2 emulated seconds (the default) are 3 real ms at this scale: stretch it (10 emulated
+    // minutes, about 0.9 s real: the two calls below land inside it even on a loaded machine).
+    emu.setFunctionBehaviour('orders', { updateDelayMs: 600_000 });
     const before = await lambda.send(new GetFunctionCommand({ FunctionName: 'orders' }));
     const zip = emptyZip(3);
     const upd = await lambda.send(
@@ -296,7 +297,7 @@ describe('PublishVersion', () => {
 
   it('can start versions in State Pending; invoking them is a 409', async () => {
     emu.createFunction({ name: 'orders' });
-    emu.setFunctionBehaviour('orders', { publishPendingMs: 60_000 });
+    emu.setFunctionBehaviour('orders', { publishPendingMs: 600_000 });
     const p = await lambda.send(new PublishVersionCommand({ FunctionName: 'orders' }));
     expect(p.State).toBe('Pending');
     await expectAwsError(
