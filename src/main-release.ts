@@ -113,7 +113,9 @@ function regions(started: Started) {
   // polls GetDeployment as it always has.
   const staleMs = 2 * longestPollMs(started.release);
   const pollingOf = (p: { lambda: LambdaApi; codedeploy: CodeDeployApi }) =>
-    started.release.several ? batchedPolling(p, realClock, { staleMs }) : p;
+    started.release.several
+      ? batchedPolling(p, realClock, { staleMs, warn: (m) => core.warning(m) })
+      : p;
   function regionOf(region: string) {
     const clients = region === first ? started.clients : createClients({ region, credentials });
     const options = { region, credentials };

@@ -6,6 +6,7 @@
 // one, and every loop served by one answer draws the same jitter, so the loops of one wave come
 // together after a poll or two and stay together.
 import { type DeploymentState, isTerminal } from '../aws/codedeploy.ts';
+import { awsError } from '../aws/errors.ts';
 import type { Clock, CodeDeployService, PollingDeps } from './deps.ts';
 import { MIN_POLL_INTERVAL_MS } from './schedule.ts';
 
@@ -127,15 +128,49 @@ function notFound(id: string): Error {
  * The watch's reads for one region of a release of several functions: deployments through one
  * batched reader, the rest as they were.
  */
+/**
+ * BatchGetDeployments, or GetDeployment per id once it is refused as unknown or not allowed: a
+ * role whose policy predates releases of several functions may lack
+ * codedeploy:BatchGetDeployments, and the release can still be watched (with more calls).
+ */
+function orOneByOne(
+  cd: Pick<CodeDeployService, 'getDeployment'> & { batchGetDeployments: BatchGet },
+  warn: ((message: string) => void) | undefined,
+): BatchGet {
+  let oneByOne = false;
+  return async (ids) => {
+    if (!oneByOne)
+      try {
+        return await cd.batchGetDeployments(ids);
+      } catch (error) {
+        if (!refusedBatch(error)) throw error;
+        oneByOne = true;
+        warn?.(
+          `CodeDeploy refused BatchGetDeployments (${awsError(error).name}): watching each deployment with GetDeployment instead, which costs more calls. Allow codedeploy:BatchGetDeployments to the role (README, IAM policy).`,
+        );
+      }
+    const states = await Promise.all(ids.map((id) => cd.getDeployment(id)));
+    return new Map(ids.map((id, i) => [id, states[i]!]));
+  };
+}
+
+function refusedBatch(error: unknown): boolean {
+  const { name, message } = awsError(error);
+  if (/UnknownOperation|InvalidAction|UnsupportedOperation|NotImplemented/i.test(name)) return true;
+  return /AccessDenied/i.test(name) && /BatchGetDeployments/.test(message);
+}
+
 export function batchedPolling(
   polling: PollingDeps & {
-    codedeploy: Pick<CodeDeployService, 'getLambdaTarget'> & { batchGetDeployments: BatchGet };
+    codedeploy: Pick<CodeDeployService, 'getLambdaTarget' | 'getDeployment'> & {
+      batchGetDeployments: BatchGet;
+    };
   },
   clock: Clock,
-  opts: BatchedReadsOptions,
+  opts: BatchedReadsOptions & { warn?: (message: string) => void },
 ): PollingDeps {
   const cd = polling.codedeploy;
-  const reads = new BatchedDeploymentReads((ids) => cd.batchGetDeployments(ids), clock, opts);
+  const reads = new BatchedDeploymentReads(orOneByOne(cd, opts.warn), clock, opts);
   return {
     lambda: polling.lambda,
     codedeploy: {

@@ -400,6 +400,15 @@ describe('a release of several functions', () => {
     expect(codes).toHaveLength(2);
   });
 
+  it('a role without codedeploy:BatchGetDeployments is watched one deployment at a time, with one warning', async () => {
+    await emu.injectFault({ operation: 'BatchGetDeployments', kind: 'denied', count: 1000 });
+    const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions: twoWaves() } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.stdout.match(/::warning::CodeDeploy refused BatchGetDeployments/g)).toHaveLength(1);
+    expect(await aliases()).toEqual({ api: '2', worker: '2', events: '2' });
+  });
+
   it('an unchanged fleet is skipped', async () => {
     for (const name of FUNCTIONS) await emu.setAlias(name, 'live', '2');
     const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions: twoWaves() } });
