@@ -79,10 +79,9 @@ export async function releaseAll(
     const fate = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, fate.signal]) : fate.signal;
     const result = fleet.entries[i]!;
-    const m: Member = { entry, run: undefined as unknown as EntryRun, result, fate };
-    const deps = { ...depsFor(entry, signal), onFailing: () => m.failing?.() };
-    m.run = entryRun(entry.settings, deps, result);
-    return m;
+    // Its wave says, once it runs, whom this entry's failure stops (Member.failing).
+    const deps = { ...depsFor(entry, signal), onFailing: () => members[i]?.failing?.() };
+    return { entry, run: entryRun(entry.settings, deps, result), result, fate };
   });
   const changed = () => opts.onChange?.(fleet);
   try {
