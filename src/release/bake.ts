@@ -1,7 +1,7 @@
 // The bake between waves (`bake-minutes`): the released entries' alarms (the deployment
 // groups', `alarms`, the metric gates') keep being read; one in ALARM fails the release.
 import { describeAwsError } from '../aws/errors.ts';
-import type { FleetOptions } from './release.ts';
+import type { Clock } from './deps.ts';
 import type { Cause } from './result.ts';
 import { isTransient } from './retry.ts';
 import type { EntryRun } from './run.ts';
@@ -10,6 +10,13 @@ interface Watched {
   run: EntryRun;
   key: string;
   alarms: string[];
+}
+
+/** What the bake needs of the release: its clock, its cancel, and a line for the log. */
+export interface BakeOptions {
+  clock: Clock;
+  signal?: AbortSignal;
+  say(message: string): void;
 }
 
 export interface BakeAlarm {
@@ -31,7 +38,7 @@ export async function bake(
   runs: EntryRun[],
   minutes: number,
   wave: number,
-  opts: Pick<FleetOptions, 'clock' | 'signal' | 'say'>,
+  opts: BakeOptions,
 ): Promise<BakeAlarm | undefined> {
   const watched = runs.flatMap((r) => watchedOf(r) ?? []);
   const pollMs = runs[0]?.release?.plan.pollIntervalMs ?? 15_000;
