@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { emulatorProcessForFile } from './emulator.ts';
 import { ORDERS_INPUTS, runStep, seedOrders } from './runner.ts';
 
-const emu = await emulatorProcessForFile(60, (e) => seedOrders(e));
+const emu = await emulatorProcessForFile(120, (e) => seedOrders(e));
 
 const inputs = { ...ORDERS_INPUTS, version: '2' };
 

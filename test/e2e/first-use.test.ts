@@ -9,7 +9,7 @@ import { zipDirectory } from '../../src/release/zip.ts';
 import { emulatorProcessForFile } from './emulator.ts';
 import { ORDERS_INPUTS, runStep, seedOrders, workspaceWith } from './runner.ts';
 
-const emu = await emulatorProcessForFile(60);
+const emu = await emulatorProcessForFile(120);
 
 const MB = 1024 * 1024;
 const ROLE = 'arn:aws:iam::123456789012:role/CodeDeployForLambda';

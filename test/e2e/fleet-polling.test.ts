@@ -16,8 +16,8 @@ async function seedShop(emu: EmulatorProcess): Promise<void> {
   }
 }
 
-// Canary10Percent5Minutes takes 5 s at this scale: a few polls of the action's real clock.
-const emu = await emulatorProcessForFile(60, seedShop);
+// Canary10Percent5Minutes takes 2.5 s at this scale: a few polls of the action's real clock.
+const emu = await emulatorProcessForFile(120, seedShop);
 
 const STEP = {
   alias: 'live',

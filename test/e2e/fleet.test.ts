@@ -16,7 +16,7 @@ async function seedShop(emu: EmulatorProcess): Promise<void> {
   }
 }
 
-const emu = await emulatorProcessForFile(60, seedShop);
+const emu = await emulatorProcessForFile(120, seedShop);
 
 const STEP = { alias: 'live', application: 'shop', 'poll-interval': '1', strategy: 'AllAtOnce' };
 

@@ -6,7 +6,7 @@ import { emulatorProcessForFile } from './emulator.ts';
 import { startGitHubApi } from './github-api.ts';
 import { ORDERS_INPUTS, runStep, seedOrders } from './runner.ts';
 
-const emu = await emulatorProcessForFile(60, (e) => seedOrders(e));
+const emu = await emulatorProcessForFile(120, (e) => seedOrders(e));
 const github = await startGitHubApi();
 afterAll(() => github.close());
 beforeEach(() => github.reset());

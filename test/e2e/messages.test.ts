@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { emulatorProcessForFile } from './emulator.ts';
 import { ORDERS_INPUTS, runStep, type StepRun, seedOrders } from './runner.ts';
 
-const emu = await emulatorProcessForFile(60, (e) => seedOrders(e));
+const emu = await emulatorProcessForFile(120, (e) => seedOrders(e));
 
 const inputs = { ...ORDERS_INPUTS, version: '2' };
 
@@ -98,20 +98,20 @@ describe('cancelled mid-shift', () => {
 });
 
 describe('on-timeout: rollback, and StopDeployment is denied', () => {
-  // The action's clock is real: 0.1 of timeout-minutes is 6 real seconds.
+  // The action's clock is real: 0.05 of timeout-minutes is 3 real seconds.
   it('says so, leaves the state unfinished, and the post step stops it', {
     timeout: 60_000,
   }, async () => {
     await emu.injectFault({ service: 'codedeploy', operation: 'StopDeployment', kind: 'denied' });
     const run = await runStep({
       emulatorUrl: emu.url,
-      inputs: { ...inputs, strategy: 'canary 10% 600m', 'timeout-minutes': '0.1' },
+      inputs: { ...inputs, strategy: 'canary 10% 600m', 'timeout-minutes': '0.05' },
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
     const error = errorLine(run);
     expect(error).toMatch(/^::error::Timed out — stop failed, still running: /);
-    expect(error).toContain('did not finish within 0.1 minutes (timeout-minutes)');
+    expect(error).toContain('did not finish within 0.05 minutes (timeout-minutes)');
     expect(error).toContain('CodeDeploy StopDeployment failed: AccessDeniedException');
     expect(error).toContain('Allow `codedeploy:StopDeployment`');
     expect(run.summary).toMatch(/^### ⏱️ Timed out — stop failed, still running/);

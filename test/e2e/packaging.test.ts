@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { emulatorProcessForFile } from './emulator.ts';
 import { ORDERS_INPUTS, runStep, seedOrders } from './runner.ts';
 
-const emu = await emulatorProcessForFile(60, (e) => seedOrders(e));
+const emu = await emulatorProcessForFile(120, (e) => seedOrders(e));
 
 /** ~32 MB of text-like bytes (4 bits of entropy a byte): seconds of level-9 deflate. */
 function largeTree(): string {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { emulatorProcessForFile } from './emulator.ts';
 import { ORDERS_INPUTS, runStep, type StepRun, seedOrdersGroup, workspaceWith } from './runner.ts';
 
-const emu = await emulatorProcessForFile(60, seedOrdersGroup);
+const emu = await emulatorProcessForFile(120, seedOrdersGroup);
 
 const SECRET = 'pa55-w0rd-never-shown';
 const ROLE = 'arn:aws:iam::123456789012:role/orders-exec';

@@ -44,7 +44,11 @@ const emu = await emulatorForFile(60);
 
 /** The description the harness's settings give every deployment of ours. */
 const OURS = 'acme/orders@0123456 run 42';
-const SLOW_MS = 5_500; // above the harness clients' requestTimeoutMs (5000)
+// The slow-response tests run with a 2.5 s request timeout, not the harness's 5 s: each slow
+// answer is waited out in real time, and a margin of 2.5 s still keeps the emulator's ordinary
+// answers (milliseconds) far inside it.
+const TIMEOUT_MS = 2_500;
+const SLOW_MS = 3_000; // above TIMEOUT_MS
 const LONG = { 'timeout-minutes': '30' };
 
 function ourDeployments() {
@@ -175,11 +179,12 @@ describe('throttling, 500s, dropped connections and slow responses', () => {
     // The slow request is still applied when it finally arrives, after the retry: $LATEST is
     // unchanged since the retry's publish, so Lambda hands back the same version.
     emu.injectFault({ operation: 'PublishVersion', kind: 'slow', delayMs: SLOW_MS, count: 1 });
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      ...LONG,
-    });
+    const run = await runRelease(
+      emu,
+      { 'code-dir': codeDir('v2'), strategy: 'AllAtOnce', ...LONG },
+      {},
+      TIMEOUT_MS,
+    );
     expect(run.result.cause).toBeUndefined();
     expect(run.result.status).toBe('succeeded');
     expect(run.outputs.version).toBe('2');
@@ -195,11 +200,12 @@ describe('throttling, 500s, dropped connections and slow responses', () => {
     emu.injectFault({ operation: 'GetDeployment', kind: 'slow', delayMs: SLOW_MS, count: 1 });
     // The deployment outlasts the straggler (1 emulated minute, 1 s here), as any real one
     // outlasts a few seconds; see the todo below for what happens when it does not.
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'canary 10% 1m',
-      ...LONG,
-    });
+    const run = await runRelease(
+      emu,
+      { 'code-dir': codeDir('v2'), strategy: 'canary 10% 1m', ...LONG },
+      {},
+      TIMEOUT_MS,
+    );
     expect(run.result.cause).toBeUndefined();
     expect(run.result.status).toBe('succeeded');
     await until(() => callsOf(emu.calls, 'CreateDeployment').length === 2);
@@ -213,16 +219,17 @@ describe('throttling, 500s, dropped connections and slow responses', () => {
 
   it('a response that never comes within the timeout is abandoned, not waited for forever', async () => {
     seed(emu);
-    // 20 s: far past the harness clients' 5 s. Without throwOnRequestTimeout the SDK only
-    // logs a warning at 5 s and the release sits on this one call until it is answered.
+    // 20 s: far past the clients' 2.5 s. Without throwOnRequestTimeout the SDK only logs a
+    // warning at 2.5 s and the release sits on this one call until it is answered.
     // (The straggler lands later, during another test: a read, harmless there.)
     emu.injectFault({ operation: 'GetAlias', kind: 'slow', delayMs: 20_000, count: 1 });
     const started = performance.now();
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      ...LONG,
-    });
+    const run = await runRelease(
+      emu,
+      { 'code-dir': codeDir('v2'), strategy: 'AllAtOnce', ...LONG },
+      {},
+      TIMEOUT_MS,
+    );
     expect(performance.now() - started).toBeLessThan(15_000);
     expect(run.result.cause).toBeUndefined();
     expect(run.result.status).toBe('succeeded');
@@ -232,19 +239,24 @@ describe('throttling, 500s, dropped connections and slow responses', () => {
   it('calls that legitimately take long are waited for, not sent twice: a big upload, a slow smoke test', async () => {
     seed(emu);
     emu.setFunctionBehaviour(FN, { invoke: { payload: '{"ok":true}' } });
-    // Each takes 5.5 s, longer than the clients' request timeout: a 50 MB zip on a slow
+    // Each takes 3 s, longer than the clients' request timeout: a 50 MB zip on a slow
     // uplink, a function that runs a while (Lambda allows 15 minutes). A retried upload would
     // be refused (412) and reported as someone else's change; a retried Invoke would run the
     // smoke test, and its side effects, twice.
     emu.injectFault({ operation: 'UpdateFunctionCode', kind: 'slow', delayMs: SLOW_MS, count: 1 });
     emu.injectFault({ operation: 'Invoke', kind: 'slow', delayMs: SLOW_MS, count: 1 });
     const started = performance.now();
-    const run = await runRelease(emu, {
-      'code-dir': codeDir('v2'),
-      strategy: 'AllAtOnce',
-      'smoke-test-payload': '{"ping":true}',
-      ...LONG,
-    });
+    const run = await runRelease(
+      emu,
+      {
+        'code-dir': codeDir('v2'),
+        strategy: 'AllAtOnce',
+        'smoke-test-payload': '{"ping":true}',
+        ...LONG,
+      },
+      {},
+      TIMEOUT_MS,
+    );
     expect(run.result.cause).toBeUndefined();
     expect(run.result.status).toBe('succeeded');
     // It waited for both answers (retries would have come back sooner).
@@ -767,11 +779,12 @@ describe('lost contact while watching', () => {
     seed(emu);
     // Every GetDeployment is dropped. The SDK's backoff runs on real time (up to ~13 s per
     // call at the action's 10 attempts), so these clients make 2 attempts per call; the
-    // budget under test is the release's own: 8 consecutive failed polls.
+    // budget under test is the release's own: 8 consecutive failed polls. timeout-minutes 3
+    // (the default here is 10) still sees about 15 polls fail, and waits a third as long.
     emu.injectFault({ service: 'codedeploy', operation: 'GetDeployment', kind: 'drop' });
     const run = await runRelease(
       emu,
-      { 'code-dir': codeDir('v2'), strategy: 'canary 10% 1m' },
+      { 'code-dir': codeDir('v2'), strategy: 'canary 10% 1m', 'timeout-minutes': '3' },
       twoAttemptApis(emu),
     );
     expect(run.result.status).toBe('failed');

@@ -27,7 +27,7 @@ const TRAP = path.join(import.meta.dirname, 'fixtures/trap-child-process.cjs');
 let proc: EmulatorProcess;
 let workspace: string;
 beforeAll(async () => {
-  proc = await startEmulatorProcess(60);
+  proc = await startEmulatorProcess(120);
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'security-'));
   fs.mkdirSync(path.join(workspace, 'code'));
   fs.writeFileSync(path.join(workspace, 'code', 'index.js'), 'exports.handler = async () => 2;\n');

@@ -67,11 +67,15 @@ export function settingsFor(emu: Emulator, inputs: Record<string, string>) {
   });
 }
 
+/** The harness clients' request timeout (ms): a response slower than this is abandoned. */
+export const REQUEST_TIMEOUT_MS = 5_000;
+
 export function depsFor(
   emu: Emulator,
   extra: Partial<ReleaseDeps> = {},
+  requestTimeoutMs = REQUEST_TIMEOUT_MS,
 ): { deps: ReleaseDeps; outputs: Record<string, string>; events: ProgressEvent[] } {
-  const clients = createClients({ region: emu.region, endpoint: emu.url, requestTimeoutMs: 5_000 });
+  const clients = createClients({ region: emu.region, endpoint: emu.url, requestTimeoutMs });
   const outputs: Record<string, string> = {};
   const events: ProgressEvent[] = [];
   const deps: ReleaseDeps = {
@@ -98,19 +102,21 @@ export function twoAttemptApis(emu: Emulator): Pick<ReleaseDeps, 'lambda' | 'cod
   const c = createClients({
     region: emu.region,
     endpoint: emu.url,
-    requestTimeoutMs: 5_000,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     maxAttempts: 2,
   });
   return { lambda: new LambdaApi(c.lambda), codedeploy: new CodeDeployApi(c.codedeploy) };
 }
 
+/** `requestTimeoutMs`: lower for a test of slow responses, so that it waits less real time. */
 export async function runRelease(
   emu: Emulator,
   inputs: Record<string, string>,
   extra: Partial<ReleaseDeps> = {},
+  requestTimeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<Run> {
   const settings = await settingsFor(emu, inputs);
-  const { deps, outputs, events } = depsFor(emu, extra);
+  const { deps, outputs, events } = depsFor(emu, extra, requestTimeoutMs);
   const before = emu.calls.length;
   const result = await release(settings, deps);
   return { result, outputs, events, calls: emu.calls.slice(before) };
