@@ -144,10 +144,12 @@ function orOneByOne(
         return await cd.batchGetDeployments(ids);
       } catch (error) {
         if (!refusedBatch(error)) throw error;
+        // Two reads in flight may both be refused: one warning.
+        if (!oneByOne)
+          warn?.(
+            `CodeDeploy refused BatchGetDeployments (${awsError(error).name}): watching each deployment with GetDeployment instead, which costs more calls. Allow codedeploy:BatchGetDeployments to the role (README, IAM policy).`,
+          );
         oneByOne = true;
-        warn?.(
-          `CodeDeploy refused BatchGetDeployments (${awsError(error).name}): watching each deployment with GetDeployment instead, which costs more calls. Allow codedeploy:BatchGetDeployments to the role (README, IAM policy).`,
-        );
       }
     const states = await Promise.all(ids.map((id) => cd.getDeployment(id)));
     return new Map(ids.map((id, i) => [id, states[i]!]));
