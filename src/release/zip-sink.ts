@@ -4,6 +4,7 @@
 import type { FileHandle } from 'node:fs/promises';
 
 const BUFFER_BYTES = 1024 * 1024;
+const BLOCK_BYTES = 64 * 1024;
 
 export class FileSink {
   /** bytes appended so far: where the next append lands */
@@ -59,7 +60,10 @@ export class FileSink {
   }
 }
 
-/** Bytes gathered in blocks (the central directory), to be written once at the end. */
+/**
+ * Bytes gathered in blocks (the central directory), to be written once at the end. Every block
+ * but the last is filled to its end, so the blocks laid end to end are exactly the bytes pushed.
+ */
 export class ByteList {
   readonly blocks: Buffer[] = [];
   length = 0;
@@ -67,13 +71,18 @@ export class ByteList {
   private used = 0;
 
   push(data: Uint8Array): void {
-    if (this.used + data.length > this.last.length) {
-      this.last = Buffer.allocUnsafe(Math.max(64 * 1024, data.length));
-      this.blocks.push(this.last);
-      this.used = 0;
+    let from = 0;
+    while (from < data.length) {
+      if (this.used === this.last.length) {
+        this.last = Buffer.allocUnsafe(BLOCK_BYTES);
+        this.blocks.push(this.last);
+        this.used = 0;
+      }
+      const n = Math.min(data.length - from, this.last.length - this.used);
+      this.last.set(data.subarray(from, from + n), this.used);
+      this.used += n;
+      from += n;
     }
-    this.last.set(data, this.used);
-    this.used += data.length;
     this.length += data.length;
   }
 
