@@ -222,7 +222,7 @@ export async function zipToFile(
       await own.close();
     }
   }
-  const tree = await listFiles(dir, signal);
+  const tree = await listFiles(dir, limiter.workers, signal);
   const { entries } = tree;
   if (entries.length === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
   if (entries.length > MAX_ENTRIES) throw tooManyFiles(dir, entries.length);
