@@ -1,13 +1,13 @@
 // The batches of one zip, handed in order from the loop that admits them under the limiter
 // to the loop that writes them.
 import type { Batch } from './zip.ts';
-import type { PackedFile } from './zip-workers.ts';
+import type { Packed } from './zip-workers.ts';
 
 /** A batch admitted under the limiter: its work started, its room held until it is written. */
 export interface Job {
   batch: Batch;
   /** For a batch of small files; a streamed file does its work when its turn comes. */
-  packed?: Promise<PackedFile[]>;
+  packed?: Promise<Packed>;
   release: () => void;
 }
 

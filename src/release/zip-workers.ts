@@ -1,24 +1,37 @@
 // Worker threads that read and deflate whole batches of small files. One thread-pool trip per
 // file read and per deflate costs more than deflating a small file itself (a deflate call sets
 // up ~256 KiB of zlib state, and an async one crosses threads twice), so each worker does a
-// batch in one go and sends the bodies back in one transferred buffer: the main thread only
-// writes, and stays free to hear a cancel.
+// batch in one go and sends back, in two transferred buffers, the batch's part of the archive
+// (local headers and bodies) and of the central directory (offsets counted from the batch's
+// start): the main thread only writes them, and stays free to hear a cancel.
 import { Worker } from 'node:worker_threads';
+import type { EntryHeader, headerWriters } from './zip-format.ts';
+import { headerWriters as writers } from './zip-format.ts';
 import { type Listing, listTree } from './zip-list.ts';
 
-/** One file of a batch, packed: `body` is what the archive stores. */
-export interface PackedFile {
-  crc: number;
-  size: number;
-  stored: boolean;
-  body: Uint8Array;
+/** A batch of files, packed. */
+export interface Packed {
+  /** each file's local header and stored bytes, in order */
+  data: Uint8Array;
+  /** each file's central header, its offset counted from the start of `data` */
+  central: Buffer;
+}
+
+/** What a worker is asked: a listing, or to pack a batch. */
+export interface PackRequest {
+  /** the files to read */
+  paths: string[];
+  /** their names in the archive */
+  names: string[];
+  /** 1 for an executable file */
+  executable: number[];
+  level: number;
 }
 
 interface Reply {
   listing?: Listing;
-  /** crc, size, stored (1/0), body length: four numbers a file */
-  metas?: number[];
-  bodies?: ArrayBuffer;
+  data?: ArrayBuffer;
+  central?: ArrayBuffer;
   error?: { message: string; code?: string };
 }
 
@@ -26,7 +39,7 @@ interface Reply {
  * The worker's code. It is sent as source text (the bundle has no separate worker file), so it
  * uses nothing from outside itself; process.getBuiltinModule needs no require() or import.
  */
-function workerMain(list: typeof listTree): void {
+function workerMain(list: typeof listTree, headers: typeof headerWriters): void {
   const { parentPort } = process.getBuiltinModule('node:worker_threads');
   const fs = process.getBuiltinModule('node:fs');
   const zlib = process.getBuiltinModule('node:zlib');
@@ -61,18 +74,31 @@ function workerMain(list: typeof listTree): void {
       fs.closeSync(fd);
     }
   };
-  parentPort?.on('message', (m: { paths: string[]; level: number; list?: string }) => {
+  const { localHeader, centralHeader } = headers();
+  const fresh = { take: (bytes: number) => Buffer.allocUnsafe(bytes) };
+  /** Its own ArrayBuffer (not a slice of Node's shared pool), so it can be transferred. */
+  const joined = (parts: Buffer[], total: number) => {
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const b of parts) {
+      all.set(b, at);
+      at += b.length;
+    }
+    return all.buffer;
+  };
+  parentPort?.on('message', (m: PackRequest & { list?: string }) => {
     try {
       if (m.list !== undefined) {
         const listing = list(m.list, gc);
         parentPort?.postMessage({ listing }, [listing.sizes.buffer, listing.executable.buffer]);
         return;
       }
-      const metas: number[] = [];
-      const bodies: Buffer[] = [];
+      const parts: Buffer[] = [];
+      const centrals: Buffer[] = [];
       let total = 0;
-      for (const p of m.paths) {
-        const data = read(p);
+      let centralTotal = 0;
+      for (let i = 0; i < m.paths.length; i++) {
+        const data = read(m.paths[i]!);
         // zlib's output buffer sized to the file (not its default 16 KiB), which for tiny files
         // made the deflate call 10 times slower; the bytes are the same whatever its size.
         const chunkSize = Math.max(64, data.length + 64);
@@ -80,19 +106,25 @@ function workerMain(list: typeof listTree): void {
         const stored = deflated.length >= data.length;
         // `data` is the shared input buffer: the stored copy must be its own.
         const body = stored ? Buffer.from(data) : deflated;
-        metas.push(zlib.crc32(data) >>> 0, data.length, stored ? 1 : 0, body.length);
-        bodies.push(body);
-        total += body.length;
+        const header: EntryHeader = {
+          nameBytes: Buffer.from(m.names[i]!),
+          executable: m.executable[i] === 1,
+          crc: zlib.crc32(data) >>> 0,
+          size: data.length,
+          compressedSize: body.length,
+          method: stored ? 0 : 8, // METHOD_STORE, METHOD_DEFLATE
+        };
+        const local = localHeader(fresh, header);
+        const central = centralHeader(fresh, header, total);
+        parts.push(local, body);
+        centrals.push(central);
+        total += local.length + body.length;
+        centralTotal += central.length;
         garbage += body.length + chunkSize;
       }
-      // Its own ArrayBuffer (not a slice of Node's shared pool), so it can be transferred.
-      const all = new Uint8Array(total);
-      let at = 0;
-      for (const b of bodies) {
-        all.set(b, at);
-        at += b.length;
-      }
-      parentPort?.postMessage({ metas, bodies: all.buffer }, [all.buffer]);
+      const data = joined(parts, total);
+      const central = joined(centrals, centralTotal);
+      parentPort?.postMessage({ data, central }, [data, central]);
       if (garbage > 1024 * 1024) {
         garbage = 0;
         gc();
@@ -104,29 +136,12 @@ function workerMain(list: typeof listTree): void {
   });
 }
 
-const WORKER_SOURCE = `(${workerMain.toString()})(${listTree.toString()})`;
+const WORKER_SOURCE = `(${workerMain.toString()})(${listTree.toString()}, ${writers.toString()})`;
 
 interface Task {
-  message: { paths?: string[]; level?: number; list?: string };
+  message: PackRequest | { list: string };
   resolve: (reply: Reply) => void;
   reject: (error: Error) => void;
-}
-
-function unpack(reply: Reply): PackedFile[] {
-  const metas = reply.metas!;
-  const bodies = new Uint8Array(reply.bodies!);
-  const files: PackedFile[] = [];
-  for (let i = 0, at = 0; i < metas.length; i += 4) {
-    const length = metas[i + 3]!;
-    files.push({
-      crc: metas[i]!,
-      size: metas[i + 1]!,
-      stored: metas[i + 2] === 1,
-      body: bodies.subarray(at, at + length),
-    });
-    at += length;
-  }
-  return files;
 }
 
 /** Up to `size` workers, started when first needed; tasks wait for an idle one. */
@@ -140,9 +155,10 @@ export class WorkerPool {
     this.size = size;
   }
 
-  /** Reads and deflates `paths` at `level`; a file that cannot be read rejects with its error. */
-  async pack(paths: string[], level: number): Promise<PackedFile[]> {
-    return unpack(await this.call({ paths, level }));
+  /** Reads and packs a batch; a file that cannot be read rejects with its error. */
+  async pack(request: PackRequest): Promise<Packed> {
+    const reply = await this.call(request);
+    return { data: new Uint8Array(reply.data!), central: Buffer.from(reply.central!) };
   }
 
   /** Lists the files under `dir` (zip-list.ts). */

@@ -16,16 +16,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { abortError } from './deps.ts';
 import {
+  CENTRAL_HEADER_SIZE,
   centralHeader,
   DEFLATE_LEVEL,
-  type EntryHeader,
   EOCD_SIZE,
   endOfCentralDirectory,
-  localHeader,
   MAX_ENTRIES,
   MAX_UINT32,
-  METHOD_DEFLATE,
-  METHOD_STORE,
   Scratch,
   tooLarge,
 } from './zip-format.ts';
@@ -34,7 +31,7 @@ import { type FileEntry, listFiles, sourceOf } from './zip-list.ts';
 import { JobQueue } from './zip-queue.ts';
 import { ByteList, FileSink } from './zip-sink.ts';
 import { writeStreamed } from './zip-stream.ts';
-import type { PackedFile } from './zip-workers.ts';
+import type { Packed } from './zip-workers.ts';
 
 export { isZip } from './zip-format.ts';
 export { type ZipBound, ZipLimiter } from './zip-limiter.ts';
@@ -118,26 +115,17 @@ function unreadable(root: string, batch: Batch, error: unknown): Error {
   return new Error(`code-dir: ${name ?? 'a file'} cannot be read (${e.code})`);
 }
 
-/** Writes a packed batch's entries, and adds their central headers to `central`. */
-async function writePacked(out: Out, batch: Batch, files: PackedFile[]): Promise<void> {
-  const { sink, central, scratch } = out;
-  for (let i = 0; i < files.length; i++) {
-    const { entries } = batch;
-    const f = files[i]!;
-    const header: EntryHeader = {
-      nameBytes: Buffer.from(entries[i]!.name),
-      executable: entries[i]!.executable,
-      crc: f.crc,
-      size: f.size,
-      compressedSize: f.body.length,
-      method: f.stored ? METHOD_STORE : METHOD_DEFLATE,
-    };
-    const offset = sink.position;
-    await sink.append(localHeader(scratch, header));
-    await sink.append(f.body);
-    if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
-    central.push(centralHeader(scratch, header, offset));
-  }
+/**
+ * Writes a packed batch, and adds its central headers to `central`, their offsets moved from
+ * the batch's start to the archive's.
+ */
+async function writePacked(out: Out, { data, central: cd }: Packed): Promise<void> {
+  const base = out.sink.position;
+  if (base + data.length > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
+  for (let at = 0; at < cd.length; at += CENTRAL_HEADER_SIZE + cd.readUInt16LE(at + 28))
+    cd.writeUInt32LE(cd.readUInt32LE(at + 42) + base, at + 42);
+  await out.sink.append(data);
+  out.central.push(cd);
 }
 
 /** Starts each batch's work as soon as the limiter has room for it, ahead of the writer. */
@@ -153,10 +141,12 @@ async function admit(
       if (queue.stopped) return release();
       const packed = batch.streamed
         ? undefined
-        : limiter.workers.pack(
-            batch.entries.map((e) => sourceOf(root, e)),
-            DEFLATE_LEVEL,
-          );
+        : limiter.workers.pack({
+            paths: batch.entries.map((e) => sourceOf(root, e)),
+            names: batch.entries.map((e) => e.name),
+            executable: batch.entries.map((e) => (e.executable ? 1 : 0)),
+            level: DEFLATE_LEVEL,
+          });
       // The writer sees a failure when the batch's turn comes; until then it is not unhandled.
       packed?.catch(() => {});
       queue.put({ batch, packed, release });
@@ -182,11 +172,11 @@ async function writeEntries(
       try {
         if (signal?.aborted) throw abortError();
         if (job.packed) {
-          const files = await job.packed.catch((e) => {
+          const packed = await job.packed.catch((e) => {
             throw unreadable(tree.root, job.batch, e);
           });
           if (signal?.aborted) throw abortError();
-          await writePacked(out, job.batch, files);
+          await writePacked(out, packed);
         } else {
           const offset = sink.position;
           const header = await writeStreamed(out, tree.root, job.batch.entries[0]!, signal);
