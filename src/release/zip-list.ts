@@ -134,15 +134,36 @@ export function sourceOf(root: string, e: FileEntry): string {
   return e.target ?? `${root}/${e.name}`;
 }
 
-function entriesOf(l: Listing): FileEntry[] {
+/** The files of a tree, in archive order. */
+export interface Tree {
+  /** the real path of the directory */
+  root: string;
+  count: number;
+  /**
+   * Each file in turn, made as it is asked for: 65,535 entries kept as objects made the step
+   * some 20 MiB larger (issue #21), the listing as it came from the worker holds the same.
+   */
+  entries(): Generator<FileEntry>;
+}
+
+function treeOf(l: Listing): Tree {
   const targets = new Map(l.targets);
-  if (l.sizes.length === 0) return [];
-  return l.names.split('\0').map((name, i) => {
-    const target = targets.get(i);
-    const entry: FileEntry = { name, size: l.sizes[i]!, executable: l.executable[i] === 1 };
-    if (target !== undefined) entry.target = target;
-    return entry;
-  });
+  const count = l.sizes.length;
+  return {
+    root: l.root,
+    count,
+    *entries() {
+      for (let i = 0, from = 0; i < count; i++) {
+        const end = l.names.indexOf('\0', from);
+        const name = l.names.slice(from, end < 0 ? undefined : end);
+        from = end + 1;
+        const entry: FileEntry = { name, size: l.sizes[i]!, executable: l.executable[i] === 1 };
+        const target = targets.get(i);
+        if (target !== undefined) entry.target = target;
+        yield entry;
+      }
+    },
+  };
 }
 
 /**
@@ -153,7 +174,7 @@ export async function listFiles(
   dir: string,
   pool: WorkerPool,
   signal?: AbortSignal,
-): Promise<{ root: string; entries: FileEntry[] }> {
+): Promise<Tree> {
   if (signal?.aborted) throw abortError();
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
@@ -162,7 +183,7 @@ export async function listFiles(
   });
   try {
     const listing = await Promise.race([pool.list(dir), aborted]);
-    return { root: listing.root, entries: entriesOf(listing) };
+    return treeOf(listing);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

@@ -27,7 +27,7 @@ import {
   tooLarge,
 } from './zip-format.ts';
 import { ZipLimiter } from './zip-limiter.ts';
-import { type FileEntry, listFiles, sourceOf } from './zip-list.ts';
+import { type FileEntry, listFiles, sourceOf, type Tree } from './zip-list.ts';
 import { JobQueue } from './zip-queue.ts';
 import { ByteList, FileSink } from './zip-sink.ts';
 import { writeStreamed } from './zip-stream.ts';
@@ -66,9 +66,6 @@ interface Out {
   scratch: Scratch;
 }
 
-/** The files to zip, and the real path of the directory they are under. */
-type Tree = Awaited<ReturnType<typeof listFiles>>;
-
 /** Consecutive entries handled together: a batch of small files, or one streamed file. */
 export interface Batch {
   entries: FileEntry[];
@@ -85,7 +82,7 @@ function tooManyFiles(dir: string, count: number): Error {
 }
 
 /** The entries in order, cut into batches. */
-function* batches(entries: FileEntry[]): Generator<Batch> {
+function* batches(entries: Iterable<FileEntry>): Generator<Batch> {
   let open: Batch | undefined;
   for (const entry of entries) {
     if (entry.size > WHOLE_FILE_BYTES) {
@@ -130,19 +127,19 @@ async function writePacked(out: Out, { data, central: cd }: Packed): Promise<voi
 
 /** Starts each batch's work as soon as the limiter has room for it, ahead of the writer. */
 async function admit(
-  { root, entries }: Tree,
+  tree: Tree,
   queue: JobQueue,
   limiter: ZipLimiter,
   signal?: AbortSignal,
 ): Promise<void> {
   try {
-    for (const batch of batches(entries)) {
+    for (const batch of batches(tree.entries())) {
       const release = await limiter.acquire(costOf(batch), signal);
       if (queue.stopped) return release();
       const packed = batch.streamed
         ? undefined
         : limiter.workers.pack({
-            paths: batch.entries.map((e) => sourceOf(root, e)),
+            paths: batch.entries.map((e) => sourceOf(tree.root, e)),
             names: batch.entries.map((e) => e.name),
             executable: batch.entries.map((e) => (e.executable ? 1 : 0)),
             level: DEFLATE_LEVEL,
@@ -213,9 +210,9 @@ export async function zipToFile(
     }
   }
   const tree = await listFiles(dir, limiter.workers, signal);
-  const { entries } = tree;
-  if (entries.length === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
-  if (entries.length > MAX_ENTRIES) throw tooManyFiles(dir, entries.length);
+  const { count } = tree;
+  if (count === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
+  if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);
   const file = await fs.open(out, 'w');
   let done = false;
   try {
@@ -226,10 +223,10 @@ export async function zipToFile(
     if (offset + central.length + EOCD_SIZE > MAX_UINT32)
       throw tooLarge('the archive is over 4 GiB');
     for (const chunk of central.chunks()) await sink.append(chunk);
-    await sink.append(endOfCentralDirectory(entries.length, central.length, offset));
+    await sink.append(endOfCentralDirectory(count, central.length, offset));
     await sink.flush();
     done = true;
-    return { files: entries.length, bytes: sink.position };
+    return { files: count, bytes: sink.position };
   } finally {
     await file.close();
     // A zip cut short is no archive: nothing is left that could be taken for one.
