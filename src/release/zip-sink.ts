@@ -3,7 +3,7 @@
 // its local header once its sizes are known, and a cut back when its data is stored instead.
 import type { FileHandle } from 'node:fs/promises';
 
-const BUFFER_BYTES = 1024 * 1024;
+const BUFFER_BYTES = 256 * 1024;
 const BLOCK_BYTES = 64 * 1024;
 
 export class FileSink {

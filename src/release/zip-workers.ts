@@ -91,6 +91,8 @@ function workerMain(list: typeof listTree, headers: typeof headerWriters): void 
       if (m.list !== undefined) {
         const listing = list(m.list, gc);
         parentPort?.postMessage({ listing }, [listing.sizes.buffer, listing.executable.buffer]);
+        // What the listing held is garbage now; collected before the batches pile onto it.
+        gc();
         return;
       }
       const parts: Buffer[] = [];
