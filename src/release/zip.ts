@@ -9,8 +9,9 @@
 // Memory stays bounded whatever the tree: the archive streams to a file; small files are read
 // and deflated in batches by worker threads (zip-workers.ts), a few batches at a time under a
 // ZipLimiter that several zips may share, and written in order as each batch's turn comes;
-// files over WHOLE_FILE_BYTES stream in their turn through zlib's asynchronous deflate (libuv's
-// thread pool). The main thread only lists, writes and checksums the streamed files.
+// files over WHOLE_FILE_BYTES stream through zlib's asynchronous deflate (libuv's thread pool)
+// into files of their own as soon as they are admitted, several at once, and are copied into
+// the archive in their turn. The main thread only writes.
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -30,7 +31,7 @@ import { ZipLimiter } from './zip-limiter.ts';
 import { type FileEntry, listFiles, sourceOf, type Tree } from './zip-list.ts';
 import { JobQueue } from './zip-queue.ts';
 import { ByteList, FileSink } from './zip-sink.ts';
-import { writeStreamed } from './zip-stream.ts';
+import { deflateToSpill, type Spilled, writeSpilled } from './zip-stream.ts';
 import type { Packed } from './zip-workers.ts';
 
 export { isZip } from './zip-format.ts';
@@ -125,12 +126,17 @@ async function writePacked(out: Out, { data, central: cd }: Packed): Promise<voi
   out.central.push(cd);
 }
 
+/** Where a zip's large files are deflated ahead of their turn; all settled before it is removed. */
+interface Spills {
+  dir: string;
+  started: Promise<Spilled>[];
+}
+
 /** Starts each batch's work as soon as the limiter has room for it, ahead of the writer. */
 async function admit(
   tree: Tree,
   queue: JobQueue,
-  limiter: ZipLimiter,
-  signal?: AbortSignal,
+  { limiter, spills, signal }: { limiter: ZipLimiter; spills: Spills; signal?: AbortSignal },
 ): Promise<void> {
   try {
     for (const batch of batches(tree.entries())) {
@@ -144,9 +150,15 @@ async function admit(
             executable: batch.entries.map((e) => (e.executable ? 1 : 0)),
             level: DEFLATE_LEVEL,
           });
+      const spill = `${spills.dir}/${spills.started.length}`;
+      const spilled = batch.streamed
+        ? deflateToSpill(sourceOf(tree.root, batch.entries[0]!), spill, signal)
+        : undefined;
+      if (spilled) spills.started.push(spilled);
       // The writer sees a failure when the batch's turn comes; until then it is not unhandled.
       packed?.catch(() => {});
-      queue.put({ batch, packed, release });
+      spilled?.catch(() => {});
+      queue.put({ batch, packed, spilled, release });
       if (queue.stopped) queue.abandon();
     }
     queue.end();
@@ -158,25 +170,29 @@ async function admit(
 async function writeEntries(
   tree: Tree,
   out: Out,
-  limiter: ZipLimiter,
-  signal?: AbortSignal,
+  admission: { limiter: ZipLimiter; spills: Spills; signal?: AbortSignal },
 ): Promise<void> {
   const { sink, central, scratch } = out;
+  const { signal } = admission;
   const queue = new JobQueue();
-  const admitting = admit(tree, queue, limiter, signal);
+  const admitting = admit(tree, queue, admission);
+  const failed = (batch: Batch) => (e: unknown) => {
+    throw signal?.aborted ? abortError() : unreadable(tree.root, batch, e);
+  };
   try {
     for (let job = await queue.take(); job; job = await queue.take()) {
       try {
         if (signal?.aborted) throw abortError();
         if (job.packed) {
-          const packed = await job.packed.catch((e) => {
-            throw unreadable(tree.root, job.batch, e);
-          });
+          const packed = await job.packed.catch(failed(job.batch));
           if (signal?.aborted) throw abortError();
           await writePacked(out, packed);
-        } else {
+        } else if (job.spilled) {
+          const spilled = await job.spilled.catch(failed(job.batch));
           const offset = sink.position;
-          const header = await writeStreamed(out, tree.root, job.batch.entries[0]!, signal);
+          const entry = job.batch.entries[0]!;
+          const header = await writeSpilled(out, tree.root, entry, spilled, signal);
+          await fs.rm(spilled.spill, { force: true });
           if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
           central.push(centralHeader(scratch, header, offset));
         }
@@ -214,11 +230,13 @@ export async function zipToFile(
   if (count === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
   if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);
   const file = await fs.open(out, 'w');
+  const spills: Spills = { dir: await fs.mkdtemp(`${out}.parts-`), started: [] };
   let done = false;
   try {
     const sink = new FileSink(file);
     const central = new ByteList();
-    await writeEntries(tree, { sink, central, scratch: new Scratch() }, limiter, signal);
+    const writing = { sink, central, scratch: new Scratch() };
+    await writeEntries(tree, writing, { limiter, spills, signal });
     const offset = sink.position;
     if (offset + central.length + EOCD_SIZE > MAX_UINT32)
       throw tooLarge('the archive is over 4 GiB');
@@ -229,6 +247,8 @@ export async function zipToFile(
     return { files: count, bytes: sink.position };
   } finally {
     await file.close();
+    await Promise.allSettled(spills.started);
+    await fs.rm(spills.dir, { recursive: true, force: true });
     // A zip cut short is no archive: nothing is left that could be taken for one.
     if (!done) await fs.rm(out, { force: true });
   }
