@@ -12,6 +12,7 @@
 // files over WHOLE_FILE_BYTES stream through zlib's asynchronous deflate (libuv's thread pool)
 // into files of their own as soon as they are admitted, several at once, and are copied into
 // the archive in their turn. The main thread only writes.
+import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -30,7 +31,7 @@ import {
 import { ZipLimiter } from './zip-limiter.ts';
 import { type FileEntry, listFiles, sourceOf, type Tree } from './zip-list.ts';
 import { JobQueue } from './zip-queue.ts';
-import { ByteList, FileSink } from './zip-sink.ts';
+import { FileSink } from './zip-sink.ts';
 import { deflateToSpill, type Spilled, writeSpilled } from './zip-stream.ts';
 import type { Packed } from './zip-workers.ts';
 
@@ -60,10 +61,13 @@ export interface ZipSummary {
   bytes: number;
 }
 
-/** Where one zip is written: the file, the central directory gathered for the end, headers. */
+/**
+ * Where one zip is written: the file; the central directory, gathered in a file of its own
+ * (65,535 entries make some 4 MiB of it) and copied after the entries; headers.
+ */
 interface Out {
   sink: FileSink;
-  central: ByteList;
+  central: FileSink;
   scratch: Scratch;
 }
 
@@ -123,7 +127,7 @@ async function writePacked(out: Out, { data, central: cd }: Packed): Promise<voi
   for (let at = 0; at < cd.length; at += CENTRAL_HEADER_SIZE + cd.readUInt16LE(at + 28))
     cd.writeUInt32LE(cd.readUInt32LE(at + 42) + base, at + 42);
   await out.sink.append(data);
-  out.central.push(cd);
+  await out.central.append(cd);
 }
 
 /** Where a zip's large files are deflated ahead of their turn; all settled before it is removed. */
@@ -194,7 +198,7 @@ async function writeEntries(
           const header = await writeSpilled(out, tree.root, entry, spilled, signal);
           await fs.rm(spilled.spill, { force: true });
           if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
-          central.push(centralHeader(scratch, header, offset));
+          await central.append(centralHeader(scratch, header, offset));
         }
       } finally {
         job.release();
@@ -231,22 +235,26 @@ export async function zipToFile(
   if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);
   const file = await fs.open(out, 'w');
   const spills: Spills = { dir: await fs.mkdtemp(`${out}.parts-`), started: [] };
+  const centralPath = `${spills.dir}/central`;
+  const centralFile = await fs.open(centralPath, 'w');
   let done = false;
   try {
     const sink = new FileSink(file);
-    const central = new ByteList();
+    const central = new FileSink(centralFile);
     const writing = { sink, central, scratch: new Scratch() };
     await writeEntries(tree, writing, { limiter, spills, signal });
     const offset = sink.position;
-    if (offset + central.length + EOCD_SIZE > MAX_UINT32)
+    if (offset + central.position + EOCD_SIZE > MAX_UINT32)
       throw tooLarge('the archive is over 4 GiB');
-    for (const chunk of central.chunks()) await sink.append(chunk);
-    await sink.append(endOfCentralDirectory(count, central.length, offset));
+    await central.flush();
+    for await (const chunk of createReadStream(centralPath, { signal })) await sink.append(chunk);
+    await sink.append(endOfCentralDirectory(count, central.position, offset));
     await sink.flush();
     done = true;
     return { files: count, bytes: sink.position };
   } finally {
     await file.close();
+    await centralFile.close();
     await Promise.allSettled(spills.started);
     await fs.rm(spills.dir, { recursive: true, force: true });
     // A zip cut short is no archive: nothing is left that could be taken for one.
