@@ -13,6 +13,7 @@
 // into files of their own as soon as they are admitted, several at once, and are copied into
 // the archive in their turn. The main thread only writes.
 import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -233,12 +234,14 @@ export async function zipToFile(
   const { count } = tree;
   if (count === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
   if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);
-  const file = await fs.open(out, 'w');
   const spills: Spills = { dir: await fs.mkdtemp(`${out}.parts-`), started: [] };
   const centralPath = `${spills.dir}/central`;
-  const centralFile = await fs.open(centralPath, 'w');
+  let file: FileHandle | undefined;
+  let centralFile: FileHandle | undefined;
   let done = false;
   try {
+    file = await fs.open(out, 'w');
+    centralFile = await fs.open(centralPath, 'w');
     const sink = new FileSink(file);
     const central = new FileSink(centralFile);
     const writing = { sink, central, scratch: new Scratch() };
@@ -253,8 +256,8 @@ export async function zipToFile(
     done = true;
     return { files: count, bytes: sink.position };
   } finally {
-    await file.close();
-    await centralFile.close();
+    await file?.close();
+    await centralFile?.close();
     await Promise.allSettled(spills.started);
     await fs.rm(spills.dir, { recursive: true, force: true });
     // A zip cut short is no archive: nothing is left that could be taken for one.
