@@ -8,7 +8,6 @@
 //   BENCH_ZIP_RUNS=N   rounds (default 3)
 import { execFileSync, spawn } from 'node:child_process';
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,

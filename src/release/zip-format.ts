@@ -3,7 +3,6 @@
 // no extra fields and no comments. No ZIP64: see docs/aws-semantics.md#zip-packages.
 
 export const LOCAL_HEADER = 0x04034b50;
-const CENTRAL_HEADER = 0x02014b50;
 export const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 export const LOCAL_HEADER_SIZE = 30;
 export const CENTRAL_HEADER_SIZE = 46;
@@ -13,15 +12,6 @@ export const METHOD_STORE = 0;
 export const METHOD_DEFLATE = 8;
 /** The deflate level of every entry: changing it changes every package's CodeSha256. */
 export const DEFLATE_LEVEL = 9;
-/** General purpose flag bit 11: the name is UTF-8. */
-const FLAG_UTF8 = 0x0800;
-/** DOS time 00:00:00 and date 1980-01-01 ((1980 - 1980) << 9 | 1 << 5 | 1). */
-const DOS_TIME = 0;
-const DOS_DATE = 0x0021;
-/** Version made by: high byte 3 = unix, low byte 20 = spec 2.0. */
-const MADE_BY_UNIX = (3 << 8) | 20;
-const MODE_EXECUTABLE = 0o100755;
-const MODE_REGULAR = 0o100644;
 /** The largest size or offset a zip without ZIP64 can record. */
 export const MAX_UINT32 = 0xffffffff;
 /** The most entries a zip without ZIP64 can count (a 16-bit field of the end record). */
@@ -39,21 +29,6 @@ export interface EntryHeader {
   method: number;
 }
 
-/** The run both headers share, from "version needed" to "extra field length", at `at`. */
-function writeShared(b: Buffer, at: number, e: EntryHeader): void {
-  b.writeUInt16LE(e.method === METHOD_STORE ? 10 : 20, at); // version needed
-  // Any byte outside printable ASCII comes from a character outside it, and back.
-  b.writeUInt16LE(e.nameBytes.some((c) => c < 0x20 || c > 0x7e) ? FLAG_UTF8 : 0, at + 2);
-  b.writeUInt16LE(e.method, at + 4);
-  b.writeUInt16LE(DOS_TIME, at + 6);
-  b.writeUInt16LE(DOS_DATE, at + 8);
-  b.writeUInt32LE(e.crc, at + 10);
-  b.writeUInt32LE(e.compressedSize, at + 14);
-  b.writeUInt32LE(e.size, at + 18);
-  b.writeUInt16LE(e.nameBytes.length, at + 22);
-  b.writeUInt16LE(0, at + 24); // extra field length
-}
-
 /**
  * One zip's headers are made in one buffer, each copied before the next is made (into the
  * file's buffer or the central directory): 65,535 files make no 131,070 small allocations.
@@ -68,30 +43,71 @@ export class Scratch {
   }
 }
 
-/** The local header followed by the name, in `scratch`. */
-export function localHeader(scratch: Scratch, e: EntryHeader): Buffer {
-  const local = scratch.take(LOCAL_HEADER_SIZE + e.nameBytes.length);
-  local.writeUInt32LE(LOCAL_HEADER, 0);
-  writeShared(local, 4, e);
-  e.nameBytes.copy(local, LOCAL_HEADER_SIZE);
-  return local;
+/**
+ * The writers of an entry's headers. They use nothing from outside themselves, because the zip
+ * workers run them too (sent as source text: zip-workers.ts).
+ */
+export function headerWriters() {
+  const LOCAL = 0x04034b50;
+  const CENTRAL = 0x02014b50;
+  const STORE = 0;
+  /** General purpose flag bit 11: the name is UTF-8. */
+  const FLAG_UTF8 = 0x0800;
+  /** DOS time 00:00:00 and date 1980-01-01 ((1980 - 1980) << 9 | 1 << 5 | 1). */
+  const DOS_TIME = 0;
+  const DOS_DATE = 0x0021;
+  /** Version made by: high byte 3 = unix, low byte 20 = spec 2.0. */
+  const MADE_BY_UNIX = (3 << 8) | 20;
+  const MODE_EXECUTABLE = 0o100755;
+  const MODE_REGULAR = 0o100644;
+  /** The run both headers share, from "version needed" to "extra field length", at `at`. */
+  const writeShared = (b: Buffer, at: number, e: EntryHeader): void => {
+    b.writeUInt16LE(e.method === STORE ? 10 : 20, at); // version needed
+    // Any byte outside printable ASCII comes from a character outside it, and back.
+    b.writeUInt16LE(e.nameBytes.some((c) => c < 0x20 || c > 0x7e) ? FLAG_UTF8 : 0, at + 2);
+    b.writeUInt16LE(e.method, at + 4);
+    b.writeUInt16LE(DOS_TIME, at + 6);
+    b.writeUInt16LE(DOS_DATE, at + 8);
+    b.writeUInt32LE(e.crc, at + 10);
+    b.writeUInt32LE(e.compressedSize, at + 14);
+    b.writeUInt32LE(e.size, at + 18);
+    b.writeUInt16LE(e.nameBytes.length, at + 22);
+    b.writeUInt16LE(0, at + 24); // extra field length
+  };
+
+  /** The local header followed by the name, in `scratch`. */
+  const localHeader = (scratch: { take(bytes: number): Buffer }, e: EntryHeader): Buffer => {
+    const local = scratch.take(30 + e.nameBytes.length);
+    local.writeUInt32LE(LOCAL, 0);
+    writeShared(local, 4, e);
+    e.nameBytes.copy(local, 30);
+    return local;
+  };
+
+  /** The central directory header followed by the name, in `scratch`; `offset`: the local header's. */
+  const centralHeader = (
+    scratch: { take(bytes: number): Buffer },
+    e: EntryHeader,
+    offset: number,
+  ): Buffer => {
+    const header = scratch.take(46 + e.nameBytes.length);
+    header.writeUInt32LE(CENTRAL, 0);
+    header.writeUInt16LE(MADE_BY_UNIX, 4);
+    writeShared(header, 6, e);
+    header.writeUInt16LE(0, 32); // comment length
+    header.writeUInt16LE(0, 34); // disk number start
+    header.writeUInt16LE(0, 36); // internal attributes
+    const mode = e.executable ? MODE_EXECUTABLE : MODE_REGULAR;
+    header.writeUInt32LE((mode << 16) >>> 0, 38);
+    header.writeUInt32LE(offset, 42);
+    e.nameBytes.copy(header, 46);
+    return header;
+  };
+
+  return { localHeader, centralHeader };
 }
 
-/** The central directory header followed by the name, in `scratch`; `offset`: the local header's. */
-export function centralHeader(scratch: Scratch, e: EntryHeader, offset: number): Buffer {
-  const header = scratch.take(CENTRAL_HEADER_SIZE + e.nameBytes.length);
-  header.writeUInt32LE(CENTRAL_HEADER, 0);
-  header.writeUInt16LE(MADE_BY_UNIX, 4);
-  writeShared(header, 6, e);
-  header.writeUInt16LE(0, 32); // comment length
-  header.writeUInt16LE(0, 34); // disk number start
-  header.writeUInt16LE(0, 36); // internal attributes
-  const mode = e.executable ? MODE_EXECUTABLE : MODE_REGULAR;
-  header.writeUInt32LE((mode << 16) >>> 0, 38);
-  header.writeUInt32LE(offset, 42);
-  e.nameBytes.copy(header, CENTRAL_HEADER_SIZE);
-  return header;
-}
+export const { localHeader, centralHeader } = headerWriters();
 
 export function endOfCentralDirectory(count: number, centralSize: number, offset: number): Buffer {
   const end = Buffer.alloc(EOCD_SIZE);

@@ -1,11 +1,12 @@
 // The files a code-dir's zip holds: regular files only (no directory entries), following
-// symlinks that resolve inside the directory, sorted by their path's UTF-8 bytes. Read with
-// the event loop turning between slices of a directory, so a cancel is heard while a large
-// tree is listed.
-import { realpathSync, statSync } from 'node:fs';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
+// symlinks that resolve inside the directory, sorted by their path's UTF-8 bytes.
+//
+// Listed by one of the zip workers (zip-workers.ts), whose heap is small: a stat and a directory
+// entry a file are garbage that V8 collects late, so a listing of 65,535 files on the main
+// thread grew the step by some 47 MiB (issue #21). The worker sends back only the names, sizes
+// and flags, and the main thread stays free to hear a cancel.
 import { abortError } from './deps.ts';
+import type { WorkerPool } from './zip-workers.ts';
 
 /** One file (kept small: a tree may have 65,535 of them). */
 export interface FileEntry {
@@ -17,95 +18,115 @@ export interface FileEntry {
   executable: boolean;
 }
 
-/** How many entries of one directory are looked at together. */
-const STATS_AT_ONCE = 256;
-
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
-}
-
-function codeOf(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? String(err);
-}
-
-/** Where a link leads, refused when it is broken or leaves the directory. */
-function linkTarget(root: string, full: string, name: string): string {
-  let target: string;
-  try {
-    target = realpathSync(full);
-  } catch (err) {
-    throw new Error(`code-dir: symbolic link ${name} is broken (${codeOf(err)})`);
-  }
-  if (!isInside(root, target))
-    throw new Error(
-      `code-dir: symbolic link ${name} points outside the directory (to ${target}); only links to files inside it are followed`,
-    );
-  return target;
-}
-
-interface Walk {
+/** What the listing worker sends back: one of each per file, in archive order. */
+export interface Listing {
   root: string;
-  out: FileEntry[];
-  signal?: AbortSignal;
-}
-
-/** `ancestors` holds the real paths of the directories being walked, to refuse link loops. */
-async function walk(w: Walk, dir: string, prefix: string, ancestors: Set<string>): Promise<void> {
-  if (w.signal?.aborted) throw abortError();
-  const dirents = await fs.readdir(dir, { withFileTypes: true });
-  const subdirs: { full: string; name: string; real: string }[] = [];
-  // Stat'ed a slice at a time on this thread (a promise a file costs more time and memory than
-  // the stat), with a turn of the event loop between slices, so a cancel is still heard.
-  for (let i = 0; i < dirents.length; i += STATS_AT_ONCE) {
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    if (w.signal?.aborted) throw abortError();
-    for (const dirent of dirents.slice(i, i + STATS_AT_ONCE)) {
-      const full = path.join(dir, dirent.name);
-      const name = prefix === '' ? dirent.name : `${prefix}/${dirent.name}`;
-      const link = dirent.isSymbolicLink();
-      const real = link ? linkTarget(w.root, full, name) : full;
-      const stat = statSync(real);
-      if (stat.isDirectory()) subdirs.push({ full, name, real });
-      else if (stat.isFile())
-        w.out.push({
-          name,
-          ...(link ? { target: real } : {}),
-          size: stat.size,
-          executable: (stat.mode & 0o111) !== 0,
-        });
-      else throw new Error(`code-dir: ${name} is not a regular file, a directory or a link to one`);
-    }
-  }
-  for (const sub of subdirs) {
-    const realPath = await fs.realpath(sub.real);
-    if (ancestors.has(realPath))
-      throw new Error(
-        `code-dir: symbolic link ${sub.name} makes a loop (it leads back to one of its parents)`,
-      );
-    ancestors.add(realPath);
-    await walk(w, sub.full, sub.name, ancestors);
-    ancestors.delete(realPath);
-  }
+  /** the names joined by NUL (no path holds one) */
+  names: string;
+  sizes: Float64Array<ArrayBuffer>;
+  executable: Uint8Array<ArrayBuffer>;
+  /** [index, real path] of the files reached through a link */
+  targets: [number, string][];
 }
 
 /**
- * UTF-8 byte order, which is code point order. UTF-16 units sort the same way except that
- * surrogates (U+D800–DFFF) must come after U+E000–FFFF: move each range past the other.
+ * Lists `dir` (synchronously: it runs on a zip worker). Part of the workers' source text (the
+ * bundle has no separate worker file), so it uses nothing from outside itself.
  */
-export function byUtf8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return fixup(x) - fixup(y);
-  }
-  return a.length - b.length;
-}
+export function listTree(dir: string, collect: () => void = () => {}): Listing {
+  const fs = process.getBuiltinModule('node:fs');
+  const path = process.getBuiltinModule('node:path');
+  const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
+  const isInside = (root: string, target: string) => {
+    const rel = path.relative(root, target);
+    return (
+      rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel))
+    );
+  };
+  /** Where a link leads, refused when it is broken or leaves the directory. */
+  const linkTarget = (root: string, full: string, name: string) => {
+    let target: string;
+    try {
+      target = fs.realpathSync(full);
+    } catch (err) {
+      throw new Error(`code-dir: symbolic link ${name} is broken (${codeOf(err)})`);
+    }
+    if (!isInside(root, target))
+      throw new Error(
+        `code-dir: symbolic link ${name} points outside the directory (to ${target}); only links to files inside it are followed`,
+      );
+    return target;
+  };
+  /**
+   * UTF-8 byte order, which is code point order. UTF-16 units sort the same way except that
+   * surrogates (U+D800–DFFF) must come after U+E000–FFFF: move each range past the other.
+   */
+  const fixup = (u: number) => (u < 0xd800 ? u : u < 0xe000 ? u + 0x2000 : u - 0x800);
+  const byUtf8 = (a: string, b: string) => {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const x = a.charCodeAt(i);
+      const y = b.charCodeAt(i);
+      if (x !== y) return fixup(x) - fixup(y);
+    }
+    return a.length - b.length;
+  };
 
-function fixup(unit: number): number {
-  if (unit < 0xd800) return unit;
-  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
+  const names: string[] = [];
+  const sizes: number[] = [];
+  const executable: number[] = [];
+  const targets = new Map<number, string>();
+  let looked = 0;
+  /** `ancestors` holds the real paths of the directories being walked, to refuse link loops. */
+  const walk = (root: string, dir: string, prefix: string, ancestors: Set<string>) => {
+    const subdirs: { full: string; name: string; real: string }[] = [];
+    for (const dirent of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = `${dir}/${dirent.name}`;
+      const name = prefix === '' ? dirent.name : `${prefix}/${dirent.name}`;
+      const link = dirent.isSymbolicLink();
+      const real = link ? linkTarget(root, full, name) : full;
+      const stat = fs.statSync(real);
+      // The stats and directory entries are garbage V8 would let pile up: collect it now and then.
+      if (++looked % 4096 === 0) collect();
+      if (stat.isDirectory()) subdirs.push({ full, name, real });
+      else if (stat.isFile()) {
+        if (link) targets.set(names.length, real);
+        names.push(name);
+        sizes.push(stat.size);
+        executable.push((stat.mode & 0o111) !== 0 ? 1 : 0);
+      } else
+        throw new Error(`code-dir: ${name} is not a regular file, a directory or a link to one`);
+    }
+    for (const sub of subdirs) {
+      const realPath = fs.realpathSync(sub.real);
+      if (ancestors.has(realPath))
+        throw new Error(
+          `code-dir: symbolic link ${sub.name} makes a loop (it leads back to one of its parents)`,
+        );
+      ancestors.add(realPath);
+      walk(root, sub.full, sub.name, ancestors);
+      ancestors.delete(realPath);
+    }
+  };
+
+  let root: string;
+  try {
+    root = fs.realpathSync(dir);
+  } catch (err) {
+    throw new Error(`code-dir: ${dir} cannot be read (${codeOf(err)})`);
+  }
+  if (!fs.statSync(root).isDirectory()) throw new Error(`code-dir: ${dir} is not a directory`);
+  walk(root, root, '', new Set([root]));
+  const order = names.map((_, i) => i).sort((a, b) => byUtf8(names[a]!, names[b]!));
+  return {
+    root,
+    names: order.map((i) => names[i]).join('\0'),
+    sizes: Float64Array.from(order, (i) => sizes[i]!),
+    executable: Uint8Array.from(order, (i) => executable[i]!),
+    targets: order.flatMap((i, at) =>
+      targets.has(i) ? [[at, targets.get(i)!] as [number, string]] : [],
+    ),
+  };
 }
 
 /** The file an entry's bytes are read from. */
@@ -113,22 +134,57 @@ export function sourceOf(root: string, e: FileEntry): string {
   return e.target ?? `${root}/${e.name}`;
 }
 
+/** The files of a tree, in archive order. */
+export interface Tree {
+  /** the real path of the directory */
+  root: string;
+  count: number;
+  /**
+   * Each file in turn, made as it is asked for: 65,535 entries kept as objects made the step
+   * some 20 MiB larger (issue #21), the listing as it came from the worker holds the same.
+   */
+  entries(): Generator<FileEntry>;
+}
+
+function treeOf(l: Listing): Tree {
+  const targets = new Map(l.targets);
+  const count = l.sizes.length;
+  return {
+    root: l.root,
+    count,
+    *entries() {
+      for (let i = 0, from = 0; i < count; i++) {
+        const end = l.names.indexOf('\0', from);
+        const name = l.names.slice(from, end < 0 ? undefined : end);
+        from = end + 1;
+        const entry: FileEntry = { name, size: l.sizes[i]!, executable: l.executable[i] === 1 };
+        const target = targets.get(i);
+        if (target !== undefined) entry.target = target;
+        yield entry;
+      }
+    },
+  };
+}
+
 /**
- * The files under `dir`, in archive order, and the real path they are under. Throws when `dir`
- * is not a readable directory.
+ * The files under `dir`, in archive order, and the real path they are under, listed by one of
+ * `pool`'s workers. Throws when `dir` is not a readable directory.
  */
 export async function listFiles(
   dir: string,
+  pool: WorkerPool,
   signal?: AbortSignal,
-): Promise<{ root: string; entries: FileEntry[] }> {
-  let root: string;
+): Promise<Tree> {
+  if (signal?.aborted) throw abortError();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    root = await fs.realpath(dir);
-  } catch (err) {
-    throw new Error(`code-dir: ${dir} cannot be read (${codeOf(err)})`);
+    const listing = await Promise.race([pool.list(dir), aborted]);
+    return treeOf(listing);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
-  if (!(await fs.stat(root)).isDirectory()) throw new Error(`code-dir: ${dir} is not a directory`);
-  const out: FileEntry[] = [];
-  await walk({ root, out, signal }, root, '', new Set([root]));
-  return { root, entries: out.sort((a, b) => byUtf8(a.name, b.name)) };
 }

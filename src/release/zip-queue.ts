@@ -1,13 +1,16 @@
 // The batches of one zip, handed in order from the loop that admits them under the limiter
 // to the loop that writes them.
 import type { Batch } from './zip.ts';
-import type { PackedFile } from './zip-workers.ts';
+import type { Spilled } from './zip-stream.ts';
+import type { Packed } from './zip-workers.ts';
 
 /** A batch admitted under the limiter: its work started, its room held until it is written. */
 export interface Job {
   batch: Batch;
-  /** For a batch of small files; a streamed file does its work when its turn comes. */
-  packed?: Promise<PackedFile[]>;
+  /** For a batch of small files. */
+  packed?: Promise<Packed>;
+  /** For a large file. */
+  spilled?: Promise<Spilled>;
   release: () => void;
 }
 
@@ -49,7 +52,8 @@ export class JobQueue {
   abandon(): void {
     this.stopped = true;
     for (const job of this.items.splice(0)) {
-      if (job.packed) job.packed.then(job.release, job.release);
+      const work = job.packed ?? job.spilled;
+      if (work) work.then(job.release, job.release);
       else job.release();
     }
   }

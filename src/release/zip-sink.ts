@@ -1,9 +1,8 @@
-// Where the zip is written: a file, appended to through a buffer (a zip of 65,535 tiny files
-// is some 200,000 small pieces), with the two out-of-order writes a streamed entry needs:
-// its local header once its sizes are known, and a cut back when its data is stored instead.
+// Where the zip (and its central directory, until it is copied in) is written: a file,
+// appended to through a buffer.
 import type { FileHandle } from 'node:fs/promises';
 
-const BUFFER_BYTES = 1024 * 1024;
+const BUFFER_BYTES = 256 * 1024;
 
 export class FileSink {
   /** bytes appended so far: where the next append lands */
@@ -38,47 +37,10 @@ export class FileSink {
     this.used = 0;
   }
 
-  /** Overwrites bytes already appended (and flushed) at `at`. */
-  async writeAt(at: number, data: Uint8Array): Promise<void> {
-    await this.flush();
-    await this.writeAll(data, at);
-  }
-
-  /** Drops everything appended from `at` on. */
-  async cutTo(at: number): Promise<void> {
-    await this.flush();
-    await this.file.truncate(at);
-    this.position = this.flushedTo = at;
-  }
-
   private async writeAll(data: Uint8Array, at: number): Promise<void> {
     for (let done = 0; done < data.length; ) {
       const { bytesWritten } = await this.file.write(data, done, data.length - done, at + done);
       done += bytesWritten;
     }
-  }
-}
-
-/** Bytes gathered in blocks (the central directory), to be written once at the end. */
-export class ByteList {
-  readonly blocks: Buffer[] = [];
-  length = 0;
-  private last = Buffer.alloc(0);
-  private used = 0;
-
-  push(data: Uint8Array): void {
-    if (this.used + data.length > this.last.length) {
-      this.last = Buffer.allocUnsafe(Math.max(64 * 1024, data.length));
-      this.blocks.push(this.last);
-      this.used = 0;
-    }
-    this.last.set(data, this.used);
-    this.used += data.length;
-    this.length += data.length;
-  }
-
-  /** The bytes, block by block, the last one cut to what it holds. */
-  *chunks(): Generator<Buffer> {
-    for (const b of this.blocks) yield b === this.last ? b.subarray(0, this.used) : b;
   }
 }

@@ -1,12 +1,12 @@
-// A file too large to read whole, zipped in its turn: read and deflated as a stream
-// (zlib's asynchronous deflate runs in libuv's thread pool), straight into the archive.
-import { createReadStream } from 'node:fs';
+// A file too large to read whole: read and deflated as a stream (zlib's asynchronous deflate
+// runs in libuv's thread pool) into a file of its own as soon as the limiter admits it, and
+// copied into the archive in its turn.
+import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import {
   DEFLATE_LEVEL,
   type EntryHeader,
-  LOCAL_HEADER_SIZE,
   localHeader,
   MAX_UINT32,
   METHOD_DEFLATE,
@@ -20,23 +20,30 @@ import type { FileSink } from './zip-sink.ts';
 /** Reads and deflate outputs this large, so each thread-pool trip does more. */
 const STREAM_CHUNK = 256 * 1024;
 
+/** A large file deflated ahead of its turn into a file of its own. */
+export interface Spilled {
+  /** the deflated bytes */
+  spill: string;
+  crc: number;
+  size: number;
+  /** bytes of `spill` */
+  deflatedSize: number;
+}
+
 /**
- * A large file in its turn: a placeholder header, the deflated stream, then the header written
- * over the placeholder once the sizes are known (stored instead when deflate did not shrink it).
+ * Deflates a large file into `spill` (zlib's asynchronous deflate runs in libuv's thread pool),
+ * as soon as the limiter admits it: several large files deflate at once, on every core, while
+ * the writer is busy with the entries before them.
  */
-export async function writeStreamed(
-  { sink, scratch }: { sink: FileSink; scratch: Scratch },
-  root: string,
-  entry: FileEntry,
+export async function deflateToSpill(
+  source: string,
+  spill: string,
   signal?: AbortSignal,
-): Promise<EntryHeader> {
-  const source = sourceOf(root, entry);
-  const nameBytes = Buffer.from(entry.name);
-  const at = sink.position;
-  await sink.append(Buffer.alloc(LOCAL_HEADER_SIZE + nameBytes.length));
-  const dataAt = sink.position;
+): Promise<Spilled> {
   let crc = 0;
   let size = 0;
+  const deflate = zlib.createDeflateRaw({ level: DEFLATE_LEVEL, chunkSize: STREAM_CHUNK });
+  const written = createWriteStream(spill);
   await pipeline(
     createReadStream(source, { highWaterMark: STREAM_CHUNK }),
     async function* (chunks: AsyncIterable<Buffer>) {
@@ -46,33 +53,43 @@ export async function writeStreamed(
         yield c;
       }
     },
-    zlib.createDeflateRaw({ level: DEFLATE_LEVEL, chunkSize: STREAM_CHUNK }),
-    async (deflated: AsyncIterable<Buffer>) => {
-      for await (const c of deflated) await sink.append(c);
-    },
+    deflate,
+    written,
     { signal },
   );
-  let method = METHOD_DEFLATE;
-  if (sink.position - dataAt >= size) {
-    await sink.cutTo(dataAt);
-    let again = 0;
-    for await (const c of createReadStream(source, { signal, highWaterMark: STREAM_CHUNK })) {
-      again = zlib.crc32(c, again);
-      await sink.append(c as Buffer);
-    }
-    if (again !== crc || sink.position - dataAt !== size)
-      throw new Error(`code-dir: ${entry.name} changed while it was being zipped`);
-    method = METHOD_STORE;
-  }
-  if (size > MAX_UINT32) throw tooLarge(`${entry.name} is ${size} bytes`);
+  return { spill, crc: crc >>> 0, size, deflatedSize: written.bytesWritten };
+}
+
+/**
+ * A large file in its turn: its header, then the spilled deflated bytes, or the file itself
+ * when deflate did not shrink it (read again, and refused if it changed meanwhile).
+ */
+export async function writeSpilled(
+  { sink, scratch }: { sink: FileSink; scratch: Scratch },
+  root: string,
+  entry: FileEntry,
+  d: Spilled,
+  signal?: AbortSignal,
+): Promise<EntryHeader> {
+  if (d.size > MAX_UINT32) throw tooLarge(`${entry.name} is ${d.size} bytes`);
+  const stored = d.deflatedSize >= d.size;
   const header: EntryHeader = {
-    nameBytes,
+    nameBytes: Buffer.from(entry.name),
     executable: entry.executable,
-    crc: crc >>> 0,
-    size,
-    compressedSize: sink.position - dataAt,
-    method,
+    crc: d.crc,
+    size: d.size,
+    compressedSize: stored ? d.size : d.deflatedSize,
+    method: stored ? METHOD_STORE : METHOD_DEFLATE,
   };
-  await sink.writeAt(at, localHeader(scratch, header));
+  await sink.append(localHeader(scratch, header));
+  const dataAt = sink.position;
+  const from = stored ? sourceOf(root, entry) : d.spill;
+  let crc = 0;
+  for await (const c of createReadStream(from, { signal, highWaterMark: STREAM_CHUNK })) {
+    if (stored) crc = zlib.crc32(c, crc);
+    await sink.append(c as Buffer);
+  }
+  if (sink.position - dataAt !== header.compressedSize || (stored && crc >>> 0 !== d.crc))
+    throw new Error(`code-dir: ${entry.name} changed while it was being zipped`);
   return header;
 }

@@ -1,22 +1,37 @@
 // Worker threads that read and deflate whole batches of small files. One thread-pool trip per
 // file read and per deflate costs more than deflating a small file itself (a deflate call sets
 // up ~256 KiB of zlib state, and an async one crosses threads twice), so each worker does a
-// batch in one go and sends the bodies back in one transferred buffer: the main thread only
-// writes, and stays free to hear a cancel.
+// batch in one go and sends back, in two transferred buffers, the batch's part of the archive
+// (local headers and bodies) and of the central directory (offsets counted from the batch's
+// start): the main thread only writes them, and stays free to hear a cancel.
 import { Worker } from 'node:worker_threads';
+import type { EntryHeader, headerWriters } from './zip-format.ts';
+import { headerWriters as writers } from './zip-format.ts';
+import { type Listing, listTree } from './zip-list.ts';
 
-/** One file of a batch, packed: `body` is what the archive stores. */
-export interface PackedFile {
-  crc: number;
-  size: number;
-  stored: boolean;
-  body: Uint8Array;
+/** A batch of files, packed. */
+export interface Packed {
+  /** each file's local header and stored bytes, in order */
+  data: Uint8Array;
+  /** each file's central header, its offset counted from the start of `data` */
+  central: Buffer;
+}
+
+/** What a worker is asked: a listing, or to pack a batch. */
+export interface PackRequest {
+  /** the files to read */
+  paths: string[];
+  /** their names in the archive */
+  names: string[];
+  /** 1 for an executable file */
+  executable: number[];
+  level: number;
 }
 
 interface Reply {
-  /** crc, size, stored (1/0), body length: four numbers a file */
-  metas?: number[];
-  bodies?: ArrayBuffer;
+  listing?: Listing;
+  data?: ArrayBuffer;
+  central?: ArrayBuffer;
   error?: { message: string; code?: string };
 }
 
@@ -24,7 +39,7 @@ interface Reply {
  * The worker's code. It is sent as source text (the bundle has no separate worker file), so it
  * uses nothing from outside itself; process.getBuiltinModule needs no require() or import.
  */
-function workerMain(): void {
+function workerMain(list: typeof listTree, headers: typeof headerWriters): void {
   const { parentPort } = process.getBuiltinModule('node:worker_threads');
   const fs = process.getBuiltinModule('node:fs');
   const zlib = process.getBuiltinModule('node:zlib');
@@ -38,29 +53,80 @@ function workerMain(): void {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   let garbage = 0;
-  parentPort?.on('message', (m: { paths: string[]; level: number }) => {
+  // Files are read into this one buffer (grown as needed): one open, read and close a file,
+  // no buffer of its own (readFileSync would also stat it and allocate).
+  let input = Buffer.allocUnsafe(64 * 1024);
+  const read = (p: string): Buffer => {
+    const fd = fs.openSync(p, 'r');
     try {
-      const metas: number[] = [];
-      const bodies: Buffer[] = [];
+      let n = 0;
+      for (;;) {
+        if (n === input.length) {
+          const bigger = Buffer.allocUnsafe(2 * input.length);
+          input.copy(bigger, 0, 0, n);
+          input = bigger;
+        }
+        const got = fs.readSync(fd, input, n, input.length - n, null);
+        if (got === 0) return input.subarray(0, n);
+        n += got;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  const { localHeader, centralHeader } = headers();
+  const fresh = { take: (bytes: number) => Buffer.allocUnsafe(bytes) };
+  /** Its own ArrayBuffer (not a slice of Node's shared pool), so it can be transferred. */
+  const joined = (parts: Buffer[], total: number) => {
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const b of parts) {
+      all.set(b, at);
+      at += b.length;
+    }
+    return all.buffer;
+  };
+  parentPort?.on('message', (m: PackRequest & { list?: string }) => {
+    try {
+      if (m.list !== undefined) {
+        const listing = list(m.list, gc);
+        parentPort?.postMessage({ listing }, [listing.sizes.buffer, listing.executable.buffer]);
+        // What the listing held is garbage now; collected before the batches pile onto it.
+        gc();
+        return;
+      }
+      const parts: Buffer[] = [];
+      const centrals: Buffer[] = [];
       let total = 0;
-      for (const p of m.paths) {
-        const data = fs.readFileSync(p);
-        const deflated = zlib.deflateRawSync(data, { level: m.level });
+      let centralTotal = 0;
+      for (let i = 0; i < m.paths.length; i++) {
+        const data = read(m.paths[i]!);
+        // zlib's output buffer sized to the file (not its default 16 KiB), which for tiny files
+        // made the deflate call 10 times slower; the bytes are the same whatever its size.
+        const chunkSize = Math.max(64, data.length + 64);
+        const deflated = zlib.deflateRawSync(data, { level: m.level, chunkSize });
         const stored = deflated.length >= data.length;
-        const body = stored ? data : deflated;
-        metas.push(zlib.crc32(data) >>> 0, data.length, stored ? 1 : 0, body.length);
-        bodies.push(body);
-        total += body.length;
-        garbage += data.length + Math.max(deflated.length, 16 * 1024);
+        // `data` is the shared input buffer: the stored copy must be its own.
+        const body = stored ? Buffer.from(data) : deflated;
+        const header: EntryHeader = {
+          nameBytes: Buffer.from(m.names[i]!),
+          executable: m.executable[i] === 1,
+          crc: zlib.crc32(data) >>> 0,
+          size: data.length,
+          compressedSize: body.length,
+          method: stored ? 0 : 8, // METHOD_STORE, METHOD_DEFLATE
+        };
+        const local = localHeader(fresh, header);
+        const central = centralHeader(fresh, header, total);
+        parts.push(local, body);
+        centrals.push(central);
+        total += local.length + body.length;
+        centralTotal += central.length;
+        garbage += body.length + chunkSize;
       }
-      // Its own ArrayBuffer (not a slice of Node's shared pool), so it can be transferred.
-      const all = new Uint8Array(total);
-      let at = 0;
-      for (const b of bodies) {
-        all.set(b, at);
-        at += b.length;
-      }
-      parentPort?.postMessage({ metas, bodies: all.buffer }, [all.buffer]);
+      const data = joined(parts, total);
+      const central = joined(centrals, centralTotal);
+      parentPort?.postMessage({ data, central }, [data, central]);
       if (garbage > 1024 * 1024) {
         garbage = 0;
         gc();
@@ -72,30 +138,12 @@ function workerMain(): void {
   });
 }
 
-const WORKER_SOURCE = `(${workerMain.toString()})()`;
+const WORKER_SOURCE = `(${workerMain.toString()})(${listTree.toString()}, ${writers.toString()})`;
 
 interface Task {
-  paths: string[];
-  level: number;
-  resolve: (files: PackedFile[]) => void;
+  message: PackRequest | { list: string };
+  resolve: (reply: Reply) => void;
   reject: (error: Error) => void;
-}
-
-function unpack(reply: Reply): PackedFile[] {
-  const metas = reply.metas!;
-  const bodies = new Uint8Array(reply.bodies!);
-  const files: PackedFile[] = [];
-  for (let i = 0, at = 0; i < metas.length; i += 4) {
-    const length = metas[i + 3]!;
-    files.push({
-      crc: metas[i]!,
-      size: metas[i + 1]!,
-      stored: metas[i + 2] === 1,
-      body: bodies.subarray(at, at + length),
-    });
-    at += length;
-  }
-  return files;
 }
 
 /** Up to `size` workers, started when first needed; tasks wait for an idle one. */
@@ -109,10 +157,20 @@ export class WorkerPool {
     this.size = size;
   }
 
-  /** Reads and deflates `paths` at `level`; a file that cannot be read rejects with its error. */
-  pack(paths: string[], level: number): Promise<PackedFile[]> {
+  /** Reads and packs a batch; a file that cannot be read rejects with its error. */
+  async pack(request: PackRequest): Promise<Packed> {
+    const reply = await this.call(request);
+    return { data: new Uint8Array(reply.data!), central: Buffer.from(reply.central!) };
+  }
+
+  /** Lists the files under `dir` (zip-list.ts). */
+  async list(dir: string): Promise<Listing> {
+    return (await this.call({ list: dir })).listing!;
+  }
+
+  private call(message: Task['message']): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ paths, level, resolve, reject });
+      this.queue.push({ message, resolve, reject });
       this.dispatch();
     });
   }
@@ -155,7 +213,7 @@ export class WorkerPool {
         const error = new Error(reply.error.message) as NodeJS.ErrnoException;
         if (reply.error.code) error.code = reply.error.code;
         task.reject(error);
-      } else task.resolve(unpack(reply));
+      } else task.resolve(reply);
       if (!this.all.has(worker)) return;
       this.idle.push(worker);
       this.dispatch();
@@ -169,6 +227,6 @@ export class WorkerPool {
     worker.once('message', done);
     worker.once('error', failed);
     worker.once('exit', failed);
-    worker.postMessage({ paths: task.paths, level: task.level });
+    worker.postMessage(task.message);
   }
 }

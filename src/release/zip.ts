@@ -9,32 +9,32 @@
 // Memory stays bounded whatever the tree: the archive streams to a file; small files are read
 // and deflated in batches by worker threads (zip-workers.ts), a few batches at a time under a
 // ZipLimiter that several zips may share, and written in order as each batch's turn comes;
-// files over WHOLE_FILE_BYTES stream in their turn through zlib's asynchronous deflate (libuv's
-// thread pool). The main thread only lists, writes and checksums the streamed files.
+// files over WHOLE_FILE_BYTES stream through zlib's asynchronous deflate (libuv's thread pool)
+// into files of their own as soon as they are admitted, several at once, and are copied into
+// the archive in their turn. The main thread only writes.
+import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { abortError } from './deps.ts';
 import {
+  CENTRAL_HEADER_SIZE,
   centralHeader,
   DEFLATE_LEVEL,
-  type EntryHeader,
   EOCD_SIZE,
   endOfCentralDirectory,
-  localHeader,
   MAX_ENTRIES,
   MAX_UINT32,
-  METHOD_DEFLATE,
-  METHOD_STORE,
   Scratch,
   tooLarge,
 } from './zip-format.ts';
 import { ZipLimiter } from './zip-limiter.ts';
-import { type FileEntry, listFiles, sourceOf } from './zip-list.ts';
+import { type FileEntry, listFiles, sourceOf, type Tree } from './zip-list.ts';
 import { JobQueue } from './zip-queue.ts';
-import { ByteList, FileSink } from './zip-sink.ts';
-import { writeStreamed } from './zip-stream.ts';
-import type { PackedFile } from './zip-workers.ts';
+import { FileSink } from './zip-sink.ts';
+import { deflateToSpill, type Spilled, writeSpilled } from './zip-stream.ts';
+import type { Packed } from './zip-workers.ts';
 
 export { isZip } from './zip-format.ts';
 export { type ZipBound, ZipLimiter } from './zip-limiter.ts';
@@ -62,15 +62,15 @@ export interface ZipSummary {
   bytes: number;
 }
 
-/** Where one zip is written: the file, the central directory gathered for the end, headers. */
+/**
+ * Where one zip is written: the file; the central directory, gathered in a file of its own
+ * (65,535 entries make some 4 MiB of it) and copied after the entries; headers.
+ */
 interface Out {
   sink: FileSink;
-  central: ByteList;
+  central: FileSink;
   scratch: Scratch;
 }
-
-/** The files to zip, and the real path of the directory they are under. */
-type Tree = Awaited<ReturnType<typeof listFiles>>;
 
 /** Consecutive entries handled together: a batch of small files, or one streamed file. */
 export interface Batch {
@@ -88,7 +88,7 @@ function tooManyFiles(dir: string, count: number): Error {
 }
 
 /** The entries in order, cut into batches. */
-function* batches(entries: FileEntry[]): Generator<Batch> {
+function* batches(entries: Iterable<FileEntry>): Generator<Batch> {
   let open: Batch | undefined;
   for (const entry of entries) {
     if (entry.size > WHOLE_FILE_BYTES) {
@@ -118,48 +118,52 @@ function unreadable(root: string, batch: Batch, error: unknown): Error {
   return new Error(`code-dir: ${name ?? 'a file'} cannot be read (${e.code})`);
 }
 
-/** Writes a packed batch's entries, and adds their central headers to `central`. */
-async function writePacked(out: Out, batch: Batch, files: PackedFile[]): Promise<void> {
-  const { sink, central, scratch } = out;
-  for (let i = 0; i < files.length; i++) {
-    const { entries } = batch;
-    const f = files[i]!;
-    const header: EntryHeader = {
-      nameBytes: Buffer.from(entries[i]!.name),
-      executable: entries[i]!.executable,
-      crc: f.crc,
-      size: f.size,
-      compressedSize: f.body.length,
-      method: f.stored ? METHOD_STORE : METHOD_DEFLATE,
-    };
-    const offset = sink.position;
-    await sink.append(localHeader(scratch, header));
-    await sink.append(f.body);
-    if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
-    central.push(centralHeader(scratch, header, offset));
-  }
+/**
+ * Writes a packed batch, and adds its central headers to `central`, their offsets moved from
+ * the batch's start to the archive's.
+ */
+async function writePacked(out: Out, { data, central: cd }: Packed): Promise<void> {
+  const base = out.sink.position;
+  if (base + data.length > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
+  for (let at = 0; at < cd.length; at += CENTRAL_HEADER_SIZE + cd.readUInt16LE(at + 28))
+    cd.writeUInt32LE(cd.readUInt32LE(at + 42) + base, at + 42);
+  await out.sink.append(data);
+  await out.central.append(cd);
+}
+
+/** Where a zip's large files are deflated ahead of their turn; all settled before it is removed. */
+interface Spills {
+  dir: string;
+  started: Promise<Spilled>[];
 }
 
 /** Starts each batch's work as soon as the limiter has room for it, ahead of the writer. */
 async function admit(
-  { root, entries }: Tree,
+  tree: Tree,
   queue: JobQueue,
-  limiter: ZipLimiter,
-  signal?: AbortSignal,
+  { limiter, spills, signal }: { limiter: ZipLimiter; spills: Spills; signal?: AbortSignal },
 ): Promise<void> {
   try {
-    for (const batch of batches(entries)) {
+    for (const batch of batches(tree.entries())) {
       const release = await limiter.acquire(costOf(batch), signal);
       if (queue.stopped) return release();
       const packed = batch.streamed
         ? undefined
-        : limiter.workers.pack(
-            batch.entries.map((e) => sourceOf(root, e)),
-            DEFLATE_LEVEL,
-          );
+        : limiter.workers.pack({
+            paths: batch.entries.map((e) => sourceOf(tree.root, e)),
+            names: batch.entries.map((e) => e.name),
+            executable: batch.entries.map((e) => (e.executable ? 1 : 0)),
+            level: DEFLATE_LEVEL,
+          });
+      const spill = `${spills.dir}/${spills.started.length}`;
+      const spilled = batch.streamed
+        ? deflateToSpill(sourceOf(tree.root, batch.entries[0]!), spill, signal)
+        : undefined;
+      if (spilled) spills.started.push(spilled);
       // The writer sees a failure when the batch's turn comes; until then it is not unhandled.
       packed?.catch(() => {});
-      queue.put({ batch, packed, release });
+      spilled?.catch(() => {});
+      queue.put({ batch, packed, spilled, release });
       if (queue.stopped) queue.abandon();
     }
     queue.end();
@@ -171,27 +175,31 @@ async function admit(
 async function writeEntries(
   tree: Tree,
   out: Out,
-  limiter: ZipLimiter,
-  signal?: AbortSignal,
+  admission: { limiter: ZipLimiter; spills: Spills; signal?: AbortSignal },
 ): Promise<void> {
   const { sink, central, scratch } = out;
+  const { signal } = admission;
   const queue = new JobQueue();
-  const admitting = admit(tree, queue, limiter, signal);
+  const admitting = admit(tree, queue, admission);
+  const failed = (batch: Batch) => (e: unknown) => {
+    throw signal?.aborted ? abortError() : unreadable(tree.root, batch, e);
+  };
   try {
     for (let job = await queue.take(); job; job = await queue.take()) {
       try {
         if (signal?.aborted) throw abortError();
         if (job.packed) {
-          const files = await job.packed.catch((e) => {
-            throw unreadable(tree.root, job.batch, e);
-          });
+          const packed = await job.packed.catch(failed(job.batch));
           if (signal?.aborted) throw abortError();
-          await writePacked(out, job.batch, files);
-        } else {
+          await writePacked(out, packed);
+        } else if (job.spilled) {
+          const spilled = await job.spilled.catch(failed(job.batch));
           const offset = sink.position;
-          const header = await writeStreamed(out, tree.root, job.batch.entries[0]!, signal);
+          const entry = job.batch.entries[0]!;
+          const header = await writeSpilled(out, tree.root, entry, spilled, signal);
+          await fs.rm(spilled.spill, { force: true });
           if (sink.position > MAX_UINT32) throw tooLarge('the files add up to more than 4 GiB');
-          central.push(centralHeader(scratch, header, offset));
+          await central.append(centralHeader(scratch, header, offset));
         }
       } finally {
         job.release();
@@ -222,26 +230,36 @@ export async function zipToFile(
       await own.close();
     }
   }
-  const tree = await listFiles(dir, signal);
-  const { entries } = tree;
-  if (entries.length === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
-  if (entries.length > MAX_ENTRIES) throw tooManyFiles(dir, entries.length);
-  const file = await fs.open(out, 'w');
+  const tree = await listFiles(dir, limiter.workers, signal);
+  const { count } = tree;
+  if (count === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
+  if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);
+  const spills: Spills = { dir: await fs.mkdtemp(`${out}.parts-`), started: [] };
+  const centralPath = `${spills.dir}/central`;
+  let file: FileHandle | undefined;
+  let centralFile: FileHandle | undefined;
   let done = false;
   try {
+    file = await fs.open(out, 'w');
+    centralFile = await fs.open(centralPath, 'w');
     const sink = new FileSink(file);
-    const central = new ByteList();
-    await writeEntries(tree, { sink, central, scratch: new Scratch() }, limiter, signal);
+    const central = new FileSink(centralFile);
+    const writing = { sink, central, scratch: new Scratch() };
+    await writeEntries(tree, writing, { limiter, spills, signal });
     const offset = sink.position;
-    if (offset + central.length + EOCD_SIZE > MAX_UINT32)
+    if (offset + central.position + EOCD_SIZE > MAX_UINT32)
       throw tooLarge('the archive is over 4 GiB');
-    for (const chunk of central.chunks()) await sink.append(chunk);
-    await sink.append(endOfCentralDirectory(entries.length, central.length, offset));
+    await central.flush();
+    for await (const chunk of createReadStream(centralPath, { signal })) await sink.append(chunk);
+    await sink.append(endOfCentralDirectory(count, central.position, offset));
     await sink.flush();
     done = true;
-    return { files: entries.length, bytes: sink.position };
+    return { files: count, bytes: sink.position };
   } finally {
-    await file.close();
+    await file?.close();
+    await centralFile?.close();
+    await Promise.allSettled(spills.started);
+    await fs.rm(spills.dir, { recursive: true, force: true });
     // A zip cut short is no archive: nothing is left that could be taken for one.
     if (!done) await fs.rm(out, { force: true });
   }

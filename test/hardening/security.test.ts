@@ -385,7 +385,13 @@ describe('(c) no shell, no child process', () => {
     const text = fs.readFileSync(path.join(ROOT, WORKER_MODULE), 'utf8');
     const workers = [...text.matchAll(/new Worker\(([^,)]*)/g)].map((m) => m[1]);
     expect(workers).toEqual(['WORKER_SOURCE']);
-    expect(text).toMatch(/const WORKER_SOURCE = `\(\$\{workerMain\.toString\(\)\}\)\(\)`;/);
+    // The worker's source: its main, given the listing and the header writers, which come from
+    // the zip's own modules.
+    expect(text).toMatch(
+      /const WORKER_SOURCE = `\(\$\{workerMain\.toString\(\)\}\)\(\$\{listTree\.toString\(\)\}, \$\{writers\.toString\(\)\}\)`;/,
+    );
+    expect(text).toMatch(/import \{ headerWriters as writers \} from '\.\/zip-format\.ts';/);
+    expect(text).toMatch(/import \{ type Listing, listTree \} from '\.\/zip-list\.ts';/);
     const elsewhere = listFiles(path.join(ROOT, 'src'), '.ts').filter(
       (f) =>
         path.relative(ROOT, f) !== WORKER_MODULE && /new Worker\(/.test(fs.readFileSync(f, 'utf8')),

@@ -129,6 +129,28 @@ describe('zipping under a shared bound', () => {
     expect(batches).toBeLessThan(10);
     expect(fs.existsSync(out)).toBe(false);
   });
+  it('a cancel while the tree is being listed ends the zip before any batch, and the workers still serve the next zip', async () => {
+    const dir = tempDir();
+    manyFiles(dir, 3_000, 'listed ');
+    const out = path.join(tempDir(), 'code.zip');
+    const controller = new AbortController();
+    const limiter = new ZipLimiter({ concurrency: 1 });
+    const started = limiter.acquire.bind(limiter);
+    let batches = 0;
+    limiter.acquire = (cost, signal) => {
+      batches++;
+      return started(cost, signal);
+    };
+    const zipping = zipToFile(dir, out, { limiter, signal: controller.signal });
+    // The listing is on the worker: the cancel is heard before it answers.
+    controller.abort();
+    await expect(zipping).rejects.toMatchObject({ name: 'AbortError' });
+    expect(batches).toBe(0);
+    expect(fs.existsSync(out)).toBe(false);
+    const again = await zipToFile(dir, out, { limiter });
+    await limiter.close();
+    expect(again.files).toBe(3_000);
+  });
 });
 
 describe('entry count', () => {

@@ -144,6 +144,19 @@ describe('zipDirectory', () => {
     }
   });
 
+  it('is readable when the central directory spans many blocks (thousands of files)', async () => {
+    const dir = tempDir();
+    const many: Record<string, string> = {};
+    // ~3,000 central headers of ~100 bytes: some 300 KB of central directory.
+    for (let i = 0; i < 3000; i++)
+      many[`node_modules/package-${i % 40}/lib/some-rather-long-module-name-${i}.js`] =
+        `module.exports = ${i};\n`;
+    writeTree(dir, many);
+    const entries = readZip(await zipDirectory(dir));
+    expect(entries).toHaveLength(3000);
+    for (const e of entries) expect(e.data.toString(), e.name).toBe(many[e.name]);
+  });
+
   it('sorts entries by path bytes, files only, with forward slashes', async () => {
     const dir = tempDir();
     writeTree(dir, tree);

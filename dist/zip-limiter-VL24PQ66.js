@@ -1,1 +1,0 @@
-import{a,b}from"./chunk-IWZULSI4.js";import"./chunk-YOLU6RTF.js";import"./chunk-VUJKWCT3.js";export{a as DEFAULT_ZIP_BYTES,b as ZipLimiter};
