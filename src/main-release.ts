@@ -203,6 +203,9 @@ async function sharedZipBound(rs: ReleaseSettings) {
   return new ZipLimiter({ concurrency: Math.min(rs.maxParallel, availableParallelism()) });
 }
 
+/** The entries whose `released` is saved (each written once: every save rewrites the state file). */
+const released = new Set<number>();
+
 /** `releases`: every entry's facts, set again whenever one changes. */
 function setReleases(fleet: FleetResult): void {
   core.setOutput('releases', JSON.stringify(fleet.entries.map(releaseFacts)));
@@ -210,7 +213,12 @@ function setReleases(fleet: FleetResult): void {
   if (fleet.several)
     fleet.entries.forEach((e, i) => {
       const moved = (e.status === 'succeeded' || e.status === 'created') && !e.fate;
-      if (moved && e.version) saveRelease({ released: e.version }, i);
+      if (moved && e.version && !released.has(i)) {
+        released.add(i);
+        saveRelease({ released: e.version }, i);
+      }
+      // One fate already returned (or left) it: the post step must not return it again.
+      if (e.fate && released.delete(i)) saveRelease({ released: undefined }, i);
     });
 }
 

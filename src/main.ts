@@ -55,11 +55,10 @@ export async function main(): Promise<void> {
   listenForCancel(controller);
   const rs = await readInputs(startedAt);
   if (!rs) return;
-  rs.entries.forEach(({ settings, key }, i) => {
+  rs.entries.forEach(({ settings }, i) => {
     const { application, deploymentGroup, description, since } = ownDeployment(settings, startedAt);
     saveRelease(
       {
-        key,
         region: settings.region,
         functionName: settings.functionName,
         alias: settings.alias,

@@ -10,9 +10,9 @@ import { shellCredentials } from './main.ts';
 import { expiredMessage, stopAndConfirm } from './release/cancel.ts';
 import { findOwnDeployment } from './release/deploy.ts';
 import { realClock } from './release/deps.ts';
-import { returnAlias } from './release/fate.ts';
+import { type Returnable, returnAlias } from './release/fate.ts';
 import { deleteLeftAlarms } from './release/gates.ts';
-import type { EntryResult, ProgressEvent } from './release/result.ts';
+import type { ProgressEvent } from './release/result.ts';
 import type { PostReport } from './report/post-summary.ts';
 import { formatAliasState, formatProgress } from './report/progress.ts';
 import { loadState, type ReleaseState } from './state.ts';
@@ -53,8 +53,7 @@ async function returnReleased(d: ReleaseState): Promise<PostReport> {
   const clients = createClients(postOptions(d));
   const lambda = new LambdaApi(() => clients.lambda);
   // What returnAlias reads and fills: the facts main saved of this entry.
-  const result = {
-    key: d.key ?? d.functionName,
+  const result: Returnable = {
     alias: d.alias,
     version: d.released,
     previousVersion: d.previous,
@@ -62,7 +61,8 @@ async function returnReleased(d: ReleaseState): Promise<PostReport> {
     rolledBack: false,
     timeline: [],
     notes: [],
-  } as unknown as EntryResult;
+    endedAt: Date.now(),
+  };
   const progress = (e: ProgressEvent) =>
     e.kind === 'warning' ? core.warning(formatProgress(e)) : core.info(formatProgress(e));
   await returnAlias(

@@ -25,8 +25,6 @@ export interface ReleaseState {
    * so: a release of several functions returns it if main dies before the release is done.
    */
   released?: string;
-  /** `region/function:alias`, for the post step's words. */
-  key?: string;
   /** github-environment: the GitHub deployments made, by entry key (no token: the post step reads its input). */
   github?: Record<string, { id: number; environment: string }>;
 }

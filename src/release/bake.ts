@@ -29,8 +29,7 @@ function watchedOf(run: EntryRun): Watched | undefined {
   const plan = run.release?.plan;
   if (!plan || run.settings.ignoreAlarms) return undefined;
   const alarms = [...new Set([...plan.alarms, ...(run.release?.gates?.alarmNames ?? [])])];
-  const key = (run.result as { key?: string }).key ?? plan.functionName;
-  return alarms.length ? { run, key, alarms } : undefined;
+  return alarms.length ? { run, key: run.result.key, alarms } : undefined;
 }
 
 /** Waits `minutes`, reading the alarms every poll-interval; the first in ALARM ends it. */

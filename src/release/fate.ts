@@ -16,7 +16,7 @@ const STOP_CONFIRM_MS = 5 * 60_000;
 
 /** Its deployment was running when the release failed elsewhere: StopDeployment with rollback. */
 export async function stopRunning(run: EntryRun, because: string): Promise<void> {
-  const r = run.result as EntryResult;
+  const r = run.result;
   const plan = run.release!.plan;
   const id = r.deploymentId!;
   const previous = r.previousVersion ?? '';
@@ -55,8 +55,24 @@ export async function stopRunning(run: EntryRun, because: string): Promise<void>
 }
 
 /** Where an alias this release moved is, and who it belongs to. */
+/** What returning an alias reads of its entry and records on it. */
+export type Returnable = Pick<
+  EntryResult,
+  | 'alias'
+  | 'version'
+  | 'previousVersion'
+  | 'status'
+  | 'finalAlias'
+  | 'rolledBack'
+  | 'timeline'
+  | 'notes'
+  | 'endedAt'
+  | 'fate'
+  | 'cause'
+>;
+
 export interface MovedAlias {
-  result: EntryResult;
+  result: Returnable;
   functionRef: string;
   alias: string;
 }
@@ -107,7 +123,7 @@ async function returned(m: MovedAlias, deps: AliasDeps, because: string): Promis
 }
 
 /** The log line and the entry's note: what one fate did to it. */
-function tell(r: EntryResult, { progress, clock }: { progress: ProgressSink; clock: Clock }): void {
+function tell(r: Returnable, { progress, clock }: { progress: ProgressSink; clock: Clock }): void {
   const text = fateWords(r);
   r.endedAt = clock.now();
   progress({ kind: r.rolledBack ? 'info' : 'warning', message: text });
@@ -115,7 +131,7 @@ function tell(r: EntryResult, { progress, clock }: { progress: ProgressSink; clo
 }
 
 /** What one fate did to the entry, in a sentence. */
-export function fateWords(r: EntryResult): string {
+export function fateWords(r: Returnable): string {
   const f = r.fate;
   if (!f) return '';
   switch (f.kind) {

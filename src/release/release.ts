@@ -123,7 +123,10 @@ async function stages(
         ? undefined
         : await bakeAfter(members, wave, rs, opts, fleet);
     if (failed || baked) {
-      await oneFate(members, opts, failed?.result.key ?? baked?.entry);
+      const why = failed
+        ? `${failed.result.key} failed`
+        : `an alarm of ${baked!.entry} went into ALARM during the bake`;
+      await oneFate(members, opts, why);
       return;
     }
   }
@@ -155,7 +158,14 @@ async function runWave(
   wave.startedAt = opts.clock.now();
   let failedKey: string | undefined;
   const stopOthers = (m: Member) => {
-    failedKey ??= m.result.key;
+    if (failedKey) return;
+    failedKey = m.result.key;
+    const running = inWave.filter((o) => o !== m && !o.run.over);
+    if (running.length)
+      opts.say(
+        `${failedKey} failed: stopping the other deployments of wave ${wave.wave} with rollback (one fate).`,
+        true,
+      );
     for (const other of inWave) if (other !== m) other.fate.abort();
   };
   await Promise.all(
@@ -219,17 +229,14 @@ function notStarted(members: Member[]): void {
  * One fate: stop what runs, return what moved, skip what has not started. Entries run at once
  * (each in its own region and alias): the slowest stop decides how long this takes.
  */
-async function oneFate(
-  members: Member[],
-  opts: FleetOptions,
-  failedKey: string | undefined,
-): Promise<void> {
+async function oneFate(members: Member[], opts: FleetOptions, why: string): Promise<void> {
   if (members.length === 1) return;
-  opts.say(
-    `${failedKey ?? 'The release'} failed: stopping every running deployment with rollback and returning every alias this release moved.`,
-    true,
+  const toReturn = members.filter(
+    (m) => !m.result.fate && !m.interrupted && ['succeeded', 'created'].includes(m.result.status),
   );
-  const because = failedKey ? `because ${failedKey} failed` : 'because the release failed';
+  if (toReturn.length)
+    opts.say(`${why}: returning every alias this release moved (one fate).`, true);
+  const because = `because ${why}`;
   await Promise.all(
     members.map(async (m) => {
       const r = m.result;

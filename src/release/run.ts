@@ -32,7 +32,7 @@ import { preflight } from './preflight.ts';
 import { provision } from './provision.ts';
 import { publishVersion } from './publish.ts';
 import { waitUntilVersionReady } from './ready.ts';
-import type { ReleaseResult } from './result.ts';
+import type { EntryResult, ReleaseResult } from './result.ts';
 import { runSmokeTest } from './smoke.ts';
 import {
   hookResults,
@@ -77,7 +77,7 @@ export interface EntryRun {
   readonly settings: Settings;
   readonly deps: ReleaseDeps;
   /** Filled in as the entry goes, so a caller that cancels still has what was done. */
-  readonly result: ReleaseResult;
+  readonly result: EntryResult;
   /** The phase in progress, for what an error message says the action was doing. */
   phase?: string;
   release?: Release;
@@ -85,11 +85,7 @@ export interface EntryRun {
   over: boolean;
 }
 
-export function entryRun(
-  settings: Settings,
-  deps: ReleaseDeps,
-  result: ReleaseResult = initialResult(settings, deps.clock.now()),
-): EntryRun {
+export function entryRun(settings: Settings, deps: ReleaseDeps, result: EntryResult): EntryRun {
   return { settings, deps, result, over: false };
 }
 

@@ -3,21 +3,11 @@
 // GetDeployment a poll each.
 import { describe, expect, it } from 'vitest';
 import { emulatorProcessForFile } from './emulator.ts';
-import type { EmulatorProcess } from './runner.ts';
-import { runStep } from './runner.ts';
+import { runStep, seedShop } from './runner.ts';
 
 const FUNCTIONS = ['api', 'worker', 'events'];
 
-async function seedShop(emu: EmulatorProcess): Promise<void> {
-  await emu.createApplication('shop', 'Lambda');
-  for (const name of FUNCTIONS) {
-    await emu.createFunction({ name, code: name, versions: 2, aliases: { live: '1' } });
-    await emu.createDeploymentGroup('shop', `${name}-live`);
-  }
-}
-
-// Canary10Percent5Minutes takes 2.5 s at this scale: a few polls of the action's real clock.
-const emu = await emulatorProcessForFile(120, seedShop);
+const emu = await emulatorProcessForFile(120, (e) => seedShop(e, FUNCTIONS, 2));
 
 const STEP = {
   alias: 'live',
@@ -55,7 +45,7 @@ describe('watching the deployments of one wave', () => {
     const together = await statusReads();
 
     await emu.reset();
-    await seedShop(emu);
+    await seedShop(emu, FUNCTIONS, 2);
     // The README's matrix: one step per function, side by side.
     const singles = await Promise.all(
       FUNCTIONS.map((name) =>

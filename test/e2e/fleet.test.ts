@@ -2,21 +2,33 @@
 import { describe, expect, it } from 'vitest';
 import { connectEmulator } from '../emulator/index.ts';
 import { emulatorProcessForFile } from './emulator.ts';
-import type { EmulatorProcess } from './runner.ts';
-import { runStep, workspaceWith } from './runner.ts';
+import { runStep, seedShop, workspaceWith } from './runner.ts';
 
 const FUNCTIONS = ['api', 'worker', 'events'];
 
-/** Three functions with versions 1..3, `live` on 1, each with its own group in `shop`. */
-async function seedShop(emu: EmulatorProcess): Promise<void> {
-  await emu.createApplication('shop', 'Lambda');
-  for (const name of FUNCTIONS) {
-    await emu.createFunction({ name, code: name, versions: 3, aliases: { live: '1' } });
-    await emu.createDeploymentGroup('shop', `${name}-live`);
-  }
+// Three functions with versions 1..3, `live` on 1, each with its own group in `shop`.
+const emu = await emulatorProcessForFile(120, (e) => seedShop(e, FUNCTIONS, 3));
+
+/** us-west-2's `api` (versions 1..3, `live` on 1, its group), as the same emulator serves it. */
+async function seedWest() {
+  const west = connectEmulator(emu.url, { region: 'us-west-2' });
+  await seedShop(west, ['api'], 3);
+  return west;
 }
 
-const emu = await emulatorProcessForFile(120, seedShop);
+/** `api` in us-east-1 (wave 1, version 2), then in us-west-2 (wave 2), with `west`'s extra lines. */
+function eastThenWest(west: string[]): string {
+  return [
+    '- function-name: api',
+    '  deployment-group: api-live',
+    '  version: "2"',
+    '- function-name: api',
+    '  region: us-west-2',
+    '  deployment-group: api-live',
+    '  wave: 2',
+    ...west.map((line) => `  ${line}`),
+  ].join('\n');
+}
 
 const STEP = { alias: 'live', application: 'shop', 'poll-interval': '1', strategy: 'AllAtOnce' };
 
@@ -123,6 +135,9 @@ describe('a release of several functions', () => {
       /api:live: Deployment d-\w+ was stopped with rollback because us-east-1\/worker:live failed/,
     );
     expect(run.summary).toContain('STOPPED_BY_RELEASE');
+    expect(run.stdout).toMatch(
+      /::warning::us-east-1\/worker:live failed: stopping the other deployments of wave 1 with rollback/,
+    );
   });
 
   it('a foreign move of one alias after wave 1 is left alone and named', async () => {
@@ -224,6 +239,9 @@ describe('a release of several functions', () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'true' });
     expect(run.stdout).toMatch(/::error::.*BAKE_ALARM.*api-errors/);
+    expect(run.stdout).toContain(
+      'an alarm of us-east-1/api:live went into ALARM during the bake: returning every alias this release moved',
+    );
     expect(await aliases()).toEqual({ api: '1', worker: '1', events: '1' });
     expect(releases(run.outputs).map((r) => r.status)).toEqual([
       'returned',
@@ -293,25 +311,8 @@ describe('a release of several functions', () => {
   });
 
   it('two regions: one function released in us-east-1, then in us-west-2, each region its own', async () => {
-    const west = connectEmulator(emu.url, { region: 'us-west-2' });
-    await west.createApplication('shop', 'Lambda');
-    await west.createFunction({
-      name: 'api',
-      code: 'api-west',
-      versions: 3,
-      aliases: { live: '1' },
-    });
-    await west.createDeploymentGroup('shop', 'api-live');
-    const functions = [
-      '- function-name: api',
-      '  deployment-group: api-live',
-      '  version: "2"',
-      '- function-name: api',
-      '  region: us-west-2',
-      '  deployment-group: api-live',
-      '  version: "3"',
-      '  wave: 2',
-    ].join('\n');
+    const west = await seedWest();
+    const functions = eastThenWest(['version: "3"']);
     const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions } });
     expect(run.exitCode).toBe(0);
     expect((await emu.getAlias('api', 'live'))!.version).toBe('2');
@@ -323,35 +324,14 @@ describe('a release of several functions', () => {
     ]);
     // Each region's deployment was created in that region.
     const creates = (await emu.calls()).filter((c) => c.operation === 'CreateDeployment');
-    expect(creates.map((c) => (c as { region?: string }).region)).toEqual([
-      'us-east-1',
-      'us-west-2',
-    ]);
+    expect(creates.map((c) => c.region)).toEqual(['us-east-1', 'us-west-2']);
     expect(run.summary).toContain('us-west-2/api:live');
   });
 
   it("two regions: us-west-2's alarm returns us-east-1 too", async () => {
-    const west = connectEmulator(emu.url, { region: 'us-west-2' });
-    await west.createApplication('shop', 'Lambda');
-    await west.createFunction({
-      name: 'api',
-      code: 'api-west',
-      versions: 3,
-      aliases: { live: '1' },
-    });
-    await west.createDeploymentGroup('shop', 'api-live');
+    const west = await seedWest();
     await west.setAlarm('api-west-errors', 'ALARM');
-    const functions = [
-      '- function-name: api',
-      '  deployment-group: api-live',
-      '  version: "2"',
-      '- function-name: api',
-      '  region: us-west-2',
-      '  deployment-group: api-live',
-      '  version: "2"',
-      '  alarms: api-west-errors',
-      '  wave: 2',
-    ].join('\n');
+    const functions = eastThenWest(['version: "2"', 'alarms: api-west-errors']);
     const run = await runStep({ emulatorUrl: emu.url, inputs: { ...STEP, functions } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['rolled-back']).toBe('true');

@@ -198,6 +198,27 @@ export async function seedOrders(emu: RemoteEmulator, versions = 2, code = 'v'):
   await seedOrdersGroup(emu);
 }
 
+/**
+ * The `shop` application with each of `names` (the emulator of one region, or a view of another):
+ * versions 1..`versions`, `live` on 1, and a deployment group `<name>-live` each.
+ */
+export async function seedShop(
+  emu: Pick<RemoteEmulator, 'createApplication' | 'createFunction' | 'createDeploymentGroup'>,
+  names: readonly string[],
+  versions: number,
+): Promise<void> {
+  await emu.createApplication('shop', 'Lambda');
+  for (const name of names) {
+    await emu.createFunction({
+      name,
+      code: `${name}-${versions}`,
+      versions,
+      aliases: { live: '1' },
+    });
+    await emu.createDeploymentGroup('shop', `${name}-live`);
+  }
+}
+
 /** A fresh workspace holding `files` (relative path → content), folders made as needed. */
 export function workspaceWith(files: Record<string, string | Uint8Array>): string {
   const ws = mkdtempSync(join(tmpdir(), 'ws-'));
