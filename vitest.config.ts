@@ -1,4 +1,36 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that wait longest start first, so that nothing long is left for the end: on a clean
+ * clone there are no durations from an earlier run to sort by. Runner and fault tests wait most
+ * (real request timeouts, the emulator's scaled minutes), unit tests least; larger files first
+ * within a kind.
+ */
+const FIRST = [
+  'test/chaos/chaos',
+  'test/hardening/faults',
+  'test/e2e/',
+  'test/chaos/',
+  'test/hardening/',
+  'test/integration/',
+  'test/contract/',
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const path = relative(process.cwd(), f.moduleId);
+      const at = FIRST.findIndex((prefix) => path.startsWith(prefix));
+      return at < 0 ? FIRST.length : at;
+    };
+    const size = (f: TestSpecification) => statSync(f.moduleId).size;
+    return [...files].sort((a, b) => rank(a) - rank(b) || size(b) - size(a));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -6,7 +38,11 @@ export default defineConfig({
     setupFiles: ['test/setup-env.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // e2e tests spawn the bundle and the emulator as processes; keep the 2-core machine calm.
-    maxWorkers: 2,
+    // Most of a runner test's time is waiting (on the bundle, the emulator's scaled minutes),
+    // so two files per core keep the cores busy. Files share a worker's modules (no fresh
+    // module graph per file): each file sets up its own emulator and state.
+    maxWorkers: Math.max(2, availableParallelism() * 2),
+    isolate: false,
+    sequence: { sequencer: LongestFirst },
   },
 });

@@ -2,7 +2,7 @@
 // chain (AWS_ENDPOINT_URL*); credentials too, unless `credentials` is given (role-to-assume).
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, RetryStrategyV2 } from '@smithy/types';
 import type { CloudWatchApi } from './cloudwatch-types.ts';
 import { isExpiredCredentials } from './credential-errors.ts';
 import { withErrorContext } from './errors.ts';
@@ -26,6 +26,11 @@ export interface ClientOptions {
   endpoint?: string;
   /** Absent: the SDK's default chain. */
   credentials?: CredentialProvider;
+  /**
+   * The SDK's retry for a client of `maxAttempts` attempts; absent, its standard mode. Tests
+   * give the standard strategy with its back-off on the emulator's scaled clock.
+   */
+  retryStrategy?: (maxAttempts: number) => RetryStrategyV2;
 }
 
 /**
@@ -60,16 +65,20 @@ export function s3EndpointConfigured(
 /** Attempts of one poll: the SDK's back-off would outgrow poll-interval in an outage. */
 const POLL_ATTEMPTS = 3;
 
-/** The settings every client of the release shares (S3's and CloudWatch's too, credentials included). */
-export function clientConfig(options: ClientOptions) {
+/**
+ * The settings every client of the release shares (S3's and CloudWatch's too, credentials
+ * included); `maxAttempts` for a client that makes fewer (polls, CreateDeployment).
+ */
+// 10 attempts: even with 37% of calls refused (throttling plus 5xx), one call in ~20,000
+// exhausts them, against one in 400 with 6; CodeDeploy throttles hard and publishes no limits.
+export function clientConfig(options: ClientOptions, maxAttempts = options.maxAttempts ?? 10) {
   return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    // 10 attempts: even with 37% of calls refused (throttling plus 5xx), one call in ~20,000
-    // exhausts them, against one in 400 with 6; CodeDeploy throttles hard and publishes no limits.
-    maxAttempts: options.maxAttempts ?? 10,
+    maxAttempts,
     retryMode: 'standard',
+    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy(maxAttempts) } : {}),
     customUserAgent: USER_AGENT,
     requestHandler: {
       connectionTimeout: 5_000,
@@ -137,7 +146,7 @@ export function createClients(options: ClientOptions): Clients {
   const codedeployWith = (attempts?: number) =>
     lazy(async () => {
       const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
-      const c = new CodeDeployClient(attempts ? { ...config, maxAttempts: attempts } : config);
+      const c = new CodeDeployClient(attempts ? clientConfig(options, attempts) : config);
       return withErrorContext(onExpiredCredentials(c, credentials));
     });
   const codedeploy = codedeployWith();
@@ -145,10 +154,7 @@ export function createClients(options: ClientOptions): Clients {
   const codedeployPoll = codedeployWith(POLL_ATTEMPTS);
   const lambdaPoll = lazy(() =>
     withErrorContext(
-      onExpiredCredentials(
-        new LambdaClient({ ...config, maxAttempts: POLL_ATTEMPTS }),
-        credentials,
-      ),
+      onExpiredCredentials(new LambdaClient(clientConfig(options, POLL_ATTEMPTS)), credentials),
     ),
   );
   let s3: Promise<S3Api> | undefined;

@@ -89,7 +89,7 @@ export async function waitUntilVersionReady(
 ): Promise<FunctionState> {
   let state: FunctionState | undefined = version;
   let told: string | undefined;
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     const meaning = versionMeaning(state?.state);
     if (state && meaning === 'final')
       throw new ReleaseError(
@@ -111,10 +111,16 @@ export async function waitUntilVersionReady(
         'VERSION_NOT_ACTIVE',
         `Version ${version.version} of \`${fn}\` was still ${state ? stateWords(state, meaning) : 'not found'} when the release's time (\`timeout-minutes\`) ran out. No traffic was moved. ${slowHint(version)}`,
       );
-    await deps.clock.sleep(Math.min(5_000, left), deps.signal);
+    await deps.clock.sleep(Math.min(VERSION_POLL_MS[poll] ?? 5_000, left), deps.signal);
     state = await deps.lambda.getVersion(fn, version.version);
   }
 }
+
+/**
+ * Sooner than PublishedVersionActive's 5 s at first: a version Pending only briefly is released
+ * seconds earlier, and a SnapStart snapshot (minutes) costs two reads more.
+ */
+const VERSION_POLL_MS = [1_000, 2_000];
 
 /** What the wait is for, in the words of what the version is. */
 function waitingWords(v: string, state: FunctionState, meaning: StateMeaning): string {

@@ -14,6 +14,7 @@ import { initialFleet, releaseAll, settleCancelled } from '../../src/release/rel
 import type { EntryResult, FleetResult } from '../../src/release/result.ts';
 import { readRelease } from '../../src/settings/index.ts';
 import { type Emulator, startEmulator } from '../emulator/index.ts';
+import { emulatorClientOptions } from '../scaled-retry.ts';
 
 const FULL = process.env.CHAOS_MODE === 'full';
 const SEED = Number(process.env.CHAOS_SEED ?? (FULL ? Math.floor(Math.random() * 2 ** 31) : 2222));
@@ -108,12 +109,12 @@ async function play(emu: Emulator, s: FleetSchedule): Promise<Played> {
   const rs = await readRelease((n) => inputs[n] ?? '', { AWS_REGION: emu.region });
   const controller = new AbortController();
   const before = emu.calls.length;
-  const clients = createClients({ region: emu.region, endpoint: emu.url, requestTimeoutMs: 5_000 });
+  const clients = createClients(emulatorClientOptions(emu, { requestTimeoutMs: 5_000 }));
   const deps = (signal: AbortSignal): ReleaseDeps => ({
     lambda: new LambdaApi(clients.lambda, controller.signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, controller.signal, clients.codedeployOnce),
     clock: emu.clock,
-    cloudwatch: () => cloudWatchFor({ region: emu.region, endpoint: emu.url }, controller.signal),
+    cloudwatch: () => cloudWatchFor(emulatorClientOptions(emu), controller.signal),
     progress: () => {},
     output: () => {},
     signal,
@@ -150,7 +151,7 @@ async function cancelAll(
   entries: Awaited<ReturnType<typeof readRelease>>['entries'],
   fleet: FleetResult,
 ): Promise<void> {
-  const clients = createClients({ region: emu.region, endpoint: emu.url });
+  const clients = createClients(emulatorClientOptions(emu));
   const deps = {
     lambda: new LambdaApi(clients.lambda),
     codedeploy: new CodeDeployApi(clients.codedeploy),

@@ -1,9 +1,7 @@
 // Plays one chaos schedule: the release in process (real SDK clients over HTTP, the
 // emulator's scaled clock), a cancel handled the way main.ts handles SIGINT, and the world
 // read back afterwards for the invariants.
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { clientConfig, createClients } from '../../src/aws/clients.ts';
-import { createCloudWatch } from '../../src/aws/cloudwatch.ts';
+import { cloudWatchFor, createClients } from '../../src/aws/clients.ts';
 import { CodeDeployApi } from '../../src/aws/codedeploy.ts';
 import { type AliasInfo, LambdaApi } from '../../src/aws/lambda.ts';
 import { cancelRelease } from '../../src/release/cancel.ts';
@@ -14,6 +12,7 @@ import type { ReleaseResult } from '../../src/release/result.ts';
 import { initialResult } from '../../src/release/run.ts';
 import type { DeploymentInfoLike, Emulator, FaultSpec } from '../emulator/index.ts';
 import { ALIAS, APP, codeDir, FN, GROUP, settingsFor } from '../integration/harness.ts';
+import { emulatorClientOptions } from '../scaled-retry.ts';
 import {
   type ChaosFault,
   CLOUDWATCH_OPS,
@@ -172,37 +171,9 @@ function outageSpec(o: Outage): FaultSpec {
   };
 }
 
-/** The harness's clients, with the SDK's retry backoff cut to a few ms (it runs on real time). */
-async function fastClients(emu: Emulator) {
-  const c = createClients({
-    region: emu.region,
-    endpoint: emu.url,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-  });
-  for (const client of [c.lambda, await c.codedeploy(), await c.codedeployOnce()]) {
-    const config = client.config as unknown as {
-      maxAttempts: () => Promise<number>;
-      retryStrategy: () => Promise<unknown>;
-    };
-    const attempts = await config.maxAttempts();
-    const strategy = new ConfiguredRetryStrategy(attempts, () => 2);
-    config.retryStrategy = async () => strategy;
-  }
-  return c;
-}
-
-/** CloudWatch the same way: the shared settings, the back-off cut to a few ms. */
-function fastCloudWatch(emu: Emulator, signal: AbortSignal) {
-  const config = clientConfig({
-    region: emu.region,
-    endpoint: emu.url,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-  });
-  return createCloudWatch(
-    { ...config, retryStrategy: new ConfiguredRetryStrategy(config.maxAttempts, () => 2) },
-    signal,
-  );
-}
+/** The harness's clients, the SDK's back-off on the emulator's clock. */
+const clientsFor = (emu: Emulator) =>
+  emulatorClientOptions(emu, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
 
 export async function play(emu: Emulator, s: Schedule): Promise<Played> {
   seedWorld(emu, s);
@@ -219,7 +190,7 @@ export async function play(emu: Emulator, s: Schedule): Promise<Played> {
       meddledAt = at;
     },
   );
-  const clients = await fastClients(emu);
+  const clients = createClients(clientsFor(emu));
   const result = initialResult(settings, emu.clock.now());
   let deploymentId: string | undefined;
   let preflightEnd: number | undefined;
@@ -227,7 +198,7 @@ export async function play(emu: Emulator, s: Schedule): Promise<Played> {
     lambda: new LambdaApi(clients.lambda, controller.signal),
     codedeploy: new CodeDeployApi(clients.codedeploy, controller.signal, clients.codedeployOnce),
     clock: emu.clock,
-    cloudwatch: async () => fastCloudWatch(emu, controller.signal),
+    cloudwatch: () => cloudWatchFor(clientsFor(emu), controller.signal),
     progress: () => {},
     output: () => {},
     onDeployment: (id) => {
@@ -247,7 +218,7 @@ export async function play(emu: Emulator, s: Schedule): Promise<Played> {
     if (!controller.signal.aborted) escaped = String((error as Error)?.stack ?? error);
   }
   if (controller.signal.aborted) {
-    const fresh = await fastClients(emu);
+    const fresh = createClients(clientsFor(emu));
     const outcome = await cancelRelease(
       {
         lambda: new LambdaApi(fresh.lambda),

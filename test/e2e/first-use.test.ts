@@ -1,11 +1,10 @@
 // The bundle under the runner protocol: a large package through S3, a large zip refused
 // without `s3-bucket`, and a first release that creates its CodeDeploy application and group.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultS3Key } from '../../src/aws/s3.ts';
-import { zipDirectory } from '../../src/release/zip.ts';
 import { emulatorProcessForFile } from './emulator.ts';
 import { ORDERS_INPUTS, runStep, seedOrders, workspaceWith } from './runner.ts';
 
@@ -28,28 +27,22 @@ async function mutatingCalls(): Promise<string[]> {
 }
 
 describe('large packages', () => {
-  it('releases a 60 MB package through S3, and does not upload it again', async () => {
+  it('releases a package over 50 MB through S3, and does not upload it again', async () => {
     await seedOrders(emu, 1, 'v1');
     await emu.createBucket('artifacts');
-    const ws = workspace(60 * MB);
-    const zip = await zipDirectory(join(ws, 'app'));
-    expect(zip.length).toBeGreaterThan(60 * MB);
-    const sha = createHash('sha256').update(zip).digest();
+    const ws = workspace(52 * MB);
     const inputs = { ...base, 'code-dir': 'app', 's3-bucket': 'artifacts', strategy: 'AllAtOnce' };
 
     const run = await runStep({ emulatorUrl: emu.url, inputs, workspace: ws });
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({
-      status: 'succeeded',
-      version: '2',
-      'code-sha256': sha.toString('base64'),
-    });
+    expect(run.outputs).toMatchObject({ status: 'succeeded', version: '2' });
+    // The hash the action reports is the one S3 and Lambda computed of the bytes they got.
+    const sha = Buffer.from(run.outputs['code-sha256']!, 'base64');
     expect((await emu.versions('orders')).at(-1)?.codeSha256).toBe(sha.toString('base64'));
     const key = defaultS3Key(sha.toString('hex'), 'orders');
-    expect(await emu.s3Object('artifacts', key)).toMatchObject({
-      size: zip.length,
-      sha256: sha.toString('base64'),
-    });
+    const stored = await emu.s3Object('artifacts', key);
+    expect(stored).toMatchObject({ sha256: sha.toString('base64') });
+    expect(stored!.size).toBeGreaterThan(52 * MB);
     expect(run.stdout).toContain(`to s3://artifacts/${key}`);
     expect(await emu.getAlias('orders', 'live')).toEqual({ version: '2', weights: {} });
 

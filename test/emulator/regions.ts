@@ -98,7 +98,7 @@ function createRegion(clock: Clock, accountId: string, region: string): RegionSt
   codedeploy.attach(engine);
   const cloudwatch = new CloudWatchModel({
     now: () => clock.now(),
-    aliasWeights: (fn, alias, at) => weightsAt(lambda.aliasHistory(fn, alias), at),
+    aliasWeights: (fn, alias, at) => weightsAt(lambda.aliasHistoryView(fn, alias), at),
     region,
     accountId,
   });

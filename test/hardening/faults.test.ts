@@ -39,6 +39,7 @@ import {
   startOtherDeployment,
   twoAttemptApis,
 } from '../integration/harness.ts';
+import { emulatorClientOptions } from '../scaled-retry.ts';
 
 const emu = await emulatorForFile(60);
 
@@ -73,7 +74,7 @@ function expectWorld(o: {
 }
 
 function clients() {
-  return createClients({ region: emu.region, endpoint: emu.url, requestTimeoutMs: 5_000 });
+  return createClients(emulatorClientOptions(emu, { requestTimeoutMs: 5_000 }));
 }
 
 function retries(events: ProgressEvent[], operation: string) {
@@ -354,11 +355,7 @@ describe('Lambda update faults', () => {
   it('the conflict fault is Lambda’s 409 ResourceConflictException as AWS sends it', async () => {
     seed(emu);
     emu.injectFault({ operation: 'PublishVersion', kind: 'conflict', count: 1 });
-    const { lambda } = createClients({
-      region: emu.region,
-      endpoint: emu.url,
-      maxAttempts: 1,
-    });
+    const { lambda } = createClients(emulatorClientOptions(emu, { maxAttempts: 1 }));
     const error = await new LambdaApi(lambda)
       .publishVersion(FN, { codeSha256: '', revisionId: '', description: '' })
       .catch((e: unknown) => e);
@@ -371,9 +368,9 @@ describe('Lambda update faults', () => {
     // CodeDeploy has no such error: a conflict fault never matches its calls.
     emu.injectFault({ service: 'codedeploy', kind: 'conflict' });
     expect(
-      await new CodeDeployApi(
-        createClients({ region: emu.region, endpoint: emu.url }).codedeploy,
-      ).getApplication(APP),
+      await new CodeDeployApi(createClients(emulatorClientOptions(emu)).codedeploy).getApplication(
+        APP,
+      ),
     ).toEqual({ computePlatform: 'Lambda' });
   });
 

@@ -11,6 +11,7 @@ import { release } from '../../src/release/release.ts';
 import type { ProgressEvent, ReleaseResult } from '../../src/release/result.ts';
 import { readSettings } from '../../src/settings/index.ts';
 import type { Emulator } from '../emulator/index.ts';
+import { emulatorClientOptions } from '../scaled-retry.ts';
 
 export const FN = 'orders';
 export const ALIAS = 'live';
@@ -75,7 +76,7 @@ export function depsFor(
   extra: Partial<ReleaseDeps> = {},
   requestTimeoutMs = REQUEST_TIMEOUT_MS,
 ): { deps: ReleaseDeps; outputs: Record<string, string>; events: ProgressEvent[] } {
-  const clients = createClients({ region: emu.region, endpoint: emu.url, requestTimeoutMs });
+  const clients = createClients(emulatorClientOptions(emu, { requestTimeoutMs }));
   const outputs: Record<string, string> = {};
   const events: ProgressEvent[] = [];
   const deps: ReleaseDeps = {
@@ -83,7 +84,7 @@ export function depsFor(
     codedeploy: new CodeDeployApi(clients.codedeploy, extra.signal, clients.codedeployOnce),
     s3: () => clients.s3(extra.signal),
     clock: emu.clock,
-    cloudwatch: () => cloudWatchFor({ region: emu.region, endpoint: emu.url }, extra.signal),
+    cloudwatch: () => cloudWatchFor(emulatorClientOptions(emu), extra.signal),
     progress: (e) => events.push(e),
     output: (name, value) => {
       outputs[name] = value;
@@ -99,12 +100,9 @@ export function depsFor(
  * out the action's 10.
  */
 export function twoAttemptApis(emu: Emulator): Pick<ReleaseDeps, 'lambda' | 'codedeploy'> {
-  const c = createClients({
-    region: emu.region,
-    endpoint: emu.url,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    maxAttempts: 2,
-  });
+  const c = createClients(
+    emulatorClientOptions(emu, { requestTimeoutMs: REQUEST_TIMEOUT_MS, maxAttempts: 2 }),
+  );
   return { lambda: new LambdaApi(c.lambda), codedeploy: new CodeDeployApi(c.codedeploy) };
 }
 

@@ -70,12 +70,15 @@ export class MetricStore {
 
   /** record() with the metric's key already made (metricKey): synthetic traffic makes many. */
   recordAt(key: string, atMs: number, value: number): void {
-    const minutes = this.#data.get(key) ?? new Map<number, number[]>();
+    let minutes = this.#data.get(key);
+    if (!minutes) {
+      minutes = new Map();
+      this.#data.set(key, minutes);
+    }
     const minute = Math.floor(atMs / MINUTE_MS) * MINUTE_MS;
-    const samples = minutes.get(minute) ?? [];
-    samples.push(value);
-    minutes.set(minute, samples);
-    this.#data.set(key, minutes);
+    const samples = minutes.get(minute);
+    if (samples) samples.push(value);
+    else minutes.set(minute, [value]);
   }
 
   /** The statistic per period from `startMs` (inclusive) to `endMs` (exclusive); empty periods absent. */

@@ -62,12 +62,22 @@ export class CloudWatchService implements ServiceApi {
 
 /** The alias's split at `atMs` from its history, version → share; undefined before it existed. */
 export function weightsAt(
-  history: AliasHistoryEntry[],
+  history: readonly AliasHistoryEntry[],
   atMs: number,
-): Record<string, number> | undefined {
+): Readonly<Record<string, number>> | undefined {
+  // The last entry at or before atMs, found from the end: traffic asks about recent moments.
   let entry: AliasHistoryEntry | undefined;
-  for (const h of history) if (h.at <= atMs) entry = h;
+  for (let i = history.length - 1; i >= 0 && !entry; i--)
+    if (history[i]!.at <= atMs) entry = history[i];
   if (!entry) return undefined;
-  const extra = Object.values(entry.weights).reduce((a, w) => a + w, 0);
-  return { [entry.version]: Math.max(0, 1 - extra), ...entry.weights };
+  let split = splits.get(entry);
+  if (!split) {
+    const extra = Object.values(entry.weights).reduce((a, w) => a + w, 0);
+    split = { [entry.version]: Math.max(0, 1 - extra), ...entry.weights };
+    splits.set(entry, split);
+  }
+  return split;
 }
+
+/** Each history entry's split, made once: an entry never changes once recorded. */
+const splits = new WeakMap<AliasHistoryEntry, Readonly<Record<string, number>>>();

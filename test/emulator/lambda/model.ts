@@ -663,6 +663,11 @@ export class LambdaModel {
     return !!fn?.versions.some((v) => v.version === version);
   }
 
+  /** The history itself, not a copy: synthetic traffic reads it for every request it makes. */
+  aliasHistoryView(fnName: string, alias: string): readonly AliasHistoryEntry[] {
+    return this.#lookup(fnName)?.aliases.get(alias)?.history ?? [];
+  }
+
   aliasHistory(fnName: string, alias: string): AliasHistoryEntry[] {
     const a = this.#lookup(fnName)?.aliases.get(alias);
     return a
