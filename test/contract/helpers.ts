@@ -1,5 +1,6 @@
 // Shared helpers of the contract tests: real SDK v3 clients pointed at the emulator.
 import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
 import {
   CodeDeployClient,
   CreateDeploymentCommand,
@@ -226,4 +227,20 @@ export function lambdaMinuteSum(metricName: string, fn: string) {
     Period: 60,
     Stat: 'Sum',
   };
+}
+
+/**
+ * `size` bytes that deflate cannot shrink, the same for the same seed: a linear congruential
+ * sequence of little-endian 32-bit words (written through a typed array: 60 MB in a blink).
+ */
+export function lcgBytes(size: number, seed = 1): Buffer {
+  const words = new Uint32Array(Math.ceil(size / 4));
+  let x = seed;
+  for (let i = 0; i < words.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    words[i] = x;
+  }
+  const bytes = Buffer.from(words.buffer);
+  if (endianness() === 'BE') bytes.swap32();
+  return bytes.subarray(0, size);
 }

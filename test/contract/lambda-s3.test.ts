@@ -9,7 +9,14 @@ import {
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulator/index.ts';
-import { credentials, expectAwsError, sha256Base64, until, useEmulator } from './helpers.ts';
+import {
+  credentials,
+  expectAwsError,
+  lcgBytes,
+  sha256Base64,
+  until,
+  useEmulator,
+} from './helpers.ts';
 
 let emu: Emulator;
 let lambda: LambdaClient;
@@ -35,13 +42,7 @@ afterAll(() => s3.destroy());
 function zip(size: number, seed = 1): Buffer {
   const head = Buffer.alloc(22);
   head.writeUInt32LE(0x06054b50, 0);
-  const tail = Buffer.alloc(size);
-  let x = seed;
-  for (let i = 0; i + 4 <= size; i += 4) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    tail.writeUInt32LE(x, i);
-  }
-  return Buffer.concat([head, tail]);
+  return Buffer.concat([head, lcgBytes(size, seed)]);
 }
 
 async function put(bucket: string, key: string, body: Buffer): Promise<string | undefined> {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createS3Api, defaultS3Key, type S3Api } from '../../src/aws/s3.ts';
-import { expectAwsError } from './helpers.ts';
+import { expectAwsError, lcgBytes } from './helpers.ts';
 import { startFront, type TestFront } from './sts-s3-server.ts';
 
 const region = 'us-east-1';
@@ -32,15 +32,7 @@ beforeEach(() => {
 });
 
 /** Bytes that differ throughout (a repeated pattern would hide an offset bug). */
-function body(size: number, seed = 1): Buffer {
-  const b = Buffer.alloc(Math.ceil(size / 4) * 4);
-  let x = seed;
-  for (let i = 0; i < b.length; i += 4) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    b.writeUInt32LE(x, i);
-  }
-  return b.subarray(0, size);
-}
+const body = lcgBytes;
 const md5 = (b: Buffer) => `"${createHash('md5').update(b).digest('hex')}"`;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
 const MB = 1024 * 1024;
