@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -31,6 +31,12 @@ class LongestFirst extends BaseSequencer {
     return [...files].sort((a, b) => rank(a) - rank(b) || size(b) - size(a));
   }
 }
+
+// Node keeps what it compiled (the emulator's TypeScript once its types are stripped) for the
+// next process: every runner test file starts an emulator of its own, each start ~0.7 s of CPU
+// less. The workers and every process they start inherit it; the bundle under test does not
+// (runStep gives it a runner's environment).
+process.env.NODE_COMPILE_CACHE ??= resolve(import.meta.dirname, 'node_modules/.cache/node-compile');
 
 export default defineConfig({
   test: {
