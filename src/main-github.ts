@@ -67,15 +67,30 @@ export function recordOnGitHub(
   };
 }
 
-/** The post step, after main was killed: each record main left gets what the post step found. */
-export async function finishAfterStep(d: ReleaseState, report: PostReport): Promise<void> {
-  const saved = d.github;
+/**
+ * The post step, after main was killed: each record main left gets what the post step found
+ * and did for its own entry (`reports[i]` is `entries[i]`'s).
+ */
+export async function finishAfterStep(
+  saved: NonNullable<ReleaseState['github']>,
+  entries: ReleaseState[],
+  reports: (PostReport | undefined)[],
+): Promise<void> {
   const token = core.getInput('github-token');
   const run = runLinks(process.env);
-  if (!saved || !token || !run) return;
+  if (!token || !run) return;
   const records = new GitHubDeployments(client(token), run, log);
   const keys = Object.keys(saved);
   records.resume(keys.map((key) => ({ key, ...saved[key]! })));
-  const status = postStatus({ ...report, previous: report.previous ?? d.previous });
-  await Promise.all(keys.map((key) => records.finish(key, status)));
+  await Promise.all(
+    keys.map((key) => {
+      const i = entries.findIndex((d) => entryKey(d) === key);
+      const report = reports[i];
+      if (!report) return undefined;
+      return records.finish(
+        key,
+        postStatus({ ...report, previous: report.previous ?? entries[i]!.previous }),
+      );
+    }),
+  );
 }

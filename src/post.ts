@@ -29,12 +29,6 @@ export async function post(): Promise<void> {
       return report;
     }),
   );
-  // The GitHub records main made get what the post step found (saved with the first entry).
-  const first = state.releases[0];
-  if (first?.github && reports.some(Boolean)) {
-    const report = reports.find(Boolean)!;
-    await (await import('./main-github.ts')).finishAfterStep(first, report);
-  }
   // One fate: once every running deployment is stopped, the aliases earlier waves moved return.
   if (!state.finished)
     await Promise.all(
@@ -44,6 +38,10 @@ export async function post(): Promise<void> {
           reports[i] = await returnReleased(d);
       }),
     );
+  // Each GitHub record main made (saved with the first entry) gets what became of its entry.
+  const records = state.releases[0]?.github;
+  if (records && reports.some(Boolean))
+    await (await import('./main-github.ts')).finishAfterStep(records, state.releases, reports);
   // Main left the release unfinished: this summary says what became of it.
   for (const report of reports) if (report) await writeSummary(report);
 }

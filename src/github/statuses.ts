@@ -191,6 +191,18 @@ export function postStatus(r: PostReport): EntryStatus {
         description: `${early}: deployment ${id} left running (on-cancel: leave)`,
         url,
       };
+    case 'returned':
+      return r.restored
+        ? {
+            state: 'inactive',
+            description: `${early}: ${t} returned to version ${r.previous} after the release stopped`,
+            url,
+          }
+        : {
+            state: 'error',
+            description: `${early}: ${t} could not be returned to version ${r.previous}${now}`,
+            url,
+          };
     case 'no-deployment':
       return {
         state: wholly(r.aliasNow, r.previous) ? 'inactive' : 'error',

@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { aliasUrl, deploymentUrl } from '../../src/aws/console.ts';
 import { emulatorProcessForFile } from './emulator.ts';
 import { startGitHubApi } from './github-api.ts';
-import { ORDERS_INPUTS, runStep, seedOrders } from './runner.ts';
+import { ORDERS_INPUTS, runStep, seedOrders, seedShop } from './runner.ts';
 
 const emu = await emulatorProcessForFile(120, (e) => seedOrders(e));
 const github = await startGitHubApi();
@@ -145,6 +145,47 @@ describe('github-environment', () => {
     );
     expect(last.environment_url).toBe(deploymentUrl('us-east-1', id));
     expect(last.log_url).toBe(RUN_URL);
+  });
+
+  it('several functions, main killed in wave 2: each record gets what became of its own entry', async () => {
+    await seedShop(emu, ['api', 'events'], 2);
+    const entry = (name: string, wave: number, strategy: string) =>
+      `- function-name: ${name}\n  deployment-group: ${name}-live\n  version: "2"\n  wave: ${wave}\n  strategy: ${strategy}`;
+    const inputs = {
+      alias: 'live',
+      application: 'shop',
+      'poll-interval': '1',
+      functions: [
+        entry('api', 1, 'AllAtOnce'),
+        entry('events', 2, 'Canary10Percent30Minutes'),
+      ].join('\n'),
+      'github-environment': 'production',
+      'github-token': github.token,
+    };
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs,
+      env,
+      cancelWhen: (line) => /events:live: traffic: 10%/.test(line),
+      killOnCancel: true,
+    });
+    expect(run.signal).toBe('SIGKILL');
+    const post = await runStep({ emulatorUrl: emu.url, inputs, env, state: run.state });
+    expect(post.exitCode).toBe(0);
+    expect((await emu.getAlias('api', 'live'))?.version).toBe('1');
+    expect((await emu.getAlias('events', 'live'))?.version).toBe('1');
+    const last = (environment: string) =>
+      github.deployments.find((d) => d.environment === environment)?.statuses.at(-1);
+    expect(last('production/api')).toMatchObject({
+      state: 'inactive',
+      description: 'The step ended early: api:live returned to version 1 after the release stopped',
+    });
+    expect(last('production/events')).toMatchObject({
+      state: 'inactive',
+      description: expect.stringMatching(
+        /^The step ended early: deployment d-\w+ stopped, events:live back on version 1$/,
+      ),
+    });
   });
 
   it('the post step after a main that finished sends nothing', async () => {

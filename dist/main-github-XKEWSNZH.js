@@ -1,1 +1,0 @@
-import{a,b}from"./chunk-AKCIIEI4.js";import"./chunk-GWRCPJ7M.js";import"./chunk-CIMCUMYN.js";import"./chunk-4IXXUAHN.js";import"./chunk-KQTAD7DY.js";import"./chunk-II6VPG2A.js";import"./chunk-L4V2BX25.js";import"./chunk-VUJKWCT3.js";export{b as finishAfterStep,a as recordOnGitHub};
