@@ -5,6 +5,7 @@ import type { Entry } from '../settings/index.ts';
 import { isWhollyOn } from './alias.ts';
 import { cancelRelease } from './cancel.ts';
 import { returnAlias } from './fate.ts';
+import { noteDurable } from './function-kind.ts';
 import { endTimeline } from './outcome.ts';
 import { ownDeployment } from './own-deployment.ts';
 import type { EntryResult, ProgressSink } from './result.ts';
@@ -28,6 +29,11 @@ export async function cancelEntry(
   deps: CancelDeps,
   deadline: number,
 ): Promise<void> {
+  await stopOrReturn(c, deps, deadline);
+  noteDurable(c.result);
+}
+
+async function stopOrReturn(c: CancelledEntry, deps: CancelDeps, deadline: number): Promise<void> {
   const { entry, result, several } = c;
   const { settings } = entry;
   const moved = (result.status === 'succeeded' || result.status === 'created') && !result.fate;

@@ -98,13 +98,14 @@ function checkTenant(settings: Settings, name: string, isolation: string | undef
  * A rolled-back durable function: Lambda keeps each running execution on the version it
  * started on, so the rollback returns new invocations only.
  */
-export function durableNote(plan: Plan, result: ReleaseResult): Note | undefined {
-  if (!plan.durable || !result.rolledBack || !result.version) return undefined;
+export function noteDurable(result: ReleaseResult): void {
+  if (!result.plan?.durable || !result.rolledBack || !result.version) return;
+  if (result.notes.some((n) => n.kind === 'durable-executions')) return;
   const back = result.previousVersion ? ` to version ${result.previousVersion}` : '';
-  return {
+  result.notes.push({
     kind: 'durable-executions',
-    text: `${plan.functionName} is a durable function: the rollback returned new invocations${back} only. Durable executions that started on version ${result.version} keep running on it until they end; Lambda does not move them.`,
-  };
+    text: `${result.functionName} is a durable function: the rollback returned new invocations${back} only. Durable executions that started on version ${result.version} keep running on it until they end; Lambda does not move them.`,
+  });
 }
 
 /**

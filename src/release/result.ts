@@ -87,6 +87,8 @@ export interface PlanSummary {
   timeoutMinutes: number;
   /** Where that wait comes from: `timeout-minutes`, or derived from the strategy and hooks. */
   timeoutFrom?: 'input' | 'strategy';
+  /** A durable function: a rollback (or a cancel's) returns new invocations only. */
+  durable?: boolean;
 }
 
 /** What a note is about: the failure message picks the ones a person must act on by kind. */

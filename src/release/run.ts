@@ -17,7 +17,7 @@ import { createFunction } from './create.ts';
 import { startDeployment, waitForActive } from './deploy.ts';
 import { type Group, groupOf, type ReleaseDeps } from './deps.ts';
 import { aliasUntouched, causeOfError } from './failure.ts';
-import { durableNote } from './function-kind.ts';
+import { noteDurable } from './function-kind.ts';
 import {
   alarmsWithoutGates,
   armGates,
@@ -513,8 +513,7 @@ async function watch(r: Release): Promise<'done' | 'next'> {
 async function settlePhase(r: Release): Promise<'done' | 'next'> {
   const outcome = await settle(r.plan, r.plan.deployment!, r.target!, r.watched!, r.deps, r.group);
   merge(r.result, outcome);
-  const durable = durableNote(r.plan, r.result);
-  if (durable) r.result.notes.push(durable);
+  noteDurable(r.result);
   return 'done';
 }
 

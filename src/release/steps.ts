@@ -147,6 +147,7 @@ export function planSummary(p: Omit<Plan, 'summary'>): PlanSummary {
     ...(p.deployment
       ? { timeoutFrom: p.deployment.timeoutMinutesGiven !== undefined ? 'input' : 'strategy' }
       : {}),
+    ...(p.durable ? { durable: true } : {}),
   };
 }
 

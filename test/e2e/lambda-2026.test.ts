@@ -127,6 +127,21 @@ describe('durable functions', () => {
     expect(await emu.getAlias('orders', 'live')).toEqual({ version: '1', weights: {} });
   });
 
+  it('a cancelled release says so too, once the cancel has rolled it back', async () => {
+    await orders({ durable: true });
+    const run = await runStep({
+      emulatorUrl: emu.url,
+      inputs: { ...ORDERS_INPUTS, 'code-dir': 'app', strategy: 'Canary10Percent30Minutes' },
+      workspace: app('v2'),
+      cancelWhen: (line) => /traffic: 10%/.test(line),
+    });
+    expect(run.outputs).toMatchObject({ status: 'stopped', 'rolled-back': 'true', version: '2' });
+    expect(run.summary).toContain(
+      'orders is a durable function: the rollback returned new invocations to version 1 only. Durable executions that started on version 2 keep running on it until they end',
+    );
+    expect(await emu.getAlias('orders', 'live')).toEqual({ version: '1', weights: {} });
+  });
+
   it('refuses a DurableConfig change before any change: Lambda sets it only at creation', async () => {
     await orders();
     const run = await runStep({
