@@ -142,7 +142,7 @@ export async function startDeployment(
 async function confirmAlias(pre: Plan, deps: ReleaseDeps): Promise<void> {
   const now = await deps.lambda.getAlias(pre.functionRef, pre.alias);
   if (!isWhollyOn(now, pre.current!.version))
-    throw aliasMoved(pre.alias, now, 'after preflight read it on version ' + pre.current!.version);
+    throw aliasMoved(pre.alias, now, `after preflight read it on version ${pre.current!.version}`);
 }
 
 /**

@@ -6,9 +6,9 @@ import type { FunctionState } from '../aws/lambda.ts';
 import { runtimeWarning } from '../function-config/runtimes.ts';
 import type { Settings } from '../settings/index.ts';
 import { ReleaseError } from './errors.ts';
-import type { ConfigurationPlan, Plan } from './plan.ts';
+import type { ConfigurationPlan } from './plan.ts';
 import { deletingError } from './ready.ts';
-import type { Note, ReleaseResult } from './result.ts';
+import type { ReleaseResult } from './result.ts';
 import { latestMeaning } from './states.ts';
 
 /** Lambda Managed Instances: a version starts its execution environments in up to 15 minutes. */
