@@ -135,9 +135,9 @@ export function planEntry(e: EntryRun): Promise<void> {
       result.finalAlias = isSplit(a) ? aliasState(a!) : undefined;
     };
     const group = grouped(e);
-    const { plan, busyUntil } = await plan_(settings, deps, group, seen);
+    const plan = await plan_(settings, deps, group, seen);
     recordPlan(plan, deps, result);
-    e.release = { plan, busyUntil, deps, result, group };
+    e.release = { plan, deps, result, group };
   });
 }
 
@@ -173,11 +173,6 @@ export async function closeEntry(e: EntryRun): Promise<void> {
 /** What the phases share: the plan, and the slots each phase fills for the ones after it. */
 export interface Release {
   readonly plan: Plan;
-  /**
-   * epoch ms: the release's deadline (timeout-minutes counted from the first preflight): until
-   * when a busy group, or a version that is not Active yet, may be waited for.
-   */
-  readonly busyUntil: number;
   readonly deps: ReleaseDeps;
   readonly result: ReleaseResult;
   readonly group: Group;
@@ -218,7 +213,7 @@ async function plan_(
   deps: ReleaseDeps,
   group: Group,
   seen: (alias: AliasInfo | undefined) => void,
-): Promise<{ plan: Plan; busyUntil: number }> {
+): Promise<Plan> {
   const check = () =>
     group('Preflight', async () => {
       const p = await preflight(settings, deps, seen);
@@ -226,7 +221,7 @@ async function plan_(
       return p;
     });
   let plan = await check();
-  const busyUntil = deps.clock.now() + plan.timeoutMinutes * 60_000;
+  const busyUntil = waitDeadline(plan, deps);
   for (let d = plan.deployment; d?.activeDeploymentId && !plan.dryRun; d = plan.deployment) {
     const active = d.activeDeploymentId;
     await group('Wait for the active deployment', () =>
@@ -234,7 +229,19 @@ async function plan_(
     );
     plan = await check();
   }
-  return { plan, busyUntil };
+  return plan;
+}
+
+/**
+ * Until when a wait that starts now may last: `timeout-minutes` counts each wait from its first
+ * check (a busy group, a version not Active yet, a smoke test not ready), so a later wave's
+ * entry has its own and not what is left of preflight's.
+ */
+function waitDeadline(
+  plan: Pick<Plan, 'timeoutMinutes'>,
+  deps: Pick<ReleaseDeps, 'clock'>,
+): number {
+  return deps.clock.now() + plan.timeoutMinutes * 60_000;
 }
 
 function recordPlan(plan: Plan, deps: ReleaseDeps, result: ReleaseResult): void {
@@ -360,7 +367,7 @@ async function ready(r: Release): Promise<'done' | 'next'> {
   const v = r.version!;
   if (v.state === undefined || v.state === 'Active') return 'next';
   r.version = await r.group('Wait until the version is ready', () =>
-    waitUntilVersionReady(r.plan.functionRef, v, r.busyUntil, r.deps),
+    waitUntilVersionReady(r.plan.functionRef, v, waitDeadline(r.plan, r.deps), r.deps),
   );
   return 'next';
 }
@@ -377,15 +384,10 @@ async function stopIfReleased({ plan, result, version }: Release): Promise<'done
   return 'done';
 }
 
-async function smokeTest({
-  plan,
-  deps,
-  group,
-  version,
-  busyUntil,
-}: Release): Promise<'done' | 'next'> {
+async function smokeTest({ plan, deps, group, version }: Release): Promise<'done' | 'next'> {
   if (plan.smokeTestPayload === undefined) return 'next';
-  await group('Smoke test', () => runSmokeTest(plan, version!.version, busyUntil, deps));
+  const until = waitDeadline(plan, deps);
+  await group('Smoke test', () => runSmokeTest(plan, version!.version, until, deps));
   return 'next';
 }
 
@@ -461,7 +463,7 @@ async function startDeploymentPhase(r: Release): Promise<'done' | 'next'> {
       plan,
       d,
       v,
-      r.busyUntil,
+      waitDeadline(plan, deps),
       deps,
       (moved) => {
         result.previousVersion = moved;
