@@ -429,6 +429,24 @@ export const CODEDEPLOY_CODES: readonly ErrorCode[] = [
   ),
 ];
 
+const CODEDEPLOY = new Set(CODEDEPLOY_CODES.map((c) => c.code));
+
+/** Whether CodeDeploy itself ended the deployment with this code (errorInformation.code). */
+export function isCodeDeployCode(code: string | undefined): boolean {
+  return code !== undefined && CODEDEPLOY.has(code);
+}
+
+/**
+ * What to do about a code CodeDeploy ended the deployment with, when the action names no
+ * alarm or hook of its own: CodeDeploy's message rarely says (INTERNAL_ERROR: run again).
+ */
+export function codeDeployFix(
+  c: { code?: string | undefined; alarms?: string[]; failedHook?: string } | undefined,
+): string | undefined {
+  if (!c || c.alarms?.length || c.failedHook || !isCodeDeployCode(c.code)) return undefined;
+  return errorCode(c.code)?.fix;
+}
+
 const ALL = new Map([...OWN_CODES, ...CODEDEPLOY_CODES].map((c) => [c.code, c]));
 
 /** The catalogue entry for a code, if it is one we know. */

@@ -2,6 +2,7 @@
 // line, word for word, then adds what that line leaves out: the cause in full, the hook's
 // function, every alarm, where traffic is in words, and what a person must do.
 import type { NoteKind, ReleaseResult } from '../release/result.ts';
+import { codeDeployFix } from './codes.ts';
 import { headline, neverGotTraffic } from './headline.ts';
 import { formatAliasState, isSplit } from './progress.ts';
 
@@ -42,6 +43,8 @@ export function failureMessage(r: ReleaseResult): string {
   const c = r.cause;
   // As written: names in backticks, as the log shows them; a list of problems stays a list.
   if (c) parts.push(asSentence(`${c.code ? `${c.code}: ` : ''}${c.message}`));
+  const fix = codeDeployFix(c);
+  if (fix) parts.push(fix);
   if (c?.gate) parts.push(c.gate);
   if (c?.alarms && c.alarms.length > 1) parts.push(`Alarms that fired: ${c.alarms.join(', ')}.`);
   const hook = r.hooks.find((h) => h.hook === c?.failedHook);

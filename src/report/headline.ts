@@ -3,7 +3,7 @@
 // the log's last line and the error annotation all start from this, so they say it alike.
 
 import type { AliasState, ReleaseResult } from '../release/result.ts';
-import { errorCode } from './codes.ts';
+import { errorCode, isCodeDeployCode } from './codes.ts';
 import { escapeMarkdown, inlineCode, toSingleLine, truncate } from './escape.ts';
 import { formatAliasState, isSplit } from './progress.ts';
 import { versionLabel } from './words.ts';
@@ -84,7 +84,24 @@ export function neverGotTraffic(r: ReleaseResult): boolean {
   // CodeDeploy shifts nothing before BeforeAllowTraffic succeeds; without a deployment (and
   // without `direct`, which moves the alias itself) the release never touched the alias.
   if (r.cause?.failedHook === 'BeforeAllowTraffic') return true;
+  if (endedBeforeTraffic(r)) return true;
   return r.deploymentId === undefined && !r.strategy.direct;
+}
+
+/**
+ * CodeDeploy ended the deployment with its own error code and ran no rollback, yet the alias
+ * is wholly on the previous version: CodeDeploy only moves traffic back by a rollback
+ * deployment, so it never moved any (it failed as it started, e.g. IAM_ROLE_MISSING;
+ * docs/aws-semantics.md#deployment-start-checks).
+ */
+export function endedBeforeTraffic(r: ReleaseResult): boolean {
+  return (
+    r.deploymentId !== undefined &&
+    r.rollbackDeploymentId === undefined &&
+    r.rolledBack &&
+    peakShare(r) === 0 &&
+    isCodeDeployCode(r.cause?.code)
+  );
 }
 
 function alarmsReason(alarms: string[]): Piece[] {

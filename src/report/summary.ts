@@ -9,10 +9,11 @@ import { alarmUrl, aliasUrl, deploymentUrl, logGroupUrl, versionUrl } from '../a
 import type { ReleaseResult } from '../release/result.ts';
 import { functionNameOf } from '../settings/index.ts';
 import { canarySection } from './canary.ts';
-import { errorCode } from './codes.ts';
+import { codeDeployFix, errorCode } from './codes.ts';
 import { escapeMarkdown, inlineCode, toSingleLine, truncate } from './escape.ts';
 import {
   aliasStateMarkdown,
+  endedBeforeTraffic,
   type Headline,
   headline,
   headlineMarkdown,
@@ -158,7 +159,8 @@ function causeBlocks(r: ReleaseResult, h: Headline): string[] {
   const lines = r.cause?.message.split('\n') ?? [];
   if (lines.length < 2 || r.cause?.alarms?.length || r.cause?.failedHook) {
     const cause = causeSentence(r, h);
-    return cause ? [`**${cause}**`] : [];
+    const fix = codeDeployFix(r.cause);
+    return [...(cause ? [`**${cause}**`] : []), ...(fix ? [renderMessage(fix, MAX.message)] : [])];
   }
   const blocks = [`**${renderMessage(lines[0]!, MAX.message)}**`];
   const items = lines.filter((l) => l.startsWith('- ')).slice(0, MAX.notes);
@@ -354,7 +356,7 @@ function detailRows(r: ReleaseResult, h: Headline, status: StatusRow): [string, 
   }
   if (r.hooks.length > MAX.hooks) rows.push(['Hooks', `… and ${r.hooks.length - MAX.hooks} more`]);
   if (r.deploymentId && (r.status === 'failed' || r.status === 'stopped'))
-    rows.push(['Rolled back', r.rolledBack ? 'yes' : 'no']);
+    rows.push(['Rolled back', rolledBackText(r)]);
   if (r.cause?.code) {
     // CANCELLED's meaning speaks of stopping the deployment: untrue when none had started.
     const known =
@@ -371,6 +373,12 @@ function detailRows(r: ReleaseResult, h: Headline, status: StatusRow): [string, 
   rows.push([status.label, code(status.value, MAX.id)]);
   if (r.region) rows.push(['Region', code(r.region, MAX.id)]);
   return rows;
+}
+
+/** A deployment CodeDeploy failed before it moved traffic had nothing to roll back. */
+function rolledBackText(r: ReleaseResult): string {
+  if (endedBeforeTraffic(r)) return 'no rollback needed: no traffic had moved';
+  return r.rolledBack ? 'yes' : 'no';
 }
 
 /** The folded facts' table and the notes, unfolded. */

@@ -1,10 +1,17 @@
 // The deployment engine seen through the SDK: traffic steps, hooks, alarms, stop,
-// automatic rollback and the group's single active deployment.
+// automatic rollback, the group's single active deployment, and deployments CodeDeploy fails
+// on its own side: the group deleted under a running deployment (DeleteDeploymentGroup), the
+// group's service role gone (IAM_ROLE_MISSING) and an internal error (INTERNAL_ERROR), whose
+// codes are the API model's and messages the emulator's
+// (docs/aws-semantics.md#failures-on-codedeploys-side).
 import {
   type CodeDeployClient,
   CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  DeleteDeploymentGroupCommand,
   type DeploymentInfo,
   GetDeploymentCommand,
+  GetDeploymentGroupCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
@@ -404,5 +411,158 @@ describe('group and AppSpec validation', () => {
     const rb = await rollbackOf(info);
     expect(rb.status).toBe('Failed');
     expect(await alias()).toEqual({ version: '1', weights: { '2': 0.1 } });
+  });
+});
+
+const ROLE = 'arn:aws:iam::123456789012:role/CodeDeployServiceRole';
+const CANARY = 'CodeDeployDefault.LambdaCanary10Percent5Minutes';
+
+/** A canary deployment of the seeded group, once its 10% is on the alias. */
+async function canaryAtTenPercent(): Promise<string> {
+  seedRelease(emu, {
+    config: CANARY,
+    autoRollback: { enabled: true, events: ALL_ROLLBACK_EVENTS },
+  });
+  const id = await createDeployment(cd, { ...base, spec });
+  await until(emu, async () =>
+    Object.keys((await alias()).weights).length > 0 ? true : undefined,
+  );
+  return id;
+}
+
+function lifecycle(info: DeploymentInfo) {
+  return emu.deployments().find((d) => d.deploymentId === info.deploymentId)?.lifecycleEvents;
+}
+
+describe('DeleteDeploymentGroup', () => {
+  it('answers hooksNotCleanedUp: [] and the group is gone', async () => {
+    seedRelease(emu);
+    const out = await cd.send(new DeleteDeploymentGroupCommand(base));
+    expect(out.hooksNotCleanedUp).toEqual([]);
+    await expectAwsError(
+      cd.send(new GetDeploymentGroupCommand(base)),
+      'DeploymentGroupDoesNotExistException',
+      400,
+    );
+    // A second delete finds nothing to delete (as Terraform's provider expects).
+    await expectAwsError(
+      cd.send(new DeleteDeploymentGroupCommand(base)),
+      'DeploymentGroupDoesNotExistException',
+      400,
+    );
+    await expectAwsError(
+      createDeployment(cd, { ...base, spec }),
+      'DeploymentGroupDoesNotExistException',
+      400,
+    );
+  });
+
+  it('refuses a missing application or names', async () => {
+    seedRelease(emu);
+    await expectAwsError(
+      cd.send(new DeleteDeploymentGroupCommand({ ...base, applicationName: 'nope' })),
+      'ApplicationDoesNotExistException',
+      400,
+    );
+    await expectAwsError(
+      cd.send(new DeleteDeploymentGroupCommand({ applicationName: 'app' } as never)),
+      'DeploymentGroupNameRequiredException',
+      400,
+    );
+    await expectAwsError(
+      cd.send(new DeleteDeploymentGroupCommand({ deploymentGroupName: 'dg' } as never)),
+      'ApplicationNameRequiredException',
+      400,
+    );
+  });
+
+  it('under a running canary: Failed, DEPLOYMENT_GROUP_MISSING, no rollback, the alias left split', async () => {
+    const id = await canaryAtTenPercent();
+    await cd.send(new DeleteDeploymentGroupCommand(base));
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation?.code).toBe('DEPLOYMENT_GROUP_MISSING');
+    expect(info.errorInformation?.message).toContain('dg');
+    expect(info.rollbackInfo).toBeUndefined();
+    expect(emu.deployments()).toHaveLength(1);
+    expect(lifecycle(info)?.map((e) => e.status)).toEqual(['Skipped', 'Failed', 'Skipped']);
+    await emu.clock.sleep(6 * MIN); // past the canary's interval: nothing moves it on
+    expect(await alias()).toEqual({ version: '1', weights: { '2': 0.1 } });
+  });
+});
+
+describe('the service role does not exist (IAM_ROLE_MISSING)', () => {
+  it('fails the deployment as it starts: no traffic moved, no rollback', async () => {
+    seedRelease(emu, { autoRollback: { enabled: true, events: ALL_ROLLBACK_EVENTS } });
+    emu.deleteRole(ROLE);
+    const id = await createDeployment(cd, { ...base, spec });
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation?.code).toBe('IAM_ROLE_MISSING');
+    expect(info.errorInformation?.message).toContain(ROLE);
+    expect(info.rollbackInfo).toBeUndefined();
+    expect(emu.aliasHistory('orders', 'live')).toHaveLength(1);
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+  });
+
+  it('CreateDeploymentGroup refuses a role that does not exist; reset brings every role back', async () => {
+    seedRelease(emu);
+    emu.deleteRole(ROLE);
+    const create = (name: string) =>
+      cd.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: 'app',
+          deploymentGroupName: name,
+          serviceRoleArn: ROLE,
+          deploymentStyle: {
+            deploymentType: 'BLUE_GREEN',
+            deploymentOption: 'WITH_TRAFFIC_CONTROL',
+          },
+        }),
+      );
+    await expectAwsError(create('dg2'), 'InvalidRoleException', 400, new RegExp(ROLE));
+    emu.reset();
+    seedRelease(emu);
+    expect((await create('dg2')).deploymentGroupId).toBeDefined();
+  });
+});
+
+describe('CodeDeploy fails on its side (INTERNAL_ERROR)', () => {
+  it('the next deployment of the group fails as it starts; the one after runs', async () => {
+    seedRelease(emu);
+    emu.failDeployment({ applicationName: 'app', deploymentGroupName: 'dg' });
+    const id = await createDeployment(cd, { ...base, spec });
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation?.code).toBe('INTERNAL_ERROR');
+    expect(info.startTime).toBeDefined();
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+    const next = await createDeployment(cd, { ...base, spec });
+    expect((await waitForDeployment(emu, cd, next)).status).toBe('Succeeded');
+  });
+
+  it('a running canary fails afterMs later; the group’s DEPLOYMENT_FAILURE rollback restores the alias', async () => {
+    const id = await canaryAtTenPercent();
+    const at = emu.clock.now();
+    emu.failDeployment({ afterMs: 2 * MIN });
+    const info = await waitForDeployment(emu, cd, id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation?.code).toBe('INTERNAL_ERROR');
+    const end = emu.deployments().find((d) => d.deploymentId === id)?.completeTimeMs ?? 0;
+    // The clock runs on between the two reads: allow a few emulated seconds.
+    expect(end - at).toBeGreaterThanOrEqual(2 * MIN);
+    expect(end - at).toBeLessThan(2 * MIN + 10_000);
+    const rbId = info.rollbackInfo?.rollbackDeploymentId as string;
+    expect((await waitForDeployment(emu, cd, rbId)).status).toBe('Succeeded');
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+  });
+
+  it('a fault for another group waits for that group', async () => {
+    seedRelease(emu);
+    emu.failDeployment({ applicationName: 'app', deploymentGroupName: 'other' });
+    const id = await createDeployment(cd, { ...base, spec });
+    expect((await waitForDeployment(emu, cd, id)).status).toBe('Succeeded');
+    const { deploymentInfo } = await cd.send(new GetDeploymentCommand({ deploymentId: id }));
+    expect(deploymentInfo?.errorInformation).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
 import { type Clock, ScaledClock } from './clock.ts';
 import { type ControlApi, controlRegion, dispatchControl } from './control/api.ts';
 import { createControls } from './control/controls.ts';
+import { IamRoles } from './iam.ts';
 import { OidcTokenService } from './oidc.ts';
 import { Regions, regionName } from './regions.ts';
 import { credentialRefusal, type Shared, serviceApis, worldIn } from './registry.ts';
@@ -61,13 +62,15 @@ function createShared(opts: EmulatorOptions): Shared {
   const accountId = opts.accountId ?? '123456789012';
   const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1);
   const now = () => clock.now();
+  const iam = new IamRoles();
   return {
     clock,
     accountId,
     s3: new S3Model(now),
     sts: new StsModel(now),
+    iam,
     oidc: new OidcTokenService({ now }),
-    regions: new Regions(clock, accountId, region),
+    regions: new Regions(clock, accountId, region, iam),
   };
 }
 

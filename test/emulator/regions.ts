@@ -8,6 +8,7 @@ import { CloudWatchModel } from './cloudwatch/model.ts';
 import { weightsAt } from './cloudwatch/service.ts';
 import { DeploymentEngine, type EngineTiming } from './codedeploy/engine.ts';
 import { CodeDeployModel } from './codedeploy/resources.ts';
+import type { IamRoles } from './iam.ts';
 import { LambdaModel } from './lambda/model.ts';
 
 /** One region's regional services. */
@@ -26,14 +27,16 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export class Regions {
   readonly #clock: Clock;
   readonly #accountId: string;
+  readonly #iam: IamRoles;
   readonly defaultRegion: string;
   readonly #states = new Map<string, RegionState>();
   /** setTiming applies to every region's engine, those made later included. */
   #timing: Partial<EngineTiming> = {};
 
-  constructor(clock: Clock, accountId: string, defaultRegion: string) {
+  constructor(clock: Clock, accountId: string, defaultRegion: string, iam: IamRoles) {
     this.#clock = clock;
     this.#accountId = accountId;
+    this.#iam = iam;
     this.defaultRegion = defaultRegion;
     this.get(defaultRegion);
   }
@@ -42,7 +45,7 @@ export class Regions {
   get(region: string): RegionState {
     const known = this.#states.get(region);
     if (known) return known;
-    const state = createRegion(this.#clock, this.#accountId, region);
+    const state = createRegion(this.#clock, this.#accountId, region, this.#iam);
     state.engine.setTiming(this.#timing);
     this.#states.set(region, state);
     return state;
@@ -91,9 +94,9 @@ export function regionName(region: unknown, fallback: string): string {
   return region;
 }
 
-function createRegion(clock: Clock, accountId: string, region: string): RegionState {
+function createRegion(clock: Clock, accountId: string, region: string, iam: IamRoles): RegionState {
   const lambda = new LambdaModel(clock, region, accountId);
-  const codedeploy = new CodeDeployModel(clock, accountId);
+  const codedeploy = new CodeDeployModel(clock, accountId, iam);
   const engine = new DeploymentEngine(clock, lambda, codedeploy, region);
   codedeploy.attach(engine);
   const cloudwatch = new CloudWatchModel({

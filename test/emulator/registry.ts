@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from './clock.ts';
 import { CloudWatchService } from './cloudwatch/service.ts';
 import { CodeDeployApi } from './codedeploy/api.ts';
+import type { IamRoles } from './iam.ts';
 import { LambdaApi } from './lambda/api.ts';
 import type { OidcTokenService } from './oidc.ts';
 import type { RegionState, Regions } from './regions.ts';
@@ -26,12 +27,14 @@ import type { StsModel } from './sts/model.ts';
 import { refuseCredentials } from './sts/signature.ts';
 import type { ApiError } from './util.ts';
 
-/** What every region shares: the clock, the account, S3's buckets, STS and the OIDC stand-in. */
+/** What every region shares: the clock, the account, S3's buckets, STS, IAM's roles and the OIDC stand-in. */
 export interface Shared {
   clock: Clock;
   accountId: string;
   s3: S3Model;
   sts: StsModel;
+  /** Which service roles exist (CodeDeploy's deployments need theirs). */
+  iam: IamRoles;
   /** The runner's OIDC token endpoint (not an AWS service: the server routes it first). */
   oidc: OidcTokenService;
   regions: Regions;

@@ -8,12 +8,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invalidInputResult } from '../../src/release/failure.ts';
 import { CODEDEPLOY_CODES, OWN_CODES } from '../../src/report/codes.ts';
+import { failureMessage } from '../../src/report/failure.ts';
+import { renderSummary } from '../../src/report/summary.ts';
 import { emulatorForFile } from './emulator.ts';
 import {
   ALIAS,
+  APP,
   codeDir,
   FN,
   GROUP,
+  type Run,
   runRelease,
   runWithFailingHook,
   seed,
@@ -41,6 +45,37 @@ function brokenLinkDir(): string {
   mkdirSync(join(dir, 'lib'));
   symlinkSync(join(dir, 'gone.js'), join(dir, 'lib', 'util.js'));
   return dir;
+}
+
+/** The seeded group's service role (the emulator's default for groups made by its controls). */
+const SERVICE_ROLE = 'arn:aws:iam::123456789012:role/CodeDeployServiceRole';
+
+/** A 10% canary whose group someone deletes once the canary's traffic is on the alias. */
+function runWithGroupDeleted() {
+  let deleted = false;
+  emu.onCall({
+    operation: 'GetDeployment',
+    count: 1000,
+    run: () => {
+      const live = emu.getAlias(FN, ALIAS);
+      if (deleted || !live || Object.keys(live.weights).length === 0) return;
+      deleted = true;
+      emu.deleteDeploymentGroup(APP, GROUP);
+    },
+  });
+  return runRelease(emu, { 'code-dir': v2(), strategy: 'Canary10Percent5Minutes' });
+}
+
+/** A release to a group whose service role was deleted. */
+function runWithRoleDeleted() {
+  emu.deleteRole(SERVICE_ROLE);
+  return runRelease(emu, { 'code-dir': v2(), strategy: 'Canary10Percent5Minutes' });
+}
+
+/** A release whose deployment CodeDeploy fails on its side, 10% canary in. */
+function runWithInternalError() {
+  emu.failDeployment({ applicationName: APP, deploymentGroupName: GROUP, afterMs: 60_000 });
+  return runRelease(emu, { 'code-dir': v2(), strategy: 'Canary10Percent5Minutes' });
 }
 
 interface Case {
@@ -267,6 +302,18 @@ const CASES: Record<string, Case> = {
     cause: 'A lifecycle hook reported `Failed`',
     run: async () => (await runWithFailingHook(emu)).result.cause?.code,
   },
+  DEPLOYMENT_GROUP_MISSING: {
+    cause: 'The deployment group was deleted during the deployment',
+    run: async () => (await runWithGroupDeleted()).result.cause?.code,
+  },
+  IAM_ROLE_MISSING: {
+    cause: 'The deployment group’s service role does not exist',
+    run: async () => (await runWithRoleDeleted()).result.cause?.code,
+  },
+  INTERNAL_ERROR: {
+    cause: 'CodeDeploy failed on its side',
+    run: async () => (await runWithInternalError()).result.cause?.code,
+  },
   ALARM_ACTIVE: {
     cause: 'A CloudWatch alarm watched by the deployment went into ALARM',
     run: () => {
@@ -327,4 +374,61 @@ describe('every documented error code, from its stated cause', () => {
 });
 
 /** Documented codes no test produces yet (issue #19): keep this list shrinking. */
-const NOT_YET = ['DEPLOYMENT_GROUP_MISSING', 'IAM_ROLE_MISSING', 'INTERNAL_ERROR'];
+const NOT_YET: string[] = [];
+
+describe('what the action says when CodeDeploy fails on its side', () => {
+  const summaryAndMessage = (run: Run) => ({
+    summary: renderSummary(run.result),
+    message: failureMessage(run.result),
+  });
+
+  it('group deleted mid-canary: the split stays, no rollback claimed, the fix given', async () => {
+    seed(emu, { versions: 2, live: '1' });
+    const run = await runWithGroupDeleted();
+    const { summary, message } = summaryAndMessage(run);
+    expect(emu.deployments()).toHaveLength(1); // no rollback deployment
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: { '3': 0.1 } });
+    expect(message).toMatch(/^Traffic split 90\/10 — action needed: live now 90% v1, 10% v3\./);
+    expect(message).toContain('DEPLOYMENT_GROUP_MISSING: ');
+    expect(message).toContain('Recreate the group.');
+    expect(message).toContain('Traffic was NOT returned to the previous version');
+    expect(summary).toContain('\nRecreate the group.\n');
+    expect(summary).toContain('| Rolled back | no |');
+    expect(summary).toContain('--routing-config AdditionalVersionWeights={}');
+  });
+
+  it('service role missing: failed before traffic, not "rolled back"', async () => {
+    seed(emu, { versions: 2, live: '1' });
+    const run = await runWithRoleDeleted();
+    const { summary, message } = summaryAndMessage(run);
+    expect(emu.aliasHistory(FN, ALIAS)).toHaveLength(1); // the alias never moved
+    expect(run.result.rollbackDeploymentId).toBeUndefined();
+    expect(message).toMatch(
+      /^Failed before traffic — service role missing: live stays on v1; v3 never received traffic\. IAM_ROLE_MISSING: /,
+    );
+    expect(message).toContain('Recreate the role or fix the group’s service role ARN.');
+    expect(message).toContain('Traffic stays on the previous version 1.');
+    expect(message).not.toMatch(/rolled back|back on/i);
+    expect(summary).toContain('| Rolled back | no rollback needed: no traffic had moved |');
+    expect(summary).not.toContain('Rolled back —');
+  });
+
+  it('internal error mid-canary: the rollback CodeDeploy ran is reported, and "run again"', async () => {
+    seed(emu, {
+      versions: 2,
+      live: '1',
+      group: { autoRollback: { enabled: true, events: ['DEPLOYMENT_FAILURE'] } },
+    });
+    const run = await runWithInternalError();
+    const { summary, message } = summaryAndMessage(run);
+    const rollback = emu.deployments().find((d) => d.creator === 'codeDeployRollback');
+    expect(rollback?.status).toBe('Succeeded');
+    expect(run.result.rollbackDeploymentId).toBe(rollback?.deploymentId);
+    expect(emu.getAlias(FN, ALIAS)).toEqual({ version: '1', weights: {} });
+    expect(message).toMatch(/^Rolled back — CodeDeploy internal error: live v1 → v3 → v1\. /);
+    expect(message).toContain('INTERNAL_ERROR: ');
+    expect(message).toContain('Run again.');
+    expect(summary).toContain('\nRun again.\n');
+    expect(summary).toContain('| Rolled back | yes |');
+  });
+});

@@ -15,6 +15,7 @@ const TARGET_PREFIX = 'CodeDeploy_20141006.';
 export const CODEDEPLOY_MUTATING = new Set([
   'CreateApplication',
   'CreateDeploymentGroup',
+  'DeleteDeploymentGroup',
   'CreateDeploymentConfig',
   'CreateDeployment',
   'StopDeployment',
@@ -91,6 +92,8 @@ export class CodeDeployApi implements ServiceApi {
         return this.#list(this.#model.applicationNames().sort(), body['nextToken'], 'applications');
       case 'CreateDeploymentGroup':
         return this.#model.createDeploymentGroup(body);
+      case 'DeleteDeploymentGroup':
+        return this.#model.deleteDeploymentGroup(body);
       case 'GetDeploymentGroup':
         return this.#getDeploymentGroup(body);
       case 'ListDeploymentGroups':

@@ -25,6 +25,7 @@ import type {
   HookBehaviour,
   HookEvent,
   HookExecution,
+  ImposedFailure,
   LambdaAppSpec,
   LifecycleEventRecord,
   RollbackEvent,
@@ -42,6 +43,15 @@ export interface EngineTiming {
   stopMs: number;
   /** Created → Succeeded of a rollback deployment (default 2000). */
   rollbackMs: number;
+}
+
+/** A deployment CodeDeploy will fail on its side (the `failDeployment` control). */
+export interface DeploymentFault {
+  /** Only deployments of this application / group (default: any). */
+  applicationName?: string;
+  deploymentGroupName?: string;
+  /** Emulated ms after the deployment starts (or, if it runs already, after now); default 0. */
+  afterMs?: number;
 }
 
 export const DEFAULT_TIMING: Readonly<EngineTiming> = {
@@ -83,6 +93,8 @@ export class DeploymentEngine {
   #alarmSource: (name: string) => { state: AlarmState; since: number } | undefined = () =>
     undefined;
   #failNextRollback = false;
+  /** Faults waiting for the next deployment they match. */
+  #faults: DeploymentFault[] = [];
   #timing = { ...DEFAULT_TIMING };
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -100,6 +112,7 @@ export class DeploymentEngine {
     this.#alarms.clear();
     this.#hooks.clear();
     this.#failNextRollback = false;
+    this.#faults = [];
     this.#timing = { ...DEFAULT_TIMING };
     this.#unschedule();
   }
@@ -141,6 +154,52 @@ export class DeploymentEngine {
 
   failNextRollback(): void {
     this.#failNextRollback = true;
+  }
+
+  /**
+   * CodeDeploy fails a deployment on its side (INTERNAL_ERROR): the one of a matching group
+   * running now, or else the next one created. Code from the API model; the message and
+   * whether a rollback follows are [unverified] (docs/aws-semantics.md#failures-on-codedeploys-side).
+   */
+  failDeployment(f: DeploymentFault = {}): void {
+    if (f.afterMs !== undefined && !(f.afterMs >= 0))
+      throw new Error(`invalid afterMs: ${String(f.afterMs)}`);
+    this.advance(); // a deployment due to end before now is not running
+    const running = this.all().find(
+      (d) => d.creator === 'user' && d.phase !== 'done' && matches(f, d),
+    );
+    if (running) this.#impose(running, internalError(f));
+    else this.#faults.push({ ...f });
+    this.#schedule();
+  }
+
+  /**
+   * DeleteDeploymentGroup: its running deployments fail at once, with no rollback
+   * (docs/aws-semantics.md#deletedeploymentgroup).
+   */
+  groupDeleted(app: string, group: string): void {
+    const now = this.#clock.now();
+    for (const d of this.#deployments.values()) {
+      if (d.applicationName !== app || d.deploymentGroupName !== group || d.phase === 'done')
+        continue;
+      // [unverified] code from the API model, message the emulator's; with no group there is
+      // no rollback configuration, so none runs (the stricter reading).
+      d.imposed = {
+        at: now,
+        error: {
+          code: 'DEPLOYMENT_GROUP_MISSING',
+          message: `The deployment failed because the deployment group ${group} of application ${app} was deleted.`,
+        },
+        rollback: false,
+      };
+    }
+    this.#schedule();
+  }
+
+  /** Put a fault on a deployment: it fails `afterMs` after it starts, or after now if running. */
+  #impose(d: DeploymentRecord, f: { afterMs: number; error: ImposedFailure['error'] }): void {
+    const from = d.phase === 'created' ? d.phaseAt : this.#clock.now();
+    d.imposed = { at: from + f.afterMs, error: f.error, rollback: true };
   }
 
   // ------------------------------------------------------------------ queries
@@ -225,6 +284,8 @@ export class DeploymentEngine {
       failRollback: false,
     };
     this.#deployments.set(d.deploymentId, d);
+    const fault = this.#faults.findIndex((f) => matches(f, d));
+    if (fault >= 0) this.#impose(d, internalError(this.#faults.splice(fault, 1)[0]!));
     this.#schedule();
     return d;
   }
@@ -359,6 +420,11 @@ export class DeploymentEngine {
 
   #dueAt(d: DeploymentRecord): number {
     if (d.phase === 'done') return Number.POSITIVE_INFINITY;
+    return Math.min(d.imposed?.at ?? Number.POSITIVE_INFINITY, this.#ownDueAt(d));
+  }
+
+  /** When the deployment's own next step is due. */
+  #ownDueAt(d: DeploymentRecord): number {
     if (d.stop) return d.stop.completeAt;
     if (d.phase === 'hook' && d.hook) {
       const ex = d.hook;
@@ -398,6 +464,12 @@ export class DeploymentEngine {
   }
 
   #step(d: DeploymentRecord, t: number): void {
+    if (d.imposed && t >= d.imposed.at) {
+      const { error, rollback } = d.imposed;
+      d.startTime ??= t;
+      this.#finish(d, t, 'Failed', error, rollback ? 'DEPLOYMENT_FAILURE' : undefined);
+      return;
+    }
     if (d.stop && t >= d.stop.completeAt) {
       d.stoppedByRequest = true;
       // [inferred] code MANUAL_STOP (docs/aws-semantics.md#stopdeployment); the message is the emulator's wording.
@@ -437,6 +509,11 @@ export class DeploymentEngine {
     d.startTime = t;
     d.targetStatus = 'InProgress';
     d.targetUpdatedAt = t;
+    const roleMissing = this.#roleMissing(d);
+    if (roleMissing) {
+      this.#finish(d, t, 'Failed', roleMissing);
+      return;
+    }
     const parsed = parseLambdaAppSpec(d.content);
     if ('error' in parsed) {
       this.#finish(d, t, 'Failed', invalidConfig(parsed.error));
@@ -451,6 +528,20 @@ export class DeploymentEngine {
     d.validated = true;
     if (this.#checkAlarms(d, t)) return;
     this.#enterHook(d, 'BeforeAllowTraffic', t);
+  }
+
+  /**
+   * CodeDeploy acts through the group's service role: without it a deployment fails as it
+   * starts, before any traffic moves (docs/aws-semantics.md#deployment-start-checks).
+   * Code from the API model; the message is the emulator's ([unverified]).
+   */
+  #roleMissing(d: DeploymentRecord): { code: string; message: string } | undefined {
+    const role = this.#host.group(d.applicationName, d.deploymentGroupName)?.serviceRoleArn;
+    if (role === undefined || this.#host.roleExists(role)) return undefined;
+    return {
+      code: 'IAM_ROLE_MISSING',
+      message: `The deployment failed because the service role ${role} of deployment group ${d.deploymentGroupName} does not exist.`,
+    };
   }
 
   /** Start-of-deployment checks in docs/aws-semantics.md#deployment-start-checks. */
@@ -848,6 +939,11 @@ export class DeploymentEngine {
       d.startTime = t;
       d.targetStatus = 'InProgress';
       d.targetUpdatedAt = t;
+      const roleMissing = this.#roleMissing(d);
+      if (roleMissing) {
+        this.#finish(d, t, 'Failed', roleMissing);
+        return;
+      }
       this.#skip(d, 'BeforeAllowTraffic', t);
       const allow = this.#event(d, 'AllowTraffic');
       allow.status = 'InProgress';
@@ -898,9 +994,28 @@ export class DeploymentEngine {
       hooks: Object.fromEntries([...this.#hooks].map(([k, v]) => [k, { ...v }])),
       hookExecutions: [...this.#executions.values()].map((e) => ({ ...e })),
       failNextRollback: this.#failNextRollback,
+      deploymentFaults: this.#faults.map((f) => ({ ...f })),
       region: this.#region,
     };
   }
+}
+
+function matches(f: DeploymentFault, d: DeploymentRecord): boolean {
+  return (
+    (f.applicationName === undefined || f.applicationName === d.applicationName) &&
+    (f.deploymentGroupName === undefined || f.deploymentGroupName === d.deploymentGroupName)
+  );
+}
+
+/** [unverified] message: CodeDeploy's wording for INTERNAL_ERROR is not published. */
+function internalError(f: DeploymentFault): { afterMs: number; error: ImposedFailure['error'] } {
+  return {
+    afterMs: f.afterMs ?? 0,
+    error: {
+      code: 'INTERNAL_ERROR',
+      message: 'The deployment failed because of an internal error in AWS CodeDeploy.',
+    },
+  };
 }
 
 function newLifecycleEvents(): LifecycleEventRecord[] {

@@ -2,6 +2,7 @@
 // synchronous checks of the operations that create them and of CreateDeployment. The
 // deployments themselves run in engine.ts; the wire side is api.ts.
 import type { Clock } from '../clock.ts';
+import { type IamRoles, ROLE_ARN } from '../iam.ts';
 import { isRecord, sha256Hex, stableUuid, uuid } from '../util.ts';
 import { LAMBDA_SUPPORT_LAUNCH, PREDEFINED_LAMBDA_CONFIGS, PREDEFINED_OTHER } from './configs.ts';
 import type { DeploymentEngine } from './engine.ts';
@@ -29,14 +30,16 @@ const MAX_CUSTOM_CONFIGS = 50;
 export class CodeDeployModel implements EngineHost {
   readonly #clock: Clock;
   readonly #accountId: string;
+  readonly #iam: IamRoles;
   #engine: DeploymentEngine | undefined;
   readonly #apps = new Map<string, ApplicationRecord>();
   readonly #groups = new Map<string, GroupRecord>();
   readonly #configs = new Map<string, ConfigRecord>();
 
-  constructor(clock: Clock, accountId: string) {
+  constructor(clock: Clock, accountId: string, iam: IamRoles) {
     this.#clock = clock;
     this.#accountId = accountId;
+    this.#iam = iam;
     this.reset();
   }
 
@@ -81,6 +84,10 @@ export class CodeDeployModel implements EngineHost {
 
   routing(configName: string): TrafficRoutingConfig | undefined {
     return this.#configs.get(configName)?.trafficRoutingConfig;
+  }
+
+  roleExists(arn: string): boolean {
+    return this.#iam.exists(arn);
   }
 
   groupRecord(app: string, group: string): GroupRecord | undefined {
@@ -214,8 +221,15 @@ export class CodeDeployModel implements EngineHost {
     const role = body['serviceRoleArn'];
     if (typeof role !== 'string' || role === '')
       throw err('RoleRequiredException', 'The role ID was not specified.');
-    if (!/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(role))
+    if (!ROLE_ARN.test(role))
       throw err('InvalidRoleException', 'The service role ARN was specified in an invalid format.');
+    // CodeDeploy must be able to assume the role (docs/aws-semantics.md#creating-the-application-and-deployment-group-codedeploy-role);
+    // the wording for a role that does not exist is the emulator's ([unverified]).
+    if (!this.#iam.exists(role))
+      throw err(
+        'InvalidRoleException',
+        `AWS CodeDeploy does not have the permissions required to assume the role ${role}.`,
+      );
     if (this.#groups.has(groupKey(app.applicationName, name)))
       throw err(
         'DeploymentGroupAlreadyExistsException',
@@ -270,6 +284,19 @@ export class CodeDeployModel implements EngineHost {
     };
     this.#groups.set(groupKey(app.applicationName, name), g);
     return { deploymentGroupId: g.deploymentGroupId };
+  }
+
+  /**
+   * DeleteDeploymentGroup: the group goes at once; a deployment of it still running fails
+   * (DEPLOYMENT_GROUP_MISSING, docs/aws-semantics.md#deletedeploymentgroup). Lambda groups
+   * have no Auto Scaling hooks, so none is left behind.
+   */
+  deleteDeploymentGroup(body: Record<string, unknown>): { hooksNotCleanedUp: [] } {
+    const app = this.requireApp(body['applicationName']);
+    const g = this.requireGroup(app, body['deploymentGroupName']);
+    this.#groups.delete(groupKey(app.applicationName, g.deploymentGroupName));
+    this.#eng.groupDeleted(app.applicationName, g.deploymentGroupName);
+    return { hooksNotCleanedUp: [] };
   }
 
   // ------------------------------------------------------------------ deployment configs

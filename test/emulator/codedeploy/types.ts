@@ -41,6 +41,18 @@ export interface GroupView {
 export interface EngineHost {
   group(app: string, group: string): GroupView | undefined;
   routing(configName: string): TrafficRoutingConfig | undefined;
+  /** Whether the IAM role exists (a deployment needs its group's service role). */
+  roleExists(arn: string): boolean;
+}
+
+/**
+ * CodeDeploy failing a deployment on its own side (group deleted, internal error) at `at`;
+ * `rollback`: whether the group's DEPLOYMENT_FAILURE rollback may follow.
+ */
+export interface ImposedFailure {
+  at: number;
+  error: { code: string; message: string };
+  rollback: boolean;
 }
 
 export interface HookBehaviour {
@@ -123,6 +135,7 @@ export interface DeploymentRecord {
   stop?: { requestedAt: number; completeAt: number; rollback: boolean | undefined };
   stoppedByRequest: boolean;
   failRollback: boolean;
+  imposed?: ImposedFailure;
 }
 
 /**

@@ -4,7 +4,7 @@
 // `{"result": ...}` (200) or `{"error": "..."}` (400). AWS never uses that path.
 // README.md lists every operation with its arguments.
 import type { TrafficSpec, VersionBehaviour } from '../cloudwatch/model.ts';
-import type { EngineTiming } from '../codedeploy/engine.ts';
+import type { DeploymentFault, EngineTiming } from '../codedeploy/engine.ts';
 import type {
   DeploymentInfoLike,
   HookBehaviour,
@@ -54,6 +54,15 @@ export interface ControlApi {
   s3Object(bucket: string, key: string): S3ObjectView | undefined;
   createApplication(name: string, computePlatform?: 'Lambda' | 'Server' | 'ECS'): void;
   createDeploymentGroup(app: string, group: string, opts?: DeploymentGroupOptions): void;
+  /** DeleteDeploymentGroup: its running deployment fails DEPLOYMENT_GROUP_MISSING. */
+  deleteDeploymentGroup(app: string, group: string): void;
+  /** The IAM role no longer exists (every role exists until deleted; reset() restores them). */
+  deleteRole(arn: string): void;
+  /**
+   * CodeDeploy fails a deployment on its side (INTERNAL_ERROR): the matching one running now,
+   * or else the next one created, `afterMs` emulated ms after it starts.
+   */
+  failDeployment(fault?: DeploymentFault): void;
   createDeploymentConfig(
     name: string,
     routing: TrafficRoutingConfig | Record<string, unknown>,
@@ -121,6 +130,9 @@ export const CONTROL_ARGS: Record<keyof ControlApi | keyof RemoteExtras, string[
   s3Object: ['bucket', 'key'],
   createApplication: ['name', 'computePlatform'],
   createDeploymentGroup: ['app', 'group', 'opts'],
+  deleteDeploymentGroup: ['app', 'group'],
+  deleteRole: ['arn'],
+  failDeployment: 'body',
   createDeploymentConfig: ['name', 'routing'],
   setAlarm: ['name', 'state'],
   setHook: ['functionName', 'behaviour'],

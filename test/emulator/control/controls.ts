@@ -18,6 +18,7 @@ export function createControls(w: World, server: () => EmulatorServer): Controls
       w.regions.reset();
       w.s3.reset();
       w.sts.reset();
+      w.iam.reset();
       w.oidc.reset();
       server().reset();
     },
@@ -154,6 +155,7 @@ type CodeDeployControls = Omit<
 
 function codeDeployControls({
   accountId,
+  iam,
   lambda,
   codedeploy,
   engine,
@@ -170,6 +172,15 @@ function codeDeployControls({
         groupInput(app, group, o, defaultRole),
         o.managedRolePolicy ?? false,
       );
+    },
+    deleteDeploymentGroup(app, group) {
+      codedeploy.deleteDeploymentGroup({ applicationName: app, deploymentGroupName: group });
+    },
+    deleteRole(arn) {
+      iam.delete(arn);
+    },
+    failDeployment(fault = {}) {
+      engine.failDeployment(fault);
     },
     createDeploymentConfig(name, routing) {
       codedeploy.createDeploymentConfig({
@@ -259,6 +270,7 @@ function serverControls(w: World, server: () => EmulatorServer): ServerControls 
         lambda: { functions: lambda.state() },
         codedeploy: codedeploy.state(),
         engine: engine.state(),
+        iam: w.iam.state(),
         faults: server().faults(),
         triggers: server().triggers(),
         calls: [...server().calls],

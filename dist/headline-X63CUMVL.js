@@ -1,1 +1,0 @@
-import{b as a,c as b,d as c,e as d,f as e,g as f,h as g,i as h,j as i,k as j}from"./chunk-YHWDVIMP.js";import"./chunk-AUKK2FAW.js";import"./chunk-4IXXUAHN.js";import"./chunk-VUJKWCT3.js";export{j as aliasStateMarkdown,d as causeReason,h as headline,i as headlineMarkdown,e as headlineOf,g as markdownPiece,c as neverGotTraffic,b as peakShare,f as plainPiece,a as shareOf};
