@@ -1,10 +1,12 @@
 // Worker threads that read and deflate whole batches of small files. One thread-pool trip per
-// file read and per deflate costs more than deflating a small file itself (a deflate call sets
-// up ~256 KiB of zlib state, and an async one crosses threads twice), so each worker does a
-// batch in one go and sends back, in two transferred buffers, the batch's part of the archive
-// (local headers and bodies) and of the central directory (offsets counted from the batch's
-// start): the main thread only writes them, and stays free to hear a cancel.
+// file read and per deflate costs more than deflating a small file itself (an async deflate
+// crosses threads twice), so each worker does a batch in one go, with one zlib stream for
+// every file (zip-deflate.ts), writing each entry in place into the batch's part of the
+// archive (local headers and bodies) and of the central directory (offsets counted from the
+// batch's start), and sends both back as transferred buffers: the main thread only writes
+// them, and stays free to hear a cancel.
 import { Worker } from 'node:worker_threads';
+import { deflater as makeDeflater } from './zip-deflate.ts';
 import type { EntryHeader, headerWriters } from './zip-format.ts';
 import { headerWriters as writers } from './zip-format.ts';
 import { type Listing, listTree } from './zip-list.ts';
@@ -23,6 +25,8 @@ export interface PackRequest {
   paths: string[];
   /** their names in the archive */
   names: string[];
+  /** their sizes as listed (the output's room; a file that grew since is still read whole) */
+  sizes: number[];
   /** 1 for an executable file */
   executable: number[];
   level: number;
@@ -39,19 +43,21 @@ interface Reply {
  * The worker's code. It is sent as source text (the bundle has no separate worker file), so it
  * uses nothing from outside itself; process.getBuiltinModule needs no require() or import.
  */
-function workerMain(list: typeof listTree, headers: typeof headerWriters): void {
+function workerMain(
+  list: typeof listTree,
+  headers: typeof headerWriters,
+  deflater: typeof makeDeflater,
+): void {
   const { parentPort } = process.getBuiltinModule('node:worker_threads');
   const fs = process.getBuiltinModule('node:fs');
   const zlib = process.getBuiltinModule('node:zlib');
   const v8 = process.getBuiltinModule('node:v8');
   const vm = process.getBuiltinModule('node:vm');
-  // Every file read and every deflate leaves buffers behind (a deflate's output buffer is
-  // 16 KiB however small the file), and V8 collects them only once some 64 MiB have piled up:
-  // per worker, more than packaging may use. So the worker collects them itself, every MiB
-  // or so (measured on 65,535 tiny files: 2 workers grew 174 MiB collecting every 64 MiB,
-  // 54 MiB every 4 MiB, 46 MiB every MiB).
+  // What a batch leaves behind (its names, headers and messages) is small, but V8 lets it pile
+  // up for a long while: the worker collects it itself every few thousand files.
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
+  const GC_EVERY_FILES = 4096;
   let garbage = 0;
   // Files are read into this one buffer (grown as needed): one open, read and close a file,
   // no buffer of its own (readFileSync would also stat it and allocate).
@@ -75,59 +81,96 @@ function workerMain(list: typeof listTree, headers: typeof headerWriters): void 
     }
   };
   const { localHeader, centralHeader } = headers();
-  const fresh = { take: (bytes: number) => Buffer.allocUnsafe(bytes) };
-  /** Its own ArrayBuffer (not a slice of Node's shared pool), so it can be transferred. */
-  const joined = (parts: Buffer[], total: number) => {
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const b of parts) {
-      all.set(b, at);
-      at += b.length;
-    }
-    return all.buffer;
+  let deflate: { level: number; into: ReturnType<typeof deflater> } | undefined;
+  /** A batch's bytes, written in place: its own ArrayBuffer, so that it can be transferred. */
+  const output = (capacity: number) => {
+    let buf = Buffer.from(new ArrayBuffer(capacity));
+    let used = 0;
+    return {
+      get buf() {
+        return buf;
+      },
+      get used() {
+        return used;
+      },
+      /** Room for `bytes` more at `used` (a file grew since it was listed: copied once). */
+      room(bytes: number) {
+        if (used + bytes <= buf.length) return;
+        const bigger = Buffer.from(new ArrayBuffer(2 * (used + bytes)));
+        buf.copy(bigger, 0, 0, used);
+        buf = bigger;
+      },
+      /** A header writer's scratch: the next `bytes` of the output. */
+      take(bytes: number) {
+        this.room(bytes);
+        used += bytes;
+        return buf.subarray(used - bytes, used);
+      },
+      skip(bytes: number) {
+        used += bytes;
+      },
+      /** The bytes written, transferable (copied only when the buffer was larger than needed). */
+      done(): ArrayBuffer {
+        const ab = buf.buffer as ArrayBuffer;
+        return used === ab.byteLength ? ab : ab.slice(0, used);
+      },
+    };
   };
   parentPort?.on('message', (m: PackRequest & { list?: string }) => {
     try {
       if (m.list !== undefined) {
         const listing = list(m.list, gc);
-        parentPort?.postMessage({ listing }, [listing.sizes.buffer, listing.executable.buffer]);
+        parentPort?.postMessage({ listing }, [
+          listing.names.buffer,
+          listing.sizes.buffer,
+          listing.executable.buffer,
+        ]);
         // What the listing held is garbage now; collected before the batches pile onto it.
         gc();
         return;
       }
-      const parts: Buffer[] = [];
-      const centrals: Buffer[] = [];
-      let total = 0;
-      let centralTotal = 0;
-      for (let i = 0; i < m.paths.length; i++) {
-        const data = read(m.paths[i]!);
-        // zlib's output buffer sized to the file (not its default 16 KiB), which for tiny files
-        // made the deflate call 10 times slower; the bytes are the same whatever its size.
-        const chunkSize = Math.max(64, data.length + 64);
-        const deflated = zlib.deflateRawSync(data, { level: m.level, chunkSize });
-        const stored = deflated.length >= data.length;
-        // `data` is the shared input buffer: the stored copy must be its own.
-        const body = stored ? Buffer.from(data) : deflated;
+      if (deflate?.level !== m.level) deflate = { level: m.level, into: deflater(zlib, m.level) };
+      const deflateInto = deflate.into;
+      const names = m.names.map((n) => Buffer.from(n));
+      let dataBytes = 0;
+      let centralBytes = 0;
+      for (let i = 0; i < names.length; i++) {
+        dataBytes += 30 + names[i]!.length + m.sizes[i]!; // LOCAL_HEADER_SIZE
+        centralBytes += 46 + names[i]!.length; // CENTRAL_HEADER_SIZE
+      }
+      const data = output(dataBytes);
+      const central = output(centralBytes);
+      for (let i = 0; i < names.length; i++) {
+        const input = read(m.paths[i]!);
+        const nameBytes = names[i]!;
+        const offset = data.used;
+        // The body goes after the header, whose sizes are known only once it is written.
+        const bodyAt = offset + 30 + nameBytes.length;
+        data.room(30 + nameBytes.length + input.length);
+        // Deflate stops short when it does not shrink the file: the file is stored instead.
+        const deflated = deflateInto(input, data.buf, bodyAt, input.length);
+        const stored = deflated < 0;
+        if (stored) input.copy(data.buf, bodyAt);
         const header: EntryHeader = {
-          nameBytes: Buffer.from(m.names[i]!),
+          nameBytes,
           executable: m.executable[i] === 1,
-          crc: zlib.crc32(data) >>> 0,
-          size: data.length,
-          compressedSize: body.length,
+          crc: zlib.crc32(input) >>> 0,
+          size: input.length,
+          compressedSize: stored ? input.length : deflated,
           method: stored ? 0 : 8, // METHOD_STORE, METHOD_DEFLATE
         };
-        const local = localHeader(fresh, header);
-        const central = centralHeader(fresh, header, total);
-        parts.push(local, body);
-        centrals.push(central);
-        total += local.length + body.length;
-        centralTotal += central.length;
-        garbage += body.length + chunkSize;
+        localHeader(data, header);
+        data.skip(header.compressedSize);
+        centralHeader(central, header, offset);
       }
-      const data = joined(parts, total);
-      const central = joined(centrals, centralTotal);
-      parentPort?.postMessage({ data, central }, [data, central]);
-      if (garbage > 1024 * 1024) {
+      const dataBuffer = data.done();
+      const centralBuffer = central.done();
+      parentPort?.postMessage({ data: dataBuffer, central: centralBuffer }, [
+        dataBuffer,
+        centralBuffer,
+      ]);
+      garbage += names.length;
+      if (garbage > GC_EVERY_FILES) {
         garbage = 0;
         gc();
       }
@@ -138,7 +181,7 @@ function workerMain(list: typeof listTree, headers: typeof headerWriters): void 
   });
 }
 
-const WORKER_SOURCE = `(${workerMain.toString()})(${listTree.toString()}, ${writers.toString()})`;
+const WORKER_SOURCE = `(${workerMain.toString()})(${listTree.toString()}, ${writers.toString()}, ${makeDeflater.toString()})`;
 
 interface Task {
   message: PackRequest | { list: string };
@@ -197,7 +240,7 @@ export class WorkerPool {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       // A worker holds a batch at a time: a small heap is enough, and keeps its RSS small.
-      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      resourceLimits: { maxYoungGenerationSizeMb: 1 },
     });
     // An idle worker does not keep the step alive; close() ends them all.
     worker.unref();

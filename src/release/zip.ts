@@ -152,6 +152,7 @@ async function admit(
         : limiter.workers.pack({
             paths: batch.entries.map((e) => sourceOf(tree.root, e)),
             names: batch.entries.map((e) => e.name),
+            sizes: batch.entries.map((e) => e.size),
             executable: batch.entries.map((e) => (e.executable ? 1 : 0)),
             level: DEFLATE_LEVEL,
           });
