@@ -9,10 +9,9 @@
 // Memory stays bounded whatever the tree: the archive streams to a file; small files are read
 // and deflated in batches by worker threads (zip-workers.ts), a few batches at a time under a
 // ZipLimiter that several zips may share, and written in order as each batch's turn comes;
-// files over WHOLE_FILE_BYTES stream through zlib's asynchronous deflate (libuv's thread pool)
-// into files of their own as soon as they are admitted, several at once, and are copied into
-// the archive in their turn. The main thread only writes.
-import { createReadStream } from 'node:fs';
+// files over WHOLE_FILE_BYTES are deflated by the same workers, chunk by chunk, into files of
+// their own as soon as they are admitted, and are copied into the archive in their turn. The
+// main thread only writes.
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,21 +32,21 @@ import { ZipLimiter } from './zip-limiter.ts';
 import { type FileEntry, listFiles, sourceOf, type Tree } from './zip-list.ts';
 import { JobQueue } from './zip-queue.ts';
 import { FileSink } from './zip-sink.ts';
-import { deflateToSpill, type Spilled, writeSpilled } from './zip-stream.ts';
+import { copyBuffer, copyInto, type Spilled, writeSpilled } from './zip-stream.ts';
 import type { Packed } from './zip-workers.ts';
 
 export { isZip } from './zip-format.ts';
 export { type ZipBound, ZipLimiter } from './zip-limiter.ts';
 
 /** Files up to this size are read whole and deflated in one call; larger ones are streamed. */
-const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
+const WHOLE_FILE_BYTES = 1024 * 1024;
 /** A batch ends at this many bytes of input or this many files, whichever comes first. */
 const BATCH_BYTES = 512 * 1024;
 const BATCH_FILES = 128;
 /** What a batch holds besides its input and output: zlib's level-9 state and buffers. */
 const BATCH_OVERHEAD = 512 * 1024;
-/** What a streamed entry holds: its read and deflate buffers (a few chunks each). */
-const STREAM_COST = 2 * 1024 * 1024;
+/** What a streamed entry holds: the worker's buffers are its own, the spill is on disk. */
+const STREAM_COST = 256 * 1024;
 
 export interface ZipOptions {
   /** The bound to zip under; pass one limiter to every zip of a release to bound them together. */
@@ -70,6 +69,8 @@ interface Out {
   sink: FileSink;
   central: FileSink;
   scratch: Scratch;
+  /** what spill files are copied through */
+  copy: Buffer;
 }
 
 /** Consecutive entries handled together: a batch of small files, or one streamed file. */
@@ -135,6 +136,8 @@ async function writePacked(out: Out, { data, central: cd }: Packed): Promise<voi
 interface Spills {
   dir: string;
   started: Promise<Spilled>[];
+  /** set to 1 on a cancel: the workers stop deflating this zip's large files */
+  cancel: Int32Array<SharedArrayBuffer>;
 }
 
 /** Starts each batch's work as soon as the limiter has room for it, ahead of the writer. */
@@ -158,7 +161,14 @@ async function admit(
           });
       const spill = `${spills.dir}/${spills.started.length}`;
       const spilled = batch.streamed
-        ? deflateToSpill(sourceOf(tree.root, batch.entries[0]!), spill, signal)
+        ? limiter.workers
+            .spill({
+              source: sourceOf(tree.root, batch.entries[0]!),
+              spill,
+              level: DEFLATE_LEVEL,
+              cancel: spills.cancel,
+            })
+            .then((d) => ({ ...d, spill }))
         : undefined;
       if (spilled) spills.started.push(spilled);
       // The writer sees a failure when the batch's turn comes; until then it is not unhandled.
@@ -235,7 +245,13 @@ export async function zipToFile(
   const { count } = tree;
   if (count === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
   if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);
-  const spills: Spills = { dir: await fs.mkdtemp(`${out}.parts-`), started: [] };
+  const spills: Spills = {
+    dir: await fs.mkdtemp(`${out}.parts-`),
+    started: [],
+    cancel: new Int32Array(new SharedArrayBuffer(4)),
+  };
+  const cancel = () => Atomics.store(spills.cancel, 0, 1);
+  signal?.addEventListener('abort', cancel, { once: true });
   const centralPath = `${spills.dir}/central`;
   let file: FileHandle | undefined;
   let centralFile: FileHandle | undefined;
@@ -245,18 +261,21 @@ export async function zipToFile(
     centralFile = await fs.open(centralPath, 'w');
     const sink = new FileSink(file);
     const central = new FileSink(centralFile);
-    const writing = { sink, central, scratch: new Scratch() };
+    const writing = { sink, central, scratch: new Scratch(), copy: copyBuffer() };
     await writeEntries(tree, writing, { limiter, spills, signal });
     const offset = sink.position;
     if (offset + central.position + EOCD_SIZE > MAX_UINT32)
       throw tooLarge('the archive is over 4 GiB');
     await central.flush();
-    for await (const chunk of createReadStream(centralPath, { signal })) await sink.append(chunk);
+    await copyInto(sink, centralPath, writing.copy, signal);
     await sink.append(endOfCentralDirectory(count, central.position, offset));
     await sink.flush();
     done = true;
     return { files: count, bytes: sink.position };
   } finally {
+    signal?.removeEventListener('abort', cancel);
+    // Cut short: the large files still being deflated stop at their next chunk.
+    if (!done) cancel();
     await file?.close();
     await centralFile?.close();
     await Promise.allSettled(spills.started);

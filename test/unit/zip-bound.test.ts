@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ZipLimiter, zipDirectory, zipToFile } from '../../src/release/zip.ts';
+import { WorkerPool } from '../../src/release/zip-workers.ts';
 import { tempDirs } from './zip-tree.ts';
 
 const tempDir = tempDirs('zip-bound-');
@@ -150,6 +151,32 @@ describe('zipping under a shared bound', () => {
     const again = await zipToFile(dir, out, { limiter });
     await limiter.close();
     expect(again.files).toBe(3_000);
+  });
+});
+
+describe('a large file on a worker', () => {
+  it('stops at its next chunk once its zip is cancelled, and the worker serves the next task', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'big.js');
+    fs.writeFileSync(source, 'export const x = 1;\n'.repeat(200_000));
+    const pool = new WorkerPool(1);
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const spill = path.join(dir, 'spill');
+    const whole = await pool.spill({ source, spill, level: 9, cancel });
+    expect(whole.size).toBe(4_000_000);
+    expect(fs.statSync(spill).size).toBe(whole.deflatedSize);
+    Atomics.store(cancel, 0, 1);
+    await expect(pool.spill({ source, spill, level: 9, cancel })).rejects.toThrow(/cancelled/);
+    // Nothing was deflated after the cancel.
+    expect(fs.statSync(spill).size).toBe(0);
+    const again = await pool.spill({
+      source,
+      spill,
+      level: 9,
+      cancel: new Int32Array(new SharedArrayBuffer(4)),
+    });
+    await pool.close();
+    expect(again).toEqual(whole);
   });
 });
 
