@@ -33,7 +33,7 @@ import { type FileEntry, listFiles, sourceOf, type Tree } from './zip-list.ts';
 import { JobQueue } from './zip-queue.ts';
 import { FileSink } from './zip-sink.ts';
 import { copyBuffer, copyInto, type Spilled, writeSpilled } from './zip-stream.ts';
-import type { Packed } from './zip-workers.ts';
+import type { Packed, WorkerPool } from './zip-workers.ts';
 
 export { isZip } from './zip-format.ts';
 export { type ZipBound, ZipLimiter } from './zip-limiter.ts';
@@ -135,9 +135,35 @@ async function writePacked(out: Out, { data, central: cd }: Packed): Promise<voi
 /** Where a zip's large files are deflated ahead of their turn; all settled before it is removed. */
 interface Spills {
   dir: string;
-  started: Promise<Spilled>[];
+  /** by entry name */
+  started: Map<string, Promise<Spilled>>;
   /** set to 1 on a cancel: the workers stop deflating this zip's large files */
   cancel: Int32Array<SharedArrayBuffer>;
+}
+
+/**
+ * Starts deflating the large files into spill files before any batch, largest first. The
+ * largest file's deflate is the longest piece of work: started in its turn, near the end for
+ * a name late in the order, it would run alone while the other cores idle. Spills hold no
+ * memory (they are on disk); their room in the limiter is taken in their turn.
+ */
+function startSpills(tree: Tree, workers: WorkerPool, spills: Spills): void {
+  const large: FileEntry[] = [];
+  for (const e of tree.entries()) if (e.size > WHOLE_FILE_BYTES) large.push(e);
+  for (const entry of large.sort((a, b) => b.size - a.size)) {
+    const spill = `${spills.dir}/${spills.started.size}`;
+    const spilled = workers
+      .spill({
+        source: sourceOf(tree.root, entry),
+        spill,
+        level: DEFLATE_LEVEL,
+        cancel: spills.cancel,
+      })
+      .then((d) => ({ ...d, spill }));
+    // The writer sees a failure when the file's turn comes; until then it is not unhandled.
+    spilled.catch(() => {});
+    spills.started.set(entry.name, spilled);
+  }
 }
 
 /** Starts each batch's work as soon as the limiter has room for it, ahead of the writer. */
@@ -147,6 +173,7 @@ async function admit(
   { limiter, spills, signal }: { limiter: ZipLimiter; spills: Spills; signal?: AbortSignal },
 ): Promise<void> {
   try {
+    startSpills(tree, limiter.workers, spills);
     for (const batch of batches(tree.entries())) {
       const release = await limiter.acquire(costOf(batch), signal);
       if (queue.stopped) return release();
@@ -159,21 +186,9 @@ async function admit(
             executable: batch.entries.map((e) => (e.executable ? 1 : 0)),
             level: DEFLATE_LEVEL,
           });
-      const spill = `${spills.dir}/${spills.started.length}`;
-      const spilled = batch.streamed
-        ? limiter.workers
-            .spill({
-              source: sourceOf(tree.root, batch.entries[0]!),
-              spill,
-              level: DEFLATE_LEVEL,
-              cancel: spills.cancel,
-            })
-            .then((d) => ({ ...d, spill }))
-        : undefined;
-      if (spilled) spills.started.push(spilled);
+      const spilled = batch.streamed ? spills.started.get(batch.entries[0]!.name) : undefined;
       // The writer sees a failure when the batch's turn comes; until then it is not unhandled.
       packed?.catch(() => {});
-      spilled?.catch(() => {});
       queue.put({ batch, packed, spilled, release });
       if (queue.stopped) queue.abandon();
     }
@@ -247,7 +262,7 @@ export async function zipToFile(
   if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);
   const spills: Spills = {
     dir: await fs.mkdtemp(`${out}.parts-`),
-    started: [],
+    started: new Map(),
     cancel: new Int32Array(new SharedArrayBuffer(4)),
   };
   const cancel = () => Atomics.store(spills.cancel, 0, 1);
@@ -278,7 +293,7 @@ export async function zipToFile(
     if (!done) cancel();
     await file?.close();
     await centralFile?.close();
-    await Promise.allSettled(spills.started);
+    await Promise.allSettled(spills.started.values());
     await fs.rm(spills.dir, { recursive: true, force: true });
     // A zip cut short is no archive: nothing is left that could be taken for one.
     if (!done) await fs.rm(out, { force: true });

@@ -180,6 +180,30 @@ describe('a large file on a worker', () => {
   });
 });
 
+describe('the order of the work', () => {
+  it('deflates the large files largest first, and the archive keeps its order and bytes', async () => {
+    const dir = tempDir();
+    manyFiles(dir, 300, 'small ');
+    const sizes = { 'a.js': 1_200_000, 'b.js': 3_000_000, 'c.js': 2_000_000 };
+    for (const [name, size] of Object.entries(sizes))
+      fs.writeFileSync(path.join(dir, name), 'let x = 1;\n'.repeat(size / 11 + 1).slice(0, size));
+    const limiter = new ZipLimiter({ concurrency: 1 });
+    const started: string[] = [];
+    const spill = limiter.workers.spill.bind(limiter.workers);
+    limiter.workers.spill = (request) => {
+      started.push(path.basename(request.source));
+      return spill(request);
+    };
+    const zip = await zipDirectory(dir, { limiter });
+    await limiter.close();
+    expect(started).toEqual(['b.js', 'c.js', 'a.js']);
+    const names = namesIn(zip);
+    expect(names.slice(0, 3)).toEqual(['a.js', 'b.js', 'c.js']);
+    expect(names).toEqual([...names].sort());
+    expect(names).toHaveLength(303);
+  });
+});
+
 describe('entry count', () => {
   it('refuses more than 65,535 files, naming the real limit and what to do', async () => {
     const dir = tempDir();
@@ -199,6 +223,18 @@ describe('the archive', () => {
     expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toMatch(/No errors detected/);
   });
 });
+
+/** The names in a zip's central directory, in order. */
+function namesIn(zip: Buffer): string[] {
+  const end = zip.length - 22;
+  const names: string[] = [];
+  for (let at = zip.readUInt32LE(end + 16), i = 0; i < zip.readUInt16LE(end + 10); i++) {
+    const length = zip.readUInt16LE(at + 28);
+    names.push(zip.toString('utf8', at + 46, at + 46 + length));
+    at += 46 + length;
+  }
+  return names;
+}
 
 function hasUnzip(): boolean {
   try {
