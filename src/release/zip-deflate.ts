@@ -114,5 +114,7 @@ export function deflater(zlib: typeof import('node:zlib'), level: number) {
     };
   };
 
-  return { into, stream };
+  /** True once zlib has failed: the stream is closed, and a new deflater is needed. */
+  const broken = () => engine.destroyed;
+  return { into, stream, broken };
 }

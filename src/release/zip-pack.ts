@@ -47,7 +47,8 @@ export function packer(headers: typeof headerWriters, makeDeflater: typeof defla
   const { localHeader, centralHeader } = headers();
   let deflate: { level: number; use: ReturnType<typeof deflater> } | undefined;
   const deflaterAt = (level: number) => {
-    if (deflate?.level !== level) deflate = { level, use: makeDeflater(zlib, level) };
+    if (deflate?.level !== level || deflate.use.broken())
+      deflate = { level, use: makeDeflater(zlib, level) };
     return deflate.use;
   };
   // Files are read into this one buffer (grown as needed): one open, read and close a file.
