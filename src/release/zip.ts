@@ -10,8 +10,8 @@
 // and deflated in batches by worker threads (zip-workers.ts), a few batches at a time under a
 // ZipLimiter that several zips may share, and written in order as each batch's turn comes;
 // files over WHOLE_FILE_BYTES are deflated by the same workers, chunk by chunk, into files of
-// their own as soon as they are admitted, and are copied into the archive in their turn. The
-// main thread only writes.
+// their own, all queued before the first batch, largest first (see startSpills), and are
+// copied into the archive in their turn. The main thread only writes.
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,7 @@ const WHOLE_FILE_BYTES = 1024 * 1024;
 /** A batch ends at this many bytes of input or this many files, whichever comes first. */
 const BATCH_BYTES = 512 * 1024;
 const BATCH_FILES = 128;
-/** What a batch holds besides its input and output: zlib's level-9 state and buffers. */
+/** What a batch holds besides its input and output: its names, headers and messages, with room to spare. */
 const BATCH_OVERHEAD = 512 * 1024;
 /** What a streamed entry holds: the worker's buffers are its own, the spill is on disk. */
 const STREAM_COST = 256 * 1024;
