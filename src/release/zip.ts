@@ -38,10 +38,16 @@ import type { Packed, WorkerPool } from './zip-workers.ts';
 export { isZip } from './zip-format.ts';
 export { type ZipBound, ZipLimiter } from './zip-limiter.ts';
 
-/** Files up to this size are read whole and deflated in one call; larger ones are streamed. */
-const WHOLE_FILE_BYTES = 1024 * 1024;
+/**
+ * Files up to this size are read whole and deflated in one call; larger ones are streamed
+ * through the worker's fixed buffers. Whole files and batches are allocated in the workers'
+ * malloc arenas, which keep their high-water mark: measured on a code-dir of real packages,
+ * 62-64 MiB above idle with 256 KiB here and in BATCH_BYTES, 68-75 MiB with 1 MiB and 512 KiB,
+ * for the same CPU.
+ */
+const WHOLE_FILE_BYTES = 256 * 1024;
 /** A batch ends at this many bytes of input or this many files, whichever comes first. */
-const BATCH_BYTES = 512 * 1024;
+const BATCH_BYTES = 256 * 1024;
 const BATCH_FILES = 128;
 /** What a batch holds besides its input and output: its names, headers and messages, with room to spare. */
 const BATCH_OVERHEAD = 512 * 1024;
@@ -130,6 +136,18 @@ async function writePacked(out: Out, { data, central: cd }: Packed): Promise<voi
     cd.writeUInt32LE(cd.readUInt32LE(at + 42) + base, at + 42);
   await out.sink.append(data);
   await out.central.append(cd);
+  release(data.buffer);
+  release(cd.buffer);
+}
+
+/**
+ * Frees a batch's buffer now rather than at the next collection: it was allocated by the
+ * worker, in that thread's malloc arena, and each one left there for the collector made the
+ * arenas, and so the step, larger for good (measured: ~13 MiB for a code-dir of real packages).
+ */
+function release(buffer: ArrayBufferLike): void {
+  // ArrayBuffer.prototype.transfer: Node 22 and later.
+  if (buffer instanceof ArrayBuffer && 'transfer' in buffer && !buffer.detached) buffer.transfer(0);
 }
 
 /** Where a zip's large files are deflated ahead of their turn; all settled before it is removed. */
