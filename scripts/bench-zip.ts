@@ -3,8 +3,13 @@
 // in interleaved rounds (A B C D, A B C D, ...) so that each sees the same machine load, on
 //   - a code-dir built from real packages (a copy of part of this repo's node_modules),
 //   - 65,535 tiny files (the most a zip without ZIP64 holds).
-// Each zip runs in a process of its own: wall time, and peak RSS (ours: above the process's
-// RSS once the writer is loaded; zip's: its whole peak, from /usr/bin/time).
+// Each zip runs in a process of its own: wall time, CPU (user + system, every thread: the
+// figure to trust on a shared machine) and peak RSS (ours: above the RSS of the process once
+// loaded with the action's code, as the action is when it starts zipping; zip's: its whole
+// peak, from /usr/bin/time). Each figure is printed with the highest 1-minute load average
+// seen at the start of its runs: wall times mean little above ~0.7 on 2 cores.
+// Next to them, the floor: what zlib itself costs for the tree at our level on one thread
+// (scripts/bench-zip-child.ts), and so the least wall time the cores could reach.
 //   BENCH_ZIP_RUNS=N   rounds (default 3)
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -16,8 +21,11 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { DEFLATE_LEVEL } from '../src/release/zip-format.ts';
+import { bundleOptions, withRequire } from './build-options.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_ZIP_RUNS ?? 3);
@@ -38,10 +46,24 @@ const PACKAGES = [
 
 interface Run {
   ms: number;
+  cpuMs: number;
   /** bytes above idle (ours) or the whole peak (zip) */
   rss: number;
   bytes: number;
+  /** the 1-minute load average when it started */
+  load: number;
 }
+
+/** The child, bundled as the action is (the same esbuild options), in a temporary directory. */
+async function bundleChild(): Promise<string> {
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-zip-child-'));
+  const result = await build(bundleOptions(join(ROOT, 'scripts/bench-zip-child.ts'), outdir));
+  for (const f of result.outputFiles ?? [])
+    writeFileSync(join(outdir, basename(f.path)), withRequire(f.text));
+  return join(outdir, 'bench-zip-child.js');
+}
+
+let child: Promise<string> | undefined;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
@@ -80,25 +102,47 @@ function run(
 
 async function ours(which: 'new' | 'before', dir: string, out: string): Promise<Run> {
   rmSync(out, { force: true });
-  const { out: line } = await run(process.execPath, [
-    join(ROOT, 'scripts/bench-zip-child.ts'),
-    which,
-    dir,
-    out,
-  ]);
-  const r = JSON.parse(line) as { ms: number; idle: number; peak: number; bytes: number };
-  return { ms: r.ms, rss: r.peak - r.idle, bytes: r.bytes };
+  child ??= bundleChild();
+  const load = loadavg()[0]!;
+  const { out: line } = await run(process.execPath, [await child, which, dir, out]);
+  const r = JSON.parse(line) as {
+    ms: number;
+    cpuMs: number;
+    idle: number;
+    peak: number;
+    bytes: number;
+  };
+  return { ms: r.ms, cpuMs: r.cpuMs, rss: r.peak - r.idle, bytes: r.bytes, load };
+}
+
+interface Floor {
+  listMs: number;
+  readMs: number;
+  deflateMs: number;
+  largestMs: number;
+}
+
+async function floorOf(dir: string): Promise<Floor> {
+  child ??= bundleChild();
+  return JSON.parse((await run(process.execPath, [await child, 'floor', dir])).out) as Floor;
 }
 
 async function infoZip(level: string, dir: string, out: string, timed: boolean): Promise<Run> {
   rmSync(out, { force: true });
   // -X: no extra attributes (as ours); -q quiet; -r the tree.
   const args = ['-qrX', `-${level}`, out, '.'];
+  const load = loadavg()[0]!;
   const r = timed
-    ? await run('/usr/bin/time', ['-f', 'maxrss=%M', 'zip', ...args], dir)
+    ? await run('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', 'zip', ...args], dir)
     : await run('zip', args, dir);
-  const m = /maxrss=(\d+)/.exec(r.err);
-  return { ms: r.ms, rss: m ? Number(m[1]) * 1024 : NaN, bytes: statSync(out).size };
+  const m = /maxrss=(\d+) cpu=([\d.]+)\+([\d.]+)/.exec(r.err);
+  return {
+    ms: r.ms,
+    cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN,
+    rss: m ? Number(m[1]) * 1024 : NaN,
+    bytes: statSync(out).size,
+    load,
+  };
 }
 
 function realPackages(): { dir: string; files: number; bytes: number } {
@@ -152,6 +196,7 @@ async function compare(name: string, tree: { dir: string; files: number; bytes: 
     rows.push({ name: 'zip -9', runs: [], act: () => infoZip('9', tree.dir, out, timed) });
   }
   for (let i = 0; i < RUNS; i++) for (const row of rows) row.runs.push(await row.act(i));
+  const floor = await floorOf(tree.dir);
   console.log(
     `packaging ${name}: ${tree.files} files, ${fmtMiB(tree.bytes)}; median of ${RUNS} interleaved rounds`,
   );
@@ -161,11 +206,22 @@ async function compare(name: string, tree: { dir: string; files: number; bytes: 
     const isOurs = row.name.includes('writer');
     console.log(
       `  ${row.name.padEnd(18)} ${fmtMs(median(row.runs.map((r) => r.ms))).padStart(9)}  ` +
+        `CPU ${fmtMs(median(row.runs.map((r) => r.cpuMs))).padStart(8)}  ` +
         `peak RSS ${isOurs ? '+' : ' '}${fmtMiB(median(row.runs.map((r) => r.rss))).padStart(8)}  ` +
         `zip ${fmtMiB(row.runs[0]!.bytes)}` +
-        (base ? `  / zip -6: median ${median(ratios).toFixed(2)}` : ''),
+        (base ? `  / zip -6: median ${median(ratios).toFixed(2)}` : '') +
+        `  (load ${Math.max(...row.runs.map((r) => r.load)).toFixed(2)})`,
     );
   }
+  // Listing comes before any deflate; then the cores share reading and deflating, but no
+  // core can split the largest file.
+  const cores = availableParallelism();
+  const spread = Math.max((floor.readMs + floor.deflateMs) / cores, floor.largestMs);
+  console.log(
+    `  floor: zlib level ${DEFLATE_LEVEL} on one thread ${fmtMs(floor.deflateMs)} (largest file ${fmtMs(floor.largestMs)}), ` +
+      `reading ${fmtMs(floor.readMs)}, listing ${fmtMs(floor.listMs)}: ` +
+      `on ${cores} cores at least ${fmtMs(floor.listMs + spread)}`,
+  );
   const mine = rows[0]!.runs;
   const budget = 64 * MiB + mine[0]!.bytes;
   const worst = Math.max(...mine.map((r) => r.rss));

@@ -9,8 +9,9 @@ import { abortError } from './deps.ts';
 import { WorkerPool } from './zip-workers.ts';
 
 /**
- * What batches in flight may hold. With the workers' own ~10 MiB each, packaging stays inside
- * the 64 MiB it may add to the step (issue #21).
+ * What batches in flight may hold. With the workers' own memory (12 to 18 MiB each, most of it
+ * a V8 isolate's and Node's), packaging stays inside the 64 MiB it may add to the step (issue
+ * #21; `npm run bench` measures it).
  */
 export const DEFAULT_ZIP_BYTES = 8 * 1024 * 1024;
 

@@ -5,6 +5,7 @@
 // entry a file are garbage that V8 collects late, so a listing of 65,535 files on the main
 // thread grew the step by some 47 MiB (issue #21). The worker sends back only the names, sizes
 // and flags, and the main thread stays free to hear a cancel.
+import type { Stats } from 'node:fs';
 import { abortError } from './deps.ts';
 import type { WorkerPool } from './zip-workers.ts';
 
@@ -21,8 +22,8 @@ export interface FileEntry {
 /** What the listing worker sends back: one of each per file, in archive order. */
 export interface Listing {
   root: string;
-  /** the names joined by NUL (no path holds one) */
-  names: string;
+  /** the names in UTF-8, each followed by a NUL (no path holds one) */
+  names: Uint8Array<ArrayBuffer>;
   sizes: Float64Array<ArrayBuffer>;
   executable: Uint8Array<ArrayBuffer>;
   /** [index, real path] of the files reached through a link */
@@ -32,6 +33,10 @@ export interface Listing {
 /**
  * Lists `dir` (synchronously: it runs on a zip worker). Part of the workers' source text (the
  * bundle has no separate worker file), so it uses nothing from outside itself.
+ *
+ * Each directory's entries are sorted and walked in turn, which gives the archive's order
+ * without sorting every path at once, and each file goes straight into typed arrays: 65,535
+ * paths held as strings and sorted made the worker's heap some 12 MiB larger.
  */
 export function listTree(dir: string, collect: () => void = () => {}): Listing {
   const fs = process.getBuiltinModule('node:fs');
@@ -72,14 +77,39 @@ export function listTree(dir: string, collect: () => void = () => {}): Listing {
     return a.length - b.length;
   };
 
-  const names: string[] = [];
-  const sizes: number[] = [];
-  const executable: number[] = [];
-  const targets = new Map<number, string>();
+  let count = 0;
+  let names = new Uint8Array(64 * 1024);
+  let namesUsed = 0;
+  let sizes = new Float64Array(1024);
+  let executable = new Uint8Array(1024);
+  const targets: [number, string][] = [];
+  const encoder = new TextEncoder();
+  const add = (name: string, size: number, exec: boolean, target: string | undefined) => {
+    if (count === sizes.length) {
+      const moreSizes = new Float64Array(2 * count);
+      moreSizes.set(sizes);
+      sizes = moreSizes;
+      const moreExec = new Uint8Array(2 * count);
+      moreExec.set(executable);
+      executable = moreExec;
+    }
+    // A UTF-16 unit takes at most 3 bytes of UTF-8, and the NUL one.
+    if (namesUsed + 3 * name.length + 1 > names.length) {
+      const more = new Uint8Array(2 * (namesUsed + 3 * name.length + 1));
+      more.set(names.subarray(0, namesUsed));
+      names = more;
+    }
+    namesUsed += encoder.encodeInto(name, names.subarray(namesUsed)).written;
+    names[namesUsed++] = 0;
+    if (target !== undefined) targets.push([count, target]);
+    sizes[count] = size;
+    executable[count++] = exec ? 1 : 0;
+  };
+
   let looked = 0;
   /** `ancestors` holds the real paths of the directories being walked, to refuse link loops. */
   const walk = (root: string, dir: string, prefix: string, ancestors: Set<string>) => {
-    const subdirs: { full: string; name: string; real: string }[] = [];
+    const children: { key: string; full: string; name: string; real: string; stat: Stats }[] = [];
     for (const dirent of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = `${dir}/${dirent.name}`;
       const name = prefix === '' ? dirent.name : `${prefix}/${dirent.name}`;
@@ -88,23 +118,26 @@ export function listTree(dir: string, collect: () => void = () => {}): Listing {
       const stat = fs.statSync(real);
       // The stats and directory entries are garbage V8 would let pile up: collect it now and then.
       if (++looked % 4096 === 0) collect();
-      if (stat.isDirectory()) subdirs.push({ full, name, real });
-      else if (stat.isFile()) {
-        if (link) targets.set(names.length, real);
-        names.push(name);
-        sizes.push(stat.size);
-        executable.push((stat.mode & 0o111) !== 0 ? 1 : 0);
-      } else
+      if (!stat.isDirectory() && !stat.isFile())
         throw new Error(`code-dir: ${name} is not a regular file, a directory or a link to one`);
+      // A directory's files follow its name and a '/': sorted by that, each directory's entries
+      // walked in turn come out in the order of their whole paths.
+      const key = stat.isDirectory() ? `${dirent.name}/` : dirent.name;
+      children.push({ key, full, name, real: link ? real : '', stat });
     }
-    for (const sub of subdirs) {
-      const realPath = fs.realpathSync(sub.real);
+    children.sort((a, b) => byUtf8(a.key, b.key));
+    for (const c of children) {
+      if (c.stat.isFile()) {
+        add(c.name, c.stat.size, (c.stat.mode & 0o111) !== 0, c.real || undefined);
+        continue;
+      }
+      const realPath = fs.realpathSync(c.real || c.full);
       if (ancestors.has(realPath))
         throw new Error(
-          `code-dir: symbolic link ${sub.name} makes a loop (it leads back to one of its parents)`,
+          `code-dir: symbolic link ${c.name} makes a loop (it leads back to one of its parents)`,
         );
       ancestors.add(realPath);
-      walk(root, sub.full, sub.name, ancestors);
+      walk(root, c.full, c.name, ancestors);
       ancestors.delete(realPath);
     }
   };
@@ -117,15 +150,12 @@ export function listTree(dir: string, collect: () => void = () => {}): Listing {
   }
   if (!fs.statSync(root).isDirectory()) throw new Error(`code-dir: ${dir} is not a directory`);
   walk(root, root, '', new Set([root]));
-  const order = names.map((_, i) => i).sort((a, b) => byUtf8(names[a]!, names[b]!));
   return {
     root,
-    names: order.map((i) => names[i]).join('\0'),
-    sizes: Float64Array.from(order, (i) => sizes[i]!),
-    executable: Uint8Array.from(order, (i) => executable[i]!),
-    targets: order.flatMap((i, at) =>
-      targets.has(i) ? [[at, targets.get(i)!] as [number, string]] : [],
-    ),
+    names: names.slice(0, namesUsed),
+    sizes: sizes.slice(0, count),
+    executable: executable.slice(0, count),
+    targets,
   };
 }
 
@@ -149,13 +179,14 @@ export interface Tree {
 function treeOf(l: Listing): Tree {
   const targets = new Map(l.targets);
   const count = l.sizes.length;
+  const names = Buffer.from(l.names.buffer, l.names.byteOffset, l.names.byteLength);
   return {
     root: l.root,
     count,
     *entries() {
       for (let i = 0, from = 0; i < count; i++) {
-        const end = l.names.indexOf('\0', from);
-        const name = l.names.slice(from, end < 0 ? undefined : end);
+        const end = names.indexOf(0, from);
+        const name = names.toString('utf8', from, end);
         from = end + 1;
         const entry: FileEntry = { name, size: l.sizes[i]!, executable: l.executable[i] === 1 };
         const target = targets.get(i);

@@ -1,11 +1,10 @@
-// A file too large to read whole: read and deflated as a stream (zlib's asynchronous deflate
-// runs in libuv's thread pool) into a file of its own as soon as the limiter admits it, and
-// copied into the archive in its turn.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+// A large file in the archive: deflated ahead of its turn by a zip worker into a spill file of
+// its own (zip-pack.ts), then copied into the archive when its turn comes.
+import type { FileHandle } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
 import * as zlib from 'node:zlib';
+import { abortError } from './deps.ts';
 import {
-  DEFLATE_LEVEL,
   type EntryHeader,
   localHeader,
   MAX_UINT32,
@@ -15,57 +14,57 @@ import {
   tooLarge,
 } from './zip-format.ts';
 import { type FileEntry, sourceOf } from './zip-list.ts';
+import type { Spilled as Deflated } from './zip-pack.ts';
 import type { FileSink } from './zip-sink.ts';
 
-/** Reads and deflate outputs this large, so each thread-pool trip does more. */
-const STREAM_CHUNK = 256 * 1024;
-
 /** A large file deflated ahead of its turn into a file of its own. */
-export interface Spilled {
+export interface Spilled extends Deflated {
   /** the deflated bytes */
   spill: string;
-  crc: number;
-  size: number;
-  /** bytes of `spill` */
-  deflatedSize: number;
 }
 
+/** Files are copied into the archive through one buffer this large. */
+const COPY_BYTES = 256 * 1024;
+
 /**
- * Deflates a large file into `spill` (zlib's asynchronous deflate runs in libuv's thread pool),
- * as soon as the limiter admits it: several large files deflate at once, on every core, while
- * the writer is busy with the entries before them.
+ * Appends the file at `from` to `sink` through `buffer` (reused: no garbage a chunk); returns
+ * the bytes copied and, with `crc`, their CRC-32.
  */
-export async function deflateToSpill(
-  source: string,
-  spill: string,
+export async function copyInto(
+  sink: FileSink,
+  from: string,
+  buffer: Buffer,
   signal?: AbortSignal,
-): Promise<Spilled> {
+): Promise<{ bytes: number; crc: number }> {
+  let file: FileHandle | undefined;
+  let bytes = 0;
   let crc = 0;
-  let size = 0;
-  const deflate = zlib.createDeflateRaw({ level: DEFLATE_LEVEL, chunkSize: STREAM_CHUNK });
-  const written = createWriteStream(spill);
-  await pipeline(
-    createReadStream(source, { highWaterMark: STREAM_CHUNK }),
-    async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const c of chunks) {
-        crc = zlib.crc32(c, crc);
-        size += c.length;
-        yield c;
-      }
-    },
-    deflate,
-    written,
-    { signal },
-  );
-  return { spill, crc: crc >>> 0, size, deflatedSize: written.bytesWritten };
+  try {
+    file = await fs.open(from, 'r');
+    for (;;) {
+      if (signal?.aborted) throw abortError();
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return { bytes, crc: crc >>> 0 };
+      const chunk = buffer.subarray(0, bytesRead);
+      crc = zlib.crc32(chunk, crc);
+      // append() has copied the chunk or written it before it returns: the buffer is free.
+      await sink.append(chunk);
+      bytes += bytesRead;
+    }
+  } finally {
+    await file?.close();
+  }
 }
+
+/** The buffer one zip copies its spill files through. */
+export const copyBuffer = () => Buffer.allocUnsafe(COPY_BYTES);
 
 /**
  * A large file in its turn: its header, then the spilled deflated bytes, or the file itself
  * when deflate did not shrink it (read again, and refused if it changed meanwhile).
  */
 export async function writeSpilled(
-  { sink, scratch }: { sink: FileSink; scratch: Scratch },
+  { sink, scratch, copy }: { sink: FileSink; scratch: Scratch; copy: Buffer },
   root: string,
   entry: FileEntry,
   d: Spilled,
@@ -82,14 +81,8 @@ export async function writeSpilled(
     method: stored ? METHOD_STORE : METHOD_DEFLATE,
   };
   await sink.append(localHeader(scratch, header));
-  const dataAt = sink.position;
-  const from = stored ? sourceOf(root, entry) : d.spill;
-  let crc = 0;
-  for await (const c of createReadStream(from, { signal, highWaterMark: STREAM_CHUNK })) {
-    if (stored) crc = zlib.crc32(c, crc);
-    await sink.append(c as Buffer);
-  }
-  if (sink.position - dataAt !== header.compressedSize || (stored && crc >>> 0 !== d.crc))
+  const copied = await copyInto(sink, stored ? sourceOf(root, entry) : d.spill, copy, signal);
+  if (copied.bytes !== header.compressedSize || (stored && copied.crc !== d.crc))
     throw new Error(`code-dir: ${entry.name} changed while it was being zipped`);
   return header;
 }

@@ -385,13 +385,15 @@ describe('(c) no shell, no child process', () => {
     const text = fs.readFileSync(path.join(ROOT, WORKER_MODULE), 'utf8');
     const workers = [...text.matchAll(/new Worker\(([^,)]*)/g)].map((m) => m[1]);
     expect(workers).toEqual(['WORKER_SOURCE']);
-    // The worker's source: its main, given the listing and the header writers, which come from
-    // the zip's own modules.
+    // The worker's source: its main, given the listing, the packer, the header writers and the
+    // deflate, which come from the zip's own modules.
     expect(text).toMatch(
-      /const WORKER_SOURCE = `\(\$\{workerMain\.toString\(\)\}\)\(\$\{listTree\.toString\(\)\}, \$\{writers\.toString\(\)\}\)`;/,
+      /const WORKER_SOURCE = `\(\$\{workerMain\.toString\(\)\}\)\(\$\{listTree\.toString\(\)\}, \$\{packer\.toString\(\)\}, \$\{writers\.toString\(\)\}, \$\{makeDeflater\.toString\(\)\}\)`;/,
     );
+    expect(text).toMatch(/import \{ deflater as makeDeflater \} from '\.\/zip-deflate\.ts';/);
     expect(text).toMatch(/import \{ headerWriters as writers \} from '\.\/zip-format\.ts';/);
     expect(text).toMatch(/import \{ type Listing, listTree \} from '\.\/zip-list\.ts';/);
+    expect(text).toMatch(/import \{[^}]*\bpacker\b[^}]*\} from '\.\/zip-pack\.ts';/);
     const elsewhere = listFiles(path.join(ROOT, 'src'), '.ts').filter(
       (f) =>
         path.relative(ROOT, f) !== WORKER_MODULE && /new Worker\(/.test(fs.readFileSync(f, 'utf8')),

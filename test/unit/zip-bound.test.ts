@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ZipLimiter, zipDirectory, zipToFile } from '../../src/release/zip.ts';
+import { WorkerPool } from '../../src/release/zip-workers.ts';
 import { tempDirs } from './zip-tree.ts';
 
 const tempDir = tempDirs('zip-bound-');
@@ -153,6 +154,56 @@ describe('zipping under a shared bound', () => {
   });
 });
 
+describe('a large file on a worker', () => {
+  it('stops at its next chunk once its zip is cancelled, and the worker serves the next task', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'big.js');
+    fs.writeFileSync(source, 'export const x = 1;\n'.repeat(200_000));
+    const pool = new WorkerPool(1);
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const spill = path.join(dir, 'spill');
+    const whole = await pool.spill({ source, spill, level: 9, cancel });
+    expect(whole.size).toBe(4_000_000);
+    expect(fs.statSync(spill).size).toBe(whole.deflatedSize);
+    Atomics.store(cancel, 0, 1);
+    await expect(pool.spill({ source, spill, level: 9, cancel })).rejects.toThrow(/cancelled/);
+    // Nothing was deflated after the cancel.
+    expect(fs.statSync(spill).size).toBe(0);
+    const again = await pool.spill({
+      source,
+      spill,
+      level: 9,
+      cancel: new Int32Array(new SharedArrayBuffer(4)),
+    });
+    await pool.close();
+    expect(again).toEqual(whole);
+  });
+});
+
+describe('the order of the work', () => {
+  it('deflates the large files largest first, and the archive keeps its order and bytes', async () => {
+    const dir = tempDir();
+    manyFiles(dir, 300, 'small ');
+    const sizes = { 'a.js': 1_200_000, 'b.js': 3_000_000, 'c.js': 2_000_000 };
+    for (const [name, size] of Object.entries(sizes))
+      fs.writeFileSync(path.join(dir, name), 'let x = 1;\n'.repeat(size / 11 + 1).slice(0, size));
+    const limiter = new ZipLimiter({ concurrency: 1 });
+    const started: string[] = [];
+    const spill = limiter.workers.spill.bind(limiter.workers);
+    limiter.workers.spill = (request) => {
+      started.push(path.basename(request.source));
+      return spill(request);
+    };
+    const zip = await zipDirectory(dir, { limiter });
+    await limiter.close();
+    expect(started).toEqual(['b.js', 'c.js', 'a.js']);
+    const names = namesIn(zip);
+    expect(names.slice(0, 3)).toEqual(['a.js', 'b.js', 'c.js']);
+    expect(names).toEqual([...names].sort());
+    expect(names).toHaveLength(303);
+  });
+});
+
 describe('entry count', () => {
   it('refuses more than 65,535 files, naming the real limit and what to do', async () => {
     const dir = tempDir();
@@ -172,6 +223,18 @@ describe('the archive', () => {
     expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toMatch(/No errors detected/);
   });
 });
+
+/** The names in a zip's central directory, in order. */
+function namesIn(zip: Buffer): string[] {
+  const end = zip.length - 22;
+  const names: string[] = [];
+  for (let at = zip.readUInt32LE(end + 16), i = 0; i < zip.readUInt16LE(end + 10); i++) {
+    const length = zip.readUInt16LE(at + 28);
+    names.push(zip.toString('utf8', at + 46, at + 46 + length));
+    at += 46 + length;
+  }
+  return names;
+}
 
 function hasUnzip(): boolean {
   try {

@@ -169,6 +169,29 @@ describe('zipDirectory', () => {
     expect(names.every((n) => !n.includes('\\') && !n.endsWith('/'))).toBe(true);
   });
 
+  it("orders a directory by its whole paths: a folder's files sort as its name and a slash", async () => {
+    const dir = tempDir();
+    // '-' (0x2d) and '.' (0x2e) sort before '/' (0x2f), '0' after it; U+FFFD (EF BF BD in UTF-8)
+    // before an astral character (F0 ..), although its UTF-16 unit is the larger.
+    const names = [
+      'a/b',
+      'a-c',
+      'a.d',
+      'a0',
+      'ab/c',
+      'a/b.x/y',
+      'a/b-x',
+      '\u{1f600}',
+      '\ufffd',
+      'a/\ufffd/z',
+    ];
+    writeTree(dir, Object.fromEntries(names.map((n) => [n, n])));
+    const zipped = readZip(await zipDirectory(dir)).map((e) => e.name);
+    const byBytes = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    expect(zipped).toEqual(byBytes);
+    expect(zipped.slice(0, 6)).toEqual(['a-c', 'a.d', 'a/b', 'a/b-x', 'a/b.x/y', 'a/\ufffd/z']);
+  });
+
   it('writes fixed timestamps, unix attributes, no extra fields', async () => {
     const dir = tempDir();
     writeTree(dir, tree);
