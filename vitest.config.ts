@@ -23,6 +23,8 @@ const FIRST = [
   'test/hardening/security',
   'test/e2e/demo',
   'test/integration/release.test',
+  'test/contract/s3.test',
+  'test/unit/zip',
   'test/e2e/',
   'test/chaos/',
   'test/hardening/',

@@ -6,8 +6,43 @@
 // thread grew the step by some 47 MiB (issue #21). The worker sends back only the names, sizes
 // and flags, and the main thread stays free to hear a cancel.
 import type { Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { abortError } from './deps.ts';
-import type { WorkerPool } from './zip-workers.ts';
+import type { ZipPool } from './zip-workers.ts';
+
+/** A tree within both is zipped on the main thread (zip.ts): a thread's start costs more. */
+const SMALL_ENTRIES = 64;
+const SMALL_BYTES = 1024 * 1024;
+
+/**
+ * Whether `dir` holds at most SMALL_ENTRIES entries and SMALL_BYTES of files, and no link: read
+ * only until it is clearly larger, so a large tree costs a readdir or two. Whatever it cannot
+ * tell (a link, an entry it cannot read) answers false, and the workers' listing decides.
+ */
+export async function isSmallTree(dir: string): Promise<boolean> {
+  let entries = 0;
+  let bytes = 0;
+  const pending = [dir];
+  try {
+    for (let d = pending.pop(); d !== undefined; d = pending.pop()) {
+      for (const e of await readdir(d, { withFileTypes: true })) {
+        if (++entries > SMALL_ENTRIES) return false;
+        const full = join(d, e.name);
+        if (e.isDirectory()) {
+          pending.push(full);
+          continue;
+        }
+        if (!e.isFile()) return false;
+        bytes += (await stat(full)).size;
+        if (bytes > SMALL_BYTES) return false;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** One file (kept small: a tree may have 65,535 of them). */
 export interface FileEntry {
@@ -203,7 +238,7 @@ function treeOf(l: Listing): Tree {
  */
 export async function listFiles(
   dir: string,
-  pool: WorkerPool,
+  pool: Pick<ZipPool, 'list'>,
   signal?: AbortSignal,
 ): Promise<Tree> {
   if (signal?.aborted) throw abortError();

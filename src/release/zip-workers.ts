@@ -86,6 +86,38 @@ function workerMain(
 
 const WORKER_SOURCE = `(${workerMain.toString()})(${listTree.toString()}, ${packer.toString()}, ${writers.toString()}, ${makeDeflater.toString()})`;
 
+/** Where a zip's work is done: worker threads, or this thread for a small tree. */
+export interface ZipPool {
+  /** Reads and packs a batch; a file that cannot be read rejects with its error. */
+  pack(request: PackRequest): Promise<Packed>;
+  /** Deflates a large file into a spill file; a file that cannot be read rejects with its error. */
+  spill(request: SpillRequest): Promise<Spilled>;
+  /** Lists the files under `dir` (zip-list.ts). */
+  list(dir: string): Promise<Listing>;
+}
+
+/**
+ * The workers' code run on this thread, for a tree so small that starting a thread would cost
+ * more than zipping it (a bundled function: a few files, a few hundred KiB). Each call holds
+ * the thread for a few milliseconds at most.
+ */
+export class InlinePool implements ZipPool {
+  readonly #packer = packer(writers, makeDeflater);
+
+  async pack(request: PackRequest): Promise<Packed> {
+    const { data, central } = this.#packer.pack(request);
+    return { data: new Uint8Array(data), central: Buffer.from(central) };
+  }
+
+  async spill(request: SpillRequest): Promise<Spilled> {
+    return this.#packer.spill(request);
+  }
+
+  async list(dir: string): Promise<Listing> {
+    return listTree(dir);
+  }
+}
+
 interface Task {
   message: Request;
   resolve: (reply: Reply) => void;
@@ -93,7 +125,7 @@ interface Task {
 }
 
 /** Up to `size` workers, started when first needed; tasks wait for an idle one. */
-export class WorkerPool {
+export class WorkerPool implements ZipPool {
   private readonly size: number;
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
@@ -103,18 +135,15 @@ export class WorkerPool {
     this.size = size;
   }
 
-  /** Reads and packs a batch; a file that cannot be read rejects with its error. */
   async pack(request: PackRequest): Promise<Packed> {
     const reply = await this.call({ pack: request });
     return { data: new Uint8Array(reply.data!), central: Buffer.from(reply.central!) };
   }
 
-  /** Deflates a large file into a spill file; a file that cannot be read rejects with its error. */
   async spill(request: SpillRequest): Promise<Spilled> {
     return (await this.call({ spill: request })).spilled!;
   }
 
-  /** Lists the files under `dir` (zip-list.ts). */
   async list(dir: string): Promise<Listing> {
     return (await this.call({ list: dir })).listing!;
   }

@@ -29,11 +29,11 @@ import {
   tooLarge,
 } from './zip-format.ts';
 import { ZipLimiter } from './zip-limiter.ts';
-import { type FileEntry, listFiles, sourceOf, type Tree } from './zip-list.ts';
+import { type FileEntry, isSmallTree, listFiles, sourceOf, type Tree } from './zip-list.ts';
 import { JobQueue } from './zip-queue.ts';
 import { FileSink } from './zip-sink.ts';
 import { copyBuffer, copyInto, type Spilled, writeSpilled } from './zip-stream.ts';
-import type { Packed, WorkerPool } from './zip-workers.ts';
+import { InlinePool, type Packed, type ZipPool } from './zip-workers.ts';
 
 export { isZip } from './zip-format.ts';
 export { type ZipBound, ZipLimiter } from './zip-limiter.ts';
@@ -165,7 +165,7 @@ interface Spills {
  * a name late in the order, it would run alone while the other cores idle. Spills hold no
  * memory (they are on disk); their room in the limiter is taken in their turn.
  */
-function startSpills(tree: Tree, workers: WorkerPool, spills: Spills): void {
+function startSpills(tree: Tree, workers: ZipPool, spills: Spills): void {
   const large: FileEntry[] = [];
   for (const e of tree.entries()) if (e.size > WHOLE_FILE_BYTES) large.push(e);
   for (const entry of large.sort((a, b) => b.size - a.size)) {
@@ -184,20 +184,28 @@ function startSpills(tree: Tree, workers: WorkerPool, spills: Spills): void {
   }
 }
 
+/** How one zip is made: the bound it is under, where its work is done, its spills. */
+interface Admission {
+  limiter: ZipLimiter;
+  pool: ZipPool;
+  spills: Spills;
+  signal?: AbortSignal;
+}
+
 /** Starts each batch's work as soon as the limiter has room for it, ahead of the writer. */
 async function admit(
   tree: Tree,
   queue: JobQueue,
-  { limiter, spills, signal }: { limiter: ZipLimiter; spills: Spills; signal?: AbortSignal },
+  { limiter, pool, spills, signal }: Admission,
 ): Promise<void> {
   try {
-    startSpills(tree, limiter.workers, spills);
+    startSpills(tree, pool, spills);
     for (const batch of batches(tree.entries())) {
       const release = await limiter.acquire(costOf(batch), signal);
       if (queue.stopped) return release();
       const packed = batch.streamed
         ? undefined
-        : limiter.workers.pack({
+        : pool.pack({
             paths: batch.entries.map((e) => sourceOf(tree.root, e)),
             names: batch.entries.map((e) => e.name),
             sizes: batch.entries.map((e) => e.size),
@@ -216,11 +224,7 @@ async function admit(
   }
 }
 
-async function writeEntries(
-  tree: Tree,
-  out: Out,
-  admission: { limiter: ZipLimiter; spills: Spills; signal?: AbortSignal },
-): Promise<void> {
+async function writeEntries(tree: Tree, out: Out, admission: Admission): Promise<void> {
   const { sink, central, scratch } = out;
   const { signal } = admission;
   const queue = new JobQueue();
@@ -274,7 +278,9 @@ export async function zipToFile(
       await own.close();
     }
   }
-  const tree = await listFiles(dir, limiter.workers, signal);
+  // A small tree is zipped on this thread: no worker thread to start (most bundled functions).
+  const pool = (await isSmallTree(dir)) ? new InlinePool() : limiter.workers;
+  const tree = await listFiles(dir, pool, signal);
   const { count } = tree;
   if (count === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
   if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);
@@ -295,7 +301,7 @@ export async function zipToFile(
     const sink = new FileSink(file);
     const central = new FileSink(centralFile);
     const writing = { sink, central, scratch: new Scratch(), copy: copyBuffer() };
-    await writeEntries(tree, writing, { limiter, spills, signal });
+    await writeEntries(tree, writing, { limiter, pool, spills, signal });
     const offset = sink.position;
     if (offset + central.position + EOCD_SIZE > MAX_UINT32)
       throw tooLarge('the archive is over 4 GiB');

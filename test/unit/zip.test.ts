@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { zipDirectory as zipBefore21 } from '../../scripts/zip-before-21.ts';
 import { isZip, zipDirectory } from '../../src/release/zip.ts';
+import { isSmallTree } from '../../src/release/zip-list.ts';
 import { tempDirs, writeFixedTree } from './zip-tree.ts';
 
 interface Entry {
@@ -287,5 +289,41 @@ describe('isZip', () => {
     expect(isZip(Buffer.from('not a zip at all, just some text here'))).toBe(false);
     expect(isZip(zip.subarray(0, zip.length - 5))).toBe(false);
     expect(isZip(Buffer.concat([Buffer.from('#!/bin/sh\n'), zip]))).toBe(false);
+  });
+});
+
+describe('a small tree, zipped on the main thread', () => {
+  /** A bundled function's code-dir: a few files, one of them large enough to be streamed. */
+  function smallTree(dir: string): void {
+    writeTree(dir, {
+      'index.mjs': 'export const handler = async () => "small";\n'.repeat(40),
+      'lib/util.js': 'module.exports = 1;\n',
+      'lib/empty.txt': '',
+      'bin/run': '#!/bin/sh\necho run\n',
+      'assets/model.bin': Buffer.alloc(300 * 1024, 7),
+    });
+    fs.chmodSync(path.join(dir, 'bin/run'), 0o755);
+  }
+
+  it('is one: a few files, under 1 MiB, no link', async () => {
+    const dir = tempDir();
+    smallTree(dir);
+    expect(await isSmallTree(dir)).toBe(true);
+    fs.symlinkSync('index.mjs', path.join(dir, 'link.mjs'));
+    expect(await isSmallTree(dir)).toBe(false);
+    const many = tempDir();
+    writeTree(many, Object.fromEntries([...Array(65)].map((_, i) => [`f${i}.js`, 'x'])));
+    expect(await isSmallTree(many)).toBe(false);
+    const big = tempDir();
+    writeTree(big, { 'a.bin': Buffer.alloc(1024 * 1024 + 1) });
+    expect(await isSmallTree(big)).toBe(false);
+    expect(await isSmallTree(path.join(dir, 'missing'))).toBe(false);
+  });
+
+  it('gives the bytes the writer before #21 gave (the same bytes as the workers give)', async () => {
+    const dir = tempDir();
+    smallTree(dir);
+    const zip = await zipDirectory(dir);
+    expect(zip.equals(zipBefore21(dir))).toBe(true);
   });
 });
