@@ -43,7 +43,27 @@ export function deflater(zlib: typeof import('node:zlib'), level: number) {
   engine.on('error', () => {});
   const handle = engine._handle;
   const state = engine._writeState;
-  if (!handle || !state) throw new Error("this Node's zlib streams have no _handle/_writeState");
+  if (!handle || !state) {
+    // A Node without these internals still gets the same bytes from the public API, a stream
+    // a file, and a large file held whole until its end: slower and more memory, never wrong.
+    const whole = (input: Buffer) => zlib.deflateRawSync(input, { level });
+    return {
+      into: (input: Buffer, out: Buffer, at: number, under: number): number => {
+        const d = whole(input);
+        if (d.length >= under) return -1;
+        d.copy(out, at);
+        return d.length;
+      },
+      stream: (_first: number, emit: (deflated: Buffer) => void) => {
+        const chunks: Buffer[] = [];
+        return (chunk: Buffer, last: boolean) => {
+          chunks.push(Buffer.from(chunk));
+          if (last) emit(whole(Buffer.concat(chunks)));
+        };
+      },
+      broken: () => false,
+    };
+  }
   /** One deflate call over input[inOff, inOff + inLen) into out[outOff, outOff + outLen). */
   const step = (flush: number, input: Uint8Array, inOff: number, inLen: number, out: Buffer) => {
     handle.writeSync(flush, input, inOff, inLen, out, 0, out.length);

@@ -5,6 +5,7 @@ import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { zipDirectory as zipBefore21 } from '../../scripts/zip-before-21.ts';
 import { isZip, zipDirectory } from '../../src/release/zip.ts';
+import { deflater } from '../../src/release/zip-deflate.ts';
 import { isSmallTree } from '../../src/release/zip-list.ts';
 import { tempDirs, writeFixedTree } from './zip-tree.ts';
 
@@ -325,5 +326,24 @@ describe('a small tree, zipped on the main thread', () => {
     smallTree(dir);
     const zip = await zipDirectory(dir);
     expect(zip.equals(zipBefore21(dir))).toBe(true);
+  });
+});
+
+describe('deflate without Node’s zlib internals', () => {
+  it('falls back to the public API and gives the same bytes, whole and streamed', () => {
+    // A Node whose zlib streams lack _handle and _writeState (the internals the workers drive).
+    const bare = { ...zlib, createDeflateRaw: () => ({ on() {}, destroyed: false }) };
+    const input = Buffer.from('export const handler = async () => "hello";\n'.repeat(200));
+    const expected = zlib.deflateRawSync(input, { level: 9 });
+    for (const d of [deflater(zlib, 9), deflater(bare as unknown as typeof zlib, 9)]) {
+      const out = Buffer.alloc(input.length);
+      const n = d.into(input, out, 0, out.length);
+      expect(out.subarray(0, n).equals(expected)).toBe(true);
+      const parts: Buffer[] = [];
+      const next = d.stream(4096, (b) => parts.push(Buffer.from(b)));
+      next(input.subarray(0, 4096), false);
+      next(input.subarray(4096), true);
+      expect(Buffer.concat(parts).equals(expected)).toBe(true);
+    }
   });
 });
