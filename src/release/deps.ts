@@ -20,6 +20,7 @@ import type {
 import type { S3Api } from '../aws/s3.ts';
 import type { Architecture, ConfigFields, CurrentConfig } from '../function-config/index.ts';
 import type { TrafficRouting } from '../strategy.ts';
+import { abortError } from './abort.ts';
 import type { GateRun } from './gates.ts';
 import type { ProgressSink } from './result.ts';
 import type { ZipLimiter } from './zip-limiter.ts';
@@ -161,9 +162,3 @@ export const realClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
-
-export function abortError(): Error {
-  const e = new Error('The operation was aborted');
-  e.name = 'AbortError';
-  return e;
-}

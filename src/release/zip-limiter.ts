@@ -5,7 +5,7 @@
 // functions passes the same limiter to each function's zip (and closes it at the end), so its
 // peak memory follows this bound, not the number of functions.
 import { availableParallelism } from 'node:os';
-import { abortError } from './deps.ts';
+import { abortError } from './abort.ts';
 import { WorkerPool } from './zip-workers.ts';
 
 /**

@@ -8,8 +8,7 @@
 import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { abortError } from './deps.ts';
-import type { ZipPool } from './zip-workers.ts';
+import { abortError } from './abort.ts';
 
 /** A tree within both is zipped on the main thread (zip.ts): a thread's start costs more. */
 const SMALL_ENTRIES = 64;
@@ -233,12 +232,12 @@ function treeOf(l: Listing): Tree {
 }
 
 /**
- * The files under `dir`, in archive order, and the real path they are under, listed by one of
- * `pool`'s workers. Throws when `dir` is not a readable directory.
+ * The files under `dir`, in archive order, and the real path they are under, listed by `list`
+ * (on a worker, or on this thread for a small tree). Throws when `dir` is not a readable directory.
  */
 export async function listFiles(
   dir: string,
-  pool: Pick<ZipPool, 'list'>,
+  list: (dir: string) => Promise<Listing>,
   signal?: AbortSignal,
 ): Promise<Tree> {
   if (signal?.aborted) throw abortError();
@@ -248,7 +247,7 @@ export async function listFiles(
     signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    const listing = await Promise.race([pool.list(dir), aborted]);
+    const listing = await Promise.race([list(dir), aborted]);
     return treeOf(listing);
   } finally {
     signal?.removeEventListener('abort', onAbort);

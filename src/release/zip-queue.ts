@@ -1,8 +1,16 @@
 // The batches of one zip, handed in order from the loop that admits them under the limiter
 // to the loop that writes them.
-import type { Batch } from './zip.ts';
+import type { FileEntry } from './zip-list.ts';
 import type { Spilled } from './zip-stream.ts';
 import type { Packed } from './zip-workers.ts';
+
+/** Consecutive entries handled together: a batch of small files, or one streamed file. */
+export interface Batch {
+  entries: FileEntry[];
+  /** bytes of input */
+  bytes: number;
+  streamed: boolean;
+}
 
 /** A batch admitted under the limiter: its work started, its room held until it is written. */
 export interface Job {

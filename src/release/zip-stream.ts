@@ -3,7 +3,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as zlib from 'node:zlib';
-import { abortError } from './deps.ts';
+import { abortError } from './abort.ts';
 import {
   type EntryHeader,
   localHeader,

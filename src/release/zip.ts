@@ -16,7 +16,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { abortError } from './deps.ts';
+import { abortError } from './abort.ts';
 import {
   CENTRAL_HEADER_SIZE,
   centralHeader,
@@ -30,7 +30,7 @@ import {
 } from './zip-format.ts';
 import { ZipLimiter } from './zip-limiter.ts';
 import { type FileEntry, isSmallTree, listFiles, sourceOf, type Tree } from './zip-list.ts';
-import { JobQueue } from './zip-queue.ts';
+import { type Batch, JobQueue } from './zip-queue.ts';
 import { FileSink } from './zip-sink.ts';
 import { copyBuffer, copyInto, type Spilled, writeSpilled } from './zip-stream.ts';
 import { InlinePool, type Packed, type ZipPool } from './zip-workers.ts';
@@ -77,14 +77,6 @@ interface Out {
   scratch: Scratch;
   /** what spill files are copied through */
   copy: Buffer;
-}
-
-/** Consecutive entries handled together: a batch of small files, or one streamed file. */
-export interface Batch {
-  entries: FileEntry[];
-  /** bytes of input */
-  bytes: number;
-  streamed: boolean;
 }
 
 /** docs/aws-semantics.md#zip-packages: no ZIP64, so at most 65,535 entries. */
@@ -280,7 +272,7 @@ export async function zipToFile(
   }
   // A small tree is zipped on this thread: no worker thread to start (most bundled functions).
   const pool = (await isSmallTree(dir)) ? new InlinePool() : limiter.workers;
-  const tree = await listFiles(dir, pool, signal);
+  const tree = await listFiles(dir, (d) => pool.list(d), signal);
   const { count } = tree;
   if (count === 0) throw new Error(`code-dir: ${dir} holds no files to zip`);
   if (count > MAX_ENTRIES) throw tooManyFiles(dir, count);

@@ -2,8 +2,9 @@
 // which reads go out together, when a read waits for the others and when it does not.
 import { describe, expect, it } from 'vitest';
 import { CodeDeployApi, type DeploymentState } from '../../src/aws/codedeploy.ts';
+import { abortError } from '../../src/release/abort.ts';
 import { BatchedDeploymentReads, GATHER_MS } from '../../src/release/batched-reads.ts';
-import { abortError, type Clock } from '../../src/release/deps.ts';
+import type { Clock } from '../../src/release/deps.ts';
 
 /** Time moves only when the test says; sleepers wake in order as it passes them. */
 class TestClock implements Clock {
