@@ -118,7 +118,14 @@ describe('credentials that expire mid-release', () => {
   });
 
   it('without it: warned in preflight, then fails at once when they expire, naming the running deployment', async () => {
-    const session = await sessionFromSts(900);
+    const session = await sessionFromSts(3600);
+    // They run out just after the deployment starts, however long the step took to get there.
+    await emu.onCall({
+      operation: 'CreateDeployment',
+      when: 'after',
+      op: 'expireCredentials',
+      args: [session.AWS_ACCESS_KEY_ID],
+    });
     const run = await runStep({
       emulatorUrl: emu.url,
       inputs: { ...inputs, strategy: 'Linear10PercentEvery10Minutes' },
