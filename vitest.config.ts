@@ -60,7 +60,8 @@ export default defineConfig({
     // so three files per core keep the cores busy (measured on 2 cores: 2 a core 88 s, 3 a core
     // 80 s, 4 a core 74 s but with more CPU spent and less room for timing). Files share a
     // worker's modules (no fresh module graph per file): each file sets up its own emulator and state.
-    maxWorkers: Math.max(2, availableParallelism() * 3),
+    // At most 16: each worker holds its own copy of the SDK and the emulator.
+    maxWorkers: Math.min(16, Math.max(2, availableParallelism() * 3)),
     isolate: false,
     sequence: { sequencer: LongestFirst },
   },
