@@ -67,11 +67,12 @@ const POLL_ATTEMPTS = 3;
 
 /**
  * The settings every client of the release shares (S3's and CloudWatch's too, credentials
- * included); `maxAttempts` for a client that makes fewer (polls, CreateDeployment).
+ * included); `maxAttempts` for a client that makes fewer (polls, CreateDeployment). Made for
+ * each client: a retry strategy holds its own retry quota, as each client's standard one does.
  */
 // 10 attempts: even with 37% of calls refused (throttling plus 5xx), one call in ~20,000
 // exhausts them, against one in 400 with 6; CodeDeploy throttles hard and publishes no limits.
-export function clientConfig(options: ClientOptions, maxAttempts = options.maxAttempts ?? 10) {
+function clientConfig(options: ClientOptions, maxAttempts = options.maxAttempts ?? 10) {
   return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -137,16 +138,15 @@ export function lazy<T>(make: () => T): () => T {
 }
 
 export function createClients(options: ClientOptions): Clients {
-  const config = clientConfig(options);
   const { credentials } = options;
   // Every error names its service and operation (errors.ts).
   const lambda = lazy(() =>
-    withErrorContext(onExpiredCredentials(new LambdaClient(config), credentials)),
+    withErrorContext(onExpiredCredentials(new LambdaClient(clientConfig(options)), credentials)),
   );
   const codedeployWith = (attempts?: number) =>
     lazy(async () => {
       const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
-      const c = new CodeDeployClient(attempts ? clientConfig(options, attempts) : config);
+      const c = new CodeDeployClient(clientConfig(options, attempts));
       return withErrorContext(onExpiredCredentials(c, credentials));
     });
   const codedeploy = codedeployWith();
@@ -160,7 +160,10 @@ export function createClients(options: ClientOptions): Clients {
   let s3: Promise<S3Api> | undefined;
   return {
     s3: (signal) => {
-      s3 ??= createS3Api({ ...config, forcePathStyle: s3EndpointConfigured(options) }, signal);
+      s3 ??= createS3Api(
+        { ...clientConfig(options), forcePathStyle: s3EndpointConfigured(options) },
+        signal,
+      );
       return s3;
     },
     get lambdaPoll() {
@@ -184,5 +187,5 @@ export async function cloudWatchFor(
   signal?: AbortSignal,
 ): Promise<CloudWatchApi> {
   const { createCloudWatch } = await import('./cloudwatch.ts');
-  return createCloudWatch({ ...clientConfig(options) }, signal);
+  return createCloudWatch(clientConfig(options), signal);
 }

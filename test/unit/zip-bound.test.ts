@@ -115,19 +115,13 @@ describe('zipping under a shared bound', () => {
     manyFiles(dir, 3_000, 'cancel me ');
     const out = path.join(tempDir(), 'code.zip');
     const controller = new AbortController();
-    const limiter = new ZipLimiter({ concurrency: 1 });
     // Cancelled once the zip has started writing.
-    const started = limiter.acquire.bind(limiter);
-    let batches = 0;
-    limiter.acquire = (cost, signal) => {
-      if (++batches === 3) controller.abort();
-      return started(cost, signal);
-    };
+    const { limiter, batches } = countingBatches((n) => n === 3 && controller.abort());
     await expect(zipToFile(dir, out, { limiter, signal: controller.signal })).rejects.toMatchObject(
       { name: 'AbortError' },
     );
     await limiter.close();
-    expect(batches).toBeLessThan(10);
+    expect(batches()).toBeLessThan(10);
     expect(fs.existsSync(out)).toBe(false);
   });
   it('a cancel while the tree is being listed ends the zip before any batch, and the workers still serve the next zip', async () => {
@@ -135,18 +129,12 @@ describe('zipping under a shared bound', () => {
     manyFiles(dir, 3_000, 'listed ');
     const out = path.join(tempDir(), 'code.zip');
     const controller = new AbortController();
-    const limiter = new ZipLimiter({ concurrency: 1 });
-    const started = limiter.acquire.bind(limiter);
-    let batches = 0;
-    limiter.acquire = (cost, signal) => {
-      batches++;
-      return started(cost, signal);
-    };
+    const { limiter, batches } = countingBatches();
     const zipping = zipToFile(dir, out, { limiter, signal: controller.signal });
     // The listing is on the worker: the cancel is heard before it answers.
     controller.abort();
     await expect(zipping).rejects.toMatchObject({ name: 'AbortError' });
-    expect(batches).toBe(0);
+    expect(batches()).toBe(0);
     expect(fs.existsSync(out)).toBe(false);
     const again = await zipToFile(dir, out, { limiter });
     await limiter.close();
@@ -243,4 +231,16 @@ function hasUnzip(): boolean {
   } catch {
     return false;
   }
+}
+
+/** A one-worker limiter that counts the batches admitted under it, calling `each` with the count. */
+function countingBatches(each: (n: number) => void = () => {}) {
+  const limiter = new ZipLimiter({ concurrency: 1 });
+  const acquire = limiter.acquire.bind(limiter);
+  let n = 0;
+  limiter.acquire = (cost, signal) => {
+    each(++n);
+    return acquire(cost, signal);
+  };
+  return { limiter, batches: () => n };
 }
